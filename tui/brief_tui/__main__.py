@@ -1,0 +1,3 @@
+from brief_tui.cli import main
+
+raise SystemExit(main())
