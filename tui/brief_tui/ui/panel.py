@@ -1,0 +1,243 @@
+"""The side panel: analysis state, the Actors / Claims / Sources tabs, and the legend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Label, OptionList, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from brief_tui.analysis.model import Analysis, Claim
+from brief_tui.ui.palette import FAMILIES
+
+SOURCE_KINDS = {
+    "person": "person",
+    "official": "official body",
+    "intelligence": "intelligence",
+    "state-media": "state media",
+    "news-agency": "news agency",
+    "document": "document",
+    "anonymous": "anonymous",
+}
+
+
+def claim_excerpt(text: str, claim: Claim, limit: int = 220) -> str:
+    body = " ".join(text[claim.start : claim.end].split())
+    return body if len(body) <= limit else body[: limit - 1].rstrip() + "…"
+
+
+def source_label(analysis: Analysis, source_id: str | None) -> str:
+    """A source with its chain: "Lee Seong-kweun via National Intelligence Service"."""
+    parts: list[str] = []
+    seen: set[str] = set()
+    src = analysis.source(source_id)
+    while src is not None and src.id not in seen:
+        seen.add(src.id)
+        parts.append(src.name)
+        src = analysis.source(src.via)
+    return " via ".join(parts) if parts else "(unsourced)"
+
+
+class ItemTable(DataTable[str]):
+    """A row-per-item table; enter posts ``Chosen`` with the row key."""
+
+    BINDINGS = [
+        Binding("enter", "choose", "Jump to it", id="panel.choose"),
+        Binding("j", "cursor_down", "Down", id="panel.down", show=False),
+        Binding("k", "cursor_up", "Up", id="panel.up", show=False),
+        Binding("g", "scroll_top", "Top", id="panel.top", show=False),
+        Binding("G", "scroll_bottom", "Bottom", id="panel.bottom", show=False),
+    ]
+
+    class Chosen(Message):
+        def __init__(self, table: ItemTable, kind: str, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.kind = kind
+            self.key = key
+
+    def __init__(self, kind: str, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.kind = kind
+
+    def action_choose(self) -> None:
+        if not self.row_count:
+            return
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        if key is not None:
+            self.post_message(self.Chosen(self, self.kind, key))
+
+    def on_click(self, event: object) -> None:  # a click selects the row; jump on it too
+        self.call_after_refresh(self.action_choose)
+
+
+class ClaimList(OptionList):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", id="claims.down", show=False),
+        Binding("k", "cursor_up", "Up", id="claims.up", show=False),
+        Binding("g", "first", "Top", id="claims.top", show=False),
+        Binding("G", "last", "Bottom", id="claims.bottom", show=False),
+    ]
+
+
+class SidePanel(Vertical):
+    DEFAULT_CSS = """
+    SidePanel { width: 42%; min-width: 36; border-left: solid $primary-muted; }
+    SidePanel #state { height: auto; padding: 0 1; color: $text-muted; }
+    SidePanel #progress { padding: 0 1; }
+    SidePanel #legend { height: auto; padding: 0 1; border-top: solid $primary-muted; }
+    SidePanel TabbedContent { height: 1fr; }
+    SidePanel DataTable, SidePanel OptionList { height: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.analysis: Analysis | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("Waiting to analyse…", id="state")
+        yield ProgressBar(total=100, show_eta=False, id="progress")
+        with TabbedContent(id="tabs"):
+            with TabPane("Actors", id="tab-actors"):
+                yield ItemTable("actor", id="actors")
+            with TabPane("Claims", id="tab-claims"):
+                yield ClaimList(id="claims")
+            with TabPane("Sources", id="tab-sources"):
+                yield ItemTable("source", id="sources")
+        yield Static(self.legend(), id="legend")
+
+    def on_mount(self) -> None:
+        actors = self.query_one("#actors", ItemTable)
+        actors.add_column("#", key="count")
+        actors.add_column("Kind", key="kind")
+        actors.add_column("Actor", key="name")
+        sources = self.query_one("#sources", ItemTable)
+        sources.add_column("Claims", key="count")
+        sources.add_column("Kind", key="kind")
+        sources.add_column("Source", key="name")
+
+    @staticmethod
+    def legend() -> Text:
+        text = Text("Entities: ", style="bold")
+        for fam in FAMILIES:
+            text.append(fam.title, style=fam.style())
+            text.append(f" ({fam.attrs})  ", style="dim")
+        text.append("\n")
+        text.append("hedge", style=Style(italic=True, underline=True, color="#c0a0ff"))
+        text.append("  ")
+        text.append(" search ", style=Style(bgcolor="#5c4a00"))
+        text.append("  ")
+        text.append(" selected actor ", style=Style(bgcolor="#1d4a6e"))
+        return text
+
+    # ------------------------------------------------------------------ state
+    def set_state(self, message: str, fraction: float | None = None, *, error: bool = False) -> None:
+        label = self.query_one("#state", Label)
+        label.update(Text(message, style="bold red" if error else ""))
+        bar = self.query_one("#progress", ProgressBar)
+        if fraction is None:
+            bar.display = False
+        else:
+            bar.display = True
+            bar.update(progress=round(fraction * 100))
+
+    # ------------------------------------------------------------------ content
+    def show(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self._fill_actors(analysis)
+        self._fill_claims(analysis)
+        self._fill_sources(analysis)
+
+    def _keep_cursor(self, table: ItemTable, fill: Callable[[], None]) -> None:
+        row = table.cursor_row
+        fill()
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+
+    def _fill_actors(self, analysis: Analysis) -> None:
+        table = self.query_one("#actors", ItemTable)
+
+        def fill() -> None:
+            table.clear()
+            for actor in sorted(analysis.actors, key=lambda a: (-len(a.mentions), a.name.lower())):
+                name = Text(actor.name)
+                others = [a for a in actor.aliases if a != actor.name]
+                if others:
+                    name.append(" (" + ", ".join(others[:3]) + ")", style="dim")
+                table.add_row(
+                    Text(str(len(actor.mentions)), justify="right"), actor.kind, name, key=actor.id
+                )
+
+        self._keep_cursor(table, fill)
+
+    def _fill_sources(self, analysis: Analysis) -> None:
+        table = self.query_one("#sources", ItemTable)
+        counts: dict[str, int] = {}
+        for c in analysis.claims:
+            if c.source:
+                counts[c.source] = counts.get(c.source, 0) + 1
+
+        def fill() -> None:
+            table.clear()
+            order = sorted(analysis.sources, key=lambda s: (-counts.get(s.id, 0), s.name.lower()))
+            for src in order:
+                name = Text(src.name)
+                if src.descriptor:
+                    name.append(f", {src.descriptor}", style="dim")
+                if src.via:
+                    name.append(f" via {source_label(analysis, src.via)}", style="italic")
+                kind = SOURCE_KINDS.get(src.kind, src.kind)
+                table.add_row(
+                    Text(str(counts.get(src.id, 0)), justify="right"), kind, name, key=src.id
+                )
+
+        self._keep_cursor(table, fill)
+
+    def _fill_claims(self, analysis: Analysis) -> None:
+        olist = self.query_one("#claims", ClaimList)
+        highlighted = olist.highlighted
+        options: list[Option | None] = []
+        sourced = [c for c in analysis.claims if c.source]
+        unsourced = [c for c in analysis.claims if not c.source]
+        for i, claim in enumerate(sourced):
+            if i:
+                options.append(None)
+            prompt = Text()
+            prompt.append(source_label(analysis, claim.source), style="bold")
+            if claim.cue:
+                prompt.append(f"  {claim.cue.text}", style="italic")
+            if claim.hedges:
+                prompt.append("  ~" + ", ".join(h.text for h in claim.hedges[:3]), style="#c0a0ff")
+            prompt.append("\n")
+            prompt.append(claim_excerpt(analysis.text, claim), style="")
+            options.append(Option(prompt, id=claim.id))
+        if unsourced:
+            options.append(None)
+            options.append(
+                Option(
+                    Text(f"Unsourced statements ({len(unsourced)}): the author's own", style="dim"),
+                    id="__unsourced__",
+                    disabled=True,
+                )
+            )
+            for claim in unsourced:
+                options.append(None)
+                prompt = Text("(unsourced)", style="dim")
+                if claim.hedges:
+                    prompt.append("  ~" + ", ".join(h.text for h in claim.hedges[:3]), style="#c0a0ff")
+                prompt.append("\n")
+                prompt.append(claim_excerpt(analysis.text, claim))
+                options.append(Option(prompt, id=claim.id))
+        olist.clear_options()
+        olist.add_options(options)
+        if highlighted is not None and olist.option_count:
+            olist.highlighted = min(highlighted, olist.option_count - 1)
+
+    def claim_count(self) -> int:
+        return len(self.analysis.claims) if self.analysis else 0
