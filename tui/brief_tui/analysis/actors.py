@@ -1,72 +1,597 @@
-"""Actors (v0): exact-name grouping with possessive / "the" variants."""
+"""Actors: entities repaired and grouped into real-world actors with their aliases.
+
+Per paragraph (``extract``, while the Doc is alive): spaCy label repairs that need the parse
+(name fragments, hyphenated names, merged possessives, places labelled PRODUCT), the syntactic
+role of every entity (so a capital can be told apart as a place or a government), role
+descriptors of people ("South Korean lawmaker"), appositives and definite descriptions ("the
+spy agency").
+
+Document-wide (``group``, on plain records, cheap enough to re-run after each batch):
+variants (possessives, "the", curly quotes, U.S./US/United States), surnames to the nearest
+compatible full name, acronyms to expansions (defined in the text, by initials, or from a
+small table), ORG names that are suffixes of longer ones, capitals used as governments
+(metonyms), demonyms, descriptions and appositives.
+"""
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
+from .gazetteer import (
+    ACRONYMS,
+    CAPITALS,
+    COUNTRY_VARIANTS,
+    DEMONYMS,
+    ORG_CLASSES,
+    ORG_NAME_HEADS,
+    SEATS,
+    TITLE_WORDS,
+)
 from .model import Actor, Entity, Mention
-from .records import ChunkData
+from .records import ChunkData, DescRec, EntRec, PronRec
 
 ACTOR_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
-                "NORP": "group"}
+                "FAC": "place", "NORP": "group"}
+_PLACE_NOUNS = {"region", "province", "oblast", "city", "town", "village", "county",
+                "district", "state", "area", "border", "peninsula", "island", "islands",
+                "prefecture", "governorate", "municipality", "capital"}
+_LOC_PREPS = {"in", "near", "from", "to", "into", "at", "across", "toward", "towards",
+              "outside", "inside", "around", "through", "via"}
+_METONYM_PREPS = {"with", "by", "between", "against", "and", "for"}
+_METONYM_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "agent", "dative", "appos"}
+_PRONOUNS = {
+    "he": "person-m", "him": "person-m", "his": "person-m", "himself": "person-m",
+    "she": "person-f", "her": "person-f", "hers": "person-f", "herself": "person-f",
+    "they": "group", "them": "group", "their": "group", "it": "thing", "its": "thing",
+    "i": "speaker", "we": "speaker", "me": "speaker", "us": "speaker", "our": "speaker",
+}
+_ACRO_DEF = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&-]{1,9})\s*\)")
+_SMALL = {"of", "the", "and", "for", "on", "de", "du", "la", "le", "des", "in", "to", "&",
+          "'s", "a", "an", "at", "del", "der", "von", "van"}
+
+
+def _clean(s: str) -> str:
+    return " ".join(s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').split())
 
 
 def normalise(name: str) -> str:
-    s = " ".join(name.replace("’", "'").split())
+    """The comparable form of a name: straight quotes, single spaces, no leading "the", no
+    trailing possessive."""
+    s = _clean(name)
     if s.lower().startswith("the "):
         s = s[4:]
     if s.endswith("'s"):
         s = s[:-2]
-    elif s.endswith("'"):
+    elif s.endswith("'") and not s.endswith(".'"):
         s = s[:-1]
-    return s
+    return s.strip(" ,;:")
+
+
+# --------------------------------------------------------------------------------------
+# per paragraph
 
 
 def extract(doc, offset: int, data: ChunkData) -> None:
-    return None
+    text = doc.text
+    ents = []
+    for e in doc.ents:
+        ents.extend(_repair(doc, e.start, e.end, e.label_))
+    data.entities = []
+    for s, e, label in ents:
+        span = doc[s:e]
+        root = span.root
+        dep = root.dep_
+        prep = ""
+        gov = root.head.lemma_.lower()
+        if dep == "pobj":
+            prep = root.head.lower_
+            gov = root.head.head.lemma_.lower()
+        elif dep == "compound" and root.head.i >= e:
+            gov = root.head.lemma_.lower()
+        a, b = span.start_char, span.end_char
+        m = _ACRO_DEF.match(text, b)
+        defined = m.group(1) if m and label in {"ORG", "GPE", "NORP", "FAC", "LOC"} else None
+        data.entities.append(
+            EntRec(offset + a, offset + b, label, text[a:b], dep, prep, gov, defined)
+        )
+        if label == "PERSON":
+            _roles(doc, s, e, offset, data)
+        elif label in {"ORG", "GPE"}:
+            _appositive(doc, s, e, offset, data)
+    # definite descriptions
+    in_ent = set()
+    for s, e, _ in ents:
+        in_ent.update(range(s, e))
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        lemma = root.lemma_.lower()
+        if root.pos_ != "NOUN" or root.i in in_ent or root.tag_ in {"NNS", "NNPS"}:
+            continue
+        if lemma not in ORG_CLASSES and lemma not in TITLE_WORDS:
+            continue
+        first = chunk[0]
+        if first.lower_ not in {"the", "this", "that"}:
+            continue
+        if any(t.pos_ == "PROPN" or t.i in in_ent for t in chunk):
+            continue
+        end_tok = root
+        a = first.idx
+        b = end_tok.idx + len(end_tok.text)
+        data.descs.append(DescRec(offset + a, offset + b, text[a:b], "definite", lemma))
+    for t in doc:
+        if t.pos_ == "PROPN" and t.i not in in_ent and t.text[:1].isupper() and t.is_alpha:
+            data.propns.append((offset + t.idx, offset + t.idx + len(t.text), t.text))
+        k = _PRONOUNS.get(t.lower_)
+        if k is not None and t.pos_ == "PRON" or (k and t.tag_ == "PRP$"):
+            data.prons.append(PronRec(offset + t.idx, offset + t.idx + len(t.text), t.text, k))
+
+
+def _repair(doc, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
+    """Repairs of one spaCy entity (token indices). Returns zero or more (start, end, label)."""
+    # leading determiner
+    while s < e and doc[s].lower_ in {"the", "a", "an"}:
+        s += 1
+    # trailing possessive / punctuation
+    while e > s and (doc[e - 1].tag_ == "POS" or doc[e - 1].text in {"'s", "’s", "'", "’", ",", "."}
+                     and doc[e - 1].tag_ == "POS"):
+        e -= 1
+    if e <= s:
+        return []
+    # internal possessive: "Putin’s Pyongyang" -> Putin + Pyongyang
+    for i in range(s + 1, e - 1):
+        if doc[i].tag_ == "POS" or doc[i].text in {"'s", "’s"}:
+            right = doc[i + 1 : e].text
+            rlabel = "GPE" if normalise(right) in CAPITALS or normalise(right) in COUNTRY_VARIANTS else label
+            left = doc[s:i].text
+            llabel = "GPE" if normalise(left) in CAPITALS or normalise(left) in COUNTRY_VARIANTS else label
+            return _repair(doc, s, i, llabel) + _repair(doc, i + 1, e, rlabel)
+    # hyphenated continuation: "Park Sun" + "-won"
+    while (
+        e + 1 < len(doc)
+        and doc[e].text in {"-", "‐", "–"}
+        and not doc[e - 1].whitespace_
+        and not doc[e].whitespace_
+        and doc[e + 1].is_alpha
+        and (doc[e + 1].is_lower or (label == "PERSON" and doc[e + 1].ent_type_ in {"", "PERSON"}))
+    ):
+        e += 2
+    # name fragment: "Choe Son [Hui]NORP" -> PERSON "Choe Son Hui"
+    if label in {"NORP", "PERSON", "ORG"} and e - s <= 2:
+        txt = normalise(doc[s:e].text)
+        if label != "NORP" or txt not in DEMONYMS:
+            i = s
+            while i - 1 >= 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].ent_type_ in {"", label} \
+                    and doc[i - 1].lower_ not in TITLE_WORDS and doc[i - 1].text[:1].isupper() \
+                    and doc[i - 1].head.i in range(i - 1, e + 1) and not doc[i - 1].is_sent_start:
+                i -= 1
+            if i < s and label == "NORP":
+                return [(i, e, "PERSON")]
+            if i < s and label == "PERSON" and doc[i].ent_type_ == "":
+                s = i
+    txt = normalise(doc[s:e].text)
+    if label not in {"GPE", "LOC"} and label not in {"NORP", "DATE", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME"}:
+        if (txt in CAPITALS and label != "PERSON") or (txt in COUNTRY_VARIANTS and label != "ORG"):
+            label = "GPE"
+        elif label in {"PRODUCT", "WORK_OF_ART", "PERSON"} and e - s == 1 and doc[s].pos_ == "PROPN":
+            root = doc[s]
+            nxt = doc[e].lemma_.lower() if e < len(doc) else ""
+            if label != "PERSON" and (nxt in _PLACE_NOUNS or (root.dep_ == "pobj" and root.head.lower_ in _LOC_PREPS)):
+                label = "GPE"
+    return [(s, e, label)]
+
+
+def _roles(doc, s: int, e: int, offset: int, data: ChunkData) -> None:
+    """Titles and roles in front of a person's name, and appositives."""
+    inside = set(range(s, e))
+    i = s - 1
+    first = s
+    while i >= 0:
+        t = doc[i]
+        if t.dep_ in {"compound", "amod", "nmod", "npadvmod"} or (t.text in {"-", "‐"} and not t.whitespace_):
+            h = t.head.i
+            if h in inside or (first <= h < s):
+                first = i
+                i -= 1
+                continue
+        if t.pos_ in {"PROPN", "NOUN", "ADJ"} and t.head.i in inside and t.dep_ not in {"poss", "det"}:
+            first = i
+            i -= 1
+            continue
+        break
+    root = doc[s:e].root
+    if first == s and root.dep_ == "appos" and root.head.i == s - 1 and root.head.pos_ in {"NOUN", "PROPN"}:
+        # "its Foreign Minister Choe Son Hui": the name is an appositive of its title
+        sub = [t for t in root.head.subtree if t.i < s]
+        while sub and (sub[0].dep_ in {"det", "poss", "case"} or sub[0].pos_ in {"PUNCT", "DET", "PRON"}):
+            sub.pop(0)
+        if sub and all(t.pos_ != "PUNCT" or t.text in {"-", "‐"} for t in sub):
+            first = sub[0].i
+    if first < s:
+        span = doc[first:s]
+        words = [w for w in span if w.pos_ != "PUNCT"]
+        if words and any(w.pos_ in {"NOUN", "PROPN"} for w in words):
+            a, b = span.start_char, span.end_char
+            while b > a and doc.text[b - 1].isspace():
+                b -= 1
+            data.descs.append(
+                DescRec(offset + a, offset + b, doc.text[a:b], "role", span[-1].lemma_.lower(),
+                        (offset + doc[s].idx, offset + doc[e - 1].idx + len(doc[e - 1].text)))
+            )
+    _appositive(doc, s, e, offset, data)
+
+
+def _appositive(doc, s: int, e: int, offset: int, data: ChunkData) -> None:
+    root = doc[s:e].root
+    target = (offset + doc[s].idx, offset + doc[e - 1].idx + len(doc[e - 1].text))
+    for c in root.children:
+        if c.dep_ == "appos" and c.pos_ == "NOUN" and c.i >= e:
+            toks = [t for t in c.subtree if t.dep_ not in {"relcl", "acl"} and t.pos_ != "PUNCT"]
+            # keep the contiguous run starting at the appositive's first token
+            sub = list(c.subtree)
+            end = sub[-1].i + 1
+            for t in sub:
+                if t.dep_ in {"relcl", "acl"} or (t.pos_ == "PUNCT" and t.i > c.i):
+                    end = min(end, t.i)
+            span = doc[sub[0].i : end]
+            if not toks or not len(span):
+                continue
+            data.descs.append(
+                DescRec(offset + span.start_char, offset + span.end_char, span.text, "appositive",
+                        c.lemma_.lower(), target)
+            )
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.i < s:
+        h = root.head
+        sub = [t for t in h.subtree if t.i < s]
+        while sub and sub[-1].pos_ == "PUNCT":
+            sub.pop()
+        if sub:
+            span = doc[sub[0].i : sub[-1].i + 1]
+            data.descs.append(
+                DescRec(offset + span.start_char, offset + span.end_char, span.text, "appositive",
+                        h.lemma_.lower(), target)
+            )
+
+
+# --------------------------------------------------------------------------------------
+# document-wide
 
 
 @dataclass
 class Grouping:
     entities: list[Entity]
     actors: list[Actor]
-    # sorted (start, end, actor id) of all mentions
-    spans: list[tuple[int, int, str]] = field(default_factory=list)
+    spans: list[tuple[int, int, str]] = field(default_factory=list)  # sorted mentions
+    by_id: dict[str, Actor] = field(default_factory=dict)
+    desc_actor: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def actor_at(self, start: int, end: int) -> str | None:
-        i = bisect.bisect_right(self.spans, (end, 10**12, ""))
+        """The actor of the mention inside [start, end) that ends last (the head of an English
+        noun phrase is at its end), or of a mention containing it."""
+        hit = self.desc_actor.get((start, end))
+        if hit:
+            return hit
+        i = bisect.bisect_left(self.spans, (start, -1, ""))
         best = None
+        for j in range(max(0, i - 3), len(self.spans)):
+            s, e, aid = self.spans[j]
+            if s >= end:
+                break
+            if e <= start:
+                continue
+            inside = s >= start and e <= end
+            contains = s <= start and e >= end
+            if inside or contains:
+                key = (e, e - s)
+                if best is None or key > best[0]:
+                    best = (key, aid)
+        return best[1] if best else None
+
+    def mentions_before(self, pos: int, kinds: set[str], window: int = 2500) -> list[tuple[int, int, str]]:
+        i = bisect.bisect_left(self.spans, (pos, -1, ""))
+        out = []
         for j in range(i - 1, -1, -1):
             s, e, aid = self.spans[j]
-            if e <= start:
-                if start - e > 200:
-                    break
-                continue
-            if s < end and e > start:
-                if best is None or e > best[1]:
-                    best = (s, e, aid)
-        return best[2] if best else None
+            if pos - s > window:
+                break
+            if e <= pos and self.by_id[aid].kind in kinds:
+                out.append((s, e, aid))
+        return out
+
+    def add_mention(self, aid: str, m: Mention) -> None:
+        a = self.by_id[aid]
+        if all((x.start, x.end) != (m.start, m.end) for x in a.mentions):
+            a.mentions.append(m)
+            a.mentions.sort(key=lambda x: (x.start, x.end))
+
+
+def _initials(name: str) -> str:
+    words = re.split(r"[\s\-]+", name)
+    return "".join(w[0] for w in words if w and w.lower() not in _SMALL and w[0].isalpha()).upper()
+
+
+def _is_acronym(k: str) -> bool:
+    bare = k.replace(".", "")
+    return 2 <= len(bare) <= 7 and bare.isalnum() and sum(c.isupper() for c in bare) >= max(2, len(bare) - 1) and " " not in k
+
+
+def _words(k: str) -> list[str]:
+    return k.split()
 
 
 def group(chunks: list[ChunkData], text: str) -> Grouping:
+    ents: list[EntRec] = [e for c in chunks for e in c.entities]
+    # surnames spaCy missed: a proper noun that is the first or last word of a person's full
+    # name mentioned earlier
+    first_full: dict[str, int] = {}
+    for e in ents:
+        if e.label == "PERSON":
+            ws = _words(normalise(e.text))
+            if len(ws) >= 2:
+                for w in (ws[0], ws[-1]):
+                    first_full.setdefault(w, e.end)
+    extra = [
+        EntRec(s, t, "PERSON", w, "", "", "")
+        for c in chunks
+        for s, t, w in c.propns
+        if w in first_full and first_full[w] <= s
+    ]
+    if extra:
+        ents = sorted(ents + extra, key=lambda x: (x.start, x.end))
+    descs: list[DescRec] = [d for c in chunks for d in c.descs]
+
+    # label consistency: a name that is mostly an actor label elsewhere takes that label
+    votes: dict[str, dict[str, int]] = {}
+    for e in ents:
+        votes.setdefault(normalise(e.text), {}).setdefault(e.label, 0)
+        votes[normalise(e.text)][e.label] += 1
+
+    def label_of(e: EntRec) -> str:
+        v = votes[normalise(e.text)]
+        if e.label in ACTOR_LABELS and e.label != "NORP":
+            return e.label
+        best = max((n, lab) for lab, n in v.items() if lab in ACTOR_LABELS and lab != "NORP") if any(
+            lab in ACTOR_LABELS and lab != "NORP" for lab in v) else None
+        if best and e.label in {"PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}:
+            return best[1]
+        return e.label
+
+    # 1. cluster key and "how" for every actor mention
+    keyed: list[tuple[EntRec, str, str, str, str]] = []  # (ent, label, key, how, kind)
+    person_full: dict[str, list[int]] = {}  # full name -> positions
+    org_keys: dict[str, int] = {}
+    defined: dict[str, str] = {}
+    for e in ents:
+        label = label_of(e)
+        if label not in ACTOR_LABELS:
+            keyed.append((e, label, "", "", ""))
+            continue
+        k = normalise(e.text)
+        if not k or not any(ch.isalpha() for ch in k):
+            keyed.append((e, label, "", "", ""))
+            continue
+        how = "name"
+        kind = ACTOR_LABELS[label]
+        if k in SEATS or ("the " + k) in SEATS:
+            key, how, kind = "C:" + SEATS[k], "metonym", "place"
+        elif label in {"GPE", "LOC", "ORG", "FAC"} and k in COUNTRY_VARIANTS and not (label == "ORG" and k not in {"US", "U.S.", "UK", "U.K."}):
+            canon = COUNTRY_VARIANTS[k]
+            key, kind = "C:" + canon, "place"
+            how = "name" if k == canon else ("acronym" if _is_acronym(k) else "alias")
+        elif label == "NORP":
+            if k in DEMONYMS:
+                key, how, kind = "C:" + DEMONYMS[k], "demonym", "place"
+            elif k in COUNTRY_VARIANTS:
+                key, kind = "C:" + COUNTRY_VARIANTS[k], "place"
+            else:
+                key, kind = "G:" + k, "group"
+        elif label in {"GPE", "LOC", "FAC"} and k in CAPITALS and (
+            e.dep in _METONYM_DEPS or (e.dep == "pobj" and e.prep in _METONYM_PREPS)
+        ):
+            key, how, kind = "C:" + CAPITALS[k], "metonym", "place"
+        elif label == "PERSON":
+            key = "P:" + k
+            if len(_words(k)) >= 2:
+                person_full.setdefault(k, []).append(e.start)
+        elif label == "ORG":
+            key = "O:" + k
+            org_keys.setdefault(k, e.start)
+            if e.defined:
+                defined[e.defined] = k
+        else:
+            key = "L:" + k
+        keyed.append((e, label, key, how, kind))
+
+    # 2. person short forms -> nearest compatible full name
+    full_by_word: dict[str, list[str]] = {}
+    for full in person_full:
+        ws = _words(full)
+        for w in {ws[0], ws[-1]}:
+            full_by_word.setdefault(w, []).append(full)
+    full_pos = {f: sorted(p) for f, p in person_full.items()}
+    for idx, (e, label, key, how, kind) in enumerate(keyed):
+        if not key.startswith("P:"):
+            continue
+        k = key[2:]
+        ws = _words(k)
+        cands: set[str] = set()
+        if len(ws) == 1:
+            cands.update(full_by_word.get(ws[0], []))
+        else:
+            for full in person_full:
+                fw = _words(full)
+                if len(fw) > len(ws) and (fw[: len(ws)] == ws or fw[-len(ws):] == ws):
+                    cands.add(full)
+        cands.discard(k)
+        if not cands:
+            continue
+        best = None
+        for full in sorted(cands):
+            ps = full_pos[full]
+            j = bisect.bisect_left(ps, e.start)
+            if j > 0:
+                d = e.start - ps[j - 1]
+                cand = (0, d, full)
+            else:
+                cand = (1, ps[0] - e.start, full)
+            if best is None or cand < best:
+                best = cand
+        if best is not None:
+            # ambiguity with no preceding evidence: two full names both only after -> skip
+            keyed[idx] = (e, label, "P:" + best[2], "alias", kind)
+
+    # 3. organisations: acronyms, suffix variants
+    org_map: dict[str, str] = {}
+    org_list = sorted(org_keys, key=lambda k: org_keys[k])
+    for k in org_list:
+        if _is_acronym(k):
+            bare = k.replace(".", "")
+            target = defined.get(k) or defined.get(bare)
+            if target is None:
+                exp = [o for o in org_list if o != k and not _is_acronym(o) and _initials(o) == bare.upper()]
+                if exp:
+                    target = exp[0]
+            if target is None and (ACRONYMS.get(k) or ACRONYMS.get(bare)) in org_keys:
+                target = ACRONYMS.get(k) or ACRONYMS.get(bare)
+            if target:
+                org_map[k] = target
+        else:
+            ws = _words(k)
+            longer = [o for o in org_list if o != k and len(_words(o)) > len(ws) and _words(o)[-len(ws):] == ws
+                      and len(ws) >= 2]
+            if longer:
+                org_map[k] = longer[0]
+    # acronyms of things that are not ORG in spaCy's eyes (e.g. the acronym labelled GPE)
+    for idx, (e, label, key, how, kind) in enumerate(keyed):
+        if key.startswith("O:"):
+            k = key[2:]
+            t = org_map.get(k)
+            seen = set()
+            while t and t in org_map and t not in seen:
+                seen.add(t)
+                t = org_map[t]
+            if t:
+                keyed[idx] = (e, label, "O:" + t, "acronym" if _is_acronym(k) else "alias", kind)
+
+    # 4. build actors in order of first appearance
     actors: dict[str, Actor] = {}
+    labels_seen: dict[str, dict[str, int]] = {}
     entities: list[Entity] = []
-    spans = []
-    for c in chunks:
-        for e in c.entities:
-            kind = ACTOR_LABELS.get(e.label)
-            if kind is None:
-                entities.append(Entity(e.start, e.end, e.label, e.text))
+    spans: list[tuple[int, int, str]] = []
+    for e, label, key, how, kind in keyed:
+        if not key:
+            entities.append(Entity(e.start, e.end, label, e.text))
+            continue
+        a = actors.get(key)
+        if a is None:
+            a = Actor(id=f"a{len(actors) + 1}", name=key[2:], kind=kind or ACTOR_LABELS[label])
+            actors[key] = a
+        labels_seen.setdefault(key, {}).setdefault(label, 0)
+        labels_seen[key][label] += 1
+        a.mentions.append(Mention(e.start, e.end, e.text, how))
+        entities.append(Entity(e.start, e.end, label, e.text, a.id))
+        spans.append((e.start, e.end, a.id))
+
+    by_id = {a.id: a for a in actors.values()}
+    for key, a in actors.items():
+        if key.startswith("C:"):
+            a.kind = "place"
+        elif key.startswith("G:"):
+            a.kind = "group"
+        else:
+            ls = labels_seen[key]
+            best = max(ls.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"))[0]
+            a.kind = ACTOR_LABELS[best] if best != "NORP" else "group"
+    spans.sort()
+    g = Grouping(entities, list(actors.values()), spans, by_id)
+
+    # 5. roles, appositives and definite descriptions
+    for d in descs:
+        if d.kind in {"role", "appositive"} and d.target:
+            aid = g.actor_at(*d.target)
+            if aid is None:
                 continue
-            key = normalise(e.text)
-            a = actors.get(key)
-            if a is None:
-                a = Actor(id=f"a{len(actors) + 1}", name=key, kind=kind)
-                actors[key] = a
-            if e.text not in a.aliases and e.text != a.name:
-                a.aliases.append(e.text)
-            a.mentions.append(Mention(e.start, e.end, e.text, "name"))
-            entities.append(Entity(e.start, e.end, e.label, e.text, a.id))
-            spans.append((e.start, e.end, a.id))
-    return Grouping(entities, list(actors.values()), sorted(spans))
+            a = by_id[aid]
+            desc = _descriptor(d.text)
+            if desc and desc.lower() not in {x.lower() for x in a.descriptors} and normalise(desc) != a.name:
+                a.descriptors.append(desc)
+            if d.kind == "appositive":
+                g.add_mention(aid, Mention(d.start, d.end, d.text, "description"))
+                g.desc_actor[(d.start, d.end)] = aid
+    for d in descs:
+        if d.kind != "definite":
+            continue
+        aid = _resolve_description(g, d)
+        if aid:
+            g.add_mention(aid, Mention(d.start, d.end, d.text, "description"))
+            g.desc_actor[(d.start, d.end)] = aid
+    g.spans = sorted({(m.start, m.end, a.id) for a in g.actors for m in a.mentions})
+
+    # 6. canonical names and aliases
+    for key, a in actors.items():
+        a.mentions.sort(key=lambda m: (m.start, m.end))
+        names = [normalise(m.text) for m in a.mentions if m.how in {"name", "alias", "acronym"}]
+        if key.startswith("C:"):
+            a.name = key[2:]
+        elif key.startswith("O:"):
+            a.name = key[2:]
+        elif key.startswith("P:"):
+            a.name = key[2:]
+        elif names:
+            a.name = max(names, key=lambda n: (names.count(n), -names.index(n)))
+        aliases: list[str] = []
+        for m in a.mentions:
+            if m.how == "pronoun":
+                continue
+            t = normalise(m.text) if m.how != "description" else _clean(m.text)
+            if t != a.name and t not in aliases:
+                aliases.append(t)
+        if key.startswith("O:"):
+            exp = ACRONYMS.get(a.name)
+            if exp and exp not in aliases:
+                aliases.append(exp)
+            for acro, full in ACRONYMS.items():
+                if full == a.name and acro not in aliases and "." not in acro:
+                    aliases.append(acro)
+        a.aliases = aliases
+    return g
+
+
+def _descriptor(text: str) -> str:
+    s = _clean(text).strip(" ,;:")
+    low = s.lower()
+    for det in ("the ", "a ", "an "):
+        if low.startswith(det):
+            s = s[len(det):]
+            break
+    return s
+
+
+def _name_class(name: str) -> str | None:
+    ws = name.lower().split()
+    for w in reversed(ws):
+        if w in ORG_NAME_HEADS:
+            return ORG_NAME_HEADS[w]
+    return None
+
+
+def _resolve_description(g: Grouping, d: DescRec) -> str | None:
+    head = d.head
+    if head in ORG_CLASSES:
+        want = ORG_CLASSES[head]
+        for s, e, aid in g.mentions_before(d.start, {"organisation"}, window=4000):
+            a = g.by_id[aid]
+            cls = _name_class(a.name)
+            if cls is None:
+                # "the agency" for an acronym-only actor: use the table expansion
+                cls = _name_class(ACRONYMS.get(a.name, ""))
+            if cls == want:
+                return aid
+        return None
+    if head in TITLE_WORDS:
+        for s, e, aid in g.mentions_before(d.start, {"person"}, window=4000):
+            a = g.by_id[aid]
+            if any(head in x.lower().split() for x in a.descriptors):
+                return aid
+    return None

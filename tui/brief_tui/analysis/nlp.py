@@ -82,3 +82,16 @@ def spacy_is_loaded() -> bool:
     import sys
 
     return "spacy" in sys.modules
+
+
+def model_version(name: str) -> str | None:
+    """The installed version of a model package, read without importing spaCy (for the
+    analysis cache key); None when it is not an installed package."""
+    import importlib.metadata
+
+    for dist in (name, name.replace("_", "-")):
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None

@@ -15,6 +15,10 @@ class EntRec:
     end: int
     label: str
     text: str
+    dep: str = ""  # dependency of the entity's root ("nsubj", "pobj", ...)
+    prep: str = ""  # the governing preposition when dep is pobj ("in", "with")
+    gov: str = ""  # lemma of the word the entity (or its preposition) depends on
+    defined: str | None = None  # an acronym defined right after it: "Foo Bar (FB)"
 
 
 @dataclass(slots=True)
@@ -73,3 +77,5 @@ class ChunkData:
     descs: list[DescRec] = field(default_factory=list)
     prons: list[PronRec] = field(default_factory=list)
     claims: list[ClaimRec] = field(default_factory=list)
+    # proper-noun tokens outside entities (a surname spaCy missed: "Choe is expected ...")
+    propns: list[tuple[int, int, str]] = field(default_factory=list)

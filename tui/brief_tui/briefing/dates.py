@@ -108,14 +108,20 @@ _PATTERN = re.compile(
             r"(?P<wk>\b(?:(?P<wrel>on|last|next|this|early|late)\s+)?" + _WEEKDAY
             + r"(?:\s+(?:morning|afternoon|evening|night))?\b)",
             # today, yesterday, tomorrow, tonight, this morning, last night
-            r"(?P<rel>\b(?:(?P<today>today|tonight|this\s+(?:morning|afternoon|evening))"
-            r"|(?P<yest>yesterday|last\s+night)|(?P<tom>tomorrow))\b)",
+            (
+                r"(?P<rel>\b(?:(?P<today>today|tonight|this\s+(?:morning|afternoon|evening))"
+                r"|(?P<yest>yesterday|last\s+night)|(?P<tom>tomorrow))\b)"
+            ),
             # last week / this year / earlier this month / next year
-            r"(?P<per>\b(?:(?:earlier|later)\s+)?(?P<prel>last|this|next|previous)\s+"
-            r"(?P<unit>week|month|year)\b)",
+            (
+                r"(?P<per>\b(?:(?:earlier|later)\s+)?(?P<prel>last|this|next|previous)\s+"
+                r"(?P<unit>week|month|year)\b)"
+            ),
             # two days ago / 3 weeks ago
-            r"(?P<ago>\b(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten"
-            r"|eleven|twelve)\s+(?P<aunit>day|week|month|year)s?\s+ago\b)",
+            (
+                r"(?P<ago>\b(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten"
+                r"|eleven|twelve)\s+(?P<aunit>day|week|month|year)s?\s+ago\b)"
+            ),
         )
     ),
     re.IGNORECASE,
@@ -139,8 +145,7 @@ _CAPITALISED = ("m1", "m2", "m3", "m4", "wd")
 # --------------------------------------------------------------------------- sentences
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep st jr sr no vs etc inc ltd corp co "
-    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e approx est dept".split()
+    ["mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov", "sen", "rep", "st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "corp", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "approx", "est", "dept"]
 )
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 

@@ -83,7 +83,7 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int) -> Fetc
         if isinstance(reason, (TimeoutError, socket.timeout)):
             raise BriefingError(f"{url}: no answer within {timeout:g} s (timed out)") from None
         raise BriefingError(f"{url}: cannot be fetched ({_reason(reason)})") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise BriefingError(f"{url}: no answer within {timeout:g} s (timed out)") from None
     except (OSError, ValueError, http.client.HTTPException) as e:  # reset, bad status line, bad URL …
         raise BriefingError(f"{url}: cannot be fetched ({_reason(e)})") from None

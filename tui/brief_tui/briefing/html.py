@@ -12,7 +12,12 @@ import warnings
 from typing import Any
 
 from brief_tui.briefing.dates import dateline_date, parse_date_string
-from brief_tui.briefing.model import Briefing, BriefingError, TextBuilder, briefing_from_text
+from brief_tui.briefing.model import (
+    Briefing,
+    BriefingError,
+    TextBuilder,
+    briefing_from_text,
+)
 
 #: an lxml element (lxml ships no type information)
 _Element = Any
@@ -32,10 +37,7 @@ def _quiet() -> None:
 
 
 def _text_of(el: _Element) -> str:
-    parts: list[str] = []
-    for piece in el.itertext():
-        parts.append(piece)
-    return " ".join("".join(parts).split())
+    return " ".join("".join(el.itertext()).split())
 
 
 def _has_block_inside(el: _Element) -> bool:
@@ -79,7 +81,7 @@ def extract_html(html: str) -> tuple[TextBuilder, dict[str, str]]:
             if doc is None or not (doc.text or "").strip():
                 # short pages fall under trafilatura's size thresholds: favour recall
                 doc = bare_extraction(html, with_metadata=True, favor_recall=True) or doc
-        except Exception as e:  # a parser error deep inside lxml/trafilatura
+        except Exception as e:  # noqa: BLE001 (a parser error deep inside lxml/trafilatura)
             raise BriefingError(f"this HTML could not be parsed ({type(e).__name__}: {e})") from None
     out = TextBuilder()
     meta: dict[str, str] = {}

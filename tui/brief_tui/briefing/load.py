@@ -65,7 +65,7 @@ _CONTENT_TYPES = {
     "application/pdf": "pdf",
     "text/plain": "text",
 }
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 
 
 def _max_bytes() -> int:
@@ -171,9 +171,9 @@ def load_url(url: str, *, timeout: float | None = None) -> Briefing:
     from brief_tui.briefing.fetch import DEFAULT_TIMEOUT, fetch
 
     got = fetch(url, timeout=DEFAULT_TIMEOUT if timeout is None else timeout, max_bytes=_max_bytes())
-    if got.content_type and got.content_type not in _CONTENT_TYPES and not got.content_type.startswith("text/"):
-        if not got.data.startswith(b"%PDF-"):
-            raise BriefingError(f"{url}: the server sent {got.content_type}, not a page or a text")
+    ctype = got.content_type
+    if ctype and ctype not in _CONTENT_TYPES and not ctype.startswith("text/") and not got.data.startswith(b"%PDF-"):
+        raise BriefingError(f"{url}: the server sent {got.content_type}, not a page or a text")
     name = Path(got.url.split("?", 1)[0].split("#", 1)[0]).name
     content_type = got.content_type if got.content_type in _CONTENT_TYPES else ""
     return briefing_from_bytes(

@@ -17,15 +17,21 @@ import statistics
 import warnings
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from brief_tui.briefing.dates import dateline_date, parse_date_string
-from brief_tui.briefing.model import Briefing, BriefingError, TextBuilder, briefing_from_text
+from brief_tui.briefing.model import (
+    Briefing,
+    BriefingError,
+    TextBuilder,
+    briefing_from_text,
+)
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$", re.I)
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;…][\"”’')\]]*$")
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
-_FILE_TITLE = re.compile(r"\.(?:docx?|odt|rtf|txt|pdf|indd|pptx?)$|^Microsoft Word - |^untitled$", re.I)
+_FILE_TITLE = re.compile(r"\.(?:docx?|odt|rtf|txt|pdf|indd|pptx?)$|^Microsoft Word - |^untitled$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -49,20 +55,32 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
         buf.clear()
         pos[0] = None
 
+    def where(cm: Any, tm: Any, size: Any) -> tuple[float, float]:
+        try:
+            y = float(tm[4]) * float(cm[1]) + float(tm[5]) * float(cm[3]) + float(cm[5])
+            scale = abs(float(tm[3]) * float(cm[3])) or 1.0
+            return y, float(size) * scale
+        except (TypeError, ValueError, IndexError):
+            return 0.0, 0.0
+
     def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
         parts = text.split("\n")
         for i, part in enumerate(parts):
             if i:
                 flush()
-            if part:
-                if pos[0] is None and part.strip():
-                    try:
-                        y = float(tm[4]) * float(cm[1]) + float(tm[5]) * float(cm[3]) + float(cm[5])
-                        scale = abs(float(tm[3]) * float(cm[3])) or 1.0
-                        pos[0] = (y, float(size) * scale)
-                    except (TypeError, ValueError, IndexError):
-                        pos[0] = (0.0, 0.0)
-                buf.append(part)
+            if not part:
+                continue
+            if part.strip():
+                here = where(cm, tm, size)
+                current = pos[0]
+                # pypdf does not always end a line with "\n" (e.g. when the font changes
+                # at a line start): a move to another baseline starts a new line too
+                if i == 0 and current is not None and current[1] and abs(here[0] - current[0]) > 0.5 * current[1]:
+                    flush()
+                    current = None
+                if current is None:
+                    pos[0] = here
+            buf.append(part)
 
     page.extract_text(visitor_text=visit)
     flush()
@@ -111,7 +129,7 @@ def rebuild_paragraphs(pages: list[list[_Line]]) -> TextBuilder:
         return out
     gaps = [
         prev.y - ln.y
-        for prev, ln in zip(lines, lines[1:])
+        for prev, ln in pairwise(lines)
         if prev.page == ln.page and prev.size and 0 < prev.y - ln.y < 3 * prev.size
     ]
     usual_gap = statistics.median(gaps) if gaps else 0.0
@@ -133,14 +151,12 @@ def rebuild_paragraphs(pages: list[list[_Line]]) -> TextBuilder:
         if prev is not None:
             ends_sentence = bool(_SENTENCE_END.search(prev.text))
             short = len(prev.text) < 0.75 * full
-            if level != current_level:
-                new_block = True
-            elif prev.page == ln.page and usual_gap and prev.y - ln.y > 1.45 * usual_gap:
+            if level != current_level or prev.page == ln.page and usual_gap and prev.y - ln.y > 1.45 * usual_gap:
                 new_block = True
             elif prev.page == ln.page and usual_gap and prev.y - ln.y < -0.5 * usual_gap:
                 new_block = ends_sentence  # a new column: only a finished sentence ends it
-            elif short and ends_sentence:
-                new_block = True
+            elif short and (ends_sentence or not ln.text[:1].islower()):
+                new_block = True  # a paragraph's last line, or a line of its own (a title)
             elif prev.page != ln.page:
                 new_block = ends_sentence and not ln.text[:1].islower() and short
         if new_block:
@@ -174,7 +190,7 @@ def briefing_from_pdf(data: bytes, origin: str, *, url: str = "") -> Briefing:
                 ok: Any = 0
                 try:
                     ok = reader.decrypt("")
-                except Exception:
+                except Exception:  # noqa: BLE001 (a decryption failure of any kind)
                     ok = 0
                 if not ok:
                     raise BriefingError("this PDF is encrypted (password protected); not opened")
@@ -186,11 +202,11 @@ def briefing_from_pdf(data: bytes, origin: str, *, url: str = "") -> Briefing:
                     value = raw.get(key)
                     if value is not None and str(value).strip():
                         meta[key] = str(value).strip()
-            except Exception:
+            except Exception:  # noqa: BLE001, S110 (metadata is optional)
                 pass
         except BriefingError:
             raise
-        except Exception as e:  # pypdf raises many kinds on damaged files
+        except Exception as e:  # noqa: BLE001 (pypdf raises many kinds on damaged files)
             detail = str(e) or type(e).__name__
             raise BriefingError(f"this PDF is damaged or truncated and could not be read ({detail})") from None
     if not pages:

@@ -159,20 +159,24 @@ def _annotation_fields(a: Annotation) -> list[str]:
 
 
 def _target_entries(anns: Sequence[Annotation]) -> list[str]:
+    """Nested bullets for the annotations made on one claim, source or actor."""
     out: list[str] = []
     for a in anns:
-        bits = [a.kind]
+        bits: list[str] = []
         if a.grade:
-            bits.append(f"grade {_grade_text(a.grade)}")
+            grade = _grade_text(a.grade) or a.grade
+            bits.append(grade if a.kind == "grade" else f"grade {grade}")
         if a.status:
             bits.append(f"status {a.status}")
         if a.meaning:
-            bits.append(a.meaning)
+            bits.append(f"meaning {a.meaning}")
         if a.tags:
             bits.append("tags " + ", ".join(a.tags))
-        line = "  - Analyst: " + md_escape("; ".join(bits))
+        line = f"  - {a.kind.capitalize()}"
+        if bits:
+            line += ": " + md_escape(", ".join(bits))
         if a.note:
-            line += ": " + md_escape(a.note)
+            line += (" — " if bits else ": ") + md_escape(a.note)
         out.append(line)
     return out
 

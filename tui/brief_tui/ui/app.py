@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from rich.text import Text
@@ -21,8 +21,13 @@ from brief_tui.briefing import Briefing
 from brief_tui.resources import styles_dir
 from brief_tui.ui import palette
 from brief_tui.ui.article import ArticleView
+from brief_tui.ui.dialogs import HighlightPicker, NoteEditor
 from brief_tui.ui.help import HelpScreen, binding_rows
-from brief_tui.ui.panel import ClaimList, ItemTable, SidePanel
+from brief_tui.ui.annotating import ANNOTATION_BINDINGS, AnnotatingMixin
+from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel
+
+if TYPE_CHECKING:
+    from brief_tui.library.store import Store
 
 
 class AnalysisCancelled(Exception):
@@ -44,7 +49,7 @@ class StatusLine(Static):
     """
 
 
-class BriefApp(App[None]):
+class BriefApp(AnnotatingMixin, App[None]):
     """brief-tui's reader for one briefing."""
 
     CSS_PATH = str(styles_dir() / "app.tcss")
@@ -59,6 +64,7 @@ class BriefApp(App[None]):
         Binding("escape", "clear", "Clear marks", id="app.clear", show=False),
         Binding("tab", "app.focus_next", "Next pane", id="app.focus_next", show=False),
         Binding("shift+tab", "app.focus_previous", "Prev pane", id="app.focus_previous", show=False),
+        *ANNOTATION_BINDINGS,
     ]
 
     def __init__(
@@ -84,6 +90,10 @@ class BriefApp(App[None]):
         self.timings: dict[str, float] = {}
         self.title = briefing.title
         self.sub_title = briefing.origin
+        self.store: Store | None = None
+        self.read_only_reason: str | None = None
+        #: "spacy" or "cache": where the last complete analysis came from
+        self.analysis_source = ""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -113,24 +123,77 @@ class BriefApp(App[None]):
         else:
             self.query_one(ArticleView).focus()
             if self.analyse:
-                panel.set_state("Loading the language model…", 0.0)
-                self.run_analysis()
+                panel.set_state("Opening…", 0.0)
             else:
                 panel.set_state("Analysis is off (--no-analysis).")
                 self.analysis_state = "off"
+        self.run_analysis()
         self.update_status()
         self.call_after_refresh(self._first_paint)
 
     def _first_paint(self) -> None:
         self.timings.setdefault("article_visible", time.perf_counter() - self.started)
 
-    # ------------------------------------------------------------------ analysis
+    # ------------------------------------------------------------------ store and analysis
     @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
     def run_analysis(self) -> Analysis | None:
-        from brief_tui.analysis import analyze
-        from brief_tui.analysis.nlp import ModelUnavailable, load_model
+        """Open the store, show the saved annotations, then the analysis: from the cache
+        when this briefing was analysed before with the same model, else from spaCy."""
+        from brief_tui.library.store import Store
 
         worker = get_current_worker()
+        store = Store.open(self.data_dir)
+        self.call_from_thread(self._store_opened, store)
+        if not store.read_only and not self.briefing.is_empty:
+            try:
+                self._remember_briefing(store)
+            except Exception as e:  # the briefing still opens; say why notes won't be kept
+                self.call_from_thread(
+                    self.notify, f"Could not save the briefing: {e}", severity="error", timeout=10
+                )
+        self.call_from_thread(self.reload_annotations)
+        if not self.analyse or self.briefing.is_empty or worker.is_cancelled:
+            return None
+        return self._analyse(store, worker)
+
+    def _remember_briefing(self, store: Store) -> None:
+        from brief_tui.library.anchoring import reanchor_all
+
+        previous = []
+        if self.briefing.origin and not self.briefing.origin.startswith("<"):
+            previous = [b for b in store.briefings_from_origin(self.briefing.origin) if b.id != self.briefing.id]
+        store.add_briefing(self.briefing)
+        for old in previous:
+            report = reanchor_all(store, old.id, self.briefing)
+            if report.moved:
+                self.call_from_thread(
+                    self.notify,
+                    f"The file changed since you last read it: {report.moved} notes moved "
+                    f"({report.orphaned} could not be placed and are kept as orphans).",
+                    timeout=10,
+                )
+
+    def _analyse(self, store: Store, worker: Worker[Analysis | None]) -> Analysis | None:
+        from brief_tui.analysis.nlp import ModelUnavailable, choose_model, model_version
+
+        try:
+            name = choose_model(self.model_name)
+        except ModelUnavailable as e:
+            self.call_from_thread(self._model_missing, str(e))
+            return None
+        version = model_version(name)
+        if version is not None:
+            from brief_tui.analysis.pipeline import ANALYSER_VERSION
+
+            cached = store.get_cached_analysis(self.briefing.id, name, version, ANALYSER_VERSION)
+            if cached is not None:
+                self.analysis_source = "cache"
+                return cached
+
+        from brief_tui.analysis import analyze
+        from brief_tui.analysis.nlp import load_model
+
+        self.call_from_thread(self.query_one(SidePanel).set_state, "Loading the language model…", 0.0)
         try:
             loaded = load_model(self.model_name)
         except ModelUnavailable as e:
@@ -158,7 +221,20 @@ class BriefApp(App[None]):
             )
         except AnalysisCancelled:
             return None
+        self.analysis_source = "spacy"
+        if not store.read_only:
+            try:
+                store.put_cached_analysis(result)
+            except Exception as e:  # a cache that cannot be written only costs time later
+                self.call_from_thread(self.notify, f"Analysis not cached: {e}", severity="warning")
         return result
+
+    def _store_opened(self, store: Store) -> None:
+        self.store = store
+        if store.warning:
+            self.notify(store.warning, severity="warning" if not store.read_only else "error", timeout=15)
+        if store.read_only:
+            self.read_only_reason = store.warning or "the data directory is read-only"
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "analysis":
@@ -226,6 +302,7 @@ class BriefApp(App[None]):
         status.update(" │ ".join(parts))
 
     def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
+        self.cursor_moved()
         if event.what.startswith("entity"):
             s = event.view.current
             if s:
@@ -238,6 +315,9 @@ class BriefApp(App[None]):
             ("Everywhere", self.BINDINGS),
             ("Article", ArticleView.BINDINGS),
             ("Side panel lists", ItemTable.BINDINGS),
+            ("Notes tab", NotesTable.BINDINGS),
+            ("Highlight meanings (after h)", HighlightPicker.BINDINGS),
+            ("Note editor", NoteEditor.BINDINGS),
             ("Search box", self.query_one(SearchBar).BINDINGS),
             ("Help", HelpScreen.BINDINGS),
         ]
@@ -307,12 +387,15 @@ class BriefApp(App[None]):
         for layer in ("search", "focus", "current"):
             article.set_layer(layer, [])
         article.current = None
+        self.end_visual()
         self.update_status()
 
     # ------------------------------------------------------------------ jumps from the panel
     @on(ItemTable.Chosen)
     def _chosen(self, event: ItemTable.Chosen) -> None:
-        if event.kind == "actor":
+        if event.kind == "note":
+            self.jump_to_annotation(event.key)
+        elif event.kind == "actor":
             self.jump_to_actor(event.key)
         elif event.kind == "source":
             self.jump_to_source(event.key)

@@ -63,3 +63,17 @@ FOCUS_SENTENCE = Style(bgcolor="#26323f")
 FOCUS_CONTENT = Style(bgcolor="#334455")
 CURRENT_ITEM = Style(reverse=True)
 HEDGE = Style(italic=True, underline=True, color="#c0a0ff")
+
+# The reader's own marks: a background per highlight meaning (entity colours stay readable
+# over them), a dotted underline for notes and tags without a meaning.
+MEANING_STYLES: dict[str, Style] = {
+    "key": Style(bgcolor="#1f5130"),
+    "doubt": Style(bgcolor="#5e2129"),
+    "follow-up": Style(bgcolor="#233d6b"),
+}
+MEANING_MARKS = {"key": "★", "doubt": "?", "follow-up": "→"}
+NOTE_STYLE = Style(bgcolor="#3b3b3b", underline=True)
+ORPHAN_STYLE = Style(color="#ff6b6b", italic=True)
+GUTTER_STYLE = Style(color="#ffcc66", bold=True)
+SELECTION = Style(bgcolor="#44475a", underline=True)
+CURSOR_MARK = "›"

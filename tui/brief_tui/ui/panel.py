@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Label, OptionList, ProgressBar, Static, T
 from textual.widgets.option_list import Option
 
 from brief_tui.analysis.model import Analysis, Claim
+from brief_tui.library.annotations import Annotation
 from brief_tui.ui.palette import FAMILIES
 
 SOURCE_KINDS = {
@@ -77,6 +78,40 @@ class ItemTable(DataTable[str]):
         self.call_after_refresh(self.action_choose)
 
 
+class NotesTable(ItemTable):
+    """The reader's annotations in text order."""
+
+    BINDINGS = [
+        Binding("e", "edit", "Edit note", id="notes.edit"),
+        Binding("d", "delete", "Delete", id="notes.delete"),
+    ]
+
+    class Edit(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class Delete(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def _key(self) -> str | None:
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def action_edit(self) -> None:
+        key = self._key()
+        if key:
+            self.post_message(self.Edit(key))
+
+    def action_delete(self) -> None:
+        key = self._key()
+        if key:
+            self.post_message(self.Delete(key))
+
+
 class ClaimList(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", id="claims.down", show=False),
@@ -99,6 +134,7 @@ class SidePanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.analysis: Analysis | None = None
+        self.annotations: list[Annotation] = []
 
     def compose(self) -> ComposeResult:
         yield Label("Waiting to analyse…", id="state")
@@ -110,6 +146,8 @@ class SidePanel(Vertical):
                 yield ClaimList(id="claims")
             with TabPane("Sources", id="tab-sources"):
                 yield ItemTable("source", id="sources")
+            with TabPane("Notes", id="tab-notes"):
+                yield NotesTable("note", id="notes")
         yield Static(self.legend(), id="legend")
 
     def on_mount(self) -> None:
@@ -119,8 +157,13 @@ class SidePanel(Vertical):
         actors.add_column("Actor", key="name")
         sources = self.query_one("#sources", ItemTable)
         sources.add_column("Claims", key="count")
+        sources.add_column("Grade", key="grade")
         sources.add_column("Kind", key="kind")
         sources.add_column("Source", key="name")
+        notes = self.query_one("#notes", NotesTable)
+        notes.add_column("Mark", key="mark")
+        notes.add_column("Where", key="where")
+        notes.add_column("Note / tags", key="note")
 
     @staticmethod
     def legend() -> Text:
@@ -194,7 +237,11 @@ class SidePanel(Vertical):
                     name.append(f" via {source_label(analysis, src.via)}", style="italic")
                 kind = SOURCE_KINDS.get(src.kind, src.kind)
                 table.add_row(
-                    Text(str(counts.get(src.id, 0)), justify="right"), kind, name, key=src.id
+                    Text(str(counts.get(src.id, 0)), justify="right"),
+                    Text(self.grade_of("source", src.id), style="bold"),
+                    kind,
+                    name,
+                    key=src.id,
                 )
 
         self._keep_cursor(table, fill)
@@ -209,6 +256,9 @@ class SidePanel(Vertical):
             if i:
                 options.append(None)
             prompt = Text()
+            grade = self.grade_of("claim", claim.id)
+            if grade:
+                prompt.append(f"[{grade}] ", style="bold reverse")
             prompt.append(source_label(analysis, claim.source), style="bold")
             if claim.cue:
                 prompt.append(f"  {claim.cue.text}", style="italic")
@@ -228,7 +278,11 @@ class SidePanel(Vertical):
             )
             for claim in unsourced:
                 options.append(None)
-                prompt = Text("(unsourced)", style="dim")
+                prompt = Text()
+                grade = self.grade_of("claim", claim.id)
+                if grade:
+                    prompt.append(f"[{grade}] ", style="bold reverse")
+                prompt.append("(unsourced)", style="dim")
                 if claim.hedges:
                     prompt.append("  ~" + ", ".join(h.text for h in claim.hedges[:3]), style="#c0a0ff")
                 prompt.append("\n")
@@ -238,6 +292,69 @@ class SidePanel(Vertical):
         olist.add_options(options)
         if highlighted is not None and olist.option_count:
             olist.highlighted = min(highlighted, olist.option_count - 1)
+
+    # ------------------------------------------------------------------ annotations
+    def grade_of(self, target_type: str, target_id: str) -> str:
+        """The latest grade and status the reader gave this claim or source, as shown."""
+        grade = status = None
+        for a in self.annotations:
+            if a.target_type == target_type and a.target_id == target_id:
+                grade = a.grade or grade
+                status = a.status or status
+        return " · ".join(x for x in (grade, status) if x)
+
+    def set_annotations(self, annotations: list[Annotation]) -> None:
+        self.annotations = annotations
+        self._fill_notes()
+        if self.analysis is not None:
+            self._fill_claims(self.analysis)
+            self._fill_sources(self.analysis)
+
+    def describe_target(self, a: Annotation) -> str:
+        if a.target_type == "text":
+            quote = a.exact or ""
+        else:
+            name = a.target_id or ""
+            if self.analysis is not None:
+                if a.target_type == "actor" and (actor := self.analysis.actor(a.target_id)):
+                    name = actor.name
+                elif a.target_type == "source" and (src := self.analysis.source(a.target_id)):
+                    name = src.name
+                elif a.target_type == "claim":
+                    claim = next((c for c in self.analysis.claims if c.id == a.target_id), None)
+                    if claim:
+                        name = claim_excerpt(self.analysis.text, claim, 60)
+            quote = f"{a.target_type}: {name}"
+        quote = " ".join(quote.split())
+        return quote if len(quote) <= 48 else quote[:47] + "…"
+
+    def _fill_notes(self) -> None:
+        from brief_tui.ui.palette import MEANING_MARKS, MEANING_STYLES, ORPHAN_STYLE
+
+        table = self.query_one("#notes", NotesTable)
+
+        def fill() -> None:
+            table.clear()
+            for a in self.annotations:
+                mark = Text()
+                if a.orphan:
+                    mark.append("orphan ", style=ORPHAN_STYLE)
+                if a.meaning:
+                    mark.append(f"{MEANING_MARKS[a.meaning]} {a.meaning}", style=MEANING_STYLES[a.meaning])
+                elif a.grade or a.status:
+                    mark.append(" · ".join(x for x in (a.grade, a.status) if x), style="bold")
+                else:
+                    mark.append(a.kind)
+                body = Text()
+                if a.note:
+                    first = a.note.strip().splitlines()[0] if a.note.strip() else ""
+                    body.append(first[:60])
+                if a.tags:
+                    body.append(("  " if a.note else "") + " ".join("#" + t for t in a.tags), style="cyan")
+                where = Text(self.describe_target(a), style="italic" if a.target_type == "text" else "")
+                table.add_row(mark, where, body, key=a.id)
+
+        self._keep_cursor(table, fill)
 
     def claim_count(self) -> int:
         return len(self.analysis.claims) if self.analysis else 0

@@ -1,0 +1,270 @@
+"""Markdown and W3C Web Annotation export: deterministic, escaped, readable back."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from brief_tui.analysis.model import (
+    Actor,
+    Analysis,
+    Claim,
+    Cue,
+    Figure,
+    Hedge,
+    Mention,
+    Source,
+    Span,
+)
+from brief_tui.briefing import Briefing, briefing_from_text
+from brief_tui.library.annotations import Annotation
+from brief_tui.library.export import export_markdown, export_w3c_json, md_escape
+from brief_tui.library.store import Store
+
+TITLE = 'Seoul: "troops" moving # to the front\n--- line'
+TEXT = (
+    "SEOUL - North Korean troops may be moving to the front line, South Korea's spy agency "
+    "said, according to lawmaker Lee Seong-kweun. About 3,000 soldiers arrived in October.\n"
+    "* Not a list item: [not a link](x) and <b>not html</b>.\n"
+)
+WHEN = datetime(2026, 5, 1, 12, 30, tzinfo=timezone.utc)
+
+
+def span(quote: str) -> tuple[int, int]:
+    i = TEXT.index(quote)
+    return i, i + len(quote)
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[Store, Briefing, Analysis]:
+    store = Store.open(tmp_path / "data")
+    b = briefing_from_text(TEXT, "/home/analyst/in: box/brief.txt", title=TITLE)
+    store.add_briefing(b)
+    s, e = span("About 3,000 soldiers")
+    store.add_annotation(
+        b.id, "note", start=s, end=e,
+        note='Check: "3,000" vs 1,500?\n# not a heading\n\n---\nsecond paragraph',
+        tags=["troops", "figures: check"], meaning="doubt",
+    )
+    s, e = span("North Korean troops")
+    store.add_annotation(b.id, "highlight", start=s, end=e, meaning="key", tags=["troops"])
+    s, e = span("* Not a list item: [not a link](x) and <b>not html</b>.")
+    store.add_annotation(b.id, "highlight", start=s, end=e, meaning="follow-up")
+    store.add_annotation(b.id, "grade", target_type="source", target_id="s2", grade="B")
+    store.add_annotation(
+        b.id, "grade", target_type="claim", target_id="c1", grade="3", status="disputed",
+        note="Only one source.",
+    )
+    store.add_annotation(b.id, "note", target_type="actor", target_id="a1", note="Intelligence committee member")
+    store.add_annotation(b.id, "note", target_type="claim", target_id="c99", note="claim gone from analysis")
+    orphan = store.add_annotation(b.id, "highlight", start=0, end=5, note="was the dateline")
+    assert store.path is not None
+    import sqlite3
+
+    conn = sqlite3.connect(store.path)
+    conn.execute("UPDATE annotations SET orphan = 1 WHERE id = ?", (orphan.id,))
+    conn.commit()
+    conn.close()
+
+    lee = span("Lee Seong-kweun")
+    analysis = Analysis(
+        briefing_id=b.id, title=b.title, text=b.text, model_name="en_core_web_sm",
+        model_version="3.8.0",
+        actors=[
+            Actor("a1", "Lee Seong-kweun", "person", ["Lee Seong-kweun", "Lee"], ["lawmaker"],
+                  [Mention(lee[0], lee[1], "Lee Seong-kweun")]),
+            Actor("a2", "North Korea", "place", ["North Korean", "Pyongyang"], [], []),
+        ],
+        sources=[
+            Source("s1", "Lee Seong-kweun", "person", actor="a1", descriptor="lawmaker", via="s2"),
+            Source("s2", "NIS", "intelligence", descriptor="South Korea's spy agency"),
+        ],
+        claims=[
+            Claim(
+                "c1", 0, TEXT.index(" About"), [Span(8, 59)],
+                cue=Cue(*span("said"), "said", "neutral"), source="s1", quote="indirect",
+                hedges=[Hedge(*span("may"), "may", "possible", (0.3, 0.6))],
+            ),
+            Claim(
+                "c2", TEXT.index("About"), TEXT.index("\n"),
+                figures=[Figure(*span("About 3,000 soldiers"), "About 3,000 soldiers", 3000.0, "about", "soldiers")],
+            ),
+        ],
+    )
+    return store, b, analysis
+
+
+def front_matter(md: str) -> dict[str, Any]:
+    """A tiny reader for the front matter we write: ``key: scalar`` and ``key:`` followed by
+    ``  - item`` lines; scalars are YAML double-quoted strings (JSON syntax), null or []."""
+    lines = md.split("\n")
+    assert lines[0] == "---"
+    end = lines.index("---", 1)
+    out: dict[str, Any] = {}
+    key = None
+    for line in lines[1:end]:
+        if line.startswith("  - "):
+            assert key is not None
+            out[key].append(json.loads(line[4:]))
+            continue
+        assert not line.startswith(" "), line
+        key, _, value = line.partition(": ")
+        if line.endswith(":") and not value:
+            key = line[:-1]
+            out[key] = []
+        else:
+            out[key] = json.loads(value)
+    return out
+
+
+def test_markdown_front_matter(setup: tuple[Store, Briefing, Analysis]) -> None:
+    store, b, analysis = setup
+    md = export_markdown(b, store.annotations(b.id), analysis, exported_at=WHEN)
+    fm = front_matter(md)
+    assert fm == {
+        "title": TITLE,
+        "source": "/home/analyst/in: box/brief.txt",
+        "briefing_id": b.id,
+        "exported_at": "2026-05-01T12:30:00+00:00",
+        "model": "en_core_web_sm 3.8.0",
+        "tags": ["doubt", "figures:-check", "follow-up", "key", "troops"],
+    }
+    # nothing in the front matter spans lines: a newline in the title is escaped
+    assert md.split("\n")[1] == 'title: "Seoul: \\"troops\\" moving # to the front\\n--- line"'
+
+
+def test_markdown_without_analysis(setup: tuple[Store, Briefing, Analysis]) -> None:
+    store, b, _ = setup
+    md = export_markdown(b, store.annotations(b.id), None, exported_at=WHEN)
+    assert front_matter(md)["model"] is None
+    assert "## Claims" not in md
+    assert "## Notes on actors, claims and sources" in md
+    assert "Intelligence committee member" in md
+
+
+def test_markdown_sections_and_order(setup: tuple[Store, Briefing, Analysis]) -> None:
+    store, b, analysis = setup
+    md = export_markdown(b, store.annotations(b.id), analysis, exported_at=WHEN)
+    body = md.split("\n---\n", 1)[1]
+    heads = [line for line in body.split("\n") if line.startswith("## ")]
+    assert heads == [
+        "## Highlights and notes",
+        "## Orphaned annotations",
+        "## Claims",
+        "## Sources",
+        "## Actors",
+        "## Notes on actors, claims and sources",
+    ]
+    hl = body.split("## Highlights and notes")[1].split("## Orphaned")[0]
+    # text order
+    assert hl.index("North Korean troops") < hl.index("About 3,000") < hl.index("Not a list item")
+    assert "> North Korean troops" in hl
+    assert "- Meaning: key" in hl and "- Tags: `troops`, `figures:-check`" in hl
+    # the note: escaped so it cannot become a heading or a rule, line breaks kept
+    assert 'Check: "3,000" vs 1,500?\\\n\\# not a heading\n\n\\---\\\nsecond paragraph' in hl
+    # quoted markup is shown literally
+    assert "> \\* Not a list item: \\[not a link\\](x) and \\<b\\>not html\\</b\\>." in hl
+    orphans = body.split("## Orphaned annotations")[1].split("## Claims")[0]
+    assert "> SEOUL" in orphans and "was the dateline" in orphans
+    claims = body.split("## Claims")[1].split("## Sources")[0]
+    assert "Source chain: Lee Seong-kweun (person) ← NIS (intelligence)" in claims
+    assert "Hedges: may (possible)" in claims
+    assert "Analyst's assessment: credibility 3 (possibly true), status disputed" in claims
+    assert "Only one source." in claims
+    assert "Figures: About 3,000 soldiers" in claims
+    assert "Source: the author (no attribution)" in claims
+    sources = body.split("## Sources")[1].split("## Actors")[0]
+    assert "**NIS** (s2): intelligence; South Korea's spy agency; reliability B (usually reliable); 0 claims" in sources
+    assert "**Lee Seong-kweun** (s1): person; lawmaker; via NIS; 1 claim" in sources
+    actors = body.split("## Actors")[1].split("## Notes on")[0]
+    assert "**Lee Seong-kweun** (person) — aliases: Lee — lawmaker — 1 mention" in actors
+    assert "aliases: North Korean, Pyongyang" in actors
+    assert "Intelligence committee member" in actors
+    rest = body.split("## Notes on actors, claims and sources")[1]
+    assert "`c99`" in rest and "claim gone from analysis" in rest
+
+
+def test_markdown_is_deterministic(setup: tuple[Store, Briefing, Analysis], tmp_path: Path) -> None:
+    store, b, analysis = setup
+    anns = store.annotations(b.id)
+    one = export_markdown(b, anns, analysis, exported_at=WHEN)
+    two = export_markdown(b, list(reversed(anns)), analysis, exported_at=WHEN)
+    assert one == two
+    store.close()
+    again = Store.open(tmp_path / "data")
+    assert export_markdown(b, again.annotations(b.id), analysis, exported_at=WHEN) == one
+
+
+def test_md_escape() -> None:
+    assert md_escape("a_b*c") == "a\\_b\\*c"
+    assert md_escape("# x") == "\\# x"
+    assert md_escape("1. x\n2. y") == "1\\. x 2. y"
+    assert md_escape("-1 C") == "\\-1 C"
+
+
+def test_w3c_json(setup: tuple[Store, Briefing, Analysis]) -> None:
+    store, b, analysis = setup
+    anns = store.annotations(b.id)
+    doc = export_w3c_json(b, anns, analysis, exported_at=WHEN)
+    doc = json.loads(json.dumps(doc, ensure_ascii=False))  # plain JSON all the way down
+    assert doc["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert doc["type"] == "AnnotationCollection"
+    assert doc["total"] == len(anns) == 8
+    page = doc["first"]
+    assert page["type"] == "AnnotationPage"
+    items: list[dict[str, Any]] = page["items"]
+    assert [i["id"] for i in items] == [f"urn:uuid:{a.id}" for a in anns]
+    by_id = {i["id"]: i for i in items}
+    for a in anns:
+        item = by_id[f"urn:uuid:{a.id}"]
+        assert item["type"] == "Annotation"
+        assert item["target"]["source"] == f"urn:brief-tui:briefing:{b.id}"
+        sels = item["target"].get("selector", [])
+        sels = sels if isinstance(sels, list) else [sels]
+        types = {s["type"]: s for s in sels}
+        if a.exact is not None:
+            q, p = types["TextQuoteSelector"], types["TextPositionSelector"]
+            assert (q["exact"], q["prefix"], q["suffix"]) == (a.exact, a.prefix, a.suffix)
+            assert (p["start"], p["end"]) == (a.start, a.end)
+            if not a.orphan:
+                assert TEXT[p["start"] : p["end"]] == q["exact"]
+        else:
+            assert types["FragmentSelector"]["value"] == f"{a.target_type}={a.target_id}"
+        if a.note:
+            assert {"type": "TextualBody", "purpose": "commenting", "format": "text/plain", "value": a.note} in item["body"]
+        for t in a.tags:
+            assert {"type": "TextualBody", "purpose": "tagging", "value": t} in item["body"]
+        assert item.get("brief-tui:orphan", False) == a.orphan
+    motivations = {i["motivation"] for i in items}
+    assert motivations == {"highlighting", "commenting", "assessing"}
+    assert export_w3c_json(b, list(reversed(anns)), analysis, exported_at=WHEN) == export_w3c_json(
+        b, anns, analysis, exported_at=WHEN
+    )
+
+
+def test_empty_export() -> None:
+    b = briefing_from_text("Just text.\n", "x")
+    md = export_markdown(b, [], None, exported_at=WHEN)
+    assert front_matter(md)["tags"] == []
+    assert "_None._" in md
+    doc = export_w3c_json(b, [], exported_at=WHEN)
+    assert doc["total"] == 0 and doc["first"]["items"] == []
+
+
+def test_naive_datetime_is_taken_as_utc() -> None:
+    b = briefing_from_text("x\n", "x")
+    md = export_markdown(b, [], None, exported_at=datetime(2026, 1, 2, 3, 4, 5))
+    assert front_matter(md)["exported_at"] == "2026-01-02T03:04:05+00:00"
+
+
+def test_export_accepts_plain_annotation_objects() -> None:
+    b = briefing_from_text("Alpha beta gamma.\n", "x")
+    a = Annotation(
+        id="1", briefing_id=b.id, kind="highlight", start=6, end=10, exact="beta",
+        prefix="Alpha ", suffix=" gamma.\n", created_at="t", updated_at="t",
+    )
+    assert "> beta" in export_markdown(b, [a], None, exported_at=WHEN)

@@ -1,0 +1,553 @@
+"""The reader's own marks: select, highlight, note, tag, grade, undo, export.
+
+Every action is written to the store the moment it is made (one transaction each); the
+screen is refreshed from what the store then holds, so what is shown is what is saved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.style import Style
+from textual.binding import Binding
+
+from brief_tui.library.annotations import Annotation
+from brief_tui.ui import palette
+from brief_tui.ui.article import ArticleView
+from brief_tui.ui.dialogs import (
+    ExportChoice,
+    ExportDialog,
+    GradeChoice,
+    GradePicker,
+    HighlightPicker,
+    NoteEditor,
+    TagEditor,
+)
+from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel
+
+if TYPE_CHECKING:
+    from brief_tui.analysis.model import Analysis
+    from brief_tui.briefing import Briefing
+    from brief_tui.library.store import Store
+
+ANNOTATION_BINDINGS = [
+    Binding("v", "visual", "Select (visual)", id="annotate.visual"),
+    Binding("w", "word(1)", "Next word", id="annotate.next_word", show=False),
+    Binding("W", "word(-1)", "Prev word", id="annotate.prev_word", show=False),
+    Binding("h", "highlight", "Highlight", id="annotate.highlight"),
+    Binding("a", "note", "Note", id="annotate.note"),
+    Binding("t", "tags", "Tag", id="annotate.tags", show=False),
+    Binding("r", "grade", "Grade", id="annotate.grade", show=False),
+    Binding("u", "undo", "Undo", id="annotate.undo", show=False),
+    Binding("x", "export", "Export", id="annotate.export"),
+]
+
+_WORD = re.compile(r"\w[\w’'\-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What an annotation action applies to."""
+
+    target_type: str  # text | actor | claim | source
+    target_id: str | None
+    start: int | None
+    end: int | None
+    label: str
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        return (self.start, self.end) if self.start is not None and self.end is not None else None
+
+
+def slug(title: str) -> str:
+    s = re.sub(r"[^\w]+", "-", title.lower()).strip("-")
+    return (s[:60].rstrip("-") or "briefing") + "-notes"
+
+
+class AnnotatingMixin:
+    """Mixed into the reader app. Expects ``briefing``, ``store``, ``analysis``."""
+
+    briefing: Briefing
+    store: Store | None
+    analysis: Analysis | None
+    read_only_reason: str | None
+
+    _visual_anchor: tuple[int, int] | None = None
+    selection: tuple[int, int] | None = None
+    annotations: list[Annotation] = []
+
+    # ------------------------------------------------------------------ helpers
+    def _app(self) -> Any:
+        return self
+
+    def _article(self) -> ArticleView | None:
+        try:
+            return self._app().query_one(ArticleView)  # type: ignore[no-any-return]
+        except Exception:
+            return None
+
+    def _writable(self) -> Store | None:
+        app = self._app()
+        if self.store is None:
+            app.notify("The notes store is still opening; try again in a moment.", severity="warning")
+            return None
+        if self.store.read_only:
+            app.notify(
+                f"Read-only: {self.read_only_reason or self.store.warning}. Nothing was saved.",
+                severity="error",
+                timeout=8,
+            )
+            return None
+        return self.store
+
+    def _save(self, action: str, fn: Any) -> Annotation | None:
+        """Run one store write; report failures without losing anything already saved."""
+        from brief_tui.library.store import StoreError
+
+        try:
+            result = fn()
+        except (StoreError, ValueError, KeyError) as e:
+            self._app().notify(f"Could not {action}: {e}", severity="error", timeout=8)
+            return None
+        self.reload_annotations()
+        return result  # type: ignore[no-any-return]
+
+    def reload_annotations(self) -> None:
+        """Show what the store holds: marks in the article, rows in the Notes tab."""
+        if self.store is None:
+            return
+        self.annotations = self.store.annotations(self.briefing.id)
+        app = self._app()
+        try:
+            app.query_one(SidePanel).set_annotations(self.annotations)
+        except Exception:
+            return
+        article = self._article()
+        if article is None:
+            return
+        spans: list[tuple[int, int, Style]] = []
+        for a in self.annotations:
+            if a.orphan or a.start is None or a.end is None or a.target_type != "text":
+                continue
+            if a.meaning:
+                spans.append((a.start, a.end, palette.MEANING_STYLES[a.meaning]))
+            elif a.note or a.tags:
+                spans.append((a.start, a.end, palette.NOTE_STYLE))
+        article.set_layer("annotations", spans)
+        self._update_gutter()
+
+    def _gutter_marks(self) -> dict[int, tuple[str, Style]]:
+        marks: dict[int, tuple[str, Style]] = {}
+        for a in self.annotations:
+            if a.orphan:
+                continue
+            start = a.start
+            if start is None and a.target_type == "claim" and self.analysis is not None:
+                claim = next((c for c in self.analysis.claims if c.id == a.target_id), None)
+                start = claim.start if claim else None
+            if start is None:
+                continue
+            if a.grade or a.status:
+                mark = (a.grade or "") + ((a.status or "")[:1])
+            elif a.note:
+                mark = "✎"
+            elif a.meaning:
+                mark = palette.MEANING_MARKS[a.meaning]
+            elif a.tags:
+                mark = "#"
+            else:
+                continue
+            prev = marks.get(start)
+            if prev is None or len(mark) > len(prev[0].strip()):
+                marks[start] = (mark, palette.GUTTER_STYLE)
+        return marks
+
+    def _update_gutter(self) -> None:
+        article = self._article()
+        if article is None:
+            return
+        marks = self._gutter_marks()
+        # the reading position: a marker on the line of the cursor
+        cur_line = article.line_of(article.cursor)
+        lines = article.lines
+        if 0 <= cur_line < len(lines):
+            start = lines[cur_line][0]
+            existing = next(
+                (m for off, m in marks.items() if article.line_of(off) == cur_line), None
+            )
+            text = palette.CURSOR_MARK + (existing[0][:1] if existing else "")
+            marks = {k: v for k, v in marks.items() if article.line_of(k) != cur_line}
+            marks[start] = (text, palette.GUTTER_STYLE)
+        article.set_gutter(marks)
+
+    def cursor_moved(self) -> None:
+        article = self._article()
+        if article is None:
+            return
+        if self._visual_anchor is not None and article.current is not None:
+            a0, a1 = self._visual_anchor
+            c0, c1 = article.current
+            self.selection = (min(a0, c0), max(a1, c1))
+            article.set_layer("current", [(*self.selection, palette.SELECTION)])
+            self._app().focus_label = f"selection: {self.selection[1] - self.selection[0]} characters"
+        self._update_gutter()
+
+    # ------------------------------------------------------------------ selection
+    def _word_at(self, offset: int) -> tuple[int, int] | None:
+        text = self.briefing.text
+        for m in _WORD.finditer(text, max(0, offset - 40), min(len(text), offset + 200)):
+            if m.end() > offset:
+                return (m.start(), m.end())
+        return None
+
+    def action_visual(self) -> None:
+        article = self._article()
+        if article is None:
+            return
+        if self._visual_anchor is not None:
+            self.end_visual()
+            return
+        span = article.current or self._word_at(article.cursor)
+        if span is None:
+            return
+        self._visual_anchor = span
+        self.selection = span
+        article.current = span
+        article.set_layer("current", [(*span, palette.SELECTION)])
+        self._app().focus_label = "visual: w/W words, )/( sentences, }/{ paragraphs; h a t act"
+        self._app().update_status()
+
+    def end_visual(self) -> None:
+        self._visual_anchor = None
+        self.selection = None
+        article = self._article()
+        if article is not None:
+            article.set_layer("current", [])
+
+    def action_word(self, n: int) -> None:
+        article = self._article()
+        if article is None:
+            return
+        text = self.briefing.text
+        cur = article.current or (article.cursor, article.cursor)
+        if n > 0:
+            m = _WORD.search(text, cur[1])
+            span = (m.start(), m.end()) if m else None
+        else:
+            starts = [m for m in _WORD.finditer(text, max(0, cur[0] - 200), cur[0])]
+            span = (starts[-1].start(), starts[-1].end()) if starts else None
+        if span is None:
+            self._app().bell()
+            return
+        if self._visual_anchor is not None and n < 0 and self.selection and span[0] < self._visual_anchor[0]:
+            pass
+        if self._visual_anchor is not None and n < 0 and self.selection:
+            # shrink from the end when moving back inside the selection
+            s0, s1 = self.selection
+            if span[1] > self._visual_anchor[0]:
+                self.selection = (s0, span[1])
+                article.current = span
+                article.set_layer("current", [(*self.selection, palette.SELECTION)])
+                article.cursor = span[0]
+                article.scroll_to_offset(span[0])
+                return
+        article.show_current(span, "word")
+
+    # ------------------------------------------------------------------ targets
+    def _panel_target(self) -> Target | None:
+        """The actor / claim / source row selected in the focused side-panel list."""
+        app = self._app()
+        focused = app.focused
+        if self.analysis is None:
+            return None
+        if isinstance(focused, ItemTable) and not isinstance(focused, NotesTable) and focused.row_count:
+            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+            if focused.kind == "actor" and (actor := self.analysis.actor(key)):
+                return Target("actor", actor.id, None, None, f"actor {actor.name}")
+            if focused.kind == "source" and (src := self.analysis.source(key)):
+                return Target("source", src.id, None, None, f"source {src.name}")
+        if isinstance(focused, ClaimList) and focused.highlighted is not None:
+            option = focused.get_option_at_index(focused.highlighted)
+            claim = next((c for c in self.analysis.claims if c.id == option.id), None)
+            if claim:
+                return Target("claim", claim.id, claim.start, claim.end, "claim")
+        return None
+
+    def _text_target(self) -> Target | None:
+        article = self._article()
+        if article is None:
+            return None
+        if self.selection is not None:
+            s, e = self.selection
+            return Target("text", None, s, e, "the selection")
+        sent = article.current_sentence()
+        if sent is None:
+            return None
+        s, e = sent
+        # trim the sentence's trailing whitespace
+        while e > s and self.briefing.text[e - 1].isspace():
+            e -= 1
+        return Target("text", None, s, e, "the current sentence")
+
+    def _target(self) -> Target | None:
+        return self._panel_target() or self._text_target()
+
+    def _quote(self, t: Target) -> str | None:
+        return self.briefing.text[t.start : t.end] if t.span else None
+
+    def _claim_at_cursor(self) -> Target | None:
+        article = self._article()
+        if article is None or self.analysis is None:
+            return None
+        pos = self.selection[0] if self.selection else article.cursor
+        for c in self.analysis.claims:
+            if c.start <= pos < max(c.end, c.start + 1):
+                return Target("claim", c.id, c.start, c.end, "claim")
+        return None
+
+    # ------------------------------------------------------------------ actions
+    def action_highlight(self) -> None:
+        target = self._text_target()
+        if target is None or self._writable() is None:
+            return
+        quote = self._quote(target) or ""
+
+        def done(meaning: str | None) -> None:
+            store = self._writable()
+            if meaning is None or store is None:
+                return
+            a = self._save(
+                "highlight",
+                lambda: store.add_annotation(
+                    self.briefing.id, "highlight", start=target.start, end=target.end, meaning=meaning,
+                    tags=[meaning],
+                ),
+            )
+            if a is not None:
+                self._app().notify(f"Highlighted as {meaning}: “{_short(quote)}”")
+                self.end_visual()
+
+        self._app().push_screen(HighlightPicker(quote), done)
+
+    def action_note(self, existing: Annotation | None = None) -> None:
+        if self._writable() is None:
+            return
+        if existing is not None:
+            target = Target(existing.target_type, existing.target_id, existing.start, existing.end, "the mark")
+            label = self._app().query_one(SidePanel).describe_target(existing)
+            quote = existing.exact
+        else:
+            t = self._target()
+            if t is None:
+                return
+            target, label, quote = t, t.label, self._quote(t)
+
+        def done(note: str | None) -> None:
+            store = self._writable()
+            if note is None or store is None:
+                return
+            if existing is not None:
+                a = self._save("save the note", lambda: store.update_annotation(existing.id, note=note.rstrip() or None))
+            else:
+                if not note.strip():
+                    return
+                a = self._save(
+                    "save the note",
+                    lambda: store.add_annotation(
+                        self.briefing.id, "note", target_type=target.target_type,
+                        target_id=target.target_id, start=target.start, end=target.end,
+                        note=note.rstrip(),
+                    ),
+                )
+            if a is not None:
+                self._app().notify("Note saved.")
+                self.end_visual()
+
+        self._app().push_screen(NoteEditor(label, quote, existing.note or "" if existing else ""), done)
+
+    def action_tags(self) -> None:
+        store = self._writable()
+        if store is None:
+            return
+        target = self._target()
+        if target is None:
+            return
+
+        def done(tags: list[str] | None) -> None:
+            store = self._writable()
+            if not tags or store is None:
+                return
+            a = self._save(
+                "tag",
+                lambda: store.add_annotation(
+                    self.briefing.id, "tag", target_type=target.target_type,
+                    target_id=target.target_id, start=target.start, end=target.end, tags=tags,
+                ),
+            )
+            if a is not None:
+                self._app().notify("Tagged " + " ".join("#" + t for t in a.tags))
+                self.end_visual()
+
+        self._app().push_screen(TagEditor(target.label, store.all_tags(), []), done)
+
+    def action_grade(self) -> None:
+        store = self._writable()
+        if store is None:
+            return
+        target = self._panel_target()
+        if target is None or target.target_type == "actor":
+            target = self._claim_at_cursor()
+        if target is None:
+            self._app().notify(
+                "Grade a claim or a source: select it in the side panel, or put the cursor in a claim.",
+                severity="warning",
+            )
+            return
+        previous = [
+            a for a in self.annotations
+            if a.kind == "grade" and a.target_type == target.target_type and a.target_id == target.target_id
+        ]
+        grade = next((a.grade for a in reversed(previous) if a.grade), None)
+        status = next((a.status for a in reversed(previous) if a.status), None)
+        name = target.label
+        if target.target_type == "claim" and self.analysis is not None:
+            name = _short(self.briefing.text[target.start or 0 : target.end or 0], 60)
+
+        def done(choice: GradeChoice | None) -> None:
+            store = self._writable()
+            if choice is None or store is None:
+                return
+            if previous:
+                a = self._save(
+                    "grade",
+                    lambda: store.update_annotation(previous[-1].id, grade=choice.grade, status=choice.status),
+                )
+            else:
+                a = self._save(
+                    "grade",
+                    lambda: store.add_annotation(
+                        self.briefing.id, "grade", target_type=target.target_type,
+                        target_id=target.target_id, start=target.start, end=target.end,
+                        grade=choice.grade, status=choice.status,
+                    ),
+                )
+            if a is not None:
+                shown = " · ".join(x for x in (choice.grade, choice.status) if x) or "no grade"
+                self._app().notify(f"Graded {target.target_type}: {shown}")
+
+        self._app().push_screen(GradePicker(target.target_type, name, grade, status), done)
+
+    def action_undo(self) -> None:
+        store = self._writable()
+        if store is None:
+            return
+        from brief_tui.library.store import StoreError
+
+        try:
+            what = store.undo(self.briefing.id)
+        except StoreError as e:
+            self._app().notify(f"Could not undo: {e}", severity="error")
+            return
+        if what is None:
+            self._app().notify("Nothing to undo.")
+            return
+        self.reload_annotations()
+        self._app().notify(what[:1].upper() + what[1:])
+
+    # ------------------------------------------------------------------ Notes tab
+    def _annotation(self, annotation_id: str) -> Annotation | None:
+        return next((a for a in self.annotations if a.id == annotation_id), None)
+
+    def jump_to_annotation(self, annotation_id: str) -> None:
+        a = self._annotation(annotation_id)
+        article = self._article()
+        if a is None or article is None:
+            return
+        if a.orphan:
+            self._app().notify(
+                f"This mark's text is no longer in the briefing (orphan): “{_short(a.exact or '')}”",
+                severity="warning",
+            )
+            return
+        if a.target_type == "actor" and a.start is None:
+            self._app().jump_to_actor(a.target_id)
+            return
+        if a.target_type == "source" and a.start is None:
+            self._app().jump_to_source(a.target_id)
+            return
+        if a.start is None or a.end is None:
+            return
+        article.set_layer("focus", [(a.start, a.end, palette.FOCUS_CONTENT)])
+        article.show_current((a.start, a.end), "note")
+        article.set_layer("current", [])
+        article.focus()
+
+    def on_notes_table_edit(self, event: NotesTable.Edit) -> None:
+        a = self._annotation(event.key)
+        if a is not None:
+            self.action_note(existing=a)
+
+    def on_notes_table_delete(self, event: NotesTable.Delete) -> None:
+        store = self._writable()
+        a = self._annotation(event.key)
+        if store is None or a is None:
+            return
+        if self._save("delete", lambda: store.delete_annotation(a.id)) is not None:
+            self._app().notify("Deleted — press u to undo.")
+
+    # ------------------------------------------------------------------ export
+    def action_export(self) -> None:
+        default = Path.cwd() / (slug(self.briefing.title) + ".md")
+        self._app().push_screen(ExportDialog(default), self._export_chosen)
+
+    def _export_chosen(self, choice: ExportChoice | None) -> None:
+        if choice is None:
+            return
+        try:
+            text = export_text(self.briefing, self.annotations, self.analysis, choice.format)
+            write_atomically(choice.path, text)
+        except OSError as e:
+            self._app().notify(f"Could not export to {choice.path}: {e.strerror or e}", severity="error", timeout=10)
+            return
+        self._app().notify(f"Exported {len(self.annotations)} notes to {choice.path}")
+
+
+def export_text(briefing: Briefing, annotations: list[Annotation], analysis: Analysis | None, fmt: str) -> str:
+    import json
+
+    from brief_tui.library.export import export_markdown, export_w3c_json
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    if fmt == "json":
+        return json.dumps(export_w3c_json(briefing, annotations, analysis, exported_at=now), ensure_ascii=False, indent=2) + "\n"
+    return export_markdown(briefing, annotations, analysis, exported_at=now)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path`` and rename it over: never a half file."""
+    import os
+    import tempfile
+
+    path = path.expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _short(text: str, n: int = 50) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= n else t[: n - 1] + "…"

@@ -1,0 +1,316 @@
+"""Modal dialogs for annotating: choose a highlight meaning, write a note, tag, grade,
+export, confirm."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
+
+from brief_tui.library.annotations import (
+    CLAIM_GRADE_LABELS,
+    MEANINGS,
+    SOURCE_GRADE_LABELS,
+    STATUSES,
+)
+
+MEANING_KEYS = {str(i + 1): m for i, m in enumerate(MEANINGS)}
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 76; max-width: 95%; height: auto; max-height: 90%;
+    border: thick $primary; background: $surface; padding: 1 2;
+}}
+{name} .title {{ text-style: bold; margin-bottom: 1; }}
+{name} .hint {{ color: $text-muted; margin-top: 1; }}
+{name} .quote {{ color: $text-muted; text-style: italic; margin-bottom: 1; max-height: 4; }}
+"""
+
+
+def _quote_line(quote: str, limit: int = 200) -> str:
+    q = " ".join(quote.split())
+    return "“" + (q if len(q) <= limit else q[: limit - 1] + "…") + "”"
+
+
+class HighlightPicker(ModalScreen[str | None]):
+    """After `h`: a digit picks the meaning."""
+
+    BINDINGS = [
+        *[
+            Binding(key, f"pick('{meaning}')", f"Highlight: {meaning}", id=f"highlight.{meaning}")
+            for key, meaning in MEANING_KEYS.items()
+        ],
+        Binding("escape", "dismiss_none", "Cancel", id="highlight.cancel"),
+    ]
+    DEFAULT_CSS = DIALOG_CSS.format(name="HighlightPicker")
+
+    def __init__(self, quote: str) -> None:
+        super().__init__()
+        self.quote = quote
+
+    def compose(self) -> ComposeResult:
+        from brief_tui.ui.palette import MEANING_STYLES
+
+        with Vertical():
+            yield Label("Highlight as…", classes="title")
+            yield Static(_quote_line(self.quote), classes="quote")
+            text = Text()
+            for key, meaning in MEANING_KEYS.items():
+                text.append(f" {key} ", style="bold reverse")
+                text.append(" ")
+                text.append(f" {meaning} ", style=MEANING_STYLES[meaning])
+                text.append("   ")
+            yield Static(text)
+            yield Static("esc cancels", classes="hint")
+
+    def action_pick(self, meaning: str) -> None:
+        self.dismiss(meaning)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class NoteEditor(ModalScreen[str | None]):
+    """A multi-line note. ctrl+s saves, escape cancels."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save note", id="note.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="note.cancel", priority=True),
+    ]
+    DEFAULT_CSS = DIALOG_CSS.format(name="NoteEditor") + """
+    NoteEditor TextArea { height: 10; }
+    """
+
+    def __init__(self, target: str, quote: str | None, note: str = "") -> None:
+        super().__init__()
+        self.target = target
+        self.quote = quote
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Note on {self.target}", classes="title")
+            if self.quote:
+                yield Static(_quote_line(self.quote), classes="quote")
+            area = TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield area
+            yield Static("ctrl+s saves · esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TagSuggester(Suggester):
+    """Completes the last comma-separated tag from the tags already in use."""
+
+    def __init__(self, tags: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.tags = tags
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, sep, last = value.rpartition(",")
+        stem = last.lstrip()
+        if not stem:
+            return None
+        used = {t.strip().casefold() for t in head.split(",")}
+        for tag in self.tags:
+            if tag.casefold().startswith(stem.casefold()) and tag.casefold() not in used:
+                prefix = value[: len(value) - len(stem)]
+                return prefix + tag
+        return None
+
+
+class TagEditor(ModalScreen[list[str] | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
+    DEFAULT_CSS = DIALOG_CSS.format(name="TagEditor")
+
+    def __init__(self, target: str, known: list[str], current: list[str]) -> None:
+        super().__init__()
+        self.target = target
+        self.known = known
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Tags for {self.target}", classes="title")
+            yield Input(
+                ", ".join(self.current),
+                placeholder="tags, separated by commas",
+                suggester=TagSuggester(self.known),
+                id="tags-input",
+            )
+            known = ", ".join(self.known[:20]) if self.known else "none yet"
+            yield Static(
+                f"→ or tab accepts a completion · enter saves · esc cancels\nin use: {known}",
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        tags = [t.strip() for t in event.value.split(",") if t.strip()]
+        self.dismiss(tags)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True, slots=True)
+class GradeChoice:
+    grade: str | None
+    status: str | None
+
+
+class GradePicker(ModalScreen[GradeChoice | None]):
+    """A source gets A–F; a claim gets 1–6 and a status."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="GradePicker")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="grade.cancel")]
+
+    STATUS_KEYS = {"u": "unverified", "c": "corroborated", "d": "disputed", "f": "false"}
+
+    def __init__(self, target_type: str, target: str, grade: str | None, status: str | None) -> None:
+        super().__init__()
+        self.target_type = target_type
+        self.target = target
+        self.grade = grade
+        self.status = status
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Grade {self.target_type}: {self.target}", classes="title")
+            text = Text()
+            labels = SOURCE_GRADE_LABELS if self.target_type == "source" else CLAIM_GRADE_LABELS
+            heading = "Reliability (Admiralty)" if self.target_type == "source" else "Credibility"
+            text.append(heading + "\n", style="bold")
+            for key, label in labels.items():
+                mark = "●" if key == self.grade else " "
+                text.append(f" {mark} {key.lower() if key.isalpha() else key} ", style="bold reverse")
+                text.append(f"  {key}: {label}\n")
+            if self.target_type == "claim":
+                text.append("\nStatus\n", style="bold")
+                for key, status in self.STATUS_KEYS.items():
+                    mark = "●" if status == self.status else " "
+                    text.append(f" {mark} {key} ", style="bold reverse")
+                    text.append(f"  {status}\n")
+            yield Static(text, id="grade-options")
+            yield Static("press a key to set it (x clears the grade) · esc closes", classes="hint")
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", "")
+        char = (getattr(event, "character", None) or "").lower()
+        if key == "escape":
+            return
+        if self.target_type == "source" and char.upper() in SOURCE_GRADE_LABELS:
+            self.dismiss(GradeChoice(char.upper(), None))
+        elif self.target_type == "claim" and char in CLAIM_GRADE_LABELS:
+            self.dismiss(GradeChoice(char, self.status))
+        elif self.target_type == "claim" and char in self.STATUS_KEYS:
+            self.dismiss(GradeChoice(self.grade, self.STATUS_KEYS[char]))
+        elif char == "x":
+            self.dismiss(GradeChoice(None, None))
+        else:
+            return
+        getattr(event, "stop", lambda: None)()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+assert set(GradePicker.STATUS_KEYS.values()) == set(STATUSES)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportChoice:
+    path: Path
+    format: str
+
+
+class ExportDialog(ModalScreen[ExportChoice | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+    DEFAULT_CSS = DIALOG_CSS.format(name="ExportDialog")
+
+    def __init__(self, default_path: Path) -> None:
+        super().__init__()
+        self.default_path = default_path
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Export notes", classes="title")
+            yield Input(str(self.default_path), id="export-path")
+            with RadioSet(id="export-format"):
+                yield RadioButton("Markdown (front matter, for Obsidian and friends)", value=True, id="fmt-md")
+                yield RadioButton("JSON (W3C Web Annotation collection)", id="fmt-json")
+            with Horizontal():
+                yield Button("Export", variant="primary", id="export-go")
+                yield Button("Cancel", id="export-cancel")
+            yield Static("enter in the path exports · esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def _format(self) -> str:
+        pressed = self.query_one(RadioSet).pressed_button
+        return "json" if pressed is not None and pressed.id == "fmt-json" else "md"
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        path_input = self.query_one(Input)
+        path = Path(path_input.value)
+        fmt = self._format()
+        path_input.value = str(path.with_suffix(".json" if fmt == "json" else ".md"))
+
+    def _go(self) -> None:
+        value = self.query_one(Input).value.strip()
+        if not value:
+            self.notify("Give a file name to export to.", severity="error")
+            return
+        self.dismiss(ExportChoice(Path(value).expanduser(), self._format()))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._go()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "export-go":
+            self._go()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question, classes="title")
+            yield Static("y: yes · n or esc: no", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
