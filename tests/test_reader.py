@@ -133,13 +133,13 @@ async def test_panel_row_enter_highlights_every_mention(loaded_model) -> None:
         table = app.query_one("#actors", ItemTable)
         while app.focused is not table:
             await pilot.press("tab")
-        rows = actor_rows(app)
-        target = next(i for i, r in enumerate(rows) if r.startswith("North Korea") and "North Korean" not in r)
+        actor = next(a for a in app.analysis.actors if a.name == "North Korea")
+        target = table.get_row_index(actor.id)
+        assert actor_rows(app)[target].startswith("North Korea")
         for _ in range(target):
             await pilot.press("j")
         await pilot.press("enter")
         await pilot.pause()
-        actor = next(a for a in app.analysis.actors if a.name == "North Korea")
         spans = sorted((m.start, m.end) for m in actor.mentions)
         assert view.layer_spans("focus") == spans
         assert len(spans) >= 8

@@ -13,7 +13,7 @@ from brief_tui import __version__
 
 EXIT_BAD_INPUT = 2
 
-SUBCOMMANDS = ("analyze",)
+SUBCOMMANDS = ("analyze", "export")
 
 
 def _model_status() -> str:
@@ -40,7 +40,9 @@ def _reader_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "commands:\n"
-            "  brief-tui analyze PATH... [--json]   print the analysis (Rich tables or JSON)\n\n"
+            "  brief-tui analyze PATH... [--json]   print the analysis (Rich tables or JSON)\n"
+            "  brief-tui export PATH [-o FILE] [--format md|json]\n"
+            "                                       export your notes on a briefing\n\n"
             + _model_status()
             + "\nInside the app press ? for every key."
         ),
@@ -74,6 +76,21 @@ def _analyze_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _export_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="brief-tui export",
+        description=(
+            "Export your annotations on a briefing, with its analysis: Markdown with YAML front "
+            "matter, or a W3C Web Annotation collection as JSON."
+        ),
+    )
+    p.add_argument("path", help="the briefing (as opened in the reader), or - for standard input")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    p.add_argument("--format", choices=("md", "json"), default=None, help="default: from -o's suffix, else md")
+    _common(p)
+    return p
+
+
 def _fail(message: str) -> int:
     print(f"brief-tui: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -85,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args and args[0] in SUBCOMMANDS:
             if args[0] == "analyze":
                 return cmd_analyze(_analyze_parser().parse_args(args[1:]))
+            if args[0] == "export":
+                return cmd_export(_export_parser().parse_args(args[1:]))
         return cmd_read(_reader_parser().parse_args(args))
     except KeyboardInterrupt:
         return 130
@@ -154,6 +173,52 @@ def cmd_analyze(ns: argparse.Namespace) -> int:
             for table in render_tables(analysis):
                 console.print(table)
     return status
+
+
+def cmd_export(ns: argparse.Namespace) -> int:
+    from brief_tui.briefing import BriefingError, load_briefing
+    from brief_tui.library.anchoring import reanchor_all
+    from brief_tui.library.store import Store, StoreError
+    from brief_tui.library.output import export_text, write_atomically
+
+    try:
+        briefing = load_briefing(ns.path)
+    except BriefingError as e:
+        return _fail(str(e))
+    fmt = ns.format or ("json" if ns.output and ns.output.lower().endswith(".json") else "md")
+    store = Store.open(ns.data_dir)
+    if store.warning:
+        print(f"brief-tui: warning: {store.warning}", file=sys.stderr)
+    if not store.read_only and not briefing.origin.startswith("<"):
+        try:
+            for old in store.briefings_from_origin(briefing.origin):
+                if old.id != briefing.id:
+                    store.add_briefing(briefing)
+                    reanchor_all(store, old.id, briefing)
+        except StoreError as e:
+            print(f"brief-tui: warning: notes not re-anchored: {e}", file=sys.stderr)
+    annotations = store.annotations(briefing.id)
+    analysis = store.latest_cached_analysis(briefing.id)
+    if analysis is None and not briefing.is_empty:
+        from brief_tui.analysis import analyze
+        from brief_tui.analysis.nlp import ModelUnavailable, load_model
+
+        try:
+            analysis = analyze(
+                briefing.text, title=briefing.title, briefing_id=briefing.id, model=load_model(ns.model)
+            )
+        except ModelUnavailable as e:
+            print(f"brief-tui: warning: exported without the analysis: {e}", file=sys.stderr)
+    text = export_text(briefing, annotations, analysis, fmt)
+    if ns.output:
+        try:
+            write_atomically(Path(ns.output), text)
+        except OSError as e:
+            return _fail(f"{ns.output}: cannot write ({e.strerror or e})")
+        print(f"exported {len(annotations)} annotations to {ns.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 if __name__ == "__main__":

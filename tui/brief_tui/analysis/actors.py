@@ -104,7 +104,7 @@ def extract(doc, offset: int, data: ChunkData) -> None:
     in_ent = set()
     for s, e, _ in ents:
         in_ent.update(range(s, e))
-    for chunk in doc.noun_chunks:
+    for chunk in doc.noun_chunks if doc.has_annotation("DEP") else ():
         root = chunk.root
         lemma = root.lemma_.lower()
         if root.pos_ != "NOUN" or root.i in in_ent or root.tag_ in {"NNS", "NNPS"}:
@@ -384,6 +384,10 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
                 key, how, kind = "C:" + DEMONYMS[k], "demonym", "place"
             elif k in COUNTRY_VARIANTS:
                 key, kind = "C:" + COUNTRY_VARIANTS[k], "place"
+            elif e.dep in {"amod", "compound"} and e.gov not in {"people", "community", "group"}:
+                # "the divided Korean peninsula": an adjective, not an actor
+                keyed.append((e, label, "", "", ""))
+                continue
             else:
                 key, kind = "G:" + k, "group"
         elif label in {"GPE", "LOC", "FAC"} and k in CAPITALS and (

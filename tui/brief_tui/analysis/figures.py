@@ -89,10 +89,12 @@ def find_figures(sent: Any, offset: int) -> list[Figure]:
     while i < n:
         t = toks[i]
         is_num = (t.like_num or t.lower_ in VAGUE) and t.ent_type_ not in _SKIP_ENTS
-        if t.lower_ in {"a", "an", "one", "half"} and not (
-            i + 1 < n and toks[i + 1].lower_ in {"hundred", "thousand", "million", "billion", "dozen"}
-        ):
-            is_num = False
+        if t.lower_ in {"a", "an", "one", "half"}:
+            is_num = (
+                i + 1 < n
+                and toks[i + 1].lower_ in {"hundred", "thousand", "million", "billion", "dozen"}
+                and t.ent_type_ not in _SKIP_ENTS
+            )
         if not is_num or i in used:
             i += 1
             continue

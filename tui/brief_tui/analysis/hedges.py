@@ -87,7 +87,8 @@ def find_hedges(tokens: Any, offset: int) -> list[Hedge]:
         level = _PHRASES[key]
         start = offset + first.idx
         end = offset + last.idx + len(last.text)
-        text = " ".join(t.text for t in toks[i : i + L])
+        doc_text = first.doc.text
+        text = doc_text[first.idx : last.idx + len(last.text)]
         if level is None:
             out.append(Hedge(start, end, text, "uncalibrated", None))
         else:

@@ -19,7 +19,7 @@ ANALYSER_VERSION = "1.0"
 
 def _extract(doc, start: int, end: int, headline: bool) -> ChunkData:
     data = ChunkData(start, end)
-    for s in doc.sents:
+    for s in _sents(doc):
         # trim white space at sentence edges
         a = s.start_char
         b = s.end_char
@@ -36,6 +36,12 @@ def _extract(doc, start: int, end: int, headline: bool) -> ChunkData:
     _actors.extract(doc, start, data)
     _claims.extract(doc, start, data, headline=headline)
     return data
+
+
+def _sents(doc):
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        return list(doc.sents)
+    return [doc[:]] if len(doc) else []
 
 
 def analyze(

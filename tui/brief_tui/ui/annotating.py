@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ from rich.style import Style
 from textual.binding import Binding
 
 from brief_tui.library.annotations import Annotation
+from brief_tui.library.output import export_text, write_atomically
 from brief_tui.ui import palette
 from brief_tui.ui.article import ArticleView
 from brief_tui.ui.dialogs import (
@@ -180,9 +180,12 @@ class AnnotatingMixin:
             existing = next(
                 (m for off, m in marks.items() if article.line_of(off) == cur_line), None
             )
-            text = palette.CURSOR_MARK + (existing[0][:1] if existing else "")
             marks = {k: v for k, v in marks.items() if article.line_of(k) != cur_line}
-            marks[start] = (text, palette.GUTTER_STYLE)
+            if existing:
+                # the line's own mark stays readable; reversed, it also shows the cursor
+                marks[start] = (existing[0], palette.GUTTER_STYLE + Style(reverse=True))
+            else:
+                marks[start] = (palette.CURSOR_MARK, palette.GUTTER_STYLE)
         article.set_gutter(marks)
 
     def cursor_moved(self) -> None:
@@ -339,7 +342,7 @@ class AnnotatingMixin:
             return
         if existing is not None:
             target = Target(existing.target_type, existing.target_id, existing.start, existing.end, "the mark")
-            label = self._app().query_one(SidePanel).describe_target(existing)
+            label = self._app().query_one(SidePanel).describe_target(existing, 60)
             quote = existing.exact
         else:
             t = self._target()
@@ -515,37 +518,6 @@ class AnnotatingMixin:
             self._app().notify(f"Could not export to {choice.path}: {e.strerror or e}", severity="error", timeout=10)
             return
         self._app().notify(f"Exported {len(self.annotations)} notes to {choice.path}")
-
-
-def export_text(briefing: Briefing, annotations: list[Annotation], analysis: Analysis | None, fmt: str) -> str:
-    import json
-
-    from brief_tui.library.export import export_markdown, export_w3c_json
-
-    now = datetime.now(UTC).replace(microsecond=0)
-    if fmt == "json":
-        return json.dumps(export_w3c_json(briefing, annotations, analysis, exported_at=now), ensure_ascii=False, indent=2) + "\n"
-    return export_markdown(briefing, annotations, analysis, exported_at=now)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it over: never a half file."""
-    import os
-    import tempfile
-
-    path = path.expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _short(text: str, n: int = 50) -> str:

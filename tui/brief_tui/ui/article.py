@@ -3,14 +3,18 @@ visible lines (Textual's Line API), with styled layers laid over character offse
 
 from __future__ import annotations
 
+import functools
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, pairwise
 
-from rich.cells import get_character_cell_size
+from rich.cells import get_character_cell_size, split_graphemes
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -20,92 +24,205 @@ from textual.strip import Strip
 GUTTER = 2
 
 # Characters that would break the terminal are shown as a visible placeholder of one cell,
-# so offsets and columns stay the same.
+# so offsets and columns stay the same (C0 controls but the newline, DEL and C1 controls).
 _CONTROL = {i: "\u241f" for i in range(32) if i not in (9, 10)}
 _CONTROL[9] = " "
-_CONTROL[127] = "\u2421"
+_CONTROL.update({i: "\u2421" for i in range(127, 160)})
+
+#: spans longer than this (characters) are kept apart in a layer (see Layer)
+_LONG_SPAN = 2048
+
+
+@functools.cache
+def _not_single_cell() -> re.Pattern[str]:
+    """A pattern matching any character that may not take exactly one cell as Rich (and so
+    Textual) measures it: wide (CJK, emoji), zero-width (combining marks, joiners, variation
+    selectors), and every character beyond the BMP. Control characters count as one cell:
+    they are drawn as one-cell placeholders.
+
+    Written as a negated class of BMP ranges, which ``re`` matches with a bitmap (a class
+    listing the odd ranges themselves, astral ones included, is tested range by range and
+    is ~80 times slower on a 2 MB text)."""
+    try:
+        from rich.cells import load_cell_table
+
+        odd = sorted((s, e) for s, e, w in load_cell_table("auto").widths if w != 1 and e > 0)
+    except (ImportError, AttributeError, TypeError):  # pragma: no cover - other Rich
+        odd = []
+        for cp in range(32, 0x10000):
+            if (cp < 127 or cp >= 160) and get_character_cell_size(chr(cp)) != 1:
+                if odd and odd[-1][1] == cp - 1:
+                    odd[-1] = (odd[-1][0], cp)
+                else:
+                    odd.append((cp, cp))
+    single: list[tuple[int, int]] = []
+    cur = 0
+    for s, e in odd:
+        if s > 0xFFFF:
+            break
+        if s > cur:
+            single.append((cur, s - 1))
+        cur = max(cur, e + 1)
+    if cur <= 0xFFFF:
+        single.append((cur, 0xFFFF))
+
+    def esc(cp: int) -> str:
+        return re.escape(chr(cp))
+
+    body = "".join(esc(s) + ("-" + esc(e) if e > s else "") for s, e in single)
+    return re.compile(f"[^{body}]")
+
+
+class _CellWidths(dict[str, int]):
+    """Cell width by character, filled from Rich on first sight (a dict lookup through
+    ``map`` is several times faster than calling the lru-cached Rich function per character)."""
+
+    def __missing__(self, ch: str) -> int:
+        cp = ord(ch)
+        # controls are drawn as one-cell placeholders (see _CONTROL)
+        width = self[ch] = 1 if cp < 32 or 127 <= cp < 160 else get_character_cell_size(ch)
+        return width
+
+
+_CELLS = _CellWidths()
+
+
+def _zero_width(ch: str) -> bool:
+    """A combining mark or another zero-width character (controls are drawn one cell wide)."""
+    return _CELLS[ch] == 0
+
+
+def _line_end_cells(chunk: str, width: int) -> tuple[int, int, int]:
+    """For ``chunk``, measure graphemes as Rich does (but controls as one cell) and return (fit, total, rest): ``fit`` is the index of the first grapheme that does
+    not fit in ``width`` cells (len(chunk) if all fit), ``total`` the cells of the chunk, and
+    ``rest`` the index after the first grapheme (a line holds at least one)."""
+    if "\u200d" not in chunk and "\ufe0f" not in chunk:
+        widths = list(map(_CELLS.__getitem__, chunk))
+        cum = list(accumulate(widths))
+        total = cum[-1] if cum else 0
+        fit = bisect_right(cum, width)
+        rest = 1
+        while rest < len(chunk) and widths[rest] == 0:
+            rest += 1
+        return fit, total, rest
+    spans, total = split_graphemes(chunk.translate(_CONTROL))
+    cells = 0
+    fit = len(chunk)
+    for a, _b, c in spans:
+        if cells + c > width:
+            fit = a
+            break
+        cells += c
+    rest = spans[0][1] if spans else 1
+    return fit, total, rest
 
 
 def wrap_paragraph(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
     """Greedy word wrap of text[start:end] into lines of at most ``width`` cells.
 
     Returns (start, end) offsets of each line; the spaces a line breaks at belong to no
-    line. Words longer than the width are broken hard. Wide characters count two cells.
+    line. Words longer than the width are broken hard, never inside a grapheme (a base
+    character keeps its combining marks). Cells are counted as Rich counts them (wide
+    characters two cells, combining marks none); stretches where every character is one cell
+    wide, which is nearly all text, are wrapped with ``str.rfind`` without measuring.
     """
     width = max(1, width)
     lines: list[tuple[int, int]] = []
-    para = text[start:end]
-    if para.isascii():
-        pos = 0
-        n = len(para)
-        while pos < n:
-            if n - pos <= width:
-                lines.append((start + pos, end))
-                break
-            brk = para.rfind(" ", pos, pos + width + 1)
-            if brk <= pos:
-                brk = pos + width
-                lines.append((start + pos, start + brk))
-                pos = brk
-            else:
-                lines.append((start + pos, start + brk))
-                pos = brk + 1
-            while pos < n and para[pos] == " ":
-                pos += 1
-        return lines or [(start, start)]
-    # general case: count cells character by character
-    pos = 0
-    n = len(para)
-    while pos < n:
-        cells = 0
-        i = pos
-        last_space = -1
-        while i < n:
-            ch = para[i]
-            w = get_character_cell_size(ch) if ch != "\t" else 1
-            if cells + w > width:
-                break
-            if ch == " ":
-                last_space = i
-            cells += w
-            i += 1
-        if i >= n:
-            lines.append((start + pos, end))
+    append = lines.append
+    find_odd = _not_single_cell().search
+    rfind = text.rfind
+    pos = start
+    m = find_odd(text, pos, end)
+    odd = m.start() if m else end  # next character that is not one cell wide
+    guess = width + 1
+    while pos < end:
+        if odd < pos:
+            m = find_odd(text, pos, end)
+            odd = m.start() if m else end
+        stop = pos + width  # the line ends here if every character is one cell
+        if stop >= end and odd >= end:
+            append((pos, end))
             break
-        if para[i] == " ":
-            brk, nxt = i, i + 1
-        elif last_space > pos:
-            brk, nxt = last_space, last_space + 1
+        if odd > stop:
+            # the window pos..stop (inclusive) is all one-cell characters
+            brk = rfind(" ", pos + 1, stop + 1)
+            if brk < 0:
+                brk = nxt = stop
+            else:
+                nxt = brk + 1
         else:
-            brk = nxt = max(i, pos + 1)
-        lines.append((start + pos, start + brk))
+            # measure: take enough characters to overflow the width (or the paragraph)
+            size = guess
+            while True:
+                chunk_end = min(end, pos + size)
+                chunk = text[pos:chunk_end]
+                fit, total, rest = _line_end_cells(chunk, width)
+                if total > width or chunk_end >= end:
+                    break
+                size *= 2
+            if fit >= len(chunk) and chunk_end >= end:
+                append((pos, end))
+                break
+            guess = min(2 * width + 2, max(8, fit + fit // 4 + 4))
+            i = pos + fit  # first character that does not fit
+            if text[i] == " " and (i + 1 >= end or not _zero_width(text[i + 1])):
+                brk, nxt = i, i + 1
+            else:
+                brk = rfind(" ", pos + 1, i)
+                # a space carrying a combining mark is not a break
+                while brk > pos and _zero_width(text[brk + 1]):
+                    brk = rfind(" ", pos + 1, brk)
+                if brk > pos:
+                    nxt = brk + 1
+                else:
+                    brk = nxt = pos + max(fit, rest)
+        e = brk
+        while e > pos + 1 and text[e - 1] == " ":
+            e -= 1
+        append((pos, e))
         pos = nxt
-        while pos < n and para[pos] == " ":
+        while pos < end and text[pos] == " ":
             pos += 1
     return lines or [(start, start)]
 
 
 @dataclass(slots=True)
 class Layer:
-    """Spans with a style each, sorted by start; spans may overlap."""
+    """Spans with a style each, sorted by (start, end); spans may overlap.
+
+    Spans up to ``_LONG_SPAN`` characters are found by bisecting their starts (looking back
+    by the longest of them); the few longer ones (a whole paragraph or claim shown as the
+    current item) are kept apart and checked one by one, so that one long span does not make
+    every line scan the whole layer."""
 
     spans: list[tuple[int, int, Style]] = field(default_factory=list)
+    short: list[tuple[int, int, Style]] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
+    long: list[tuple[int, int, Style]] = field(default_factory=list)
     longest: int = 0
 
     @classmethod
     def build(cls, spans: Iterable[tuple[int, int, Style]]) -> Layer:
         items = sorted((s for s in spans if s[1] > s[0]), key=lambda s: (s[0], s[1]))
+        short = [s for s in items if s[1] - s[0] <= _LONG_SPAN]
+        long = [s for s in items if s[1] - s[0] > _LONG_SPAN] if len(short) < len(items) else []
         return cls(
             spans=items,
-            starts=[s[0] for s in items],
-            longest=max((e - s for s, e, _ in items), default=0),
+            short=short,
+            starts=[s[0] for s in short],
+            long=long,
+            longest=max((e - s for s, e, _ in short), default=0),
         )
 
     def overlapping(self, start: int, end: int) -> list[tuple[int, int, Style]]:
         hi = bisect_left(self.starts, end)
         lo = bisect_left(self.starts, start - self.longest)
-        return [s for s in self.spans[lo:hi] if s[1] > start]
+        found = [s for s in self.short[lo:hi] if s[1] > start]
+        if self.long:
+            extra = [s for s in self.long if s[0] < end and s[1] > start]
+            if extra:
+                found = sorted(found + extra, key=lambda s: (s[0], s[1]))
+        return found
 
 
 #: Layers are drawn in this order; later ones are combined over earlier ones.
@@ -163,13 +280,17 @@ class ArticleView(ScrollView, can_focus=True):
         self._line_starts: list[int] = []
         self._wrap_width = -1
         self._layers: dict[str, Layer] = {name: Layer() for name in LAYER_ORDER}
-        self._strip_cache: dict[int, Strip] = {}
+        #: finished strips (gutter, styled text, padded and cropped to the view) by line index
+        self._strip_cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._strip_width = -1
+        self._base_style: Style | None = None
         self._entity_spans: list[tuple[int, int, str]] = []
         self._entity_starts: list[int] = []
         self._sentences: list[tuple[int, int]] = []
         self._sentence_starts: list[int] = []
         self.current: tuple[int, int] | None = None
         self.gutter_marks: dict[int, tuple[str, Style]] = {}
+        self._gutter_offsets: list[int] = []
 
     # ------------------------------------------------------------------ layout
     @property
@@ -177,16 +298,29 @@ class ArticleView(ScrollView, can_focus=True):
         return max(8, self.scrollable_content_region.width - GUTTER - 1)
 
     def _rewrap(self) -> None:
+        """Wrap the whole text for the current width, once per width (a 300k-word text takes
+        tens of milliseconds), keeping the text at the top of the view at the top."""
+        if self.scrollable_content_region.width <= 0:
+            return  # not laid out yet: wrapping to a made-up width would be wasted
         width = self.text_width
         if width == self._wrap_width:
             return
         anchor = self.top_offset() if self._lines else 0
         lines: list[tuple[int, int]] = []
+        extend = lines.extend
         text = self.text
+        find = text.find
         for i, (ps, pe) in enumerate(self.paragraphs):
             if i:
                 lines.append((ps, ps))  # blank line between paragraphs
-            lines.extend(wrap_paragraph(text, ps, pe, width))
+            # a paragraph holding newlines (from a format handler) breaks at each of them
+            s = ps
+            nl = find("\n", s, pe)
+            while nl >= 0:
+                extend(wrap_paragraph(text, s, nl, width))
+                s = nl + 1
+                nl = find("\n", s, pe)
+            extend(wrap_paragraph(text, s, pe, width))
         self._lines = lines or [(0, 0)]
         self._line_starts = [s for s, _ in self._lines]
         self._wrap_width = width
@@ -201,6 +335,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         self._rewrap()
+
+    def notify_style_update(self) -> None:
+        """Styles changed (theme, focus, CSS): the cached strips carry the old base style."""
+        super().notify_style_update()
+        self._base_style = None
+        self._strip_cache.clear()
 
     @property
     def lines(self) -> list[tuple[int, int]]:
@@ -248,7 +388,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     def set_gutter(self, marks: dict[int, tuple[str, Style]]) -> None:
         """Marks shown in the left margin, keyed by text offset (drawn on that offset's line)."""
+        if marks == self.gutter_marks:
+            return
         self.gutter_marks = marks
+        self._gutter_offsets = sorted(marks)
         self.refresh_lines()
 
     def refresh_lines(self) -> None:
@@ -256,33 +399,44 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     # ------------------------------------------------------------------ render
+    def _style(self) -> Style:
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def render_line(self, y: int) -> Strip:
         self._rewrap()
-        index = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
-        if index >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
+        if width != self._strip_width:
+            self._strip_cache.clear()
+            self._strip_width = width
+        index = int(self.scroll_offset.y) + y
         strip = self._strip_cache.get(index)
         if strip is None:
-            strip = self._render_text_line(index)
-            if len(self._strip_cache) > 4096:
-                self._strip_cache.clear()
-            self._strip_cache[index] = strip
-        return strip.extend_cell_length(width, self.rich_style).crop(0, width)
+            base = self._style()
+            if index >= len(self._lines):
+                return Strip.blank(width, base)
+            strip = self._render_text_line(index).extend_cell_length(width, base).crop(0, width)
+            self._strip_cache.set(index, strip)
+        return strip
 
-    def _gutter_for(self, start: int, end: int) -> tuple[str, Style] | None:
-        if not self.gutter_marks:
+    def _gutter_for(self, index: int) -> tuple[str, Style] | None:
+        """The mark of the first offset from this line's start up to the next line's."""
+        offsets = self._gutter_offsets
+        if not offsets:
             return None
-        for off, mark in self.gutter_marks.items():
-            if start <= off < max(end, start + 1):
-                return mark
+        start = self._lines[index][0]
+        nxt = self._lines[index + 1][0] if index + 1 < len(self._lines) else len(self.text) + 1
+        i = bisect_left(offsets, start)
+        if i < len(offsets) and offsets[i] < max(nxt, start + 1):
+            return self.gutter_marks[offsets[i]]
         return None
 
     def _render_text_line(self, index: int) -> Strip:
         start, end = self._lines[index]
-        base = self.rich_style
+        base = self._style()
         segments: list[Segment] = []
-        mark = self._gutter_for(start, end) if start != end else None
+        mark = self._gutter_for(index) if start != end else None
         if mark:
             segments.append(Segment(mark[0][:GUTTER].ljust(GUTTER), base + mark[1]))
         else:
@@ -292,7 +446,9 @@ class ArticleView(ScrollView, can_focus=True):
         raw = self.text[start:end].translate(_CONTROL)
         active: list[tuple[int, int, Style]] = []
         for name in LAYER_ORDER:
-            active.extend(self._layers[name].overlapping(start, end))
+            layer = self._layers[name]
+            if layer.spans:
+                active.extend(layer.overlapping(start, end))
         if not active:
             segments.append(Segment(raw, base))
             return Strip(segments)
@@ -301,7 +457,7 @@ class ArticleView(ScrollView, can_focus=True):
             cuts.add(max(s, start))
             cuts.add(min(e, end))
         points = sorted(cuts)
-        for a, b in zip(points, points[1:]):
+        for a, b in pairwise(points):
             style = base
             for s, e, st in active:
                 if s < b and e > a:

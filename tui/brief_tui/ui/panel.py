@@ -310,7 +310,7 @@ class SidePanel(Vertical):
             self._fill_claims(self.analysis)
             self._fill_sources(self.analysis)
 
-    def describe_target(self, a: Annotation) -> str:
+    def describe_target(self, a: Annotation, limit: int = 28) -> str:
         if a.target_type == "text":
             quote = a.exact or ""
         else:
@@ -326,7 +326,7 @@ class SidePanel(Vertical):
                         name = claim_excerpt(self.analysis.text, claim, 60)
             quote = f"{a.target_type}: {name}"
         quote = " ".join(quote.split())
-        return quote if len(quote) <= 48 else quote[:47] + "…"
+        return quote if len(quote) <= limit else quote[: limit - 1] + "…"
 
     def _fill_notes(self) -> None:
         from brief_tui.ui.palette import MEANING_MARKS, MEANING_STYLES, ORPHAN_STYLE

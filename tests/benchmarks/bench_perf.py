@@ -1,0 +1,362 @@
+"""Performance benchmark of the reader on big briefings (issue 5).
+
+Run:  python tests/benchmarks/bench_perf.py [--sizes 1k,100k,300k] [--runs N]
+                                             [--analysis-runs M] [--no-analysis]
+
+Briefings: "1k" is the bundled sample (~650 words); "100k", "300k" (any "<n>k") are built by
+stitching the sample's paragraphs with names, places and numbers varied (tests/bigtext.py) in
+a temporary directory. Every figure is measured in a fresh child process started headless
+(160x50) and is the median of several runs, printed next to a reference measured in the same
+run:
+
+1. launch -> article visible: from just before the process is started to the first frame
+   that holds the article's lines (the frame is encoded as for a terminal). Reference: a bare
+   Textual app (one Static), launch -> first frame.
+2. launch -> analysis complete: to the first frame after the complete analysis is applied
+   (empty data directory, so no cache). Reference: a process that imports spaCy, loads the
+   same model and runs the same pipeline over the same paragraphs with ``nlp.pipe``.
+3. key latency p50/p95 while the analysis runs: 50 page-downs, then 50 entity jumps (``e``),
+   each posted as a Key event; the latency is from posting to the first frame painted after
+   the key was handled (no Pilot). Reference: the same keys after the analysis is complete.
+4. reopen of an analysed briefing -> fully analysed view, with the cache the run of (2) left
+   in its data directory; says whether spaCy was imported. Reference: figure (1).
+5. peak RSS (ru_maxrss) of the analysing process of (2). Reference: the raw spaCy process.
+
+Goals (issue 5): (1) within 1.5x the bare app; (2) within 1.3x raw spaCy; (3) p95 < 50 ms;
+(4) < 0.5 s at 100k words; (5) < 600 MB at 300k words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SIZE = (160, 50)
+TIMEOUT = 3600
+#: never the user's own directories: set by main() to a temporary directory
+_SCRATCH = Path(tempfile.gettempdir())
+
+
+# ---------------------------------------------------------------------------- child side
+def _rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _report(data: dict) -> None:
+    sys.stdout.write("RESULT " + json.dumps(data) + "\n")
+    sys.stdout.flush()
+    os._exit(0)  # do not wait for a worker thread still inside spaCy
+
+
+def child_bare(launch: float) -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("Hello, a bare Textual app.")
+
+    app = Bare()
+    display = app._display
+
+    def hooked(screen, renderable):  # type: ignore[no-untyped-def]
+        display(screen, renderable)
+        if renderable is not None:
+            _encode(app, renderable)
+            _report({"t": time.monotonic() - launch, "rss": _rss_mb()})
+
+    app._display = hooked  # type: ignore[method-assign]
+    app.run(headless=True, size=SIZE)
+
+
+def _encode(app, renderable) -> None:  # type: ignore[no-untyped-def]
+    """What the terminal driver would do with the frame (headless apps skip it)."""
+    from textual._compositor import CompositorUpdate
+
+    if isinstance(renderable, CompositorUpdate):
+        renderable.render_segments(app.console)
+
+
+def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
+    from textual import events
+
+    from brief_tui.briefing import load_briefing
+    from brief_tui.ui.app import BriefApp
+    from brief_tui.ui.article import ArticleView
+
+    state = {"drawn": False, "handled": 0.0, "waiter": None, "keys_started": False}
+    render_line = ArticleView.render_line
+
+    def counting_render_line(self, y):  # type: ignore[no-untyped-def]
+        strip = render_line(self, y)
+        if self._lines:
+            state["drawn"] = True
+        return strip
+
+    ArticleView.render_line = counting_render_line  # type: ignore[method-assign]
+    for name in ("action_page", "action_entity"):
+        original = getattr(ArticleView, name)
+
+        def handled(self, n, _original=original):  # type: ignore[no-untyped-def]
+            _original(self, n)
+            state["handled"] = time.monotonic()
+
+        setattr(ArticleView, name, handled)
+
+    app = BriefApp(load_briefing(path), data_dir=Path(data_dir), analyse=True)
+    display = app._display
+    latencies: dict[str, list[float]] = {"page_running": [], "entity_running": [], "page_done": [], "entity_done": []}
+
+    def hooked(screen, renderable):  # type: ignore[no-untyped-def]
+        display(screen, renderable)
+        if renderable is None:
+            return
+        _encode(app, renderable)
+        now = time.monotonic()
+        waiter = state["waiter"]
+        if waiter is not None and state["handled"]:
+            waiter.set()
+            state["frame"] = now
+        if not state["drawn"]:
+            return
+        if mode == "visible":
+            _report({"t": now - launch, "rss": _rss_mb()})
+        elif mode in ("analysed", "reopen") and app.analysis_state == "done":
+            _report(
+                {
+                    "t": now - launch,
+                    "rss": _rss_mb(),
+                    "spacy": "spacy" in sys.modules,
+                    "source": getattr(app, "analysis_source", ""),
+                    "entities": len(app.analysis.entities) if app.analysis else 0,
+                }
+            )
+        elif mode == "keys" and not state["keys_started"] and app.analysis is not None:
+            if app.analysis.entities:
+                state["keys_started"] = True
+                app.call_later(run_keys)
+
+    async def press(key: str, char: str | None, into: list[float]) -> None:
+        import asyncio
+
+        state["handled"] = 0.0
+        ev = asyncio.Event()
+        state["waiter"] = ev
+        t0 = time.monotonic()
+        app.post_message(events.Key(key, char))
+        try:
+            await asyncio.wait_for(ev.wait(), 5.0)
+            into.append(state["frame"] - t0)
+        except asyncio.TimeoutError:
+            into.append(float("nan"))
+        state["waiter"] = None
+        await asyncio.sleep(0.01)  # a fast reader: let the worker's updates interleave
+
+    async def run_keys() -> None:
+        import asyncio
+
+        running_at_start = app.analysis_state
+        for _ in range(50):
+            await press("pagedown", None, latencies["page_running"])
+        for _ in range(50):
+            await press("e", "e", latencies["entity_running"])
+        running_at_end = app.analysis_state
+        await app.workers.wait_for_complete()
+        await asyncio.sleep(0.2)
+        app.query_one(ArticleView).action_top()
+        for _ in range(50):
+            await press("pagedown", None, latencies["page_done"])
+        for _ in range(50):
+            await press("e", "e", latencies["entity_done"])
+        _report(
+            {
+                "latencies": latencies,
+                "state_at_start": running_at_start,
+                "state_at_end": running_at_end,
+                "rss": _rss_mb(),
+            }
+        )
+
+    app._display = hooked  # type: ignore[method-assign]
+    app.run(headless=True, size=SIZE)
+
+
+def child_spacy(launch: float, path: str) -> None:
+    from brief_tui.analysis.chunks import paragraphs
+    from brief_tui.analysis.nlp import choose_model
+    from brief_tui.briefing import load_briefing
+
+    import spacy
+
+    text = load_briefing(path).text
+    nlp = spacy.load(choose_model(None))
+    n = 0
+    for doc in nlp.pipe((text[s:e] for s, e in paragraphs(text)), batch_size=64):
+        n += len(doc.ents)
+    _report({"t": time.monotonic() - launch, "rss": _rss_mb(), "entities": n, "pipes": nlp.pipe_names})
+
+
+# ---------------------------------------------------------------------------- parent side
+def run_child(*args: str) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "tui"), str(REPO)])
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        env[var] = str(_SCRATCH / var.lower())
+    launch = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", f"{launch!r}", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=TIMEOUT,
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    raise RuntimeError(f"child {args} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+
+
+def med(values: list[float]) -> float:
+    vals = [v for v in values if v == v]
+    return statistics.median(vals) if vals else float("nan")
+
+
+def pct(values: list[float], p: float) -> float:
+    vals = sorted(v for v in values if v == v)
+    if not vals:
+        return float("nan")
+    k = max(0, min(len(vals) - 1, round(p / 100 * (len(vals) - 1))))
+    return vals[k]
+
+
+def briefing_for(size: str, directory: Path) -> Path:
+    sys.path.insert(0, str(REPO))
+    from tests.bigtext import SAMPLE, write_text
+
+    if size in ("1k", "sample"):
+        return SAMPLE
+    return write_text(directory, int(float(size.rstrip("kK")) * 1000))
+
+
+def fmt_s(v: float) -> str:
+    return f"{v:.3f} s" if v == v else "n/a"
+
+
+def fmt_ms(v: float) -> str:
+    return f"{v * 1000:.1f} ms" if v == v else "n/a"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1k,100k,300k")
+    ap.add_argument("--runs", type=int, default=5, help="runs of the quick figures (1, 4)")
+    ap.add_argument(
+        "--analysis-runs", type=int, default=3,
+        help="runs of the figures that analyse the whole text (2, 3, 5)",
+    )
+    ap.add_argument("--no-analysis", action="store_true", help="only figure 1")
+    opts = ap.parse_args()
+
+    rows: list[tuple[str, str, str, str, str]] = []
+    global _SCRATCH
+    with tempfile.TemporaryDirectory(prefix="brief-bench-") as tmp:
+        tmpdir = Path(tmp)
+        _SCRATCH = tmpdir
+        for size in [s.strip() for s in opts.sizes.split(",") if s.strip()]:
+            path = briefing_for(size, tmpdir)
+            words = len(path.read_text(encoding="utf-8").split())
+            label = f"{size} ({words:,} words)"
+            print(f"[{label}] launch -> article visible ...", file=sys.stderr)
+            bare = [run_child("bare")["t"] for _ in range(opts.runs)]
+            vis = []
+            for i in range(opts.runs):
+                dd = tmpdir / f"data-visible-{size}-{i}"
+                vis.append(run_child("visible", str(path), str(dd))["t"])
+            b, v = med(bare), med(vis)
+            rows.append((label, "1 launch -> article visible", fmt_s(v), f"bare Textual app {fmt_s(b)}", f"{v / b:.2f}x"))
+            if opts.no_analysis:
+                continue
+            print(f"[{label}] launch -> analysis complete ...", file=sys.stderr)
+            raw, done, rss, rss_raw = [], [], [], []
+            cache_dir = tmpdir / f"data-analysed-{size}"
+            for i in range(opts.analysis_runs):
+                r = run_child("spacy", str(path))
+                raw.append(r["t"])
+                rss_raw.append(r["rss"])
+                dd = cache_dir if i == opts.analysis_runs - 1 else tmpdir / f"data-analysed-{size}-{i}"
+                a = run_child("analysed", str(path), str(dd))
+                done.append(a["t"])
+                rss.append(a["rss"])
+            r_, d_ = med(raw), med(done)
+            rows.append((label, "2 launch -> analysis complete", fmt_s(d_), f"raw spaCy nlp.pipe {fmt_s(r_)}", f"{d_ / r_:.2f}x"))
+
+            print(f"[{label}] reopen (cache) ...", file=sys.stderr)
+            reo = [run_child("reopen", str(path), str(cache_dir)) for _ in range(opts.runs)]
+            ro = med([r["t"] for r in reo])
+            spacy_loaded = any(r["spacy"] for r in reo)
+            sources = {r["source"] for r in reo}
+            rows.append(
+                (
+                    label,
+                    "4 reopen -> fully analysed view",
+                    fmt_s(ro),
+                    f"article visible {fmt_s(v)}",
+                    f"spaCy {'LOADED' if spacy_loaded else 'not loaded'}; from {'/'.join(sorted(sources)) or '?'}",
+                )
+            )
+
+            print(f"[{label}] key latency ...", file=sys.stderr)
+            lat: dict[str, list[float]] = {}
+            states = []
+            for i in range(opts.analysis_runs):
+                k = run_child("keys", str(path), str(tmpdir / f"data-keys-{size}-{i}"))
+                for name, vals in k["latencies"].items():
+                    lat.setdefault(name, []).extend(vals)
+                states.append(f"{k['state_at_start']}..{k['state_at_end']}")
+            for key, what in (("page", "page-down"), ("entity", "entity jump")):
+                running, idle = lat.get(f"{key}_running", []), lat.get(f"{key}_done", [])
+                rows.append(
+                    (
+                        label,
+                        f"3 {what} p50/p95 while analysing",
+                        f"{fmt_ms(pct(running, 50))} / {fmt_ms(pct(running, 95))}",
+                        f"analysis done {fmt_ms(pct(idle, 50))} / {fmt_ms(pct(idle, 95))}",
+                        f"analysis {', '.join(states)}" if key == "page" else f"n={len(running)}",
+                    )
+                )
+            rows.append(
+                (label, "5 peak RSS (analysing app)", f"{med(rss):.0f} MB", f"raw spaCy {med(rss_raw):.0f} MB", "")
+            )
+
+    headers = ("briefing", "figure", "brief-tui", "reference (same run)", "ratio / note")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    print(f"runs: quick figures {opts.runs}, analysis figures {opts.analysis_runs}; medians; "
+          f"headless {SIZE[0]}x{SIZE[1]}; {os.cpu_count()} CPUs")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in rows:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        launch_at = float(sys.argv[2])
+        kind, rest = sys.argv[3], sys.argv[4:]
+        if kind == "bare":
+            child_bare(launch_at)
+        elif kind == "spacy":
+            child_spacy(launch_at, rest[0])
+        else:
+            child_app(launch_at, kind, rest[0], rest[1])
+        sys.exit("child ended without a result")
+    main()

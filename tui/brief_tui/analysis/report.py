@@ -1,0 +1,79 @@
+"""Rich tables of an Analysis, for ``brief-tui analyze`` without ``--json``. Rich only, no
+Textual."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from .model import Analysis
+
+
+def _snip(s: str, n: int = 120) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def render_tables(analysis: Analysis) -> list[Any]:
+    """Actors, sources and claims as Rich renderables (a profile line, then three tables)."""
+    an = analysis
+    out: list[Any] = []
+    line = an.profile.get("line") if an.profile else None
+    if line:
+        out.append(Text(line, style="bold"))
+
+    actors = Table(title="Actors", show_lines=False, expand=False)
+    actors.add_column("id", style="dim")
+    actors.add_column("name", style="bold")
+    actors.add_column("kind")
+    actors.add_column("mentions", justify="right")
+    actors.add_column("aliases")
+    actors.add_column("descriptors")
+    for a in sorted(an.actors, key=lambda a: (-len(a.mentions), int(a.id[1:]) if a.id[1:].isdigit() else 0)):
+        marks = {m.text: m.how for m in a.mentions}
+        aliases = ", ".join(
+            f"{al} ({marks[al]})" if marks.get(al) in {"metonym", "demonym", "description"} else al
+            for al in a.aliases
+        )
+        actors.add_row(a.id, a.name, a.kind, str(len(a.mentions)), aliases, "; ".join(a.descriptors))
+    out.append(actors)
+
+    sources = Table(title="Sources")
+    sources.add_column("id", style="dim")
+    sources.add_column("source", style="bold")
+    sources.add_column("kind")
+    sources.add_column("descriptor")
+    sources.add_column("via")
+    sources.add_column("claims", justify="right")
+    for s in an.sources:
+        via = an.source(s.via)
+        sources.add_row(s.id, s.name, s.kind, s.descriptor or "", via.name if via else "",
+                        str(len(an.claims_by_source(s.id))))
+    out.append(sources)
+
+    claims = Table(title="Claims")
+    claims.add_column("id", style="dim")
+    claims.add_column("source")
+    claims.add_column("cue")
+    claims.add_column("content")
+    claims.add_column("hedges")
+    claims.add_column("figures")
+    for c in an.claims:
+        src = an.source(c.source)
+        chain = []
+        seen = set()
+        while src is not None and src.id not in seen:
+            seen.add(src.id)
+            chain.append(src.name)
+            src = an.source(src.via)
+        who = " via ".join(chain) if chain else Text("(author)", style="italic dim")
+        content = " … ".join(an.text[f.start : f.end] for f in c.content)
+        hedges = ", ".join(f"{h.text} [{h.level}]" for h in c.hedges)
+        figs = ", ".join(f.text + (f" ={f.measure}" if f.measure else "") for f in c.figures)
+        claims.add_row(c.id, who, c.cue.text if c.cue else "", escape(_snip(content)), escape(hedges),
+                       escape(figs))
+    out.append(claims)
+    return out
