@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from brief_tui.briefing import briefing_from_text
 from brief_tui.library.anchoring import (
     Selector,
@@ -130,7 +129,9 @@ def test_quote_twice_with_identical_context_picks_nearest() -> None:
 def test_quote_twice_one_removed_keeps_the_other() -> None:
     quote = "said the figure was not confirmed"
     second = sel_of(REPEATED, quote, 1)
-    new = REPEATED.replace("and again officials said the figure was not confirmed by", "confirmed by")
+    new = REPEATED.replace(
+        "and again officials said the figure was not confirmed by", "confirmed by"
+    )
     found = reanchor(new, second)
     # the remaining occurrence is the only exact match: it is taken
     assert found is not None and new[found[0] : found[1]] == quote

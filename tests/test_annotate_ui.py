@@ -60,8 +60,8 @@ async def test_highlight_current_sentence_with_meaning(data_dir: Path, loaded_mo
         # on screen: the sentence is drawn with the doubt background, entities keep their colour
         words = "South Korea"
         st = style_of_text(view, a.start, words)
-        assert st.bgcolor == palette.MEANING_STYLES["doubt"].bgcolor
-        assert st.color == palette.family_of("GPE").style().color
+        assert st.bgcolor == app.marks.meanings["doubt"].bgcolor
+        assert st.color == app.marks.entity("GPE").color
         notes = app.query_one("#notes", NotesTable)
         assert notes.row_count == 1
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from brief_tui.analysis.model import (
     Actor,
     Analysis,
@@ -31,7 +30,7 @@ TEXT = (
     "said, according to lawmaker Lee Seong-kweun. About 3,000 soldiers arrived in October.\n"
     "* Not a list item: [not a link](x) and <b>not html</b>.\n"
 )
-WHEN = datetime(2026, 5, 1, 12, 30, tzinfo=timezone.utc)
+WHEN = datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
 
 
 def span(quote: str) -> tuple[int, int]:
@@ -46,9 +45,13 @@ def setup(tmp_path: Path) -> tuple[Store, Briefing, Analysis]:
     store.add_briefing(b)
     s, e = span("About 3,000 soldiers")
     store.add_annotation(
-        b.id, "note", start=s, end=e,
+        b.id,
+        "note",
+        start=s,
+        end=e,
         note='Check: "3,000" vs 1,500?\n# not a heading\n\n---\nsecond paragraph',
-        tags=["troops", "figures: check"], meaning="doubt",
+        tags=["troops", "figures: check"],
+        meaning="doubt",
     )
     s, e = span("North Korean troops")
     store.add_annotation(b.id, "highlight", start=s, end=e, meaning="key", tags=["troops"])
@@ -56,11 +59,20 @@ def setup(tmp_path: Path) -> tuple[Store, Briefing, Analysis]:
     store.add_annotation(b.id, "highlight", start=s, end=e, meaning="follow-up")
     store.add_annotation(b.id, "grade", target_type="source", target_id="s2", grade="B")
     store.add_annotation(
-        b.id, "grade", target_type="claim", target_id="c1", grade="3", status="disputed",
+        b.id,
+        "grade",
+        target_type="claim",
+        target_id="c1",
+        grade="3",
+        status="disputed",
         note="Only one source.",
     )
-    store.add_annotation(b.id, "note", target_type="actor", target_id="a1", note="Intelligence committee member")
-    store.add_annotation(b.id, "note", target_type="claim", target_id="c99", note="claim gone from analysis")
+    store.add_annotation(
+        b.id, "note", target_type="actor", target_id="a1", note="Intelligence committee member"
+    )
+    store.add_annotation(
+        b.id, "note", target_type="claim", target_id="c99", note="claim gone from analysis"
+    )
     orphan = store.add_annotation(b.id, "highlight", start=0, end=5, note="was the dateline")
     assert store.path is not None
     import sqlite3
@@ -72,11 +84,20 @@ def setup(tmp_path: Path) -> tuple[Store, Briefing, Analysis]:
 
     lee = span("Lee Seong-kweun")
     analysis = Analysis(
-        briefing_id=b.id, title=b.title, text=b.text, model_name="en_core_web_sm",
+        briefing_id=b.id,
+        title=b.title,
+        text=b.text,
+        model_name="en_core_web_sm",
         model_version="3.8.0",
         actors=[
-            Actor("a1", "Lee Seong-kweun", "person", ["Lee Seong-kweun", "Lee"], ["lawmaker"],
-                  [Mention(lee[0], lee[1], "Lee Seong-kweun")]),
+            Actor(
+                "a1",
+                "Lee Seong-kweun",
+                "person",
+                ["Lee Seong-kweun", "Lee"],
+                ["lawmaker"],
+                [Mention(lee[0], lee[1], "Lee Seong-kweun")],
+            ),
             Actor("a2", "North Korea", "place", ["North Korean", "Pyongyang"], [], []),
         ],
         sources=[
@@ -85,13 +106,28 @@ def setup(tmp_path: Path) -> tuple[Store, Briefing, Analysis]:
         ],
         claims=[
             Claim(
-                "c1", 0, TEXT.index(" About"), [Span(8, 59)],
-                cue=Cue(*span("said"), "said", "neutral"), source="s1", quote="indirect",
+                "c1",
+                0,
+                TEXT.index(" About"),
+                [Span(8, 59)],
+                cue=Cue(*span("said"), "said", "neutral"),
+                source="s1",
+                quote="indirect",
                 hedges=[Hedge(*span("may"), "may", "possible", (0.3, 0.6))],
             ),
             Claim(
-                "c2", TEXT.index("About"), TEXT.index("\n"),
-                figures=[Figure(*span("About 3,000 soldiers"), "About 3,000 soldiers", 3000.0, "about", "soldiers")],
+                "c2",
+                TEXT.index("About"),
+                TEXT.index("\n"),
+                figures=[
+                    Figure(
+                        *span("About 3,000 soldiers"),
+                        "About 3,000 soldiers",
+                        3000.0,
+                        "about",
+                        "soldiers",
+                    )
+                ],
             ),
         ],
     )
@@ -178,7 +214,10 @@ def test_markdown_sections_and_order(setup: tuple[Store, Briefing, Analysis]) ->
     assert "Figures: About 3,000 soldiers" in claims
     assert "Source: the author (no attribution)" in claims
     sources = body.split("## Sources")[1].split("## Actors")[0]
-    assert "**NIS** (s2): intelligence; South Korea's spy agency; reliability B (usually reliable); 0 claims" in sources
+    assert (
+        "**NIS** (s2): intelligence; South Korea's spy agency; reliability B (usually reliable); 0 claims"
+        in sources
+    )
     assert "**Lee Seong-kweun** (s1): person; lawmaker; via NIS; 1 claim" in sources
     actors = body.split("## Actors")[1].split("## Notes on")[0]
     assert "**Lee Seong-kweun** (person) — aliases: Lee — lawmaker — 1 mention" in actors
@@ -235,7 +274,12 @@ def test_w3c_json(setup: tuple[Store, Briefing, Analysis]) -> None:
         else:
             assert types["FragmentSelector"]["value"] == f"{a.target_type}={a.target_id}"
         if a.note:
-            assert {"type": "TextualBody", "purpose": "commenting", "format": "text/plain", "value": a.note} in item["body"]
+            assert {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "format": "text/plain",
+                "value": a.note,
+            } in item["body"]
         for t in a.tags:
             assert {"type": "TextualBody", "purpose": "tagging", "value": t} in item["body"]
         assert item.get("brief-tui:orphan", False) == a.orphan
@@ -264,7 +308,15 @@ def test_naive_datetime_is_taken_as_utc() -> None:
 def test_export_accepts_plain_annotation_objects() -> None:
     b = briefing_from_text("Alpha beta gamma.\n", "x")
     a = Annotation(
-        id="1", briefing_id=b.id, kind="highlight", start=6, end=10, exact="beta",
-        prefix="Alpha ", suffix=" gamma.\n", created_at="t", updated_at="t",
+        id="1",
+        briefing_id=b.id,
+        kind="highlight",
+        start=6,
+        end=10,
+        exact="beta",
+        prefix="Alpha ",
+        suffix=" gamma.\n",
+        created_at="t",
+        updated_at="t",
     )
     assert "> beta" in export_markdown(b, [a], None, exported_at=WHEN)

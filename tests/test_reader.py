@@ -44,12 +44,12 @@ async def test_sample_opens_with_entities_highlighted_and_panel_filled(loaded_mo
         ]:
             offset = text.index(name)
             style = style_of_text(view, offset, name)
-            expected = palette.family_of(label).style()
+            expected = app.marks.entity(label)
             assert style.color == expected.color, name
             assert style.bold == expected.bold and style.underline == expected.underline, name
         # plain words are not highlighted
         plain = style_of_text(view, text.index("frontline"), "frontline")
-        assert plain.color != palette.family_of("PERSON").style().color
+        assert plain.color != app.marks.entity("PERSON").color
         assert not plain.bold and not plain.underline
 
         rows = actor_rows(app)
@@ -114,8 +114,11 @@ async def test_entity_jumps_follow_the_text(loaded_model) -> None:
         status = str(app.query_one("#status").render())
         assert app.briefing.text[ents[1][0] : ents[1][1]] in status
         # jumping far down scrolls the view so that the entity is visible
-        for _ in range(len(ents) - 2):
-            await pilot.press("e")
+        # from the last-but-one entity, e reaches the last, far down the text
+        view.show_current(ents[-2])
+        await pilot.press("e")
+        assert view.current == ents[-1]
+        await pilot.press("e")  # nothing after the last one: it stays
         assert view.current == ents[-1]
         line = view.line_of(ents[-1][0])
         top = int(view.scroll_offset.y)
@@ -147,7 +150,7 @@ async def test_panel_row_enter_highlights_every_mention(loaded_model) -> None:
         assert view.has_focus
         # each mention is drawn with the focus background on screen
         style = style_of_text(view, spans[-1][0], app.briefing.text[spans[-1][0] : spans[-1][1]][:5])
-        assert style.bgcolor == palette.FOCUS_MENTION.bgcolor
+        assert style.bgcolor == app.marks.focus.bgcolor
 
 
 async def test_claim_and_source_jump(loaded_model) -> None:
@@ -198,9 +201,9 @@ async def test_search_highlights_counts_and_steps() -> None:
         assert view.current == expected[-1]
         # the current match is drawn differently from the others
         cur = style_of_text(view, expected[-1][0], app.briefing.text[expected[-1][0] : expected[-1][1]])
-        assert cur.bgcolor == palette.SEARCH_CURRENT.bgcolor
+        assert cur.bgcolor == app.marks.search_current.bgcolor
         other = style_of_text(view, expected[-2][0], app.briefing.text[expected[-2][0] : expected[-2][1]])
-        assert other.bgcolor == palette.SEARCH_MATCH.bgcolor
+        assert other.bgcolor == app.marks.search.bgcolor
         # no match: says so, nothing highlighted
         await pilot.press("slash")
         bar.value = ""
@@ -270,10 +273,15 @@ async def test_resize_rewraps_without_losing_words() -> None:
 
 def test_entity_styles_differ_without_colour() -> None:
     seen = set()
+    mono = palette.Marks.build({}, mono=True)
     for fam in palette.FAMILIES:
-        st = fam.style(colour=False)
+        st = mono.entities[fam.key]
+        assert st.color is None
         key = (st.bold, st.italic, st.underline)
         assert key not in seen, f"{fam.key} looks like another kind in monochrome"
         seen.add(key)
         assert any(key)
-    assert isinstance(palette.HEDGE, Style)
+    # hedges and the reader's marks are told apart from entities without colour too
+    for st in (mono.hedge, mono.search, mono.meanings["key"], mono.selection):
+        assert st.color is None and st.bgcolor is None
+        assert (st.bold, st.italic, st.underline) not in seen or st.reverse or st.overline

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from brief_tui.analysis.model import Actor, Analysis, Claim, Mention, Source, Span
 from brief_tui.briefing import Briefing, briefing_from_text
 from brief_tui.library import paths
@@ -85,7 +84,9 @@ def test_fresh_store_settings(store: Store) -> None:
     assert store.path is not None
     conn = sqlite3.connect(store.path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    tables = dict(conn.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").fetchall())
+    tables = dict(
+        conn.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").fetchall()
+    )
     for name in ("briefings", "annotations", "analysis_cache", "undo_log"):
         assert tables[name].rstrip().endswith("STRICT"), name
     assert "briefings_fts" in tables
@@ -125,7 +126,9 @@ def test_migration_from_version_1(tmp_path: Path) -> None:
         assert s.annotation("a1").note == "old"  # type: ignore[union-attr]
 
 
-def test_database_from_newer_version_opens_read_only(tmp_path: Path, briefing: Briefing, store: Store) -> None:
+def test_database_from_newer_version_opens_read_only(
+    tmp_path: Path, briefing: Briefing, store: Store
+) -> None:
     store.add_annotation(briefing.id, "highlight", start=0, end=5)
     assert store.path is not None
     store.close()
@@ -178,7 +181,7 @@ def test_briefings_add_get_list_remove(store: Store, tmp_path: Path) -> None:
 
 def test_briefing_meta(store: Store) -> None:
     b = briefing_from_text(OTHER, "x")
-    store.add_briefing(b, meta={"author": "Kim: \"K\"", "date": "2024-10-23"})
+    store.add_briefing(b, meta={"author": 'Kim: "K"', "date": "2024-10-23"})
     store.add_briefing(b)  # re-opening without meta keeps it
     assert store.briefing_meta(b.id) == {"author": 'Kim: "K"', "date": "2024-10-23"}
 
@@ -205,8 +208,14 @@ def test_add_annotation_variants_and_validation(store: Store, briefing: Briefing
     g = store.add_annotation(briefing.id, "grade", target_type="source", target_id="s1", grade="B")
     assert g.start is None and g.exact is None and g.target_id == "s1"
     c = store.add_annotation(
-        briefing.id, "grade", target_type="claim", target_id="c2", grade="3", status="disputed",
-        start=span("may be moving")[0], end=span("may be moving")[1],
+        briefing.id,
+        "grade",
+        target_type="claim",
+        target_id="c2",
+        grade="3",
+        status="disputed",
+        start=span("may be moving")[0],
+        end=span("may be moving")[1],
     )
     assert c.exact == "may be moving" and c.status == "disputed"
     assert store.annotations_on(briefing.id, "claim", "c2") == [c]
@@ -234,7 +243,9 @@ def test_add_annotation_variants_and_validation(store: Store, briefing: Briefing
 
 def test_annotations_in_text_order_orphans_last(store: Store, briefing: Briefing) -> None:
     late = store.add_annotation(briefing.id, "highlight", start=100, end=110)
-    target = store.add_annotation(briefing.id, "grade", target_type="source", target_id="s1", grade="A")
+    target = store.add_annotation(
+        briefing.id, "grade", target_type="source", target_id="s1", grade="A"
+    )
     early = store.add_annotation(briefing.id, "note", start=3, end=9, note="x")
     orphan = store.add_annotation(briefing.id, "highlight", start=0, end=2)
     assert store.path is not None
@@ -248,8 +259,8 @@ def test_annotations_in_text_order_orphans_last(store: Store, briefing: Briefing
 
 def test_update_annotation(store: Store, briefing: Briefing) -> None:
     a = store.add_annotation(briefing.id, "highlight", start=0, end=5, meaning="key")
-    b = store.update_annotation(a.id, note="multi\nline: \"note\"", tags=["x y"], meaning="doubt")
-    assert (b.note, b.tags, b.meaning) == ("multi\nline: \"note\"", ("x-y",), "doubt")
+    b = store.update_annotation(a.id, note='multi\nline: "note"', tags=["x y"], meaning="doubt")
+    assert (b.note, b.tags, b.meaning) == ('multi\nline: "note"', ("x-y",), "doubt")
     assert b.updated_at > a.updated_at and b.created_at == a.created_at
     s, e = span("Russia")
     c = store.update_annotation(a.id, start=s, end=e)
@@ -335,7 +346,11 @@ def _analysis(b: Briefing) -> Analysis:
         text=b.text,
         model_name="m",
         model_version="1",
-        actors=[Actor("a1", "Lee Seong-kweun", "person", ["Lee"], ["lawmaker"], [Mention(80, 95, "Lee")])],
+        actors=[
+            Actor(
+                "a1", "Lee Seong-kweun", "person", ["Lee"], ["lawmaker"], [Mention(80, 95, "Lee")]
+            )
+        ],
         sources=[Source("s1", "NIS", "intelligence")],
         claims=[Claim("c1", 0, 70, [Span(0, 37)], source="s1")],
     )
@@ -357,7 +372,7 @@ def test_analysis_cache(store: Store, briefing: Briefing) -> None:
     assert latest is not None and latest.briefing_id == briefing.id
     assert store.path is not None
     conn = sqlite3.connect(store.path)
-    conn.execute("UPDATE analysis_cache SET json = '{\"schema\": \"other\"}'")
+    conn.execute('UPDATE analysis_cache SET json = \'{"schema": "other"}\'')
     conn.commit()
     conn.close()
     assert store.get_cached_analysis(briefing.id, "m", "1", "1") is None  # unreadable: a miss
@@ -468,6 +483,7 @@ def test_read_only_data_dir(tmp_path: Path) -> None:
             capture_output=True,
             text=True,
             timeout=60,
+            check=False,
             preexec_fn=_without_root_powers if os.geteuid() == 0 else None,
         )
         assert out.returncode == 0, out.stderr

@@ -10,20 +10,17 @@ from __future__ import annotations
 import json
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from brief_tui.briefing import briefing_from_text
+from brief_tui.library.export import export_markdown, export_w3c_json
+from brief_tui.library.store import Store, _annotation_to_json
+
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tui"))
-
-from brief_tui.briefing import briefing_from_text  # noqa: E402
-from brief_tui.library.export import export_markdown, export_w3c_json  # noqa: E402
-from brief_tui.library.store import Store, _annotation_to_json  # noqa: E402
-
 SAMPLE = REPO / "seeds" / "north-korean-troops-in-russia.txt"
 
 
@@ -63,8 +60,14 @@ def main() -> None:
 
         def add() -> None:
             k = next(i) % n
-            store.add_annotation(b.id, "note", start=k * step, end=k * step + 40,
-                                 note="checked against the NIS briefing", tags=["troops", "nis"])
+            store.add_annotation(
+                b.id,
+                "note",
+                start=k * step,
+                end=k * step + 40,
+                note="checked against the NIS briefing",
+                tags=["troops", "nis"],
+            )
 
         adds = timed(add, n)
 
@@ -77,7 +80,9 @@ def main() -> None:
 
             def bare(sync: str = sync) -> None:
                 ref_conn.execute("BEGIN IMMEDIATE")
-                ref_conn.execute(f"INSERT INTO t_{sync} VALUES (?, ?)", (str(time.perf_counter_ns()), "x" * 40))
+                ref_conn.execute(
+                    f"INSERT INTO t_{sync} VALUES (?, ?)", (str(time.perf_counter_ns()), "x" * 40)
+                )
                 ref_conn.execute("COMMIT")
 
             refs[sync] = timed(bare, n)
@@ -91,13 +96,22 @@ def main() -> None:
         # -- a few other single actions ---------------------------------------------------
         a = store.annotations(b.id)[0]
         notes = iter(range(10**9))
-        row("update_annotation (note)", timed(lambda: store.update_annotation(a.id, note=f"n{next(notes)}"), 200))
+        row(
+            "update_annotation (note)",
+            timed(lambda: store.update_annotation(a.id, note=f"n{next(notes)}"), 200),
+        )
         row("undo (of an update)", timed(lambda: store.undo(), 100))
 
         # -- export of 1,000 annotations ---------------------------------------------------
         for k in range(n, 1000):
-            store.add_annotation(b.id, "highlight", start=(k - n) * step + 50, end=(k - n) * step + 80,
-                                 meaning="key", tags=["key-fact"])
+            store.add_annotation(
+                b.id,
+                "highlight",
+                start=(k - n) * step + 50,
+                end=(k - n) * step + 80,
+                meaning="key",
+                tags=["key-fact"],
+            )
         anns = store.annotations(b.id)
         assert len(anns) == 1000, len(anns)
         when = datetime(2026, 1, 1, tzinfo=UTC)
@@ -105,7 +119,9 @@ def main() -> None:
         load = timed(lambda: store.annotations(b.id), runs)
         md = timed(lambda: export_markdown(b, anns, None, exported_at=when), runs)
         js = timed(
-            lambda: json.dumps(export_w3c_json(b, anns, None, exported_at=when), ensure_ascii=False, indent=2),
+            lambda: json.dumps(
+                export_w3c_json(b, anns, None, exported_at=when), ensure_ascii=False, indent=2
+            ),
             runs,
         )
         records = [_annotation_to_json(x) for x in anns]

@@ -76,7 +76,9 @@ def _context_similarity(text: str, start: int, end: int, sel: Selector) -> float
     """0..1: how well the text around ``start:end`` matches the selector's prefix and suffix."""
     sims: list[float] = []
     if sel.prefix:
-        sims.append(Indel.normalized_similarity(sel.prefix, text[max(0, start - len(sel.prefix)) : start]))
+        sims.append(
+            Indel.normalized_similarity(sel.prefix, text[max(0, start - len(sel.prefix)) : start])
+        )
     if sel.suffix:
         sims.append(Indel.normalized_similarity(sel.suffix, text[end : end + len(sel.suffix)]))
     return sum(sims) / len(sims) if sims else 1.0
@@ -125,9 +127,7 @@ def _map_span(needle: str, hay: str, qs: int, qe: int) -> tuple[int, int] | None
     return start, end
 
 
-def _fuzzy_candidates(
-    text: str, sel: Selector, lo: int, hi: int
-) -> list[tuple[int, int]]:
+def _fuzzy_candidates(text: str, sel: Selector, lo: int, hi: int) -> list[tuple[int, int]]:
     """Spans in ``text[lo:hi]`` where the quote, alone or in its context, matches best."""
     quote = sel.exact
     k = _max_errors(quote)

@@ -128,7 +128,9 @@ def _source_chain(analysis: Analysis, source_id: str | None) -> list[Source]:
 
 def _claim_content(text: str, claim: Claim) -> str:
     if claim.content:
-        return " … ".join(text[s.start : s.end] for s in claim.content if 0 <= s.start <= s.end <= len(text))
+        return " … ".join(
+            text[s.start : s.end] for s in claim.content if 0 <= s.start <= s.end <= len(text)
+        )
     return text[claim.start : claim.end]
 
 
@@ -208,7 +210,9 @@ def export_markdown(
     out = fm + ["", f"# {md_escape(briefing.title)}", ""]
     out.append(f"Source: {md_escape(briefing.origin)}  ")
     out.append(f"Briefing: {_code(briefing.id)}  ")
-    out.append(f"Exported: {_iso(exported_at)}" + (f" · analysis by {md_escape(model)}" if model else ""))
+    out.append(
+        f"Exported: {_iso(exported_at)}" + (f" · analysis by {md_escape(model)}" if model else "")
+    )
 
     placed = [a for a in anns if a.has_text_anchor and not a.orphan and a.target_type == "text"]
     orphans = [a for a in anns if a.orphan]
@@ -227,8 +231,13 @@ def export_markdown(
         out.pop()
 
     if orphans:
-        out += ["", "## Orphaned annotations", "",
-                "The text changed and these quotes could not be found in it any more; they are kept as made.", ""]
+        out += [
+            "",
+            "## Orphaned annotations",
+            "",
+            "The text changed and these quotes could not be found in it any more; they are kept as made.",
+            "",
+        ]
         for i, a in enumerate(orphans, 1):
             where = f"was at characters {a.start}–{a.end}" if a.start is not None else "no position"
             target = f" on {a.target_type} {a.target_id}" if a.target_type != "text" else ""
@@ -257,15 +266,21 @@ def export_markdown(
                 out.append(f"- Content: {md_escape(content)}")
             chain = _source_chain(analysis, c.source)
             if chain:
-                out.append("- Source chain: " + " ← ".join(
-                    f"{md_escape(s.name)} ({md_escape(s.kind)})" for s in chain))
+                out.append(
+                    "- Source chain: "
+                    + " ← ".join(f"{md_escape(s.name)} ({md_escape(s.kind)})" for s in chain)
+                )
             else:
                 out.append("- Source: the author (no attribution)")
             if c.cue:
-                out.append(f"- Cue: {md_escape(c.cue.text)} ({md_escape(c.cue.stance)}); {md_escape(c.quote)} quote")
+                out.append(
+                    f"- Cue: {md_escape(c.cue.text)} ({md_escape(c.cue.stance)}); {md_escape(c.quote)} quote"
+                )
             if c.hedges:
-                out.append("- Hedges: " + ", ".join(
-                    f"{md_escape(h.text)} ({md_escape(h.level)})" for h in c.hedges))
+                out.append(
+                    "- Hedges: "
+                    + ", ".join(f"{md_escape(h.text)} ({md_escape(h.level)})" for h in c.hedges)
+                )
             if c.figures:
                 out.append("- Figures: " + ", ".join(md_escape(f.text) for f in c.figures))
             grade = _latest(mine, "grade")
@@ -330,7 +345,12 @@ def export_markdown(
 
 
 # -- W3C Web Annotation ---------------------------------------------------------------------
-_MOTIVATION = {"highlight": "highlighting", "note": "commenting", "tag": "tagging", "grade": "assessing"}
+_MOTIVATION = {
+    "highlight": "highlighting",
+    "note": "commenting",
+    "tag": "tagging",
+    "grade": "assessing",
+}
 
 
 def briefing_urn(briefing_id: str) -> str:
@@ -340,7 +360,14 @@ def briefing_urn(briefing_id: str) -> str:
 def _w3c_item(a: Annotation, source: str) -> dict[str, Any]:
     body: list[dict[str, Any]] = []
     if a.note:
-        body.append({"type": "TextualBody", "purpose": "commenting", "format": "text/plain", "value": a.note})
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "format": "text/plain",
+                "value": a.note,
+            }
+        )
     for t in a.tags:
         body.append({"type": "TextualBody", "purpose": "tagging", "value": t})
     if a.meaning:
@@ -351,19 +378,23 @@ def _w3c_item(a: Annotation, source: str) -> dict[str, Any]:
         body.append({"type": "TextualBody", "purpose": "assessing", "value": a.status})
     selectors: list[dict[str, Any]] = []
     if a.has_text_anchor:
-        selectors.append({
-            "type": "TextQuoteSelector",
-            "exact": a.exact,
-            "prefix": a.prefix or "",
-            "suffix": a.suffix or "",
-        })
+        selectors.append(
+            {
+                "type": "TextQuoteSelector",
+                "exact": a.exact,
+                "prefix": a.prefix or "",
+                "suffix": a.suffix or "",
+            }
+        )
         selectors.append({"type": "TextPositionSelector", "start": a.start, "end": a.end})
     if a.target_type != "text":
-        selectors.append({
-            "type": "FragmentSelector",
-            "conformsTo": "urn:brief-tui:analysis-id",
-            "value": f"{a.target_type}={a.target_id}",
-        })
+        selectors.append(
+            {
+                "type": "FragmentSelector",
+                "conformsTo": "urn:brief-tui:analysis-id",
+                "value": f"{a.target_type}={a.target_id}",
+            }
+        )
     target: dict[str, Any] = {"source": source}
     if len(selectors) == 1:
         target["selector"] = selectors[0]

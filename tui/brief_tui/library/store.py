@@ -172,12 +172,23 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 _ANN_COLUMNS: Final = (
-    "id, briefing_id, kind, target_type, target_id, start, \"end\", exact, prefix, suffix, "
+    'id, briefing_id, kind, target_type, target_id, start, "end", exact, prefix, suffix, '
     "meaning, note, tags, grade, status, orphan, created_at, updated_at"
 )
 _ANN_ORDER: Final = 'orphan, start IS NULL, start, "end", created_at, id'
 _UPDATABLE: Final = frozenset(
-    {"kind", "target_type", "target_id", "start", "end", "meaning", "note", "tags", "grade", "status"}
+    {
+        "kind",
+        "target_type",
+        "target_id",
+        "start",
+        "end",
+        "meaning",
+        "note",
+        "tags",
+        "grade",
+        "status",
+    }
 )
 
 
@@ -361,19 +372,29 @@ class Store:
         except OSError as e:
             reason = e.strerror or str(e)
             if path.exists():
-                return cls._open_read_only(path, f"cannot write the data directory {directory} ({reason})")
+                return cls._open_read_only(
+                    path, f"cannot write the data directory {directory} ({reason})"
+                )
             return cls._empty_read_only(
                 f"cannot create the data directory {directory} ({reason}); annotations will not be saved"
             )
-        if not os.access(directory, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
-            what = "database" if path.exists() and os.access(directory, os.W_OK) else "data directory"
+        if not os.access(directory, os.W_OK | os.X_OK) or (
+            path.exists() and not os.access(path, os.W_OK)
+        ):
+            what = (
+                "database" if path.exists() and os.access(directory, os.W_OK) else "data directory"
+            )
             where = path if what == "database" else directory
             reason = f"the {what} {where} is read-only"
             if path.exists():
                 return cls._open_read_only(path, reason)
             return cls._empty_read_only(f"{reason}; annotations will not be saved")
         try:
-            conn = cls._connect_rw(path, check=check)
+            try:
+                conn = cls._connect_rw(path, check=check)
+            except sqlite3.OperationalError:
+                # e.g. another process held the file beyond the busy timeout: try once more
+                conn = cls._connect_rw(path, check=check)
         except _Corrupt as c:
             moved = cls._move_aside(path)
             if moved is None:
@@ -388,7 +409,9 @@ class Store:
             try:
                 conn = cls._connect_rw(path, check=False)
             except (_Corrupt, _Unwritable, _TooNew, sqlite3.Error) as e:
-                return cls._empty_read_only(f"{warning}, but that failed too ({e}); annotations will not be saved")
+                return cls._empty_read_only(
+                    f"{warning}, but that failed too ({e}); annotations will not be saved"
+                )
             return cls(conn, path, warning=warning)
         except _Unwritable as u:
             return cls._open_read_only(path, f"the database {path} cannot be written ({u.detail})")
@@ -398,6 +421,8 @@ class Store:
                 f"the database was written by a newer brief-tui (schema {t.version}, "
                 f"this one knows {SCHEMA_VERSION})",
             )
+        except sqlite3.Error as e:
+            return cls._open_read_only(path, f"the database {path} could not be opened ({e})")
         return cls(conn, path)
 
     @staticmethod
@@ -417,7 +442,9 @@ class Store:
                 if check:
                     rows = conn.execute("PRAGMA quick_check").fetchall()
                     if [r[0] for r in rows] != ["ok"]:
-                        raise _Corrupt(_short(str(rows[0][0]), 80) if rows else "quick_check failed")
+                        raise _Corrupt(
+                            _short(str(rows[0][0]), 80) if rows else "quick_check failed"
+                        )
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise _Unwritable(f"cannot switch to WAL journal (got {mode})")
@@ -497,7 +524,9 @@ class Store:
                 conn.close()
                 continue
             return cls(conn, path, read_only=True, warning=message)
-        return cls._empty_read_only(f"{reason}, and it cannot be read either; annotations will not be saved")
+        return cls._empty_read_only(
+            f"{reason}, and it cannot be read either; annotations will not be saved"
+        )
 
     @classmethod
     def _empty_read_only(cls, message: str) -> Store:
@@ -531,6 +560,8 @@ class Store:
                 if "locked" in str(e) or "busy" in str(e):
                     raise StoreBusy(f"the database is busy ({e})") from None
                 raise StoreError(f"database error: {e}") from None
+            except sqlite3.Error as e:
+                raise StoreError(f"database error: {e}") from None
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -556,14 +587,16 @@ class Store:
                     conn.execute("ROLLBACK")
                 if isinstance(e, sqlite3.IntegrityError):
                     raise StoreError(f"refused by the database: {e}") from None
-                if isinstance(e, sqlite3.OperationalError):
-                    if _is_unwritable(e):
-                        raise StoreReadOnly(f"the database cannot be written ({e})") from None
+                if isinstance(e, sqlite3.OperationalError) and _is_unwritable(e):
+                    raise StoreReadOnly(f"the database cannot be written ({e})") from None
+                if isinstance(e, sqlite3.Error):
                     raise StoreError(f"database error: {e}") from None
                 raise
 
     # -- briefings ----------------------------------------------------------------------
-    def add_briefing(self, briefing: Briefing, *, meta: dict[str, Any] | None = None) -> BriefingInfo:
+    def add_briefing(
+        self, briefing: Briefing, *, meta: dict[str, Any] | None = None
+    ) -> BriefingInfo:
         """Store a briefing (or, if its id is known, update its title/origin) and mark it
         opened now."""
         now = _now()
@@ -599,7 +632,9 @@ class Store:
     def touch_briefing(self, briefing_id: str) -> None:
         """Mark a stored briefing opened now."""
         with self._write() as conn:
-            conn.execute("UPDATE briefings SET last_opened_at = ? WHERE id = ?", (_now(), briefing_id))
+            conn.execute(
+                "UPDATE briefings SET last_opened_at = ? WHERE id = ?", (_now(), briefing_id)
+            )
 
     def get_briefing(self, briefing_id: str) -> Briefing | None:
         with self._read() as conn:
@@ -651,7 +686,9 @@ class Store:
     def list_briefings(self) -> list[BriefingInfo]:
         """Every stored briefing, the most recently opened first."""
         with self._read() as conn:
-            rows = conn.execute(self._INFO_SELECT + " ORDER BY b.last_opened_at DESC, b.id").fetchall()
+            rows = conn.execute(
+                self._INFO_SELECT + " ORDER BY b.last_opened_at DESC, b.id"
+            ).fetchall()
         return [self._info(r) for r in rows]
 
     def briefings_from_origin(self, origin: str) -> list[BriefingInfo]:
@@ -684,14 +721,18 @@ class Store:
         """Remove a briefing with its annotations, undo history and cached analyses.
         Returns the number of annotations removed. Not undoable: confirm first."""
         with self._write() as conn:
-            n = conn.execute("DELETE FROM annotations WHERE briefing_id = ?", (briefing_id,)).rowcount
+            n = conn.execute(
+                "DELETE FROM annotations WHERE briefing_id = ?", (briefing_id,)
+            ).rowcount
             conn.execute("DELETE FROM undo_log WHERE briefing_id = ?", (briefing_id,))
             conn.execute("DELETE FROM analysis_cache WHERE briefing_id = ?", (briefing_id,))
             conn.execute("DELETE FROM briefings WHERE id = ?", (briefing_id,))
         return int(n)
 
     # -- annotations --------------------------------------------------------------------
-    def _selector_from_db(self, conn: sqlite3.Connection, briefing_id: str, start: int, end: int) -> Selector:
+    def _selector_from_db(
+        self, conn: sqlite3.Connection, briefing_id: str, start: int, end: int
+    ) -> Selector:
         """Cut the quote and its context out of the stored text without loading it all."""
         p0 = max(0, start - CONTEXT)
         row = conn.execute(
@@ -703,7 +744,9 @@ class Store:
             raise StoreError(f"unknown briefing {briefing_id[:12]}; add it before annotating it")
         if not (0 <= start <= end <= row[0]):
             raise ValueError(f"span {start}-{end} is outside a text of {row[0]} characters")
-        return Selector(start, end, row[1] if end > start else "", row[2] if start > p0 else "", row[3] or "")
+        return Selector(
+            start, end, row[1] if end > start else "", row[2] if start > p0 else "", row[3] or ""
+        )
 
     def add_annotation(
         self,
@@ -728,8 +771,12 @@ class Store:
         ``target_id`` and may carry a span too. Raises ``ValueError`` for bad fields,
         :class:`StoreReadOnly` on a read-only store."""
         validate(
-            kind=kind, target_type=target_type, target_id=target_id,
-            meaning=meaning, grade=grade, status=status,
+            kind=kind,
+            target_type=target_type,
+            target_id=target_id,
+            meaning=meaning,
+            grade=grade,
+            status=status,
         )
         if (start is None) != (end is None):
             raise ValueError("give both start and end, or neither")
@@ -760,9 +807,17 @@ class Store:
                 created_at=now,
                 updated_at=now,
             )
-            if conn.execute("SELECT 1 FROM briefings WHERE id = ?", (briefing_id,)).fetchone() is None:
-                raise StoreError(f"unknown briefing {briefing_id[:12]}; add it before annotating it")
-            conn.execute(f"INSERT INTO annotations ({_ANN_COLUMNS}) VALUES ({', '.join('?' * 18)})", _row_params(a))
+            if (
+                conn.execute("SELECT 1 FROM briefings WHERE id = ?", (briefing_id,)).fetchone()
+                is None
+            ):
+                raise StoreError(
+                    f"unknown briefing {briefing_id[:12]}; add it before annotating it"
+                )
+            conn.execute(
+                f"INSERT INTO annotations ({_ANN_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+                _row_params(a),
+            )
             self._log(conn, "add", a, None, f"add {_describe(a)}")
         return a
 
@@ -775,7 +830,9 @@ class Store:
 
     @staticmethod
     def _get(conn: sqlite3.Connection, annotation_id: str) -> Annotation:
-        row = conn.execute(f"SELECT {_ANN_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+        row = conn.execute(
+            f"SELECT {_ANN_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)
+        ).fetchone()
         if row is None:
             raise KeyError(f"no annotation {annotation_id}")
         return _annotation_from_row(row)
@@ -800,15 +857,25 @@ class Store:
                 if changes["start"] is None or changes["end"] is None:
                     fields.update(start=None, end=None, exact=None, prefix=None, suffix=None)
                 else:
-                    sel = self._selector_from_db(conn, old.briefing_id, changes["start"], changes["end"])
+                    sel = self._selector_from_db(
+                        conn, old.briefing_id, changes["start"], changes["end"]
+                    )
                     fields.update(
-                        start=sel.start, end=sel.end, exact=sel.exact, prefix=sel.prefix,
-                        suffix=sel.suffix, orphan=False,
+                        start=sel.start,
+                        end=sel.end,
+                        exact=sel.exact,
+                        prefix=sel.prefix,
+                        suffix=sel.suffix,
+                        orphan=False,
                     )
             new = replace(old, **fields)
             validate(
-                kind=new.kind, target_type=new.target_type, target_id=new.target_id,
-                meaning=new.meaning, grade=new.grade, status=new.status,
+                kind=new.kind,
+                target_type=new.target_type,
+                target_id=new.target_id,
+                meaning=new.meaning,
+                grade=new.grade,
+                status=new.status,
             )
             if new.target_type == "text" and not new.has_text_anchor:
                 raise ValueError("a text annotation needs a span")
@@ -836,7 +903,9 @@ class Store:
             ).fetchall()
         return [_annotation_from_row(r) for r in rows]
 
-    def annotations_on(self, briefing_id: str, target_type: str, target_id: str) -> list[Annotation]:
+    def annotations_on(
+        self, briefing_id: str, target_type: str, target_id: str
+    ) -> list[Annotation]:
         """Annotations made on one actor, claim or source, oldest first."""
         with self._read() as conn:
             rows = conn.execute(
@@ -865,7 +934,11 @@ class Store:
 
     @staticmethod
     def _log(
-        conn: sqlite3.Connection, action: str, a: Annotation, before: Annotation | None, description: str
+        conn: sqlite3.Connection,
+        action: str,
+        a: Annotation,
+        before: Annotation | None,
+        description: str,
     ) -> None:
         conn.execute(
             """INSERT INTO undo_log (briefing_id, action, annotation_id, before, description, created_at)
@@ -909,7 +982,9 @@ class Store:
             if briefing_id is None:
                 return conn.execute("SELECT 1 FROM undo_log LIMIT 1").fetchone() is not None
             return (
-                conn.execute("SELECT 1 FROM undo_log WHERE briefing_id = ? LIMIT 1", (briefing_id,)).fetchone()
+                conn.execute(
+                    "SELECT 1 FROM undo_log WHERE briefing_id = ? LIMIT 1", (briefing_id,)
+                ).fetchone()
                 is not None
             )
 
@@ -938,8 +1013,14 @@ class Store:
             if found is None:
                 return replace(a, briefing_id=new_briefing.id, orphan=True)
             return replace(
-                a, briefing_id=new_briefing.id, start=found.start, end=found.end, exact=found.exact,
-                prefix=found.prefix, suffix=found.suffix, orphan=False,
+                a,
+                briefing_id=new_briefing.id,
+                start=found.start,
+                end=found.end,
+                exact=found.exact,
+                prefix=found.prefix,
+                suffix=found.suffix,
+                orphan=False,
             )
 
         with self._write() as conn:
@@ -1024,4 +1105,3 @@ class Store:
             except (ValueError, KeyError, TypeError):
                 continue
         return None
-

@@ -135,9 +135,9 @@ class AnnotatingMixin:
             if a.orphan or a.start is None or a.end is None or a.target_type != "text":
                 continue
             if a.meaning:
-                spans.append((a.start, a.end, palette.MEANING_STYLES[a.meaning]))
+                spans.append((a.start, a.end, self.marks.meanings[a.meaning]))
             elif a.note or a.tags:
-                spans.append((a.start, a.end, palette.NOTE_STYLE))
+                spans.append((a.start, a.end, self.marks.note))
         article.set_layer("annotations", spans)
         self._update_gutter()
 
@@ -164,7 +164,7 @@ class AnnotatingMixin:
                 continue
             prev = marks.get(start)
             if prev is None or len(mark) > len(prev[0].strip()):
-                marks[start] = (mark, palette.GUTTER_STYLE)
+                marks[start] = (mark, self.marks.gutter)
         return marks
 
     def _update_gutter(self) -> None:
@@ -183,9 +183,9 @@ class AnnotatingMixin:
             marks = {k: v for k, v in marks.items() if article.line_of(k) != cur_line}
             if existing:
                 # the line's own mark stays readable; reversed, it also shows the cursor
-                marks[start] = (existing[0], palette.GUTTER_STYLE + Style(reverse=True))
+                marks[start] = (existing[0], self.marks.gutter + Style(reverse=True))
             else:
-                marks[start] = (palette.CURSOR_MARK, palette.GUTTER_STYLE)
+                marks[start] = (palette.CURSOR_MARK, self.marks.gutter)
         article.set_gutter(marks)
 
     def cursor_moved(self) -> None:
@@ -196,7 +196,7 @@ class AnnotatingMixin:
             a0, a1 = self._visual_anchor
             c0, c1 = article.current
             self.selection = (min(a0, c0), max(a1, c1))
-            article.set_layer("current", [(*self.selection, palette.SELECTION)])
+            article.set_layer("current", [(*self.selection, self.marks.selection)])
             self._app().focus_label = f"selection: {self.selection[1] - self.selection[0]} characters"
         self._update_gutter()
 
@@ -221,7 +221,7 @@ class AnnotatingMixin:
         self._visual_anchor = span
         self.selection = span
         article.current = span
-        article.set_layer("current", [(*span, palette.SELECTION)])
+        article.set_layer("current", [(*span, self.marks.selection)])
         self._app().focus_label = "visual: w/W words, )/( sentences, }/{ paragraphs; h a t act"
         self._app().update_status()
 
@@ -255,7 +255,7 @@ class AnnotatingMixin:
             if span[1] > self._visual_anchor[0]:
                 self.selection = (s0, span[1])
                 article.current = span
-                article.set_layer("current", [(*self.selection, palette.SELECTION)])
+                article.set_layer("current", [(*self.selection, self.marks.selection)])
                 article.cursor = span[0]
                 article.scroll_to_offset(span[0])
                 return
@@ -485,7 +485,7 @@ class AnnotatingMixin:
             return
         if a.start is None or a.end is None:
             return
-        article.set_layer("focus", [(a.start, a.end, palette.FOCUS_CONTENT)])
+        article.set_layer("focus", [(a.start, a.end, self.marks.content)])
         article.show_current((a.start, a.end), "note")
         article.set_layer("current", [])
         article.focus()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -17,14 +18,17 @@ from textual.widgets import Footer, Input, OptionList, Static, TabbedContent
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from brief_tui.analysis.model import Analysis
+from brief_tui.config import Config, load_config
 from brief_tui.briefing import Briefing
 from brief_tui.resources import styles_dir
 from brief_tui.ui import palette
 from brief_tui.ui.article import ArticleView
 from brief_tui.ui.dialogs import HighlightPicker, NoteEditor
 from brief_tui.ui.help import HelpScreen, binding_rows
+from brief_tui.ui.themes import MONO, THEMES
 from brief_tui.ui.annotating import ANNOTATION_BINDINGS, AnnotatingMixin
 from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel
+from brief_tui.ui.reading import READING_BINDINGS, BriefCommands, ReadingMixin
 
 if TYPE_CHECKING:
     from brief_tui.library.store import Store
@@ -49,10 +53,11 @@ class StatusLine(Static):
     """
 
 
-class BriefApp(AnnotatingMixin, App[None]):
+class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     """brief-tui's reader for one briefing."""
 
     CSS_PATH = str(styles_dir() / "app.tcss")
+    COMMANDS = App.COMMANDS | {BriefCommands}
     TITLE = "brief-tui"
 
     BINDINGS = [
@@ -65,6 +70,7 @@ class BriefApp(AnnotatingMixin, App[None]):
         Binding("tab", "app.focus_next", "Next pane", id="app.focus_next", show=False),
         Binding("shift+tab", "app.focus_previous", "Prev pane", id="app.focus_previous", show=False),
         *ANNOTATION_BINDINGS,
+        *READING_BINDINGS,
     ]
 
     def __init__(
@@ -74,10 +80,17 @@ class BriefApp(AnnotatingMixin, App[None]):
         model_name: str | None = None,
         data_dir: Path | None = None,
         analyse: bool = True,
+        config: Config | None = None,
     ) -> None:
+        self.config = config if config is not None else load_config()
         super().__init__()
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.marks = palette.DEFAULT_MARKS
+        self.theme = MONO if self.no_color else self.config.theme
+        self.marks = self._build_marks()
         self.briefing = briefing
-        self.model_name = model_name
+        self.model_name = model_name or os.environ.get("BRIEF_TUI_MODEL") or self.config.model
         self.data_dir = data_dir
         self.analyse = analyse
         self.analysis: Analysis | None = None
@@ -115,7 +128,44 @@ class BriefApp(AnnotatingMixin, App[None]):
         yield StatusLine(id="status")
         yield Footer()
 
+    def all_bindings(self) -> list[tuple[str, list[Binding]]]:
+        """Every binding of the app by section (the help screen, the palette and the keymap
+        check read this)."""
+        from brief_tui.ui.dialogs import ExportDialog, GradePicker, TagEditor
+
+        return [
+            ("Everywhere", [b for b in self.BINDINGS if isinstance(b, Binding)]),
+            ("Article", list(ArticleView.BINDINGS)),
+            ("Side panel lists", list(ItemTable.BINDINGS)),
+            ("Notes tab", list(NotesTable.BINDINGS)),
+            ("Claims list", list(ClaimList.BINDINGS)),
+            ("Search box", list(SearchBar.BINDINGS)),
+            ("Highlight meanings (after h)", list(HighlightPicker.BINDINGS)),
+            ("Note editor", list(NoteEditor.BINDINGS)),
+            ("Tag editor", list(TagEditor.BINDINGS)),
+            ("Grade picker", list(GradePicker.BINDINGS)),
+            ("Export dialog", list(ExportDialog.BINDINGS)),
+            ("Help", list(HelpScreen.BINDINGS)),
+        ]
+
+    def _apply_config(self) -> None:
+        known = {b.id for _, bindings in self.all_bindings() for b in bindings if b.id}
+        keymap = {}
+        for binding_id, keys in self.config.keymap.items():
+            if binding_id in known:
+                keymap[binding_id] = keys
+            else:
+                self.config.problems.append(
+                    f"{self.config.path}: keymap: no binding has the id {binding_id!r} (press ? for the ids)"
+                )
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in self.config.problems:
+            self.notify(problem, title="Configuration", severity="warning", timeout=20)
+
     def on_mount(self) -> None:
+        self._apply_config()
+        self.query_one(SidePanel).set_marks(self.marks)
         panel = self.query_one(SidePanel)
         if self.briefing.is_empty:
             panel.set_state("Nothing to analyse: the briefing is empty.")
@@ -259,12 +309,8 @@ class BriefApp(AnnotatingMixin, App[None]):
         done = fraction >= 1.0
         self.analysis_state = "done" if done else f"{fraction:.0%}"
         article = self.query_one(ArticleView)
-        styles = {label: palette.family_of(label).style() for label in {e.label for e in analysis.entities}}
-        article.set_entities([(e.start, e.end, e.label) for e in analysis.entities], styles)
         article.set_sentences([(s.start, s.end) for s in analysis.sentences])
-        article.set_layer(
-            "hedges", ((h.start, h.end, palette.HEDGE) for c in analysis.claims for h in c.hedges)
-        )
+        self._style_analysis()
         panel = self.query_one(SidePanel)
         panel.show(analysis)
         sourced = sum(1 for c in analysis.claims if c.source)
@@ -277,6 +323,61 @@ class BriefApp(AnnotatingMixin, App[None]):
         else:
             panel.set_state(f"Analysing… {fraction:.0%}", fraction)
         self.update_status()
+
+    def _style_analysis(self) -> None:
+        """Lay the analysis over the text in the current theme's styles."""
+        analysis = self.analysis
+        if analysis is None or self.briefing.is_empty:
+            return
+        article = self.query_one(ArticleView)
+        styles = {label: self.marks.entity(label) for label in {e.label for e in analysis.entities}}
+        article.set_entities([(e.start, e.end, e.label) for e in analysis.entities], styles)
+        article.set_layer(
+            "hedges", ((h.start, h.end, self.marks.hedge) for c in analysis.claims for h in c.hedges)
+        )
+        article.set_layer(
+            "claims", ((c.cue.start, c.cue.end, self.marks.cue) for c in analysis.claims if c.cue)
+        )
+
+    # ------------------------------------------------------------------ theme
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(palette.DARK_VARIABLES)
+
+    def _build_marks(self) -> palette.Marks:
+        variables = dict(self.theme_variables or palette.DARK_VARIABLES)
+        for meaning, colour in self.config.highlights.items():
+            variables[f"mark-{meaning}"] = colour
+        return palette.Marks.build(variables, mono=self.theme == MONO or self.no_color)
+
+    def watch_theme(self, theme: str) -> None:
+        self.marks = self._build_marks()
+        if not self.is_mounted(self):
+            return
+        self._restyle()
+
+    def is_mounted(self, widget: object) -> bool:
+        try:
+            self.query_one(SidePanel)
+        except Exception:
+            return False
+        return True
+
+    def _restyle(self) -> None:
+        """Redraw every mark in the current theme (after a theme change)."""
+        panel = self.query_one(SidePanel)
+        panel.set_marks(self.marks)
+        if self.briefing.is_empty:
+            return
+        self._style_analysis()
+        if self.analysis is not None:
+            panel.show(self.analysis)
+        article = self.query_one(ArticleView)
+        article.set_layer("search", ((s, e, self.marks.search) for s, e in self.search_matches))
+        if self.search_matches and 0 <= self.search_index < len(self.search_matches):
+            span = self.search_matches[self.search_index]
+            article.set_layer("current", [(span[0], span[1], self.marks.search_current)])
+        self.reload_annotations()
+        self.apply_filter()
 
     # ------------------------------------------------------------------ status
     def update_status(self) -> None:
@@ -298,6 +399,8 @@ class BriefApp(AnnotatingMixin, App[None]):
             parts.append(f"/{self.search_query}: {where}")
         if self.focus_label:
             parts.append(self.focus_label)
+        if self.reading_filter is not None:
+            parts.append(f"filter: {self.reading_filter.label}")
         parts.append(f"analysis: {self.analysis_state}")
         status.update(" │ ".join(parts))
 
@@ -311,17 +414,7 @@ class BriefApp(AnnotatingMixin, App[None]):
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:
-        sections: list[tuple[str, Any]] = [
-            ("Everywhere", self.BINDINGS),
-            ("Article", ArticleView.BINDINGS),
-            ("Side panel lists", ItemTable.BINDINGS),
-            ("Notes tab", NotesTable.BINDINGS),
-            ("Highlight meanings (after h)", HighlightPicker.BINDINGS),
-            ("Note editor", NoteEditor.BINDINGS),
-            ("Search box", self.query_one(SearchBar).BINDINGS),
-            ("Help", HelpScreen.BINDINGS),
-        ]
-        self.push_screen(HelpScreen(binding_rows(sections, dict(self._keymap))))
+        self.push_screen(HelpScreen(binding_rows(self.all_bindings(), dict(self._keymap))))
 
     def action_search(self) -> None:
         if self.briefing.is_empty:
@@ -348,7 +441,7 @@ class BriefApp(AnnotatingMixin, App[None]):
         if query:
             pattern = re.compile(re.escape(query), re.IGNORECASE)
             self.search_matches = [(m.start(), m.end()) for m in pattern.finditer(self.briefing.text)]
-        article.set_layer("search", ((s, e, palette.SEARCH_MATCH) for s, e in self.search_matches))
+        article.set_layer("search", ((s, e, self.marks.search) for s, e in self.search_matches))
         if self.search_matches:
             cursor = article.cursor
             idx = next((i for i, (s, _) in enumerate(self.search_matches) if s >= cursor), 0)
@@ -365,7 +458,7 @@ class BriefApp(AnnotatingMixin, App[None]):
         self.search_index = idx
         span = self.search_matches[idx]
         article.current = span
-        article.set_layer("current", [(span[0], span[1], palette.SEARCH_CURRENT)])
+        article.set_layer("current", [(span[0], span[1], self.marks.search_current)])
         article.cursor = span[0]
         article.scroll_to_offset(span[0])
         self.update_status()
@@ -380,6 +473,8 @@ class BriefApp(AnnotatingMixin, App[None]):
     def action_clear(self) -> None:
         if self.briefing.is_empty:
             return
+        if self.reading_filter is not None:
+            self.set_filter(None)
         article = self.query_one(ArticleView)
         self.search_query = ""
         self.search_matches = []
@@ -405,6 +500,22 @@ class BriefApp(AnnotatingMixin, App[None]):
         if event.option.id:
             self.jump_to_claim(event.option.id)
 
+    def run_article_action(self, action: str) -> None:
+        """Run an article key's action from the command palette."""
+        if self.briefing.is_empty:
+            return
+        article = self.query_one(ArticleView)
+        article.focus()
+        self.call_later(self.run_action, action, article)
+
+    def grade_source(self, source_id: str) -> None:
+        """Select a source in the Sources tab and open its grade picker."""
+        table = self.query_one("#sources", ItemTable)
+        self.query_one("#tabs", TabbedContent).active = "tab-sources"
+        table.move_cursor(row=table.get_row_index(source_id))
+        table.focus()
+        self.call_later(self.action_grade)
+
     def jump_to_actor(self, actor_id: str) -> None:
         if self.analysis is None or self.briefing.is_empty:
             return
@@ -413,7 +524,7 @@ class BriefApp(AnnotatingMixin, App[None]):
             return
         article = self.query_one(ArticleView)
         spans = sorted((m.start, m.end) for m in actor.mentions)
-        article.set_layer("focus", ((s, e, palette.FOCUS_MENTION) for s, e in spans))
+        article.set_layer("focus", ((s, e, self.marks.focus) for s, e in spans))
         self.focus_label = f"{actor.name}: {len(spans)} mentions"
         article.show_current(spans[0], f"actor {actor.name}")
         article.focus()
@@ -426,8 +537,8 @@ class BriefApp(AnnotatingMixin, App[None]):
         if claim is None:
             return
         article = self.query_one(ArticleView)
-        spans: list[tuple[int, int, Style]] = [(claim.start, claim.end, palette.FOCUS_SENTENCE)]
-        spans += [(f.start, f.end, palette.FOCUS_CONTENT) for f in claim.content]
+        spans: list[tuple[int, int, Style]] = [(claim.start, claim.end, self.marks.sentence)]
+        spans += [(f.start, f.end, self.marks.content) for f in claim.content]
         article.set_layer("focus", spans)
         src = self.analysis.source(claim.source)
         self.focus_label = f"claim by {src.name}" if src else "unsourced statement"
@@ -447,7 +558,7 @@ class BriefApp(AnnotatingMixin, App[None]):
             self.notify("No claim in the text rests on this source.", severity="warning")
             return
         article = self.query_one(ArticleView)
-        article.set_layer("focus", ((c.start, c.end, palette.FOCUS_SENTENCE) for c in claims))
+        article.set_layer("focus", ((c.start, c.end, self.marks.sentence) for c in claims))
         self.focus_label = f"{src.name}: {len(claims)} claims"
         article.show_current((claims[0].start, claims[0].end), "source")
         article.set_layer("current", [])

@@ -226,7 +226,7 @@ class Layer:
 
 
 #: Layers are drawn in this order; later ones are combined over earlier ones.
-LAYER_ORDER = ("entities", "hedges", "claims", "annotations", "focus", "search", "current")
+LAYER_ORDER = ("entities", "hedges", "claims", "annotations", "focus", "search", "current", "filter")
 
 
 class ArticleView(ScrollView, can_focus=True):

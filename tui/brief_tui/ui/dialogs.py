@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
 
+from brief_tui.ui.palette import DEFAULT_MARKS
 from brief_tui.library.annotations import (
     CLAIM_GRADE_LABELS,
     MEANINGS,
@@ -57,8 +58,7 @@ class HighlightPicker(ModalScreen[str | None]):
         self.quote = quote
 
     def compose(self) -> ComposeResult:
-        from brief_tui.ui.palette import MEANING_STYLES
-
+        marks = getattr(self.app, "marks", DEFAULT_MARKS)
         with Vertical():
             yield Label("Highlight as…", classes="title")
             yield Static(_quote_line(self.quote), classes="quote")
@@ -66,7 +66,7 @@ class HighlightPicker(ModalScreen[str | None]):
             for key, meaning in MEANING_KEYS.items():
                 text.append(f" {key} ", style="bold reverse")
                 text.append(" ")
-                text.append(f" {meaning} ", style=MEANING_STYLES[meaning])
+                text.append(f" {meaning} ", style=marks.meanings[meaning])
                 text.append("   ")
             yield Static(text)
             yield Static("esc cancels", classes="hint")

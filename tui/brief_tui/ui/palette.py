@@ -1,9 +1,16 @@
-"""How entity kinds and the other marks look. Each kind has a colour *and* a text attribute
-(bold, underline, italic …) so that the kinds still read apart on a monochrome terminal."""
+"""How entity kinds and the other marks look.
+
+Each entity kind has a colour *and* a text attribute (bold, underline, italic …) so that the
+kinds still read apart on a monochrome terminal. Colours are theme variables
+(``entity-person``, ``mark-search`` …): the app builds a :class:`Marks` from the current
+theme's variables, and rebuilds it when the theme changes. In the monochrome theme (and with
+``NO_COLOR``) every mark is drawn with attributes only.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from rich.style import Style
 
@@ -13,67 +20,159 @@ class Family:
     key: str
     title: str
     labels: tuple[str, ...]
-    colour: str
     attrs: str
-    #: a one-character marker shown in the legend (and usable where colour is absent)
-    marker: str
 
-    def style(self, *, colour: bool = True) -> Style:
-        spec = self.attrs if not colour else f"{self.attrs} {self.colour}"
-        return Style.parse(spec)
+    @property
+    def variable(self) -> str:
+        return f"entity-{self.key}"
+
+    def style(self, colour: str | None = None) -> Style:
+        return Style.parse(f"{self.attrs} {colour}" if colour else self.attrs)
 
 
 FAMILIES: tuple[Family, ...] = (
-    Family("person", "Person", ("PERSON",), "#f2b134", "bold", "P"),
-    Family("org", "Organisation", ("ORG",), "#5fb3f2", "underline", "O"),
-    Family("place", "Country / place", ("GPE", "LOC", "FAC"), "#6fcf73", "italic", "G"),
-    Family("group", "Nationality / group", ("NORP",), "#c792ea", "bold italic", "N"),
-    Family("time", "Date / time", ("DATE", "TIME"), "#f78c6c", "underline italic", "D"),
-    Family(
-        "number",
-        "Number / quantity",
-        ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"),
-        "#ff8fa3",
-        "bold underline",
-        "#",
-    ),
-    Family(
-        "other",
-        "Event / law / work / product",
-        ("EVENT", "LAW", "WORK_OF_ART", "PRODUCT", "LANGUAGE"),
-        "#89ddff",
-        "underline bold italic",
-        "*",
-    ),
+    Family("person", "Person", ("PERSON",), "bold"),
+    Family("org", "Organisation", ("ORG",), "underline"),
+    Family("place", "Country / place", ("GPE", "LOC", "FAC"), "italic"),
+    Family("group", "Nationality / group", ("NORP",), "bold italic"),
+    Family("time", "Date / time", ("DATE", "TIME"), "underline italic"),
+    Family("number", "Number / quantity", ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"), "bold underline"),
+    Family("other", "Event / law / work / product", ("EVENT", "LAW", "WORK_OF_ART", "PRODUCT", "LANGUAGE"), "underline bold italic"),
 )
 
 _BY_LABEL = {label: fam for fam in FAMILIES for label in fam.labels}
+
+MEANINGS = ("key", "doubt", "follow-up")
+MEANING_MARKS = {"key": "★", "doubt": "?", "follow-up": "→"}
+CURSOR_MARK = "›"
 
 
 def family_of(label: str) -> Family:
     return _BY_LABEL.get(label, FAMILIES[-1])
 
 
-# Marks laid over the text. Backgrounds are used for marks so that the entity's own
-# foreground colour and attribute stay visible under them.
-SEARCH_MATCH = Style(bgcolor="#5c4a00")
-SEARCH_CURRENT = Style(bgcolor="#b58900", color="black", bold=True)
-FOCUS_MENTION = Style(bgcolor="#1d4a6e")
-FOCUS_SENTENCE = Style(bgcolor="#26323f")
-FOCUS_CONTENT = Style(bgcolor="#334455")
-CURRENT_ITEM = Style(reverse=True)
-HEDGE = Style(italic=True, underline=True, color="#c0a0ff")
-
-# The reader's own marks: a background per highlight meaning (entity colours stay readable
-# over them), a dotted underline for notes and tags without a meaning.
-MEANING_STYLES: dict[str, Style] = {
-    "key": Style(bgcolor="#1f5130"),
-    "doubt": Style(bgcolor="#5e2129"),
-    "follow-up": Style(bgcolor="#233d6b"),
+#: The dark defaults; themes override any of them.
+DARK_VARIABLES: dict[str, str] = {
+    "entity-person": "#f2b134",
+    "entity-org": "#5fb3f2",
+    "entity-place": "#6fcf73",
+    "entity-group": "#c792ea",
+    "entity-time": "#f78c6c",
+    "entity-number": "#ff8fa3",
+    "entity-other": "#89ddff",
+    "mark-hedge": "#c0a0ff",
+    "mark-cue": "#e6db74",
+    "mark-search": "#5c4a00",
+    "mark-search-current": "#b58900",
+    "mark-focus": "#1d4a6e",
+    "mark-sentence": "#26323f",
+    "mark-content": "#334455",
+    "mark-key": "#1f5130",
+    "mark-doubt": "#5e2129",
+    "mark-follow-up": "#233d6b",
+    "mark-note": "#3b3b3b",
+    "mark-selection": "#44475a",
+    "mark-gutter": "#ffcc66",
+    "mark-orphan": "#ff6b6b",
 }
-MEANING_MARKS = {"key": "★", "doubt": "?", "follow-up": "→"}
-NOTE_STYLE = Style(bgcolor="#3b3b3b", underline=True)
-ORPHAN_STYLE = Style(color="#ff6b6b", italic=True)
-GUTTER_STYLE = Style(color="#ffcc66", bold=True)
-SELECTION = Style(bgcolor="#44475a", underline=True)
-CURSOR_MARK = "›"
+
+LIGHT_VARIABLES: dict[str, str] = {
+    "entity-person": "#9a5b00",
+    "entity-org": "#0b5fa5",
+    "entity-place": "#1e7a24",
+    "entity-group": "#7b3fa0",
+    "entity-time": "#b3441e",
+    "entity-number": "#b0204a",
+    "entity-other": "#00707f",
+    "mark-hedge": "#6a3fc0",
+    "mark-cue": "#7a6a00",
+    "mark-search": "#ffe58a",
+    "mark-search-current": "#ffb300",
+    "mark-focus": "#bcdcff",
+    "mark-sentence": "#e8eef5",
+    "mark-content": "#d5e3f2",
+    "mark-key": "#c8f0cf",
+    "mark-doubt": "#ffd0d4",
+    "mark-follow-up": "#cfe0ff",
+    "mark-note": "#e6e6e6",
+    "mark-selection": "#d6d0f0",
+    "mark-gutter": "#a05a00",
+    "mark-orphan": "#c0001a",
+}
+
+
+def _fg(v: Mapping[str, str], name: str) -> str | None:
+    return v.get(name) or DARK_VARIABLES.get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """Every style the article and panel draw with, for one theme."""
+
+    mono: bool
+    entities: dict[str, Style] = field(default_factory=dict)  # by family key
+    hedge: Style = Style()
+    cue: Style = Style()
+    search: Style = Style()
+    search_current: Style = Style()
+    current: Style = Style()
+    focus: Style = Style()
+    sentence: Style = Style()
+    content: Style = Style()
+    meanings: dict[str, Style] = field(default_factory=dict)
+    note: Style = Style()
+    selection: Style = Style()
+    gutter: Style = Style()
+    orphan: Style = Style()
+    dimmed: Style = Style()
+
+    def entity(self, label: str) -> Style:
+        return self.entities[family_of(label).key]
+
+    @classmethod
+    def build(cls, variables: Mapping[str, str], *, mono: bool = False) -> Marks:
+        if mono:
+            # attributes only: reverse marks the reader's own and the selected things
+            return cls(
+                mono=True,
+                entities={f.key: f.style() for f in FAMILIES},
+                hedge=Style(italic=True, overline=True),
+                cue=Style(overline=True),
+                search=Style(reverse=True),
+                search_current=Style(reverse=True, bold=True, underline=True),
+                current=Style(reverse=True),
+                focus=Style(reverse=True),
+                sentence=Style(reverse=True),
+                content=Style(reverse=True, bold=True),
+                meanings={m: Style(reverse=True) for m in MEANINGS},
+                note=Style(reverse=True),
+                selection=Style(reverse=True, underline=True),
+                gutter=Style(bold=True),
+                orphan=Style(italic=True, strike=True),
+                dimmed=Style(dim=True),
+            )
+
+        def bg(name: str) -> Style:
+            return Style(bgcolor=_fg(variables, name))
+
+        return cls(
+            mono=False,
+            entities={f.key: f.style(_fg(variables, f.variable)) for f in FAMILIES},
+            hedge=Style(italic=True, underline=True, color=_fg(variables, "mark-hedge")),
+            cue=Style(color=_fg(variables, "mark-cue"), overline=False),
+            search=bg("mark-search"),
+            search_current=Style(bgcolor=_fg(variables, "mark-search-current"), bold=True),
+            current=Style(reverse=True),
+            focus=bg("mark-focus"),
+            sentence=bg("mark-sentence"),
+            content=bg("mark-content"),
+            meanings={m: bg(f"mark-{m}") for m in MEANINGS},
+            note=Style(bgcolor=_fg(variables, "mark-note"), underline=True),
+            selection=Style(bgcolor=_fg(variables, "mark-selection"), underline=True),
+            gutter=Style(color=_fg(variables, "mark-gutter"), bold=True),
+            orphan=Style(color=_fg(variables, "mark-orphan"), italic=True),
+            dimmed=Style(dim=True),
+        )
+
+
+DEFAULT_MARKS = Marks.build(DARK_VARIABLES)

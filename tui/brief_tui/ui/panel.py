@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from brief_tui.analysis.model import Analysis, Claim
 from brief_tui.library.annotations import Annotation
-from brief_tui.ui.palette import FAMILIES
+from brief_tui.ui.palette import DEFAULT_MARKS, FAMILIES, MEANING_MARKS, MEANINGS, Marks
 
 SOURCE_KINDS = {
     "person": "person",
@@ -135,6 +135,7 @@ class SidePanel(Vertical):
         super().__init__(id=id)
         self.analysis: Analysis | None = None
         self.annotations: list[Annotation] = []
+        self.marks: Marks = DEFAULT_MARKS
 
     def compose(self) -> ComposeResult:
         yield Label("Waiting to analyse…", id="state")
@@ -148,7 +149,7 @@ class SidePanel(Vertical):
                 yield ItemTable("source", id="sources")
             with TabPane("Notes", id="tab-notes"):
                 yield NotesTable("note", id="notes")
-        yield Static(self.legend(), id="legend")
+        yield Static(self.legend(self.marks), id="legend")
 
     def on_mount(self) -> None:
         actors = self.query_one("#actors", ItemTable)
@@ -165,19 +166,31 @@ class SidePanel(Vertical):
         notes.add_column("Where", key="where")
         notes.add_column("Note / tags", key="note")
 
-    @staticmethod
-    def legend() -> Text:
+    def legend(self, marks: Marks | None = None) -> Text:
+        """Every kind of mark with a sample in its own style and, for entities, the text
+        attribute that tells it apart without colour."""
+        m = marks or DEFAULT_MARKS
         text = Text("Entities: ", style="bold")
         for fam in FAMILIES:
-            text.append(fam.title, style=fam.style())
+            text.append(fam.title, style=m.entities[fam.key])
             text.append(f" ({fam.attrs})  ", style="dim")
         text.append("\n")
-        text.append("hedge", style=Style(italic=True, underline=True, color="#c0a0ff"))
+        text.append("hedge", style=m.hedge)
         text.append("  ")
-        text.append(" search ", style=Style(bgcolor="#5c4a00"))
+        text.append("claim cue", style=m.cue)
         text.append("  ")
-        text.append(" selected actor ", style=Style(bgcolor="#1d4a6e"))
+        text.append(" search ", style=m.search)
+        text.append("  ")
+        text.append(" selected ", style=m.focus)
+        for meaning in MEANINGS:
+            text.append("  ")
+            text.append(f" {MEANING_MARKS[meaning]} {meaning} ", style=m.meanings[meaning])
         return text
+
+    def set_marks(self, marks: Marks) -> None:
+        self.marks = marks
+        self.query_one("#legend", Static).update(self.legend(marks))
+        self._fill_notes()
 
     # ------------------------------------------------------------------ state
     def set_state(self, message: str, fraction: float | None = None, *, error: bool = False) -> None:
@@ -263,7 +276,7 @@ class SidePanel(Vertical):
             if claim.cue:
                 prompt.append(f"  {claim.cue.text}", style="italic")
             if claim.hedges:
-                prompt.append("  ~" + ", ".join(h.text for h in claim.hedges[:3]), style="#c0a0ff")
+                prompt.append("  ~" + ", ".join(h.text for h in claim.hedges[:3]), style=self.marks.hedge)
             prompt.append("\n")
             prompt.append(claim_excerpt(analysis.text, claim), style="")
             options.append(Option(prompt, id=claim.id))
@@ -284,7 +297,7 @@ class SidePanel(Vertical):
                     prompt.append(f"[{grade}] ", style="bold reverse")
                 prompt.append("(unsourced)", style="dim")
                 if claim.hedges:
-                    prompt.append("  ~" + ", ".join(h.text for h in claim.hedges[:3]), style="#c0a0ff")
+                    prompt.append("  ~" + ", ".join(h.text for h in claim.hedges[:3]), style=self.marks.hedge)
                 prompt.append("\n")
                 prompt.append(claim_excerpt(analysis.text, claim))
                 options.append(Option(prompt, id=claim.id))
@@ -329,8 +342,6 @@ class SidePanel(Vertical):
         return quote if len(quote) <= limit else quote[: limit - 1] + "…"
 
     def _fill_notes(self) -> None:
-        from brief_tui.ui.palette import MEANING_MARKS, MEANING_STYLES, ORPHAN_STYLE
-
         table = self.query_one("#notes", NotesTable)
 
         def fill() -> None:
@@ -338,9 +349,9 @@ class SidePanel(Vertical):
             for a in self.annotations:
                 mark = Text()
                 if a.orphan:
-                    mark.append("orphan ", style=ORPHAN_STYLE)
+                    mark.append("orphan ", style=self.marks.orphan)
                 if a.meaning:
-                    mark.append(f"{MEANING_MARKS[a.meaning]} {a.meaning}", style=MEANING_STYLES[a.meaning])
+                    mark.append(f"{MEANING_MARKS[a.meaning]} {a.meaning}", style=self.marks.meanings[a.meaning])
                 elif a.grade or a.status:
                     mark.append(" · ".join(x for x in (a.grade, a.status) if x), style="bold")
                 else:
