@@ -84,6 +84,12 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     ) -> None:
         self.config = config if config is not None else load_config()
         super().__init__()
+        if self.no_color:
+            # NO_COLOR means no colour at all: Textual's default is a greyscale filter
+            from textual.filter import Monochrome, NoColor
+
+            self._filters = [f for f in self._filters if not isinstance(f, Monochrome)]
+            self._filters.append(NoColor())
         for theme in THEMES:
             self.register_theme(theme)
         self.marks = palette.DEFAULT_MARKS
