@@ -285,3 +285,31 @@ def test_entity_styles_differ_without_colour() -> None:
     for st in (mono.hedge, mono.search, mono.meanings["key"], mono.selection):
         assert st.color is None and st.bgcolor is None
         assert (st.bold, st.italic, st.underline) not in seen or st.reverse or st.overline
+
+
+async def test_timeline_tab_places_relative_dates() -> None:
+    import dataclasses
+    import datetime
+
+    from brief_tui.briefing import load_briefing
+
+    briefing = dataclasses.replace(load_briefing(SAMPLE), date=datetime.date(2024, 10, 29))
+    app = BriefApp(briefing, analyse=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.query_one("#tabs").active = "tab-timeline"
+        table = app.query_one("#timeline", ItemTable)
+        table.focus()
+        await pilot.pause()
+        rows = [(cell_text(table, r, "when"), cell_text(table, r, "mention")) for r in range(table.row_count)]
+        assert ("2024-10-28", "Monday") in rows or ("2024-10-28", "on Monday") in rows, rows
+        assert any(w == "2024-10-29" and "Tuesday" in m for w, m in rows), rows
+        from brief_tui.briefing.dates import timeline
+
+        dates = [ev.date for ev in timeline(briefing.text, briefing.date)]
+        assert dates == sorted(dates) and [r[0] for r in rows][-1] == "2024-10-29"
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        assert view.current is not None and view.has_focus

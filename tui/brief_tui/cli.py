@@ -51,6 +51,11 @@ def _reader_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", help="a UTF-8 text or Markdown file, or - for standard input")
     _common(p)
     p.add_argument("--no-analysis", action="store_true", help="open the text without running the NLP")
+    p.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the briefing's date when the document carries none (places 'Tuesday', 'in June' on the timeline)",
+    )
     return p
 
 
@@ -118,6 +123,14 @@ def cmd_read(ns: argparse.Namespace) -> int:
         briefing = load_briefing(source)
     except BriefingError as e:
         return _fail(str(e))
+    if ns.date:
+        import dataclasses
+        import datetime
+
+        try:
+            briefing = dataclasses.replace(briefing, date=datetime.date.fromisoformat(ns.date))
+        except ValueError:
+            return _fail(f"--date {ns.date!r}: give the date as YYYY-MM-DD")
     if source == "-":
         # the app needs the terminal for keys: reattach stdin to it after reading the pipe
         try:

@@ -208,6 +208,13 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                     self.notify, f"Could not save the briefing: {e}", severity="error", timeout=10
                 )
         self.call_from_thread(self.reload_annotations)
+        if not self.briefing.is_empty:
+            from brief_tui.briefing.dates import timeline
+
+            events = timeline(self.briefing.text, self.briefing.date)
+            self.call_from_thread(
+                self.query_one(SidePanel).show_timeline, events, self.briefing.text, self.briefing.date is not None
+            )
         if not self.analyse or self.briefing.is_empty or worker.is_cancelled:
             return None
         return self._analyse(store, worker)
@@ -496,6 +503,13 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     def _chosen(self, event: ItemTable.Chosen) -> None:
         if event.kind == "note":
             self.jump_to_annotation(event.key)
+        elif event.kind == "event":
+            start, end, at = (int(x) for x in event.key.split(":"))
+            article = self.query_one(ArticleView)
+            article.set_layer("focus", [(start, end, self.marks.sentence), (at, at + 1, self.marks.content)])
+            article.show_current((start, end), "dated sentence")
+            article.set_layer("current", [])
+            article.focus()
         elif event.kind == "actor":
             self.jump_to_actor(event.key)
         elif event.kind == "source":

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Label, OptionList, ProgressBar, Static, T
 from textual.widgets.option_list import Option
 
 from brief_tui.analysis.model import Analysis, Claim
+from brief_tui.briefing.dates import DatedEvent
 from brief_tui.library.annotations import Annotation
 from brief_tui.ui.palette import DEFAULT_MARKS, FAMILIES, MEANING_MARKS, MEANINGS, Marks
 
@@ -129,6 +130,7 @@ class SidePanel(Vertical):
     SidePanel #legend { height: auto; padding: 0 1; border-top: solid $primary-muted; }
     SidePanel TabbedContent { height: 1fr; }
     SidePanel DataTable, SidePanel OptionList { height: 1fr; }
+    SidePanel #timeline-note { padding: 0 1; height: auto; width: 100%; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -149,6 +151,9 @@ class SidePanel(Vertical):
                 yield ItemTable("source", id="sources")
             with TabPane("Notes", id="tab-notes"):
                 yield NotesTable("note", id="notes")
+            with TabPane("Timeline", id="tab-timeline"):
+                yield Label("", id="timeline-note")
+                yield ItemTable("event", id="timeline")
         yield Static(self.legend(self.marks), id="legend")
 
     def on_mount(self) -> None:
@@ -161,6 +166,10 @@ class SidePanel(Vertical):
         sources.add_column("Grade", key="grade")
         sources.add_column("Kind", key="kind")
         sources.add_column("Source", key="name")
+        timeline = self.query_one("#timeline", ItemTable)
+        timeline.add_column("When", key="when")
+        timeline.add_column("Said as", key="mention")
+        timeline.add_column("Sentence", key="sentence")
         notes = self.query_one("#notes", NotesTable)
         notes.add_column("Mark", key="mark")
         notes.add_column("Where", key="where")
@@ -366,6 +375,30 @@ class SidePanel(Vertical):
                 table.add_row(mark, where, body, key=a.id)
 
         self._keep_cursor(table, fill)
+
+    def show_timeline(self, events: list[DatedEvent], text: str, dated: bool) -> None:
+        """Dated events in date order; each row's key is "start:end" of its sentence."""
+        self.query_one("#timeline-note", Label).update(
+            Text(
+                f"{len(events)} dated mentions, in date order."
+                if dated
+                else "This briefing carries no date, so relative dates (“Tuesday”, “in June”) "
+                "cannot be placed; only dates written in full are listed.",
+                style="dim",
+            )
+        )
+        table = self.query_one("#timeline", ItemTable)
+        table.clear()
+        seen: set[str] = set()
+        for ev in events:
+            key = f"{ev.sentence_start}:{ev.sentence_end}:{ev.start}"
+            if key in seen:
+                continue
+            seen.add(key)
+            sentence = " ".join(text[ev.sentence_start : ev.sentence_end].split())
+            if len(sentence) > 90:
+                sentence = sentence[:89] + "…"
+            table.add_row(ev.label, ev.text, sentence, key=key)
 
     def claim_count(self) -> int:
         return len(self.analysis.claims) if self.analysis else 0
