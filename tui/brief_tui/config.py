@@ -87,7 +87,9 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return cfg
     except (OSError, UnicodeDecodeError) as e:
-        cfg.problems.append(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e}); using defaults")
+        cfg.problems.append(
+            f"{path}: cannot be read ({getattr(e, 'strerror', None) or e}); using defaults"
+        )
         return cfg
     cfg.path = path
     try:
@@ -117,7 +119,7 @@ def load_config(path: Path | None = None) -> Config:
         if isinstance(model, str) and model.strip():
             cfg.model = model.strip()
         else:
-            problem("model", "model must be a package name such as \"en_core_web_sm\"")
+            problem("model", 'model must be a package name such as "en_core_web_sm"')
     export_dir = data.get("export_dir")
     if export_dir is not None:
         if isinstance(export_dir, str) and export_dir.strip():
@@ -126,22 +128,30 @@ def load_config(path: Path | None = None) -> Config:
             problem("export_dir", "export_dir must be a folder path")
     highlights = data.get("highlights", {})
     if not isinstance(highlights, dict):
-        problem("highlights", "highlights must be a table of meaning = \"#rrggbb\"")
+        problem("highlights", 'highlights must be a table of meaning = "#rrggbb"')
     else:
         for meaning, colour in highlights.items():
             if meaning not in MEANINGS:
-                problem(meaning, f"unknown highlight meaning {meaning!r} (key, doubt, follow-up)", "highlights")
+                problem(
+                    meaning,
+                    f"unknown highlight meaning {meaning!r} (key, doubt, follow-up)",
+                    "highlights",
+                )
             elif not isinstance(colour, str) or not _COLOUR.match(colour):
-                problem(meaning, f"colour for {meaning!r} must be \"#rrggbb\"", "highlights")
+                problem(meaning, f'colour for {meaning!r} must be "#rrggbb"', "highlights")
             else:
                 cfg.highlights[meaning] = colour
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
-        problem("keymap", "keymap must be a table of binding-id = \"keys\"")
+        problem("keymap", 'keymap must be a table of binding-id = "keys"')
     else:
         for binding_id, keys in keymap.items():
             if not isinstance(keys, str) or not keys.strip():
-                problem(binding_id, f"keys for {binding_id!r} must be a string such as \"ctrl+n\"", "keymap")
+                problem(
+                    binding_id,
+                    f'keys for {binding_id!r} must be a string such as "ctrl+n"',
+                    "keymap",
+                )
             else:
                 cfg.keymap[binding_id] = ",".join(k.strip() for k in keys.split(",") if k.strip())
     return cfg

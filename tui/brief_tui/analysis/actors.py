@@ -30,7 +30,7 @@ from .gazetteer import (
     TITLE_WORDS,
 )
 from .model import Actor, Entity, Mention
-from .records import ChunkData, DescRec, EntRec, PronRec
+from .records import ChunkData, DescRec, EntRec, PronRec, dtext
 
 ACTOR_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
                 "FAC": "place", "NORP": "group"}
@@ -74,7 +74,7 @@ def normalise(name: str) -> str:
 
 
 def extract(doc, offset: int, data: ChunkData) -> None:
-    text = doc.text
+    text = dtext(doc)
     ents = []
     for e in doc.ents:
         ents.extend(_repair(doc, e.start, e.end, e.label_))
@@ -213,10 +213,10 @@ def _roles(doc, s: int, e: int, offset: int, data: ChunkData) -> None:
         words = [w for w in span if w.pos_ != "PUNCT"]
         if words and any(w.pos_ in {"NOUN", "PROPN"} for w in words):
             a, b = span.start_char, span.end_char
-            while b > a and doc.text[b - 1].isspace():
+            while b > a and dtext(doc)[b - 1].isspace():
                 b -= 1
             data.descs.append(
-                DescRec(offset + a, offset + b, doc.text[a:b], "role", span[-1].lemma_.lower(),
+                DescRec(offset + a, offset + b, dtext(doc)[a:b], "role", span[-1].lemma_.lower(),
                         (offset + doc[s].idx, offset + doc[e - 1].idx + len(doc[e - 1].text)))
             )
     _appositive(doc, s, e, offset, data)

@@ -13,6 +13,8 @@ classified by kind, chained through ``via``; figures of the same measure linked;
 
 from __future__ import annotations
 
+import bisect
+
 from .cues import DOCUMENT_NOUNS, NEEDS_CLAUSE, VERB_CUES
 from .figures import find_figures
 from .gazetteer import (
@@ -27,7 +29,7 @@ from .gazetteer import (
 )
 from .hedges import find_hedges
 from .model import Claim, Cue, Figure, Measure, Source, Span, TextSpan
-from .records import ChunkData, ClaimRec, SourceRef
+from .records import ChunkData, ClaimRec, SourceRef, dtext
 
 _QUOTE_CHARS = {"“", "”", '"', "„", "«", "»"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
@@ -92,13 +94,13 @@ def _runs(doc, ids: set[int], keep_quotes: bool = True) -> list[tuple[int, int]]
             toks.pop()
         if toks and any(t.is_alpha or t.like_num for t in toks):
             a, b = _span_chars(doc, toks)
-            seg = doc.text[a:b]
+            seg = dtext(doc)[a:b]
             if keep_quotes and seg.count("“") > seg.count("”"):
-                j = doc.text.find("”", b, b + 3)
+                j = dtext(doc).find("”", b, b + 3)
                 if j >= 0:
                     b = j + 1
             if keep_quotes and seg.count('"') % 2 == 1 and seg.startswith('"'):
-                j = doc.text.find('"', b, b + 3)
+                j = dtext(doc).find('"', b, b + 3)
                 if j >= 0:
                     b = j + 1
             out.append((a, b))
@@ -150,7 +152,7 @@ def _source_ref(doc, head, offset: int) -> SourceRef:
     while toks and toks[0].is_punct and toks[0].i != head.i:
         toks.pop(0)
     a, b = _span_chars(doc, toks)
-    span = TextSpan(offset + a, offset + b, doc.text[a:b])
+    span = TextSpan(offset + a, offset + b, dtext(doc)[a:b])
     low = head.lower_
     # name inside the span: the entity holding the head, else the last actor entity
     name_span = None
@@ -186,7 +188,7 @@ def _source_ref(doc, head, offset: int) -> SourceRef:
     # descriptor: the words before the name inside the span
     descriptor = None
     if how == "name" and name_span is not None and name_span[0] > span.start:
-        d = doc.text[span.start - offset : name_span[0] - offset].strip(" ,")
+        d = dtext(doc)[span.start - offset : name_span[0] - offset].strip(" ,")
         for det in ("the ", "The ", "a ", "A ", "an ", "An "):
             if d.startswith(det):
                 d = d[len(det):]
@@ -242,7 +244,7 @@ def _quote_near(doc, quotes, sent, cue, subj) -> tuple[int, int] | None:
     a = min(t.idx for t in toks)
     last = max(toks, key=lambda t: t.i)
     b = last.idx + len(last.text)
-    text = doc.text
+    text = dtext(doc)
     for qa, qb in quotes:
         if qb <= a:
             gap = text[qb:a]
@@ -360,7 +362,7 @@ def _according_to(doc, sent, t, offset) -> ClaimRec | None:
         return None
     rec = ClaimRec(offset + sent.start_char, offset + sent.end_char)
     rec.content = [(offset + a, offset + b) for a, b in runs]
-    rec.cue = Cue(offset + t.idx, offset + to.idx + len(to.text), doc.text[t.idx : to.idx + len(to.text)], "report")
+    rec.cue = Cue(offset + t.idx, offset + to.idx + len(to.text), dtext(doc)[t.idx : to.idx + len(to.text)], "report")
     rec.source = _source_ref(doc, objs[0], offset)
     rec.quote = "indirect"
     return rec
@@ -393,14 +395,14 @@ def _nominal_cue(doc, sent, t, offset) -> ClaimRec | None:
     rec.cue = Cue(offset + t.idx, offset + t.idx + len(t.text), t.text, VERB_CUES[lemma])
     ref = _source_ref(doc, head, offset)
     a, b = _span_chars(doc, np)
-    ref.span = TextSpan(offset + a, offset + b, doc.text[a:b])
+    ref.span = TextSpan(offset + a, offset + b, dtext(doc)[a:b])
     rec.source = ref
     rec.quote = "indirect"
     return rec
 
 
 def extract(doc, offset: int, data: ChunkData, *, headline: bool = False) -> None:
-    quotes = quote_spans(doc.text)
+    quotes = quote_spans(dtext(doc))
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
         sents = list(doc.sents)
     else:
@@ -427,15 +429,28 @@ def extract(doc, offset: int, data: ChunkData, *, headline: bool = False) -> Non
         for ref in (r.source, r.via):
             if ref is not None:
                 covered.append((ref.span.start, ref.span.end))
+    covered.sort()
+    c_starts = [ca for ca, _ in covered]
+    max_len = max((cb - ca for ca, cb in covered), default=0)
+
+    def covered_in(a: int, b: int) -> bool:
+        i = bisect.bisect_left(c_starts, a - max_len)
+        while i < len(covered) and covered[i][0] < b:
+            if covered[i][1] > a:
+                return True
+            i += 1
+        return False
+
     for sent in sents:
         a, b = offset + sent.start_char, offset + sent.end_char
         ids = {x.i for x in sent}
-        if any(ca < b and cb > a for ca, cb in covered):
+        if covered_in(a, b):
             # what is left of a sentence around its attributions, when it is a clause of
             # its own ("…, NIS estimates, which while is unlikely to tip the balance …")
+            here = [(ca, cb) for ca, cb in covered if ca < b and cb > a]
             left = {
                 x.i for x in sent
-                if not any(ca <= offset + x.idx < cb for ca, cb in covered)
+                if not any(ca <= offset + x.idx < cb for ca, cb in here)
             }
             keep: set[int] = set()
             for run in _group_runs(sorted(left)):
@@ -463,12 +478,25 @@ def extract(doc, offset: int, data: ChunkData, *, headline: bool = False) -> Non
     for sent in sents:
         hedges.extend(find_hedges(sent, offset))
         figures.extend(find_figures(sent, offset))
+    h_starts = [h.start for h in hedges]
+    f_starts = [f.start for f in figures]
+
+    def within(items, starts, zones):
+        out = []
+        for a, b in sorted(zones):
+            i = bisect.bisect_left(starts, a)
+            while i < len(items) and starts[i] < b:
+                if items[i].end <= b and items[i] not in out:
+                    out.append(items[i])
+                i += 1
+        return sorted(out, key=lambda x: (x.start, x.end))
+
     for r in recs:
         zones = list(r.content)
         if r.cue:
             zones.append((r.cue.start, r.cue.end))
-        r.hedges = [h for h in hedges if any(a <= h.start and h.end <= b for a, b in zones)]
-        r.figures = [f for f in figures if any(a <= f.start and f.end <= b for a, b in r.content)]
+        r.hedges = within(hedges, h_starts, zones) if hedges else []
+        r.figures = within(figures, f_starts, r.content) if figures else []
         r.headline = headline
     data.claims.extend(recs)
 

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from .model import Figure
+from .records import dtext
 
 APPROX_SINGLE = {
     "about", "around", "approximately", "roughly", "nearly", "almost", "some", "over",
@@ -148,7 +149,7 @@ def find_figures(sent: Any, offset: int) -> list[Figure]:
             )
         start = offset + toks[a].idx
         end = offset + toks[k_end].idx + len(toks[k_end].text)
-        out.append(Figure(start, end, sent.doc.text[toks[a].idx : toks[k_end].idx + len(toks[k_end].text)], value, approx, unit_text))
+        out.append(Figure(start, end, dtext(sent.doc)[toks[a].idx : toks[k_end].idx + len(toks[k_end].text)], value, approx, unit_text))
         used.update(range(a, k_end + 1))
         i = k_end + 1
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import Hedge
+from .records import dtext
 
 #: ICD 203 level name -> probability band
 ICD203: dict[str, tuple[float, float]] = {
@@ -87,7 +88,7 @@ def find_hedges(tokens: Any, offset: int) -> list[Hedge]:
         level = _PHRASES[key]
         start = offset + first.idx
         end = offset + last.idx + len(last.text)
-        doc_text = first.doc.text
+        doc_text = dtext(first.doc)
         text = doc_text[first.idx : last.idx + len(last.text)]
         if level is None:
             out.append(Hedge(start, end, text, "uncalibrated", None))

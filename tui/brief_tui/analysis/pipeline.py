@@ -12,7 +12,7 @@ from . import claims as _claims
 from .chunks import paragraphs
 from .model import Analysis, Span
 from .nlp import LoadedModel, load_model
-from .records import ChunkData, EntRec
+from .records import ChunkData, EntRec, dtext
 
 ANALYSER_VERSION = "1.0"
 
@@ -23,7 +23,7 @@ def _extract(doc, start: int, end: int, headline: bool) -> ChunkData:
         # trim white space at sentence edges
         a = s.start_char
         b = s.end_char
-        txt = doc.text
+        txt = dtext(doc)
         while a < b and txt[a].isspace():
             a += 1
         while b > a and txt[b - 1].isspace():

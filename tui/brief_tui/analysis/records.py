@@ -79,3 +79,13 @@ class ChunkData:
     claims: list[ClaimRec] = field(default_factory=list)
     # proper-noun tokens outside entities (a surname spaCy missed: "Choe is expected ...")
     propns: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def dtext(doc) -> str:
+    """``doc.text``, cached: spaCy rebuilds the string on every access (O(length))."""
+    ud = doc.user_data
+    t = ud.get("_brief_text")
+    if t is None:
+        t = doc.text
+        ud["_brief_text"] = t
+    return t

@@ -23,8 +23,20 @@ Precision = str  # "day", "week", "month" or "year"
 
 MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"),
+    (
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ),
     start=1,
 ):
     MONTHS[_name] = _i
@@ -39,8 +51,20 @@ WEEKDAYS = {
 }
 
 _NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
 }
 
 
@@ -91,21 +115,34 @@ _PATTERN = re.compile(
             # 2024-10-29
             r"(?P<iso>\b(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)",
             # (on) October 29, 2024 / Oct. 29 2024 / Tuesday, October 29, 2024
-            r"(?P<mdy>\b(?:on\s+)?(?:" + _WEEKDAY.replace("wd", "wd1") + r",?\s+)?"
-            + _MONTH.format(g="m1") + r"\s+" + _DAY.format(g="d1")
+            r"(?P<mdy>\b(?:on\s+)?(?:"
+            + _WEEKDAY.replace("wd", "wd1")
+            + r",?\s+)?"
+            + _MONTH.format(g="m1")
+            + r"\s+"
+            + _DAY.format(g="d1")
             + r"(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b(?!\s*[:.]?\d))",
             # (on) 29 October 2024 / 29th of October
-            r"(?P<dmy>\b(?:on\s+)?(?:" + _WEEKDAY.replace("wd", "wd2") + r",?\s+)?"
-            + _DAY.format(g="d2") + r"\s+(?:of\s+)?" + _MONTH.format(g="m2")
+            r"(?P<dmy>\b(?:on\s+)?(?:"
+            + _WEEKDAY.replace("wd", "wd2")
+            + r",?\s+)?"
+            + _DAY.format(g="d2")
+            + r"\s+(?:of\s+)?"
+            + _MONTH.format(g="m2")
             + r"(?:,?\s+(?P<y2>(?:19|20)\d\d))?\b)",
             # (in) October 2024
             r"(?P<my>\b" + _PREP + r"?" + _MONTH.format(g="m3") + r",?\s+(?P<y3>(?:19|20)\d\d)\b)",
             # in June / since March / early May
-            r"(?P<mo>\b" + _PREP + r"(?:(?P<mrel>last|next|this)\s+)?" + _MONTH.format(g="m4") + r"\b)",
+            r"(?P<mo>\b"
+            + _PREP
+            + r"(?:(?P<mrel>last|next|this)\s+)?"
+            + _MONTH.format(g="m4")
+            + r"\b)",
             # in 2023 / since 2022 / early 2024
             r"(?P<yr>\b" + _PREP + r"(?P<y5>(?:19|20)\d\d)\b(?![-/]\d))",
             # (on|last|next|this) Tuesday (morning)
-            r"(?P<wk>\b(?:(?P<wrel>on|last|next|this|early|late)\s+)?" + _WEEKDAY
+            r"(?P<wk>\b(?:(?P<wrel>on|last|next|this|early|late)\s+)?"
+            + _WEEKDAY
             + r"(?:\s+(?:morning|afternoon|evening|night))?\b)",
             # today, yesterday, tomorrow, tonight, this morning, last night
             (
@@ -145,7 +182,53 @@ _CAPITALISED = ("m1", "m2", "m3", "m4", "wd")
 # --------------------------------------------------------------------------- sentences
 
 _ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov", "sen", "rep", "st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "corp", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "approx", "est", "dept"]
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "sgt",
+        "adm",
+        "gov",
+        "sen",
+        "rep",
+        "st",
+        "jr",
+        "sr",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "corp",
+        "co",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.g",
+        "i.e",
+        "approx",
+        "est",
+        "dept",
+    ]
 )
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
@@ -160,7 +243,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         for m in _SENTENCE_END.finditer(s):
             before = s[start : m.start() + 1]
             word = re.search(r"([A-Za-z.]+)\.$", before)
-            if word and (word.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(word.group(1)) == 1):
+            if word and (
+                word.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(word.group(1)) == 1
+            ):
                 continue
             end = m.end()
             chunk = s[start:end]
@@ -209,7 +294,7 @@ def _is_future(text: str, start: int, end: int, sentence: tuple[int, int]) -> bo
         clause = re.split(r"\bsaid\b|\bsays\b|\btold\b", clause)[-1]
     if _FUTURE_CUE.search(clause) or _FUTURE_AFTER.match(text[end : min(s1, end + 40)]):
         return True
-    if text[s0:start].strip(" \"“‘(") == "":
+    if text[s0:start].strip(' "“‘(') == "":
         return bool(_FUTURE_CUE.search(text[end : min(s1, end + 50)]))
     return False
 

@@ -95,7 +95,9 @@ def decode_bytes(data: bytes, where: str, *, declared: str | None = None) -> tup
         try:
             return data[skip:].decode(enc), enc
         except UnicodeDecodeError:
-            raise BriefingError(f"{where}: starts with a {enc} byte-order mark but is not valid {enc}") from None
+            raise BriefingError(
+                f"{where}: starts with a {enc} byte-order mark but is not valid {enc}"
+            ) from None
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         try:
@@ -144,11 +146,24 @@ def _detect(data: bytes, where: str) -> tuple[str, str]:
 
 _SINGLE_BYTE_WESTERN = frozenset(
     canonical_codec(n)
-    for n in ("latin-1", "iso8859-15", "cp1250", "cp1257", "cp1254", "iso8859-2", "iso8859-9", "mac-roman")
+    for n in (
+        "latin-1",
+        "iso8859-15",
+        "cp1250",
+        "cp1257",
+        "cp1254",
+        "iso8859-2",
+        "iso8859-9",
+        "mac-roman",
+    )
 )
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(
+    rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
 
 
 def html_declared_charset(data: bytes) -> str | None:

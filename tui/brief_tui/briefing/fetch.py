@@ -58,7 +58,9 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int) -> Fetc
             headers: Message = response.headers
             length = headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
-                raise BriefingError(f"{url}: {_mb(int(length))} is larger than the {_mb(max_bytes)} limit; not opened")
+                raise BriefingError(
+                    f"{url}: {_mb(int(length))} is larger than the {_mb(max_bytes)} limit; not opened"
+                )
             chunks: list[bytes] = []
             size = 0
             while True:
@@ -69,7 +71,9 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int) -> Fetc
                     break
                 size += len(chunk)
                 if size > max_bytes:
-                    raise BriefingError(f"{url}: larger than the {_mb(max_bytes)} limit; not opened")
+                    raise BriefingError(
+                        f"{url}: larger than the {_mb(max_bytes)} limit; not opened"
+                    )
                 chunks.append(chunk)
             final = response.geturl()
             content_type = headers.get_content_type() if headers.get("Content-Type") else ""
@@ -77,7 +81,9 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int) -> Fetc
     except BriefingError:
         raise
     except urllib.error.HTTPError as e:
-        raise BriefingError(f"{url}: the server answered HTTP {e.code} {e.reason}".rstrip()) from None
+        raise BriefingError(
+            f"{url}: the server answered HTTP {e.code} {e.reason}".rstrip()
+        ) from None
     except urllib.error.URLError as e:
         reason = e.reason
         if isinstance(reason, (TimeoutError, socket.timeout)):
@@ -85,7 +91,11 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int) -> Fetc
         raise BriefingError(f"{url}: cannot be fetched ({_reason(reason)})") from None
     except TimeoutError:
         raise BriefingError(f"{url}: no answer within {timeout:g} s (timed out)") from None
-    except (OSError, ValueError, http.client.HTTPException) as e:  # reset, bad status line, bad URL …
+    except (
+        OSError,
+        ValueError,
+        http.client.HTTPException,
+    ) as e:  # reset, bad status line, bad URL …
         raise BriefingError(f"{url}: cannot be fetched ({_reason(e)})") from None
     return Fetched(b"".join(chunks), content_type, charset, final)
 

@@ -71,18 +71,26 @@ def extract_html(html: str) -> tuple[TextBuilder, dict[str, str]]:
     try:
         from trafilatura import bare_extraction
     except ImportError as e:  # lxml_html_clean missing, most often
-        raise BriefingError(f"HTML support is not installed ({e}); pip install trafilatura lxml_html_clean") from None
+        raise BriefingError(
+            f"HTML support is not installed ({e}); pip install trafilatura lxml_html_clean"
+        ) from None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             doc: Any = bare_extraction(
-                html, with_metadata=True, include_tables=True, include_formatting=False, include_links=False
+                html,
+                with_metadata=True,
+                include_tables=True,
+                include_formatting=False,
+                include_links=False,
             )
             if doc is None or not (doc.text or "").strip():
                 # short pages fall under trafilatura's size thresholds: favour recall
                 doc = bare_extraction(html, with_metadata=True, favor_recall=True) or doc
         except Exception as e:  # noqa: BLE001 (a parser error deep inside lxml/trafilatura)
-            raise BriefingError(f"this HTML could not be parsed ({type(e).__name__}: {e})") from None
+            raise BriefingError(
+                f"this HTML could not be parsed ({type(e).__name__}: {e})"
+            ) from None
     out = TextBuilder()
     meta: dict[str, str] = {}
     if doc is None:
@@ -100,7 +108,9 @@ def extract_html(html: str) -> tuple[TextBuilder, dict[str, str]]:
     return out, meta
 
 
-def briefing_from_html(html: str, origin: str, *, encoding: str = "utf-8", url: str = "") -> Briefing:
+def briefing_from_html(
+    html: str, origin: str, *, encoding: str = "utf-8", url: str = ""
+) -> Briefing:
     blocks, meta = extract_html(html)
     if not blocks.paragraphs:
         if not html.strip():

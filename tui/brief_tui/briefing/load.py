@@ -65,7 +65,10 @@ _CONTENT_TYPES = {
     "application/pdf": "pdf",
     "text/plain": "text",
 }
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _max_bytes() -> int:
@@ -82,7 +85,7 @@ def decode_bytes(data: bytes, where: str) -> tuple[str, str]:
 
 
 def detect_format(data: bytes, name: str = "", content_type: str = "") -> str:
-    """"text", "markdown", "html" or "pdf", from the content type, the name and the bytes."""
+    """ "text", "markdown", "html" or "pdf", from the content type, the name and the bytes."""
     if data.startswith(b"%PDF-"):
         return "pdf"
     fmt = _CONTENT_TYPES.get(content_type.lower())
@@ -146,7 +149,9 @@ def briefing_from_bytes(
             from brief_tui.briefing.encoding import decode_bytes as _decode
             from brief_tui.briefing.encoding import html_declared_charset
 
-            text, enc = _decode(data, where, declared=declared_charset or html_declared_charset(data))
+            text, enc = _decode(
+                data, where, declared=declared_charset or html_declared_charset(data)
+            )
             from brief_tui.briefing.html import briefing_from_html
 
             return briefing_from_html(text, origin, encoding=enc, url=url)
@@ -160,7 +165,9 @@ def briefing_from_bytes(
         return briefing_from_text(text, origin, encoding=enc, url=url)
     except BriefingError as e:
         message = str(e)
-        raise BriefingError(message if message.startswith(where) else f"{where}: {message}") from None
+        raise BriefingError(
+            message if message.startswith(where) else f"{where}: {message}"
+        ) from None
     except RecursionError:
         raise BriefingError(f"{where}: the document is nested too deeply to be read") from None
     except MemoryError:
@@ -170,9 +177,16 @@ def briefing_from_bytes(
 def load_url(url: str, *, timeout: float | None = None) -> Briefing:
     from brief_tui.briefing.fetch import DEFAULT_TIMEOUT, fetch
 
-    got = fetch(url, timeout=DEFAULT_TIMEOUT if timeout is None else timeout, max_bytes=_max_bytes())
+    got = fetch(
+        url, timeout=DEFAULT_TIMEOUT if timeout is None else timeout, max_bytes=_max_bytes()
+    )
     ctype = got.content_type
-    if ctype and ctype not in _CONTENT_TYPES and not ctype.startswith("text/") and not got.data.startswith(b"%PDF-"):
+    if (
+        ctype
+        and ctype not in _CONTENT_TYPES
+        and not ctype.startswith("text/")
+        and not got.data.startswith(b"%PDF-")
+    ):
         raise BriefingError(f"{url}: the server sent {got.content_type}, not a page or a text")
     name = Path(got.url.split("?", 1)[0].split("#", 1)[0]).name
     content_type = got.content_type if got.content_type in _CONTENT_TYPES else ""
@@ -209,7 +223,9 @@ def load_briefing(source: str | Path, *, timeout: float | None = None) -> Briefi
             raise BriefingError(f"{shown}: is a directory, not a briefing file")
         size = path.stat().st_size
         if size > limit:
-            raise BriefingError(f"{shown}: {_mb(size)} is larger than the {_mb(limit)} limit; not opened")
+            raise BriefingError(
+                f"{shown}: {_mb(size)} is larger than the {_mb(limit)} limit; not opened"
+            )
         with path.open("rb") as f:
             data = _read_stream(f, shown)
     except PermissionError:

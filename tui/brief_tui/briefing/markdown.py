@@ -77,7 +77,9 @@ def markdown_blocks(text: str) -> TextBuilder:
     return out
 
 
-def briefing_from_markdown(text: str, origin: str, *, encoding: str = "utf-8", url: str = "") -> Briefing:
+def briefing_from_markdown(
+    text: str, origin: str, *, encoding: str = "utf-8", url: str = ""
+) -> Briefing:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     meta, body = _front_matter(text)
     blocks = markdown_blocks(body)

@@ -28,10 +28,25 @@ from brief_tui.briefing.model import (
     briefing_from_text,
 )
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?:;…][\"”’')\]]*$")
-_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
-_FILE_TITLE = re.compile(r"\.(?:docx?|odt|rtf|txt|pdf|indd|pptx?)$|^Microsoft Word - |^untitled$", re.IGNORECASE)
+_LIGATURES = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+    }
+)
+_FILE_TITLE = re.compile(
+    r"\.(?:docx?|odt|rtf|txt|pdf|indd|pptx?)$|^Microsoft Word - |^untitled$", re.IGNORECASE
+)
 
 
 @dataclass(slots=True)
@@ -75,7 +90,12 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
                 current = pos[0]
                 # pypdf does not always end a line with "\n" (e.g. when the font changes
                 # at a line start): a move to another baseline starts a new line too
-                if i == 0 and current is not None and current[1] and abs(here[0] - current[0]) > 0.5 * current[1]:
+                if (
+                    i == 0
+                    and current is not None
+                    and current[1]
+                    and abs(here[0] - current[0]) > 0.5 * current[1]
+                ):
                     flush()
                     current = None
                 if current is None:
@@ -151,7 +171,12 @@ def rebuild_paragraphs(pages: list[list[_Line]]) -> TextBuilder:
         if prev is not None:
             ends_sentence = bool(_SENTENCE_END.search(prev.text))
             short = len(prev.text) < 0.75 * full
-            if level != current_level or prev.page == ln.page and usual_gap and prev.y - ln.y > 1.45 * usual_gap:
+            if (
+                level != current_level
+                or (prev.page == ln.page
+                and usual_gap
+                and prev.y - ln.y > 1.45 * usual_gap)
+            ):
                 new_block = True
             elif prev.page == ln.page and usual_gap and prev.y - ln.y < -0.5 * usual_gap:
                 new_block = ends_sentence  # a new column: only a finished sentence ends it
@@ -202,13 +227,15 @@ def briefing_from_pdf(data: bytes, origin: str, *, url: str = "") -> Briefing:
                     value = raw.get(key)
                     if value is not None and str(value).strip():
                         meta[key] = str(value).strip()
-            except Exception:  # noqa: BLE001, S110 (metadata is optional)
+            except Exception:  # noqa: BLE001 (metadata is optional)
                 pass
         except BriefingError:
             raise
         except Exception as e:  # noqa: BLE001 (pypdf raises many kinds on damaged files)
             detail = str(e) or type(e).__name__
-            raise BriefingError(f"this PDF is damaged or truncated and could not be read ({detail})") from None
+            raise BriefingError(
+                f"this PDF is damaged or truncated and could not be read ({detail})"
+            ) from None
     if not pages:
         raise BriefingError("this PDF has no pages")
     blocks = rebuild_paragraphs(pages)

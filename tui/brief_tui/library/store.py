@@ -38,12 +38,13 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final, Self
 
+from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
 from brief_tui.analysis.model import Analysis
-from brief_tui.briefing.load import Briefing, paragraph_spans
+from brief_tui.briefing.load import Briefing, Heading, paragraph_spans
 from brief_tui.library.anchoring import CONTEXT, ReanchorReport, Selector, selector_of
 from brief_tui.library.annotations import (
     GRADES,
@@ -318,6 +319,69 @@ def _is_unwritable(e: sqlite3.DatabaseError) -> bool:
         or "disk i/o error" in msg
         or getattr(e, "sqlite_errorname", "").startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN"))
     )
+
+
+# -- a briefing's metadata in the ``meta`` column --------------------------------------------
+def _meta_of(b: Briefing) -> dict[str, Any]:
+    """What a Briefing knows beyond its columns, as JSON values (empty fields left out)."""
+    out: dict[str, Any] = {}
+    if b.author:
+        out["author"] = b.author
+    if b.date is not None:
+        out["date"] = b.date.isoformat()
+    if b.url:
+        out["url"] = b.url
+    if b.headings:
+        out["headings"] = [[h.level, h.start, h.end, h.text] for h in b.headings]
+    if b.paragraphs and b.paragraphs != paragraph_spans(b.text):
+        out["paragraphs"] = [[s, e] for s, e in b.paragraphs]
+    return out
+
+
+def _loads_meta(raw: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _date_from_meta(value: object) -> date | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _paragraphs_from_meta(meta: dict[str, Any], text: str) -> tuple[tuple[int, int], ...]:
+    raw = meta.get("paragraphs")
+    if isinstance(raw, list):
+        try:
+            spans = tuple((int(s), int(e)) for s, e in raw)
+        except (TypeError, ValueError):
+            spans = ()
+        if spans and all(0 <= s <= e <= len(text) for s, e in spans):
+            return spans
+    return paragraph_spans(text)
+
+
+def _headings_from_meta(meta: dict[str, Any], text: str) -> tuple[Heading, ...]:
+    raw = meta.get("headings")
+    if not isinstance(raw, list):
+        return ()
+    out: list[Heading] = []
+    for item in raw:
+        try:
+            level, start, end, title = item
+            h = Heading(int(level), int(start), int(end), str(title))
+        except (TypeError, ValueError):
+            return ()
+        if not 0 <= h.start <= h.end <= len(text):
+            return ()
+        out.append(h)
+    return tuple(out)
 
 
 class _Corrupt(Exception):
@@ -597,10 +661,25 @@ class Store:
     def add_briefing(
         self, briefing: Briefing, *, meta: dict[str, Any] | None = None
     ) -> BriefingInfo:
-        """Store a briefing (or, if its id is known, update its title/origin) and mark it
-        opened now."""
+        """Store a briefing (or, if its id is known, update its title/origin/format/encoding)
+        and mark it opened now.
+
+        The briefing's author, date, url, headings (and its paragraphs when a format handler
+        made them differently from :func:`paragraph_spans`) are kept in the ``meta`` column,
+        so that :meth:`get_briefing` gives them back. ``meta`` adds free keys of the caller's
+        (its "author"/"date"/"url" win over the briefing's); without ``meta`` the keys stored
+        before are kept, updated by what the briefing itself knows."""
         now = _now()
+        own = _meta_of(briefing)
         with self._write() as conn:
+            if meta is None:
+                row = conn.execute(
+                    "SELECT meta FROM briefings WHERE id = ?", (briefing.id,)
+                ).fetchone()
+                base = _loads_meta(row[0]) if row else {}
+                merged = {**base, **own}
+            else:
+                merged = {**own, **meta}
             conn.execute(
                 """INSERT INTO briefings (id, title, origin, format, text, added_at, last_opened_at,
                                           encoding, meta)
@@ -611,7 +690,7 @@ class Store:
                        format = excluded.format,
                        encoding = excluded.encoding,
                        last_opened_at = excluded.last_opened_at,
-                       meta = CASE WHEN ? THEN excluded.meta ELSE briefings.meta END""",
+                       meta = excluded.meta""",
                 (
                     briefing.id,
                     briefing.title,
@@ -621,8 +700,7 @@ class Store:
                     now,
                     now,
                     briefing.encoding,
-                    json.dumps(meta or {}, ensure_ascii=False, sort_keys=True),
-                    meta is not None,
+                    json.dumps(merged, ensure_ascii=False, sort_keys=True),
                 ),
             )
         info = self.briefing_info(briefing.id)
@@ -637,27 +715,50 @@ class Store:
             )
 
     def get_briefing(self, briefing_id: str) -> Briefing | None:
+        """The stored briefing with its text, format, encoding and (from its meta) author,
+        date, url, headings and paragraphs."""
         with self._read() as conn:
             row = conn.execute(
-                "SELECT id, title, origin, format, text, encoding FROM briefings WHERE id = ?",
+                "SELECT id, title, origin, format, text, encoding, meta FROM briefings WHERE id = ?",
                 (briefing_id,),
             ).fetchone()
         if row is None:
             return None
+        text: str = row["text"]
+        meta = _loads_meta(row["meta"])
         return Briefing(
             id=row["id"],
             title=row["title"],
-            text=row["text"],
+            text=text,
             origin=row["origin"],
-            paragraphs=paragraph_spans(row["text"]),
+            paragraphs=_paragraphs_from_meta(meta, text),
             format=row["format"],
             encoding=row["encoding"],
+            author=str(meta.get("author") or ""),
+            date=_date_from_meta(meta.get("date")),
+            url=str(meta.get("url") or ""),
+            headings=_headings_from_meta(meta, text),
         )
 
     def briefing_meta(self, briefing_id: str) -> dict[str, Any]:
         with self._read() as conn:
             row = conn.execute("SELECT meta FROM briefings WHERE id = ?", (briefing_id,)).fetchone()
-        return dict(json.loads(row[0])) if row else {}
+        return _loads_meta(row[0]) if row else {}
+
+    def claim_counts(self) -> dict[str, int]:
+        """The number of claims in the latest readable cached analysis of every analysed
+        briefing (briefings never analysed are absent). Counted by SQLite, without parsing
+        the analyses."""
+        with self._read() as conn:
+            rows = conn.execute(
+                """SELECT briefing_id, json_array_length(json, '$.claims') AS n
+                   FROM analysis_cache
+                   WHERE json_valid(json) AND json_extract(json, '$.schema') = ?
+                     AND json_type(json, '$.claims') = 'array'
+                   ORDER BY created_at""",
+                (ANALYSIS_SCHEMA,),
+            ).fetchall()
+        return {str(r["briefing_id"]): int(r["n"]) for r in rows}  # the latest wins
 
     _INFO_SELECT: Final = """
         SELECT b.id, b.title, b.origin, b.format, length(b.text) AS chars, b.added_at,

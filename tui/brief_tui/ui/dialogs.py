@@ -182,7 +182,23 @@ class GradePicker(ModalScreen[GradeChoice | None]):
     """A source gets A–F; a claim gets 1–6 and a status."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="GradePicker")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="grade.cancel")]
+    BINDINGS = [
+        *[
+            Binding(k.lower(), f"press('{k.lower()}')", f"Source: {k} ({label})", id=f"grade.source_{k}")
+            for k, label in SOURCE_GRADE_LABELS.items()
+            if k != "F"
+        ],
+        Binding("f", "press('f')", "Source: F (cannot be judged) · claim: false", id="grade.f"),
+        *[
+            Binding(k, f"press('{k}')", f"Claim: {k} ({label})", id=f"grade.claim_{k}")
+            for k, label in CLAIM_GRADE_LABELS.items()
+        ],
+        Binding("u", "press('u')", "Claim status: unverified", id="grade.unverified"),
+        Binding("c", "press('c')", "Claim status: corroborated", id="grade.corroborated"),
+        Binding("d", "press('d')", "Claim status: disputed", id="grade.disputed"),
+        Binding("x", "press('x')", "Clear the grade", id="grade.clear"),
+        Binding("escape", "cancel", "Cancel", id="grade.cancel"),
+    ]
 
     STATUS_KEYS = {"u": "unverified", "c": "corroborated", "d": "disputed", "f": "false"}
 
@@ -213,22 +229,18 @@ class GradePicker(ModalScreen[GradeChoice | None]):
             yield Static(text, id="grade-options")
             yield Static("press a key to set it (x clears the grade) · esc closes", classes="hint")
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
-        char = (getattr(event, "character", None) or "").lower()
-        if key == "escape":
-            return
-        if self.target_type == "source" and char.upper() in SOURCE_GRADE_LABELS:
+    def action_press(self, char: str) -> None:
+        """One key of the picker: a grade, a status, or x to clear."""
+        if char == "x":
+            self.dismiss(GradeChoice(None, None))
+        elif self.target_type == "source" and char.upper() in SOURCE_GRADE_LABELS:
             self.dismiss(GradeChoice(char.upper(), None))
         elif self.target_type == "claim" and char in CLAIM_GRADE_LABELS:
             self.dismiss(GradeChoice(char, self.status))
         elif self.target_type == "claim" and char in self.STATUS_KEYS:
             self.dismiss(GradeChoice(self.grade, self.STATUS_KEYS[char]))
-        elif char == "x":
-            self.dismiss(GradeChoice(None, None))
         else:
-            return
-        getattr(event, "stop", lambda: None)()
+            self.app.bell()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
