@@ -129,6 +129,10 @@ async def test_each_theme_renders_the_sample(theme: str, loaded_model) -> None:
             assert person.color is None or person.color == view.rich_style.color
         else:
             assert person.color != org.color != place.color
+            from brief_tui.ui.palette import DARK_VARIABLES, LIGHT_VARIABLES
+
+            wanted = (LIGHT_VARIABLES if theme == "brief-light" else DARK_VARIABLES)["entity-person"]
+            assert person.color.triplet.hex == wanted
         # an annotation stays visible over an entity in every theme
         start = text.index("Mark Rutte")
         app.store.add_annotation(app.briefing.id, "highlight", start=start, end=start + 10, meaning="key")

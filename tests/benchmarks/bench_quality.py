@@ -114,9 +114,8 @@ def align(gs: int, ge: int, mentions):
     for s, e, aid in mentions:
         inside = gs <= s and e <= ge and (abs(e - ge) <= 2)
         contains = s <= gs and ge <= e
-        if inside or contains:
-            if best is None or (e - s) > (best[1] - best[0]):
-                best = (s, e, aid)
+        if (inside or contains) and (best is None or (e - s) > (best[1] - best[0])):
+            best = (s, e, aid)
     return best[2] if best else None
 
 
@@ -146,7 +145,7 @@ def score_claims(rec, an, acc):
     pairs = sorted(((len(pc & gc), i, j) for i, pc in enumerate(pcont)
                     for j, gc in enumerate(gcont) if pc & gc), reverse=True)
     used_p, used_g, match = set(), set(), []
-    for ov, i, j in pairs:
+    for _ov, i, j in pairs:
         if i in used_p or j in used_g:
             continue
         used_p.add(i)
@@ -218,7 +217,7 @@ def main() -> None:
     grp = [0, 0, 0]
     cl = dict.fromkeys(["pred", "gold", "overlap", "exact", "tok_inter", "tok_pred", "tok_gold",
                         "src_pred", "src_gold", "src_overlap", "src_exact", "src_chain"], 0)
-    for r, an in zip(recs, analyses):
+    for r, an in zip(recs, analyses, strict=False):
         score_entities(r, an, ent_acc)
         score_grouping(r, an, grp)
         score_claims(r, an, cl)

@@ -124,7 +124,7 @@ def extract(doc, offset: int, data: ChunkData) -> None:
         if t.pos_ == "PROPN" and t.i not in in_ent and t.text[:1].isupper() and t.is_alpha:
             data.propns.append((offset + t.idx, offset + t.idx + len(t.text), t.text))
         k = _PRONOUNS.get(t.lower_)
-        if k is not None and t.pos_ == "PRON" or (k and t.tag_ == "PRP$"):
+        if (k is not None and t.pos_ == "PRON") or (k and t.tag_ == "PRP$"):
             data.prons.append(PronRec(offset + t.idx, offset + t.idx + len(t.text), t.text, k))
 
 
@@ -134,8 +134,8 @@ def _repair(doc, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
     while s < e and doc[s].lower_ in {"the", "a", "an"}:
         s += 1
     # trailing possessive / punctuation
-    while e > s and (doc[e - 1].tag_ == "POS" or doc[e - 1].text in {"'s", "’s", "'", "’", ",", "."}
-                     and doc[e - 1].tag_ == "POS"):
+    while e > s and (doc[e - 1].tag_ == "POS" or (doc[e - 1].text in {"'s", "’s", "'", "’", ",", "."}
+                     and doc[e - 1].tag_ == "POS")):
         e -= 1
     if e <= s:
         return []
@@ -536,11 +536,7 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
     for key, a in actors.items():
         a.mentions.sort(key=lambda m: (m.start, m.end))
         names = [normalise(m.text) for m in a.mentions if m.how in {"name", "alias", "acronym"}]
-        if key.startswith("C:"):
-            a.name = key[2:]
-        elif key.startswith("O:"):
-            a.name = key[2:]
-        elif key.startswith("P:"):
+        if key.startswith("C:") or key.startswith("O:") or key.startswith("P:"):
             a.name = key[2:]
         elif names:
             a.name = max(names, key=lambda n: (names.count(n), -names.index(n)))
@@ -584,7 +580,7 @@ def _resolve_description(g: Grouping, d: DescRec) -> str | None:
     head = d.head
     if head in ORG_CLASSES:
         want = ORG_CLASSES[head]
-        for s, e, aid in g.mentions_before(d.start, {"organisation"}, window=4000):
+        for _s, _e, aid in g.mentions_before(d.start, {"organisation"}, window=4000):
             a = g.by_id[aid]
             cls = _name_class(a.name)
             if cls is None:
@@ -594,7 +590,7 @@ def _resolve_description(g: Grouping, d: DescRec) -> str | None:
                 return aid
         return None
     if head in TITLE_WORDS:
-        for s, e, aid in g.mentions_before(d.start, {"person"}, window=4000):
+        for _s, _e, aid in g.mentions_before(d.start, {"person"}, window=4000):
             a = g.by_id[aid]
             if any(head in x.lower().split() for x in a.descriptors):
                 return aid

@@ -585,7 +585,7 @@ def _resolve(g, ref: SourceRef, claims_so_far: list[tuple[ClaimRec, str | None]]
         else:
             kinds = {"organisation", "place"}
         window = 1500 if "person" in kinds else 400
-        for s, e, aid in g.mentions_before(pos, kinds, window=window):
+        for _s, _e, aid in g.mentions_before(pos, kinds, window=window):
             return aid
         return None
     if ref.how == "anonymous":

@@ -34,6 +34,7 @@ VERB_CUES: dict[str, str] = {
     "underline": "assertive", "show": "assertive", "prove": "assertive",
     "find": "assertive", "conclude": "assertive", "determine": "assertive",
     "verify": "assertive", "establish": "assertive", "demonstrate": "assertive",
+    "rule": "assertive", "certify": "assertive",
     # warning
     "warn": "warning", "caution": "warning", "alert": "warning",
     # estimative
@@ -81,10 +82,11 @@ NEEDS_CLAUSE: frozenset[str] = frozenset(
         "recognise", "publish", "conclude", "prove", "demonstrate", "suggest", "write",
         "maintain", "charge", "expect", "answer", "reply", "respond", "judge", "calculate",
         "project", "label", "term", "brief", "cite", "quote", "inform", "leak", "verify",
-        "describe", "mention", "declare", "underline", "release", "disclose", "reveal",
+        "describe", "mention", "declare", "underline", "disclose", "reveal",
         "accuse", "blame", "criticize", "criticise", "condemn", "complain", "reject",
         "dismiss", "dispute", "promise", "threaten", "guarantee", "alert", "assess",
-        "establish", "affirm", "recognize", "admit", "acknowledge", "concede", "deny",
+        "affirm", "admit", "acknowledge", "concede", "deny",
+        "rule", "certify",
     }
 )
 

@@ -102,8 +102,8 @@ def find_figures(sent: Any, offset: int) -> list[Figure]:
         # the number: a run of number-ish tokens
         j = i
         while j + 1 < n and (
-            toks[j + 1].like_num or toks[j + 1].lower_ in WORD_NUM or toks[j + 1].lower_ in {"and"}
-            and j + 2 < n and toks[j + 2].like_num
+            toks[j + 1].like_num or toks[j + 1].lower_ in WORD_NUM or (toks[j + 1].lower_ in {"and"}
+            and j + 2 < n and toks[j + 2].like_num)
         ) and toks[j + 1].ent_type_ not in _SKIP_ENTS:
             j += 1
         words = [x.text for x in toks[i : j + 1]]

@@ -181,7 +181,7 @@ TITLE_WORDS = {
     "sir", "dame", "lord", "lady", "deputy", "vice", "foreign", "defense", "defence",
     "prime", "state", "head", "envoy", "diplomat", "analyst", "member", "founder",
     "co-founder", "ceo", "executive", "coach", "manager", "editor", "reporter",
-    "correspondent", "spokesperson", "adviser", "advisor", "aide", "counterpart", "mp",
+    "correspondent", "adviser", "advisor", "aide", "counterpart", "mp",
     "dr", "mr", "mrs", "ms", "gen.", "gen", "lt.", "col.", "sgt.", "cpt.", "capt.",
 }
 

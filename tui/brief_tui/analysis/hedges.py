@@ -57,6 +57,7 @@ for _p, _lvl in CALIBRATED.items():
 for _p in UNCALIBRATED:
     _PHRASES.setdefault(tuple(_p.split()), None)
 _MAXLEN = max(len(k) for k in _PHRASES)
+_FIRST = {k[0] for k in _PHRASES}
 
 
 def find_hedges(tokens: Any, offset: int) -> list[Hedge]:
@@ -66,10 +67,14 @@ def find_hedges(tokens: Any, offset: int) -> list[Hedge]:
     toks = list(tokens)
     i = 0
     n = len(toks)
+    lows = [t.lower_ for t in toks]
     while i < n:
         hit = None
+        if lows[i] not in _FIRST:
+            i += 1
+            continue
         for L in range(min(_MAXLEN, n - i), 0, -1):
-            key = tuple(t.lower_ for t in toks[i : i + L])
+            key = tuple(lows[i : i + L])
             if key in _PHRASES:
                 hit = (L, key)
                 break

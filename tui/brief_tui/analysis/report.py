@@ -27,7 +27,7 @@ def render_tables(analysis: Analysis) -> list[Any]:
 
     actors = Table(title="Actors", show_lines=False, expand=False)
     actors.add_column("id", style="dim")
-    actors.add_column("name", style="bold")
+    actors.add_column("name", style="bold", no_wrap=True)
     actors.add_column("kind")
     actors.add_column("mentions", justify="right")
     actors.add_column("aliases")
@@ -43,7 +43,7 @@ def render_tables(analysis: Analysis) -> list[Any]:
 
     sources = Table(title="Sources")
     sources.add_column("id", style="dim")
-    sources.add_column("source", style="bold")
+    sources.add_column("source", style="bold", no_wrap=True)
     sources.add_column("kind")
     sources.add_column("descriptor")
     sources.add_column("via")
@@ -56,9 +56,9 @@ def render_tables(analysis: Analysis) -> list[Any]:
 
     claims = Table(title="Claims")
     claims.add_column("id", style="dim")
-    claims.add_column("source")
+    claims.add_column("source", no_wrap=True)
     claims.add_column("cue")
-    claims.add_column("content")
+    claims.add_column("content", ratio=3)
     claims.add_column("hedges")
     claims.add_column("figures")
     for c in an.claims:

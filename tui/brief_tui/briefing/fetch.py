@@ -48,7 +48,10 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int) -> Fetc
         url,
         headers={
             "User-Agent": _USER_AGENT,
-            "Accept": "text/html,application/xhtml+xml,text/plain,text/markdown,application/pdf;q=0.9,*/*;q=0.5",
+            "Accept": (
+                "text/html,application/xhtml+xml,text/plain,text/markdown,"
+                "application/pdf;q=0.9,*/*;q=0.5"
+            ),
             "Accept-Encoding": "identity",
         },
     )
@@ -59,7 +62,8 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int) -> Fetc
             length = headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
                 raise BriefingError(
-                    f"{url}: {_mb(int(length))} is larger than the {_mb(max_bytes)} limit; not opened"
+                    f"{url}: {_mb(int(length))} is larger than the {_mb(max_bytes)} limit;"
+                    " not opened"
                 )
             chunks: list[bytes] = []
             size = 0

@@ -13,6 +13,7 @@ libraries) are imported only when such a file is opened.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from pathlib import Path
@@ -99,10 +100,8 @@ def detect_format(data: bytes, name: str = "", content_type: str = "") -> str:
 
     bom = bom_encoding(head)
     if bom is not None:
-        try:
+        with contextlib.suppress(LookupError):  # a BOM naming a codec Python lacks
             head = head[bom[1] :].decode(bom[0], "ignore").encode("utf-8")
-        except LookupError:
-            pass
     if _HTML_START.match(head):
         return "html"
     return "text"

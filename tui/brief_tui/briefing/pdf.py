@@ -165,17 +165,14 @@ def rebuild_paragraphs(pages: list[list[_Line]]) -> TextBuilder:
 
     current = ""
     current_level = 0
-    for prev, ln in zip([None, *lines], lines):
+    for prev, ln in zip([None, *lines], lines, strict=False):
         level = heading_level(ln)
         new_block = prev is None
         if prev is not None:
             ends_sentence = bool(_SENTENCE_END.search(prev.text))
             short = len(prev.text) < 0.75 * full
-            if (
-                level != current_level
-                or (prev.page == ln.page
-                and usual_gap
-                and prev.y - ln.y > 1.45 * usual_gap)
+            if level != current_level or (
+                prev.page == ln.page and usual_gap and prev.y - ln.y > 1.45 * usual_gap
             ):
                 new_block = True
             elif prev.page == ln.page and usual_gap and prev.y - ln.y < -0.5 * usual_gap:

@@ -46,6 +46,7 @@ __all__ = [
     "actor_keys",
     "figures_across",
     "library_listing",
+    "local_time",
     "name_key",
     "source_chain",
 ]
@@ -65,7 +66,7 @@ def name_key(name: str) -> str | None:
     ``"national intelligence service"``, ``"North Korean"`` → ``"north korea"``,
     ``"Kim Jong Un’s"`` → ``"kim jong un"``. ``None`` for an empty name."""
     n = normalise(name)
-    if not n:
+    if not n or n.casefold() in {"the", "a", "an"}:
         return None
     undotted = n.replace(".", "") if _INITIALISM.fullmatch(n) else n
     for cand in (n, undotted):
@@ -83,7 +84,9 @@ def _is_proper(alias: str) -> bool:
     return bool(n) and (n[0].isupper() or n[0].isdigit())
 
 
-def actor_keys(name: str, aliases: Iterable[str] = (), *, kind: str | None = None) -> frozenset[str]:
+def actor_keys(
+    name: str, aliases: Iterable[str] = (), *, kind: str | None = None
+) -> frozenset[str]:
     """The keys an actor is known by across briefings: its name, and those aliases that are
     proper names (not a person's bare surname or first name)."""
     keys: set[str] = set()
@@ -222,7 +225,9 @@ def _hit_in_text(store: Store, entry: _Entry, forms: Sequence[str]) -> AcrossHit
     if briefing is None or not forms:
         return None
     pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?!\w)"
+        r"(?<!\w)(?:"
+        + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        + r")(?!\w)"
     )
     count = 0
     first: int | None = None

@@ -156,7 +156,7 @@ def _annotation_fields(a: Annotation) -> list[str]:
     if a.status:
         meta.append(f"- Status: {md_escape(a.status)}")
     if meta:
-        out += [""] + meta
+        out += ["", *meta]
     return out
 
 
@@ -207,7 +207,7 @@ def export_markdown(
     ]
     fm += ["tags:"] + [f"  - {yaml_str(t)}" for t in tags] if tags else ["tags: []"]
     fm.append("---")
-    out = fm + ["", f"# {md_escape(briefing.title)}", ""]
+    out = [*fm, "", f"# {md_escape(briefing.title)}", ""]
     out.append(f"Source: {md_escape(briefing.origin)}  ")
     out.append(f"Briefing: {_code(briefing.id)}  ")
     out.append(
@@ -235,7 +235,10 @@ def export_markdown(
             "",
             "## Orphaned annotations",
             "",
-            "The text changed and these quotes could not be found in it any more; they are kept as made.",
+            (
+                "The text changed and these quotes could not be found in it any more;"
+                " they are kept as made."
+            ),
             "",
         ]
         for i, a in enumerate(orphans, 1):
@@ -273,9 +276,8 @@ def export_markdown(
             else:
                 out.append("- Source: the author (no attribution)")
             if c.cue:
-                out.append(
-                    f"- Cue: {md_escape(c.cue.text)} ({md_escape(c.cue.stance)}); {md_escape(c.quote)} quote"
-                )
+                cue, stance = md_escape(c.cue.text), md_escape(c.cue.stance)
+                out.append(f"- Cue: {cue} ({stance}); {md_escape(c.quote)} quote")
             if c.hedges:
                 out.append(
                     "- Hedges: "

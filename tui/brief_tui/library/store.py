@@ -719,7 +719,8 @@ class Store:
         date, url, headings and paragraphs."""
         with self._read() as conn:
             row = conn.execute(
-                "SELECT id, title, origin, format, text, encoding, meta FROM briefings WHERE id = ?",
+                """SELECT id, title, origin, format, text, encoding, meta
+                   FROM briefings WHERE id = ?""",
                 (briefing_id,),
             ).fetchone()
         if row is None:

@@ -505,7 +505,8 @@ class AnnotatingMixin:
 
     # ------------------------------------------------------------------ export
     def action_export(self) -> None:
-        default = Path.cwd() / (slug(self.briefing.title) + ".md")
+        folder = getattr(self, "config", None) and self.config.export_dir  # type: ignore[attr-defined]
+        default = (folder or Path.cwd()) / (slug(self.briefing.title) + ".md")
         self._app().push_screen(ExportDialog(default), self._export_chosen)
 
     def _export_chosen(self, choice: ExportChoice | None) -> None:

@@ -357,7 +357,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         return dict(palette.DARK_VARIABLES)
 
     def _build_marks(self) -> palette.Marks:
-        variables = dict(self.theme_variables or palette.DARK_VARIABLES)
+        # the theme's own variables (theme_variables lags a theme change by one refresh)
+        theme = self.get_theme(self.theme)
+        variables = {**palette.DARK_VARIABLES, **(theme.variables if theme else {})}
         for meaning, colour in self.config.highlights.items():
             variables[f"mark-{meaning}"] = colour
         return palette.Marks.build(variables, mono=self.theme == MONO or self.no_color)

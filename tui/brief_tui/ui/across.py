@@ -1,0 +1,275 @@
+"""Across briefings: the other briefings of the library that mention an actor or source
+(:class:`AcrossPane`), and the same measure given in several briefings (:class:`FiguresPane`).
+
+Both read the store's cached analyses in a thread worker (see
+:mod:`brief_tui.library.crossref`) and post :class:`AcrossPane.Open` when the reader presses
+enter on a row, so the app can open that briefing at the first mention.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Label
+
+from brief_tui.library.crossref import (
+    AcrossHit,
+    MeasureAcross,
+    across,
+    figures_across,
+)
+from brief_tui.library.store import Store, StoreError
+
+_TITLE_WIDTH = 48
+
+
+def _short(text: str, n: int = _TITLE_WIDTH) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+class AcrossPane(Vertical):
+    """The other briefings mentioning one actor or source, with counts."""
+
+    class Open(Message):
+        """Open ``briefing_id`` at ``offset`` (its first mention; None: the top)."""
+
+        def __init__(self, briefing_id: str, offset: int | None) -> None:
+            super().__init__()
+            self.briefing_id = briefing_id
+            self.offset = offset
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open there", id="across.open"),
+    ]
+
+    DEFAULT_CSS = """
+    AcrossPane { height: 1fr; }
+    AcrossPane > .across-header { text-style: bold; padding: 0 1; height: auto; }
+    AcrossPane > DataTable { height: 1fr; }
+    AcrossPane > .across-hint { color: $text-muted; padding: 0 1; height: auto; }
+    """
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        #: the hits shown, in table order
+        self.hits: list[AcrossHit] = []
+        self._request = 0
+
+    def compose(self) -> ComposeResult:
+        yield Label("Across briefings: choose an actor or a source", classes="across-header")
+        table: DataTable[str | Text] = DataTable(cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Label("", classes="across-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Briefing", key="title")
+        table.add_column("Date", key="date")
+        table.add_column("Mentions", key="mentions")
+        table.add_column("Claims", key="claims")
+        table.add_column("Called there", key="names")
+
+    @property
+    def header(self) -> Label:
+        return self.query_one(".across-header", Label)
+
+    def show_for(
+        self,
+        store: Store,
+        briefing_id: str,
+        target_kind: str,
+        name: str,
+        aliases: list[str] | tuple[str, ...] = (),
+        *,
+        actor_kind: str | None = None,
+    ) -> None:
+        """List the other briefings mentioning ``name`` (``target_kind``: "actor" or
+        "source"; ``actor_kind``, if known, keeps a person from matching a place). Runs in a
+        worker; the table fills when it is done."""
+        self._request += 1
+        self.header.update(f"Across briefings: {target_kind} {name}")
+        self.query_one(".across-hint", Label).update("looking…")
+        self._find(self._request, store, briefing_id, name, tuple(aliases), actor_kind)
+
+    @work(thread=True, exclusive=True, group="across", exit_on_error=False)
+    def _find(
+        self,
+        request: int,
+        store: Store,
+        briefing_id: str,
+        name: str,
+        aliases: tuple[str, ...],
+        actor_kind: str | None,
+    ) -> None:
+        try:
+            hits = across(store, briefing_id, name, aliases, kind=actor_kind)
+        except StoreError as e:
+            self.app.call_from_thread(self._failed, request, str(e))
+            return
+        self.app.call_from_thread(self._show, request, name, hits)
+
+    def _failed(self, request: int, message: str) -> None:
+        if request == self._request:
+            self.query_one(".across-hint", Label).update(message)
+
+    def _show(self, request: int, name: str, hits: list[AcrossHit]) -> None:
+        if request != self._request:
+            return
+        self.hits = hits
+        table = self.query_one(DataTable)
+        table.clear()
+        for hit in hits:
+            mentions = Text(str(hit.mentions), justify="right")
+            if not hit.analysed:
+                mentions.append(" (text)", style="dim")
+            table.add_row(
+                _short(hit.title),
+                hit.date or "–",
+                mentions,
+                Text(str(hit.claims), justify="right"),
+                _short(", ".join(hit.names), 30),
+                key=hit.briefing_id,
+            )
+        n = len(hits)
+        self.query_one(".across-hint", Label).update(
+            f"{name}: no other briefing mentions it"
+            if not n
+            else f"{n} other briefing{'s' if n != 1 else ''} · enter opens at the first mention"
+        )
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if self.hits and 0 <= table.cursor_row < len(self.hits):
+            hit = self.hits[table.cursor_row]
+            self.post_message(self.Open(hit.briefing_id, hit.first_offset))
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+
+class FiguresPane(Vertical):
+    """Measures (e.g. troop numbers) of one briefing that other briefings give too: every
+    report side by side, grouped by origin, so that a figure repeated from one source is
+    shown as one origin and not as corroboration. Enter posts :class:`AcrossPane.Open`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open there", id="figures.open"),
+    ]
+
+    DEFAULT_CSS = """
+    FiguresPane { height: 1fr; }
+    FiguresPane > .figures-header { text-style: bold; padding: 0 1; height: auto; }
+    FiguresPane > DataTable { height: 1fr; }
+    FiguresPane > .figures-hint { color: $text-muted; padding: 0 1; height: auto; }
+    """
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.measures: list[MeasureAcross] = []
+        #: (briefing id, offset) of each table row; None for a measure's heading row
+        self.targets: list[tuple[str, int] | None] = []
+        self._request = 0
+
+    def compose(self) -> ComposeResult:
+        yield Label("Figures across briefings", classes="figures-header")
+        table: DataTable[str | Text] = DataTable(cursor_type="row")
+        yield table
+        yield Label("", classes="figures-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Measure / origin", key="origin")
+        table.add_column("Figure", key="figure")
+        table.add_column("Source", key="source")
+        table.add_column("Briefing", key="briefing")
+
+    def show_for(self, store: Store, briefing_id: str | None = None) -> None:
+        """List the measures ``briefing_id`` gives that other briefings give too (every
+        measure of the library found in two briefings or more when None). In a worker."""
+        self._request += 1
+        self.query_one(".figures-hint", Label).update("looking…")
+        self._find(self._request, store, briefing_id)
+
+    @work(thread=True, exclusive=True, group="figures", exit_on_error=False)
+    def _find(self, request: int, store: Store, briefing_id: str | None) -> None:
+        try:
+            measures = figures_across(store, briefing_id)
+        except StoreError as e:
+            self.app.call_from_thread(self._failed, request, str(e))
+            return
+        self.app.call_from_thread(self._show, request, measures)
+
+    def _failed(self, request: int, message: str) -> None:
+        if request == self._request:
+            self.query_one(".figures-hint", Label).update(message)
+
+    def _show(self, request: int, measures: list[MeasureAcross]) -> None:
+        if request != self._request:
+            return
+        self.measures = measures
+        self.targets = []
+        table = self.query_one(DataTable)
+        table.clear()
+        for m in measures:
+            verdict = {
+                "one origin": "one origin, repeated",
+                "corroborated": f"{m.independent} independent origins agree",
+                "conflicting": f"{m.independent} origins differ",
+            }[m.agreement]
+            table.add_row(
+                Text(m.unit, style="bold"),
+                Text(verdict, style="yellow" if m.agreement != "corroborated" else "green"),
+                "",
+                Text(f"{len(m.briefing_ids)} briefings", style="dim"),
+            )
+            self.targets.append(None)
+            for group in m.origins:
+                repeats = len(group.reports)
+                for i, r in enumerate(group.reports):
+                    origin = Text("  " + group.origin if i == 0 else "    ″ same origin")
+                    if i == 0 and repeats > 1:
+                        origin.append(f" ×{repeats}", style="dim")
+                    via = r.source if r.source == r.origin else f"{r.source} via {r.origin}"
+                    table.add_row(
+                        origin,
+                        f"{r.text} ({_number(r.value)})",
+                        _short(via, 36),
+                        _short(r.briefing_title, 36),
+                    )
+                    self.targets.append((r.briefing_id, r.offset))
+        self.query_one(".figures-hint", Label).update(
+            "no measure of this briefing is given in another one"
+            if not measures
+            else "enter opens the briefing at that figure"
+        )
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        if 0 <= row < len(self.targets) and self.targets[row] is not None:
+            bid, offset = self.targets[row]  # type: ignore[misc]
+            self.post_message(AcrossPane.Open(bid, offset))
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
