@@ -51,14 +51,20 @@ print(json.dumps({"imported": imported, "modules": sorted(sys.modules)}))
 """
 
 
-def _loaded_by(layer: str) -> tuple[list[str], list[str]]:
-    env = dict(os.environ)
+def _child_env() -> dict[str, str]:
+    # the checkout's source first; and no coverage measurement in the child, whose own data
+    # file (SQLite) would show up in sys.modules
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE_", "COV_CORE_"))}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SOURCE), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _loaded_by(layer: str) -> tuple[list[str], list[str]]:
     proc = subprocess.run(
         [sys.executable, "-c", _PROBE, layer],
         capture_output=True,
         text=True,
-        env=env,
+        env=_child_env(),
         timeout=120,
         check=False,
     )
@@ -88,14 +94,12 @@ def test_analysis_leaves_spacy_unloaded_until_asked() -> None:
     importlib.util.find_spec("importlinter") is None, reason="import-linter is not installed"
 )
 def test_import_linter_contracts() -> None:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SOURCE), env.get("PYTHONPATH")) if p)
     proc = subprocess.run(
         [sys.executable, "-c", "from importlinter.cli import lint_imports_command as c; c()"],
         cwd=REPO,
         capture_output=True,
         text=True,
-        env=env,
+        env=_child_env(),
         timeout=300,
         check=False,
     )

@@ -144,7 +144,11 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
         elif mode == "keys" and not state["keys_started"] and app.analysis is not None:
             if app.analysis.entities:
                 state["keys_started"] = True
-                app.call_later(run_keys)
+                # a task of its own: awaiting frames inside a message handler would block the
+                # very message loop that handles the keys
+                import asyncio
+
+                state["task"] = asyncio.get_running_loop().create_task(run_keys())
 
     async def press(key: str, char: str | None, into: list[float]) -> None:
         import asyncio
@@ -181,7 +185,8 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
         for _ in range(50):
             await press("e", "e", latencies["entity_running"])
         running_at_end = app.analysis_state
-        await app.workers.wait_for_complete()
+        while app.analysis_state not in ("done", "failed", "no model"):
+            await asyncio.sleep(0.05)
         await asyncio.sleep(0.2)
         app.query_one(ArticleView).action_top()
         for _ in range(50):

@@ -13,7 +13,7 @@ from brief_tui import __version__
 
 EXIT_BAD_INPUT = 2
 
-SUBCOMMANDS = ("analyze", "export")
+SUBCOMMANDS = ("analyze", "export", "library")
 
 
 def _model_status() -> str:
@@ -42,7 +42,8 @@ def _reader_parser() -> argparse.ArgumentParser:
             "commands:\n"
             "  brief-tui analyze PATH... [--json]   print the analysis (Rich tables or JSON)\n"
             "  brief-tui export PATH [-o FILE] [--format md|json]\n"
-            "                                       export your notes on a briefing\n\n"
+            "                                       export your notes on a briefing\n"
+            "  brief-tui library [--json]           list every briefing you have opened\n\n"
             + _model_status()
             + "\nInside the app press ? for every key."
         ),
@@ -109,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return cmd_analyze(_analyze_parser().parse_args(args[1:]))
             if args[0] == "export":
                 return cmd_export(_export_parser().parse_args(args[1:]))
+            if args[0] == "library":
+                from brief_tui.cli_library import cmd_library
+
+                return cmd_library(args[1:])
         return cmd_read(_reader_parser().parse_args(args))
     except KeyboardInterrupt:
         return 130
@@ -145,6 +150,7 @@ def cmd_read(ns: argparse.Namespace) -> int:
         model_name=ns.model,
         data_dir=Path(ns.data_dir) if ns.data_dir else None,
         analyse=not ns.no_analysis,
+        open_library=ns.path is None,
     )
     app.run()
     return app.return_code or 0

@@ -26,6 +26,7 @@ from brief_tui.ui.article import ArticleView
 from brief_tui.ui.dialogs import HighlightPicker, NoteEditor
 from brief_tui.ui.help import HelpScreen, binding_rows
 from brief_tui.ui.themes import MONO, THEMES
+from brief_tui.ui.across import AcrossPane, FiguresPane
 from brief_tui.ui.annotating import ANNOTATION_BINDINGS, AnnotatingMixin
 from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel
 from brief_tui.ui.reading import READING_BINDINGS, BriefCommands, ReadingMixin
@@ -67,6 +68,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         Binding("n", "search_step(1)", "Next match", id="app.search_next"),
         Binding("N", "search_step(-1)", "Prev match", id="app.search_prev", show=False),
         Binding("escape", "clear", "Clear marks", id="app.clear", show=False),
+        Binding("L", "library", "Library", id="app.library"),
         Binding("tab", "app.focus_next", "Next pane", id="app.focus_next", show=False),
         Binding("shift+tab", "app.focus_previous", "Prev pane", id="app.focus_previous", show=False),
         *ANNOTATION_BINDINGS,
@@ -81,6 +83,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         data_dir: Path | None = None,
         analyse: bool = True,
         config: Config | None = None,
+        open_library: bool = False,
     ) -> None:
         self.config = config if config is not None else load_config()
         super().__init__()
@@ -110,6 +113,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.title = briefing.title
         self.sub_title = briefing.origin
         self.store: Store | None = None
+        #: show the library at start when it holds more than the sample (no path was given)
+        self.open_library = open_library
         self.read_only_reason: str | None = None
         #: "spacy" or "cache": where the last complete analysis came from
         self.analysis_source = ""
@@ -171,8 +176,12 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
 
     def on_mount(self) -> None:
         self._apply_config()
-        self.query_one(SidePanel).set_marks(self.marks)
+        self._start()
+
+    def _start(self) -> None:
+        """Show the current briefing and start opening the store and the analysis."""
         panel = self.query_one(SidePanel)
+        panel.set_marks(self.marks)
         if self.briefing.is_empty:
             panel.set_state("Nothing to analyse: the briefing is empty.")
             self.analysis_state = "empty"
@@ -198,8 +207,12 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         from brief_tui.library.store import Store
 
         worker = get_current_worker()
-        store = Store.open(self.data_dir)
-        self.call_from_thread(self._store_opened, store)
+        briefing_id = self.briefing.id
+        store = self.store
+        if store is None:
+            store = Store.open(self.data_dir)
+            self.call_from_thread(self._store_opened, store)
+            self._keep_sample(store)
         if not store.read_only and not self.briefing.is_empty:
             try:
                 self._remember_briefing(store)
@@ -212,12 +225,31 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             from brief_tui.briefing.dates import timeline
 
             events = timeline(self.briefing.text, self.briefing.date)
-            self.call_from_thread(
-                self.query_one(SidePanel).show_timeline, events, self.briefing.text, self.briefing.date is not None
-            )
+            if briefing_id == self.briefing.id:
+                self.call_from_thread(
+                    self.query_one(SidePanel).show_timeline, events, self.briefing.text, self.briefing.date is not None
+                )
         if not self.analyse or self.briefing.is_empty or worker.is_cancelled:
             return None
         return self._analyse(store, worker)
+
+    def _keep_sample(self, store: Store) -> None:
+        """The bundled sample is always in the library; with no path given and other
+        briefings there, the library opens first."""
+        if store.read_only:
+            return
+        from brief_tui.briefing import load_briefing
+        from brief_tui.resources import sample_briefing
+
+        try:
+            sample = load_briefing(sample_briefing())
+            if store.briefing_info(sample.id) is None:
+                store.add_briefing(sample)
+        except Exception as e:  # the sample is a convenience: never stop the reader for it
+            self.call_from_thread(self.notify, f"The sample briefing could not be added: {e}", severity="warning")
+            return
+        if self.open_library and len(store.list_briefings()) > 1:
+            self.call_from_thread(self.action_library)
 
     def _remember_briefing(self, store: Store) -> None:
         from brief_tui.library.anchoring import reanchor_all
@@ -318,6 +350,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.update_status()
 
     def _apply_analysis(self, analysis: Analysis, fraction: float) -> None:
+        if analysis.briefing_id != self.briefing.id:
+            return  # a late result for the briefing shown before this one
         self.analysis = analysis
         done = fraction >= 1.0
         self.analysis_state = "done" if done else f"{fraction:.0%}"
@@ -329,6 +363,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         sourced = sum(1 for c in analysis.claims if c.source)
         if done:
             self.timings.setdefault("analysis_done", time.perf_counter() - self.started)
+            if self.store is not None:
+                self.query_one(FiguresPane).show_for(self.store, self.briefing.id)
             panel.set_state(
                 f"{len(analysis.actors)} actors · {sourced} sourced claims · "
                 f"{len(analysis.sources)} sources  ({analysis.model_name} {analysis.model_version})"
@@ -522,6 +558,69 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         if event.option.id:
             self.jump_to_claim(event.option.id)
 
+    # ------------------------------------------------------------------ library
+    def action_library(self) -> None:
+        if self.store is None:
+            self.notify("The library is still opening; try again in a moment.", severity="warning")
+            return
+        from brief_tui.ui.library_screen import LibraryScreen
+
+        if isinstance(self.screen, LibraryScreen):
+            return
+        self.push_screen(LibraryScreen(self.store), self._library_chosen)
+
+    def _library_chosen(self, briefing_id: str | None) -> None:
+        if briefing_id is None or briefing_id == self.briefing.id or self.store is None:
+            return
+        briefing = self.store.get_briefing(briefing_id)
+        if briefing is None:
+            self.notify("That briefing is no longer in the library.", severity="error")
+            return
+        self.run_worker(self.open_briefing(briefing), exclusive=True, group="open")
+
+    async def open_briefing(self, briefing: Briefing, offset: int | None = None) -> None:
+        """Replace the briefing on screen with another (from the library or Across)."""
+        self.workers.cancel_group(self, "analysis")
+        self.briefing = briefing
+        self.analysis = None
+        self.analysis_state = "waiting"
+        self.analysis_source = ""
+        self.search_query, self.search_matches, self.search_index = "", [], -1
+        self.focus_label = ""
+        self.reading_filter = None
+        self._visual_anchor = None
+        self.selection = None
+        self.annotations = []
+        self.title = briefing.title
+        self.sub_title = briefing.origin
+        await self.recompose()
+        self._start()
+        if offset is not None and not briefing.is_empty:
+            article = self.query_one(ArticleView)
+
+            def go() -> None:
+                article.cursor = offset
+                article.scroll_to_offset(offset)
+                self.update_status()
+
+            self.call_after_refresh(go)
+
+    def on_across_pane_open(self, event: AcrossPane.Open) -> None:
+        if self.store is None:
+            return
+        briefing = self.store.get_briefing(event.briefing_id)
+        if briefing is None:
+            self.notify("That briefing is no longer in the library.", severity="error")
+            return
+        self.run_worker(self.open_briefing(briefing, event.offset), exclusive=True, group="open")
+
+    def _show_across(self, kind: str, name: str, aliases: list[str], actor_kind: str | None) -> None:
+        if self.store is None:
+            return
+        self.query_one(AcrossPane).show_for(
+            self.store, self.briefing.id, kind, name, aliases, actor_kind=actor_kind
+        )
+
     def run_article_action(self, action: str) -> None:
         """Run an article key's action from the command palette."""
         if self.briefing.is_empty:
@@ -546,6 +645,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             return
         article = self.query_one(ArticleView)
         spans = sorted((m.start, m.end) for m in actor.mentions)
+        self._show_across("actor", actor.name, list(actor.aliases), actor.kind)
         article.set_layer("focus", ((s, e, self.marks.focus) for s, e in spans))
         self.focus_label = f"{actor.name}: {len(spans)} mentions"
         article.show_current(spans[0], f"actor {actor.name}")
@@ -580,6 +680,11 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             self.notify("No claim in the text rests on this source.", severity="warning")
             return
         article = self.query_one(ArticleView)
+        backer = self.analysis.actor(src.actor)
+        if backer is not None:
+            self._show_across("source", backer.name, [*backer.aliases, src.name], backer.kind)
+        else:
+            self._show_across("source", src.name, [], None)
         article.set_layer("focus", ((c.start, c.end, self.marks.sentence) for c in claims))
         self.focus_label = f"{src.name}: {len(claims)} claims"
         article.show_current((claims[0].start, claims[0].end), "source")

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from brief_tui.analysis.model import Analysis, Claim
 from brief_tui.briefing.dates import DatedEvent
+from brief_tui.ui.across import AcrossPane, FiguresPane
 from brief_tui.library.annotations import Annotation
 from brief_tui.ui.palette import DEFAULT_MARKS, FAMILIES, MEANING_MARKS, MEANINGS, Marks
 
@@ -130,6 +131,7 @@ class SidePanel(Vertical):
     SidePanel #legend { height: auto; padding: 0 1; border-top: solid $primary-muted; }
     SidePanel TabbedContent { height: 1fr; }
     SidePanel DataTable, SidePanel OptionList { height: 1fr; }
+    SidePanel #across, SidePanel #figures { height: 1fr; }
     SidePanel #timeline-note { padding: 0 1; height: auto; width: 100%; }
     """
 
@@ -151,6 +153,9 @@ class SidePanel(Vertical):
                 yield ItemTable("source", id="sources")
             with TabPane("Notes", id="tab-notes"):
                 yield NotesTable("note", id="notes")
+            with TabPane("Across", id="tab-across"):
+                yield AcrossPane(id="across")
+                yield FiguresPane(id="figures")
             with TabPane("Timeline", id="tab-timeline"):
                 yield Label("", id="timeline-note")
                 yield ItemTable("event", id="timeline")
