@@ -36,6 +36,9 @@ async def test_sample_opens_with_entities_highlighted_and_panel_filled(loaded_mo
         assert view.visible_lines()[0] == "Seoul warns North Korean troops in Russia moving to frontline"
         await wait_for_analysis(app, pilot)
         assert app.analysis_state == "done"
+        # the one-line sourcing profile heads the panel
+        state = str(app.query_one(SidePanel).query_one("#state").render())
+        assert app.analysis.profile["line"].split(";")[0] in state
         text = app.briefing.text
         for name, label in [
             ("Mark Rutte", "PERSON"),

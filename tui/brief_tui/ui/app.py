@@ -365,9 +365,13 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             self.timings.setdefault("analysis_done", time.perf_counter() - self.started)
             if self.store is not None:
                 self.query_one(FiguresPane).show_for(self.store, self.briefing.id)
+            line = analysis.profile.get("line") or (
+                f"{len(analysis.claims)} claims: {sourced} sourced; {len(analysis.sources)} sources"
+            )
+            cached = " · from the cache" if self.analysis_source == "cache" else ""
             panel.set_state(
-                f"{len(analysis.actors)} actors · {sourced} sourced claims · "
-                f"{len(analysis.sources)} sources  ({analysis.model_name} {analysis.model_version})"
+                f"{len(analysis.actors)} actors · {line}  ({analysis.model_name} "
+                f"{analysis.model_version}{cached})"
             )
         else:
             panel.set_state(f"Analysing… {fraction:.0%}", fraction)

@@ -126,7 +126,7 @@ class ClaimList(OptionList):
 class SidePanel(Vertical):
     DEFAULT_CSS = """
     SidePanel { width: 42%; min-width: 36; border-left: solid $primary-muted; }
-    SidePanel #state { height: auto; padding: 0 1; color: $text-muted; }
+    SidePanel #state { height: auto; width: 100%; padding: 0 1; color: $text-muted; }
     SidePanel #progress { padding: 0 1; }
     SidePanel #legend { height: auto; padding: 0 1; border-top: solid $primary-muted; }
     SidePanel TabbedContent { height: 1fr; }

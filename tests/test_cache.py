@@ -1,0 +1,56 @@
+"""An analysed briefing opens again from the analysis cache, without loading spaCy."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SAMPLE
+
+RUN = r"""
+import asyncio, json, sys
+from brief_tui.briefing import load_briefing
+from brief_tui.ui.app import BriefApp
+
+async def main():
+    app = BriefApp(load_briefing(sys.argv[1]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        print(json.dumps({
+            "source": app.analysis_source,
+            "state": app.analysis_state,
+            "spacy_loaded": "spacy" in sys.modules,
+            "actors": sorted(a.name for a in app.analysis.actors),
+            "claims": len(app.analysis.claims),
+            "rows": app.query_one("#actors").row_count,
+        }))
+
+asyncio.run(main())
+"""
+
+
+def run_app(data_dir: Path) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN, str(SAMPLE)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "BRIEF_TUI_DATA_DIR": str(data_dir), "TEXTUAL_ANIMATIONS": "none"},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_reopened_briefing_uses_the_cache_without_spacy(data_dir: Path) -> None:
+    first = run_app(data_dir)
+    assert first["source"] == "spacy" and first["spacy_loaded"] and first["state"] == "done"
+    second = run_app(data_dir)
+    assert second["source"] == "cache"
+    assert second["spacy_loaded"] is False
+    assert second["state"] == "done"
+    assert second["actors"] == first["actors"] and second["claims"] == first["claims"]
+    assert second["rows"] == first["rows"] > 0
