@@ -23,7 +23,11 @@ async def shoot() -> list[Path]:
     from brief_tui.ui.app import BriefApp
 
     written: list[Path] = []
-    for tab, name in (("tab-actors", "reader-actors"), ("tab-claims", "reader-claims"), ("tab-sources", "reader-sources")):
+    for tab, name in (
+        ("tab-actors", "reader-actors"),
+        ("tab-claims", "reader-claims"),
+        ("tab-sources", "reader-sources"),
+    ):
         app = BriefApp(load_briefing(sample_briefing()))
         async with app.run_test(size=SIZE) as pilot:
             await app.workers.wait_for_complete()

@@ -11,14 +11,69 @@ from pathlib import Path
 
 SAMPLE = Path(__file__).resolve().parent.parent / "seeds" / "north-korean-troops-in-russia.txt"
 
-_FIRST = ["Lee", "Park", "Kim", "Choi", "Anna", "Pavel", "Olena", "Tomas", "Maria", "John",
-          "Aiko", "Dmitri", "Hannah", "Sergei", "Lucia", "Omar", "Ingrid", "Viktor", "Mei", "Raj"]
-_LAST = ["Seong-kweun", "Petrov", "Kowalski", "Novak", "Schmidt", "Andersen", "Moreau",
-         "Rossi", "Tanaka", "Ivanenko", "Haddad", "Lindqvist", "Costa", "Okafor", "Brennan"]
-_PLACES = ["Kursk", "Kharkiv", "Belgorod", "Vladivostok", "Pyongyang", "Donetsk", "Zaporizhzhia",
-           "Rostov", "Seoul", "Kyiv", "Odesa", "Bryansk"]
-_NAMES = ["Mark Rutte", "Lee Seong-kweun", "Yoon Suk Yeol", "Choe Son Hui", "Matthew Miller",
-          "Kim Jong Un", "Vladimir Putin", "Volodymyr Zelenskyy"]
+_FIRST = [
+    "Lee",
+    "Park",
+    "Kim",
+    "Choi",
+    "Anna",
+    "Pavel",
+    "Olena",
+    "Tomas",
+    "Maria",
+    "John",
+    "Aiko",
+    "Dmitri",
+    "Hannah",
+    "Sergei",
+    "Lucia",
+    "Omar",
+    "Ingrid",
+    "Viktor",
+    "Mei",
+    "Raj",
+]
+_LAST = [
+    "Seong-kweun",
+    "Petrov",
+    "Kowalski",
+    "Novak",
+    "Schmidt",
+    "Andersen",
+    "Moreau",
+    "Rossi",
+    "Tanaka",
+    "Ivanenko",
+    "Haddad",
+    "Lindqvist",
+    "Costa",
+    "Okafor",
+    "Brennan",
+]
+_PLACES = [
+    "Kursk",
+    "Kharkiv",
+    "Belgorod",
+    "Vladivostok",
+    "Pyongyang",
+    "Donetsk",
+    "Zaporizhzhia",
+    "Rostov",
+    "Seoul",
+    "Kyiv",
+    "Odesa",
+    "Bryansk",
+]
+_NAMES = [
+    "Mark Rutte",
+    "Lee Seong-kweun",
+    "Yoon Suk Yeol",
+    "Choe Son Hui",
+    "Matthew Miller",
+    "Kim Jong Un",
+    "Vladimir Putin",
+    "Volodymyr Zelenskyy",
+]
 _PLACE_RE = re.compile(r"\b(" + "|".join(["Kursk", "Pyongyang", "Seoul", "Moscow"]) + r")\b")
 _NUM_RE = re.compile(r"\d+(?:,\d{3})*")
 
@@ -42,7 +97,9 @@ def make_text(words: int, *, seed: int = 1) -> str:
         out.append(heading)
         count += len(heading.split())
         for p in rng.sample(body, k=min(len(body), 6)):
-            names = {n: f"{rng.choice(_FIRST)} {rng.choice(_LAST)}" for n in _NAMES if rng.random() < 0.4}
+            names = {
+                n: f"{rng.choice(_FIRST)} {rng.choice(_LAST)}" for n in _NAMES if rng.random() < 0.4
+            }
             for old, new in names.items():
                 p = p.replace(old, new)
             p = _PLACE_RE.sub(lambda m: rng.choice(_PLACES) if rng.random() < 0.5 else m.group(), p)

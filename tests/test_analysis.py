@@ -14,7 +14,9 @@ import pytest
 from brief_tui.analysis import ANALYSER_VERSION, analyze
 from brief_tui.analysis.model import Analysis
 
-GOLD = json.loads((Path(__file__).parent / "fixtures" / "sample_gold.json").read_text(encoding="utf-8"))
+GOLD = json.loads(
+    (Path(__file__).parent / "fixtures" / "sample_gold.json").read_text(encoding="utf-8")
+)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +102,9 @@ def test_entities_point_at_actors_and_labels_are_repaired(sample: Analysis):
 # -- claims and sources -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("gold", GOLD["claims"], ids=[c["content_start"][:30] for c in GOLD["claims"]])
+@pytest.mark.parametrize(
+    "gold", GOLD["claims"], ids=[c["content_start"][:30] for c in GOLD["claims"]]
+)
 def test_claim_matches_gold(sample: Analysis, gold):
     c = _claim(sample, gold["content_start"])
     chain = _chain(sample, c.source)
@@ -200,7 +204,10 @@ def test_sentences_cover_the_text_and_newlines_break_them(sample: Analysis):
 def test_progressive_equals_one_shot(loaded_model, sample_text, sample: Analysis):
     seen: list[tuple[dict, float]] = []
     final = analyze(
-        sample_text, title="sample", model=loaded_model, batch_chars=700,
+        sample_text,
+        title="sample",
+        model=loaded_model,
+        batch_chars=700,
         on_progress=lambda an, frac: seen.append((an.to_json(), frac)),
     )
     assert len(seen) >= 4
@@ -246,7 +253,9 @@ def test_two_megabyte_single_line_does_not_crash():
     unit = "Kim said the talks in Seoul will go on. " + "x" * 300 + " Officials denied it. "
     text = unit * (2_000_000 // len(unit) + 1)
     progress = []
-    an = analyze(text, model=LoadedModel(nlp, "blank", "0"), on_progress=lambda a, f: progress.append(f))
+    an = analyze(
+        text, model=LoadedModel(nlp, "blank", "0"), on_progress=lambda a, f: progress.append(f)
+    )
     assert len(text) > 2_000_000
     assert progress[-1] == 1.0 and len(progress) > 10
     assert an.sentences and an.sentences[-1].end <= len(text)
@@ -271,8 +280,12 @@ def test_analysis_imports_neither_textual_nor_sqlite():
         "assert 'spacy' not in sys.modules, 'spaCy must load lazily'\n"
     )
     src = Path(__file__).resolve().parent.parent / "tui"
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       env={"PYTHONPATH": str(src), "PATH": ""})
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(src), "PATH": ""},
+    )
     assert r.returncode == 0, r.stderr
 
 
@@ -281,7 +294,15 @@ def test_cue_lexicon_has_60_cues_with_stances():
 
     assert cue_count() >= 60
     stances = set(VERB_CUES.values()) | set(PHRASE_CUES.values())
-    assert {"neutral", "assertive", "warning", "estimative", "accusatory", "denial", "report"} <= stances
+    assert {
+        "neutral",
+        "assertive",
+        "warning",
+        "estimative",
+        "accusatory",
+        "denial",
+        "report",
+    } <= stances
 
 
 # -- general rules on text the sample does not have -------------------------------------

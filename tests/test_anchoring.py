@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from brief_tui.briefing import briefing_from_text
 from brief_tui.library.anchoring import (
     Selector,

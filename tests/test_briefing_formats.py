@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+
 from brief_tui.briefing import Briefing, BriefingError, load_briefing, paragraph_spans
 from brief_tui.briefing import model as briefing_model
 
@@ -42,7 +43,8 @@ ARTICLE_HTML = """<!DOCTYPE html>
 <meta property="article:published_time" content="2024-10-29T08:00:00Z">
 <script>window.tracking = {id: 42};</script>
 </head><body>
-<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li><li><a href="/subscribe">Subscribe</a></li></ul></nav>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>\
+<li><a href="/subscribe">Subscribe</a></li></ul></nav>
 <div class="ad">Buy one get one free at the Example Store today only.</div>
 <article>
 <h1>Seoul warns North Korean troops moving to frontline</h1>
@@ -110,7 +112,12 @@ def make_pdf(
         for line in lines:
             text, size = (line, 11) if isinstance(line, str) else line
             if text:
-                esc = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("cp1252")
+                esc = (
+                    text.replace("\\", "\\\\")
+                    .replace("(", "\\(")
+                    .replace(")", "\\)")
+                    .encode("cp1252")
+                )
                 ops.append(b"/F1 %d Tf (%s) Tj" % (size, esc))
             ops.append(b"T*")
         ops.append(b"ET")
@@ -119,7 +126,8 @@ def make_pdf(
         kids.append(
             add(
                 b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] "
-                b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (pages_id, font, content)
+                b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
+                % (pages_id, font, content)
             )
         )
     objs[pages_id] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
@@ -129,7 +137,11 @@ def make_pdf(
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
     info_id = 0
     if info:
-        info_id = add(b"<< " + b" ".join(b"/%s (%s)" % (k.encode(), v.encode()) for k, v in info.items()) + b" >>")
+        info_id = add(
+            b"<< "
+            + b" ".join(b"/%s (%s)" % (k.encode(), v.encode()) for k, v in info.items())
+            + b" >>"
+        )
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number in range(1, len(objs)):
@@ -174,7 +186,11 @@ ARTICLE_PDF_PAGES: list[list[str | tuple[str, int]]] = [
 def article_pdf() -> bytes:
     return make_pdf(
         ARTICLE_PDF_PAGES,
-        {"Title": "Seoul warns on troops", "Author": "Jane Roe", "CreationDate": "D:20241029080000Z"},
+        {
+            "Title": "Seoul warns on troops",
+            "Author": "Jane Roe",
+            "CreationDate": "D:20241029080000Z",
+        },
     )
 
 
@@ -206,19 +222,29 @@ def test_bom_and_crlf_are_normalised(tmp_path: Path) -> None:
     ("encoding", "text", "expected"),
     [
         ("latin-1", FRENCH, {"cp1252", "iso8859-1"}),
-        ("cp1252", FRENCH + "Il en coûte 5 € selon l’agence, qui parle d’un “signal”.\n", {"cp1252"}),
-        ("cp1252", "The minister said the troops’ arrival was “confirmed” on Tuesday.\n", {"cp1252"}),
+        (
+            "cp1252",
+            FRENCH + "Il en coûte 5 € selon l’agence, qui parle d’un “signal”.\n",
+            {"cp1252"},
+        ),
+        (
+            "cp1252",
+            "The minister said the troops’ arrival was “confirmed” on Tuesday.\n",
+            {"cp1252"},
+        ),
         (
             "cp1251",
             (
                 "Южная Корея заявила во вторник, что северокорейские войска направляются на фронт. "
-                "Об этом сообщило агентство Ёнхап со ссылкой на разведку.\n"
+                "Об этом сообщило агентство Ёнхап со ссылкой на разведку.\n"  # noqa: RUF001  Russian sample text
             ),
             {"cp1251"},
         ),
     ],
 )
-def test_legacy_encodings_are_detected_and_recorded(tmp_path: Path, encoding: str, text: str, expected: set[str]) -> None:
+def test_legacy_encodings_are_detected_and_recorded(
+    tmp_path: Path, encoding: str, text: str, expected: set[str]
+) -> None:
     p = tmp_path / "legacy.txt"
     p.write_bytes(text.encode(encoding))
     b = load_briefing(p)
@@ -244,7 +270,9 @@ def test_empty_file_gives_an_empty_briefing(tmp_path: Path) -> None:
         assert isinstance(b, Briefing) and b.is_empty
 
 
-def test_missing_directory_binary_and_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_directory_binary_and_too_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fails(tmp_path / "nope.txt", "no such file")
     fails(tmp_path, "is a directory")
     png = tmp_path / "photo.txt"
@@ -294,13 +322,18 @@ def test_markdown_keeps_structure_and_drops_markup(tmp_path: Path) -> None:
         "What the NIS said",
         "The NIS is trying to confirm the movement.",
         "Lawmakers were briefed in a closed session.",
-        "\u201cWe are watching closely,\u201d an official said.".replace("\u201c", '"').replace("\u201d", '"'),
+        "\u201cWe are watching closely,\u201d an official said.".replace("\u201c", '"').replace(
+            "\u201d", '"'
+        ),
         "Source | Figure",
         "NIS | 3,000",
     ]
     for mark in ("*", "[", "](", "`", "#", "!", "---", "https://"):
         assert mark not in b.text
-    assert [(h.level, h.text) for h in b.headings] == [(1, "Seoul warns on troops"), (2, "What the NIS said")]
+    assert [(h.level, h.text) for h in b.headings] == [
+        (1, "Seoul warns on troops"),
+        (2, "What the NIS said"),
+    ]
     for h in b.headings:
         assert b.text[h.start : h.end] == h.text
         assert (h.start, h.end) in b.paragraphs
@@ -309,7 +342,10 @@ def test_markdown_keeps_structure_and_drops_markup(tmp_path: Path) -> None:
 
 def test_markdown_without_front_matter_takes_its_first_heading(tmp_path: Path) -> None:
     p = tmp_path / "notes.markdown"
-    p.write_bytes(b"Intro line with _stress_.\r\n\r\nSetext title\r\n============\r\n\r\nText [here][1].\r\n\r\n[1]: http://x\r\n")
+    p.write_bytes(
+        b"Intro line with _stress_.\r\n\r\nSetext title\r\n============\r\n\r\n"
+        b"Text [here][1].\r\n\r\n[1]: http://x\r\n"
+    )
     b = load_briefing(p)
     assert b.text == "Intro line with stress.\n\nSetext title\n\nText here."
     assert b.title == "Setext title" and b.date is None
@@ -328,17 +364,25 @@ def test_html_article_text_title_author_date(tmp_path: Path) -> None:
     assert b.date == dt.date(2024, 10, 29)
     paras = [b.text[s:e] for s, e in b.paragraphs]
     assert paras[0] == "Seoul warns North Korean troops moving to frontline"
-    assert paras[1].startswith("South Korea warned on Tuesday") and paras[1].endswith("the conflict is spreading.")
+    assert paras[1].startswith("South Korea warned on Tuesday") and paras[1].endswith(
+        "the conflict is spreading."
+    )
     assert "moving to the frontline, in a sign" in paras[1]  # link text kept, no line breaks inside
     assert "Intelligence briefing" in paras
-    assert [h.text for h in b.headings] == ["Seoul warns North Korean troops moving to frontline", "Intelligence briefing"]
+    assert [h.text for h in b.headings] == [
+        "Seoul warns North Korean troops moving to frontline",
+        "Intelligence briefing",
+    ]
     for boiler in ("Home", "Subscribe", "Buy one", "tracking", "Copyright", "Cookie"):
         assert boiler not in b.text
     assert paras == b.text.split("\n\n")
 
 
 def test_html_in_a_declared_legacy_charset(tmp_path: Path) -> None:
-    page = ARTICLE_HTML.replace('<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">')
+    page = ARTICLE_HTML.replace(
+        '<meta charset="utf-8">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+    )
     page = page.replace("South Korea warned", "South Korea’s ministère warned")
     p = tmp_path / "legacy.htm"
     p.write_bytes(page.encode("cp1252"))
@@ -365,7 +409,8 @@ def test_truncated_and_malformed_html(tmp_path: Path) -> None:
     sloppy.write_text(
         "<html><body><div><p>The ministry said on Monday that talks <b>would resume <i>soon</b></i>"
         "<p>Officials declined to give a date for the next round of the negotiations in Geneva."
-        "<p>Observers said the delay reflected deep divisions between the delegations.</table></div>",
+        "<p>Observers said the delay reflected deep divisions between the delegations."
+        "</table></div>",
         encoding="utf-8",
     )
     b = load_briefing(sloppy)
@@ -373,7 +418,9 @@ def test_truncated_and_malformed_html(tmp_path: Path) -> None:
     assert "next round of the negotiations in Geneva." in b.text
 
     empty_page = tmp_path / "scripts.html"
-    empty_page.write_text("<html><head><script>var a = 1;</script></head><body><div></div></body></html>")
+    empty_page.write_text(
+        "<html><head><script>var a = 1;</script></head><body><div></div></body></html>"
+    )
     fails(empty_page, "scripts.html", "no article text")
     broken = tmp_path / "broken.html"
     broken.write_bytes(b"<html><body>" + bytes(range(256)) * 8)
@@ -388,18 +435,24 @@ def test_pdf_paragraphs_are_rebuilt_across_pages_and_hyphens(tmp_path: Path) -> 
     p.write_bytes(article_pdf())
     b = load_briefing(p)
     assert (b.format, b.encoding) == ("pdf", "pdf")
-    assert (b.title, b.author, b.date) == ("Seoul warns on troops", "Jane Roe", dt.date(2024, 10, 29))
+    assert (b.title, b.author, b.date) == (
+        "Seoul warns on troops",
+        "Jane Roe",
+        dt.date(2024, 10, 29),
+    )
     paras = [b.text[s:e] for s, e in b.paragraphs]
     assert paras == [
         "Seoul warns on troops",
         (
-            "South Korea warned on Tuesday that North Korean troops sent to Russia to aid Moscow may be "
+            "South Korea warned on Tuesday that North Korean troops sent to Russia to aid Moscow "
+            "may be "
             "moving to the frontline, in a sign the conflict is on the verge of spreading."
         ),
         (
-            "The National Intelligence Service is trying to confirm the movement of the troops, a South "
-            "Korean lawmaker said after the spy agency briefed parliamentarians in a closed-door session, "
-            "according to his office, which gave no further details of the movement of the North Korean "
+            "The National Intelligence Service is trying to confirm the movement of the troops, "
+            "a South Korean lawmaker said after the spy agency briefed parliamentarians in a "
+            "closed-door session, according to his office, which gave no further details of the "
+            "movement of the North Korean "
             "troops or of their number."
         ),
         "The assessment follows remarks by President Yoon Suk Yeol on Monday.",
@@ -550,10 +603,13 @@ def test_plain_text_path_imports_no_format_library(tmp_path: Path) -> None:
         "import sys\n"
         "from brief_tui.briefing import load_briefing\n"
         f"b = load_briefing({str(p)!r})\n"
-        "heavy = {'trafilatura', 'pypdf', 'charset_normalizer', 'markdown_it', 'lxml', 'textual', 'sqlite3'}\n"
+        "heavy = {'trafilatura', 'pypdf', 'charset_normalizer', 'markdown_it', 'lxml', "
+        "'textual', 'sqlite3'}\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30
+    )
     assert out.stdout.strip() == "[]"
 
 

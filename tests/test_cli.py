@@ -13,7 +13,9 @@ import pytest
 from tests.conftest import SAMPLE
 
 
-def run(*args: str, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: bytes | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "brief_tui", *args],
         input=stdin.decode() if stdin is not None else None,
@@ -57,7 +59,8 @@ def test_help_says_how_to_install_when_no_model(tmp_path: Path) -> None:
     code = (
         "import importlib.util, sys\n"
         "real = importlib.util.find_spec\n"
-        "importlib.util.find_spec = lambda n, *a: None if n.startswith('en_core') else real(n, *a)\n"
+        "importlib.util.find_spec = "
+        "lambda n, *a: None if n.startswith('en_core') else real(n, *a)\n"
         "from brief_tui.cli import main\n"
         "sys.exit(main(['--help']))\n"
     )
@@ -122,7 +125,7 @@ def test_analyze_tables() -> None:
 
 
 def test_analyze_reads_stdin() -> None:
-    proc = run("analyze", "-", "--json", stdin="Lee said the troops had moved.\n".encode())
+    proc = run("analyze", "-", "--json", stdin=b"Lee said the troops had moved.\n")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["briefing"]["text"] == "Lee said the troops had moved.\n"

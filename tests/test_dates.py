@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+
 from brief_tui.briefing import briefing_from_text, load_briefing
 from brief_tui.briefing.dates import (
     DatedEvent,
@@ -73,21 +74,30 @@ def test_ordinary_words_are_not_dates() -> None:
 
 
 def test_without_a_briefing_date_only_full_dates_are_resolved() -> None:
-    got = resolved("On Tuesday, 12 troops left; on 1 May 2024 and in 2023 more went; last week too.", None)
+    got = resolved(
+        "On Tuesday, 12 troops left; on 1 May 2024 and in 2023 more went; last week too.", None
+    )
     assert set(got) == {"on 1 May 2024", "in 2023"}
 
 
 def test_events_link_to_their_sentence_by_offsets() -> None:
     text = (
         "Seoul warns on troops\n"
-        "Lee Seong-kweun said on Tuesday that the NIS was watching. Mr. Lee added that Kim met Putin in June."
+        "Lee Seong-kweun said on Tuesday that the NIS was watching. "
+        "Mr. Lee added that Kim met Putin in June."
     )
     events = resolve_dates(text, TUESDAY)
     assert [e.text for e in events] == ["on Tuesday", "in June"]
     first, second = events
     assert text[first.start : first.end] == "on Tuesday"
-    assert text[first.sentence_start : first.sentence_end] == "Lee Seong-kweun said on Tuesday that the NIS was watching."
-    assert text[second.sentence_start : second.sentence_end] == "Mr. Lee added that Kim met Putin in June."
+    assert (
+        text[first.sentence_start : first.sentence_end]
+        == "Lee Seong-kweun said on Tuesday that the NIS was watching."
+    )
+    assert (
+        text[second.sentence_start : second.sentence_end]
+        == "Mr. Lee added that Kim met Putin in June."
+    )
     assert first.relative and second.relative
     assert (first.label, second.label) == ("2024-10-29", "June 2024")
 
@@ -133,9 +143,16 @@ def test_parse_date_string(value: str | None, expected: dt.date | None) -> None:
     ("text", "expected"),
     [
         ("SEOUL, Oct. 29, 2024 (Reuters) - North Korea said troops moved.", dt.date(2024, 10, 29)),
-        ("Headline\nBy Jane Roe\nPublished: 29 October 2024 08:00 KST\nBody text.", dt.date(2024, 10, 29)),
+        (
+            "Headline\nBy Jane Roe\nPublished: 29 October 2024 08:00 KST\nBody text.",
+            dt.date(2024, 10, 29),
+        ),
         ("Headline\nTuesday, October 29, 2024\nBody text.", dt.date(2024, 10, 29)),
-        ("Headline\nThe war began on 24 February 2022, officials recalled at length in a long first paragraph.", None),
+        (
+            "Headline\nThe war began on 24 February 2022, "
+            "officials recalled at length in a long first paragraph.",
+            None,
+        ),
         ("Seoul warns on troops\nSouth Korea warned on Tuesday.", None),
     ],
 )
@@ -144,7 +161,10 @@ def test_dateline(text: str, expected: dt.date | None) -> None:
 
 
 def test_briefing_date_from_each_kind_of_source(tmp_path: Path) -> None:
-    assert briefing_from_text("SEOUL, Oct. 29, 2024 (Yonhap) -- Troops moved.", "<stdin>").date == TUESDAY
+    assert (
+        briefing_from_text("SEOUL, Oct. 29, 2024 (Yonhap) -- Troops moved.", "<stdin>").date
+        == TUESDAY
+    )
     assert briefing_from_text("No date here.\n", "<stdin>").date is None
     assert briefing_from_text("x", "<stdin>", date=dt.date(2020, 1, 1)).date == dt.date(2020, 1, 1)
     page = tmp_path / "p.html"

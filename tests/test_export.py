@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from brief_tui.analysis.model import (
     Actor,
     Analysis,
@@ -215,8 +216,8 @@ def test_markdown_sections_and_order(setup: tuple[Store, Briefing, Analysis]) ->
     assert "Source: the author (no attribution)" in claims
     sources = body.split("## Sources")[1].split("## Actors")[0]
     assert (
-        "**NIS** (s2): intelligence; South Korea's spy agency; reliability B (usually reliable); 0 claims"
-        in sources
+        "**NIS** (s2): intelligence; South Korea's spy agency; "
+        "reliability B (usually reliable); 0 claims" in sources
     )
     assert "**Lee Seong-kweun** (s1): person; lawmaker; via NIS; 1 claim" in sources
     actors = body.split("## Actors")[1].split("## Notes on")[0]

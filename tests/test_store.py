@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from brief_tui.analysis.model import Actor, Analysis, Claim, Mention, Source, Span
 from brief_tui.briefing import Briefing, briefing_from_text
 from brief_tui.library import paths
@@ -109,7 +110,8 @@ def test_migration_from_version_1(tmp_path: Path) -> None:
     sel = make_selector(TEXT, *span("spy agency"))
     conn.execute(
         """INSERT INTO annotations (id, briefing_id, kind, start, "end", exact, prefix, suffix,
-           note, tags, created_at, updated_at) VALUES ('a1', ?, 'note', ?, ?, ?, ?, ?, 'old', '["x"]', ?, ?)""",
+           note, tags, created_at, updated_at)
+           VALUES ('a1', ?, 'note', ?, ?, ?, ?, ?, 'old', '["x"]', ?, ?)""",
         (b.id, sel.start, sel.end, sel.exact, sel.prefix, sel.suffix, t, t),
     )
     conn.close()

@@ -110,6 +110,8 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
         def handled(self, n, _original=original):  # type: ignore[no-untyped-def]
             _original(self, n)
             state["handled"] = time.monotonic()
+            if os.environ.get("BENCH_DEBUG"):
+                print("handled", file=sys.stderr)
 
         setattr(ArticleView, name, handled)
 
@@ -167,7 +169,11 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
         ev = asyncio.Event()
         state["waiter"] = ev
         t0 = time.monotonic()
-        app.post_message(events.Key(key, char))
+        key_event = events.Key(key, char)
+        key_event.set_sender(app)
+        app.post_message(key_event)
+        if os.environ.get("BENCH_DEBUG"):
+            print("posted", key, app.focused, app.screen, file=sys.stderr)
         try:
             await asyncio.wait_for(ev.wait(), 2.0)
             into.append(state["frame"] - t0)

@@ -25,8 +25,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tui"))
 
-TYPE_OF = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place",
-           "FAC": "place"}
+TYPE_OF = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+}
 ACTOR_TYPES = ("person", "organization", "place")
 _WORD = re.compile(r"\w+")
 
@@ -52,7 +57,7 @@ def norm_span(text: str, s: int, e: int) -> tuple[int, int]:
     for det in ("the ", "a ", "an "):
         if low.startswith(det):
             s += len(det)
-            seg = seg[len(det):]
+            seg = seg[len(det) :]
             break
     for suf in ("'s", "’s", "'", "’"):
         if seg.endswith(suf):
@@ -91,10 +96,16 @@ def gold_frags(span) -> list[tuple[int, int]]:
 
 def score_entities(rec, an, acc):
     text = rec["text"]
-    gold = {(t, *norm_span(text, g["start"], g["end"])) for g in rec["entities"]
-            if (t := g["label"]) in ACTOR_TYPES}
-    pred = {(TYPE_OF[e.label], *norm_span(text, e.start, e.end)) for e in an.entities
-            if e.label in TYPE_OF}
+    gold = {
+        (t, *norm_span(text, g["start"], g["end"]))
+        for g in rec["entities"]
+        if (t := g["label"]) in ACTOR_TYPES
+    }
+    pred = {
+        (TYPE_OF[e.label], *norm_span(text, e.start, e.end))
+        for e in an.entities
+        if e.label in TYPE_OF
+    }
     for t in ACTOR_TYPES:
         g = {x for x in gold if x[0] == t}
         p = {x for x in pred if x[0] == t}
@@ -122,8 +133,11 @@ def align(gs: int, ge: int, mentions):
 def score_grouping(rec, an, acc):
     text = rec["text"]
     mentions = [(m.start, m.end, a.id) for a in an.actors for m in a.mentions]
-    gold = [(g["cluster"], align(*norm_span(text, g["start"], g["end"]), mentions))
-            for g in rec["entities"] if g["label"] in ACTOR_TYPES]
+    gold = [
+        (g["cluster"], align(*norm_span(text, g["start"], g["end"]), mentions))
+        for g in rec["entities"]
+        if g["label"] in ACTOR_TYPES
+    ]
     n = len(gold)
     for i in range(n):
         for j in range(i + 1, n):
@@ -142,8 +156,15 @@ def score_claims(rec, an, acc):
     preds = [c for c in an.claims if c.source is not None or c.cue is not None]
     pcont = [tok.ids([(f.start, f.end) for f in c.content]) for c in preds]
     # one-to-one matching by overlap size
-    pairs = sorted(((len(pc & gc), i, j) for i, pc in enumerate(pcont)
-                    for j, gc in enumerate(gcont) if pc & gc), reverse=True)
+    pairs = sorted(
+        (
+            (len(pc & gc), i, j)
+            for i, pc in enumerate(pcont)
+            for j, gc in enumerate(gcont)
+            if pc & gc
+        ),
+        reverse=True,
+    )
     used_p, used_g, match = set(), set(), []
     for _ov, i, j in pairs:
         if i in used_p or j in used_g:
@@ -198,7 +219,11 @@ def main() -> None:
     from brief_tui.analysis.chunks import paragraphs
     from brief_tui.analysis.nlp import load_model
 
-    recs = [json.loads(line) for line in data_path().read_text(encoding="utf-8").splitlines() if line.strip()]
+    recs = [
+        json.loads(line)
+        for line in data_path().read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     model = load_model()
     words = sum(len(r["text"].split()) for r in recs)
     # warm up
@@ -215,8 +240,23 @@ def main() -> None:
 
     ent_acc: dict = {}
     grp = [0, 0, 0]
-    cl = dict.fromkeys(["pred", "gold", "overlap", "exact", "tok_inter", "tok_pred", "tok_gold",
-                        "src_pred", "src_gold", "src_overlap", "src_exact", "src_chain"], 0)
+    cl = dict.fromkeys(
+        [
+            "pred",
+            "gold",
+            "overlap",
+            "exact",
+            "tok_inter",
+            "tok_pred",
+            "tok_gold",
+            "src_pred",
+            "src_gold",
+            "src_overlap",
+            "src_exact",
+            "src_chain",
+        ],
+        0,
+    )
     for r, an in zip(recs, analyses, strict=False):
         score_entities(r, an, ent_acc)
         score_grouping(r, an, grp)
@@ -232,20 +272,46 @@ def main() -> None:
     rows.append(("entities all exact", *prf(tot[0], tot[1], tot[0], tot[2])))
     rows.append(("entities all partial", *prf(tot[3], tot[1], tot[4], tot[2])))
     rows.append(("actor grouping (pairwise)", *prf(grp[0], grp[1], grp[0], grp[2])))
-    rows.append(("claim content overlap", *prf(cl["overlap"], cl["pred"], cl["overlap"], cl["gold"])))
+    rows.append(
+        ("claim content overlap", *prf(cl["overlap"], cl["pred"], cl["overlap"], cl["gold"]))
+    )
     rows.append(("claim content exact", *prf(cl["exact"], cl["pred"], cl["exact"], cl["gold"])))
-    rows.append(("claim content tokens", *prf(cl["tok_inter"], cl["tok_pred"], cl["tok_inter"], cl["tok_gold"])))
-    rows.append(("source span overlap", *prf(cl["src_overlap"], cl["src_pred"], cl["src_overlap"], cl["src_gold"])))
-    rows.append(("source span exact", *prf(cl["src_exact"], cl["src_pred"], cl["src_exact"], cl["src_gold"])))
-    rows.append(("source resolved to chain", *prf(cl["src_chain"], cl["src_pred"], cl["src_chain"], cl["src_gold"])))
-    print(f"GUM news train: {len(recs)} stories, {words} words, {cl['gold']} gold attributions, "
-          f"{cl['pred']} predicted claims with a cue/source")
+    rows.append(
+        (
+            "claim content tokens",
+            *prf(cl["tok_inter"], cl["tok_pred"], cl["tok_inter"], cl["tok_gold"]),
+        )
+    )
+    rows.append(
+        (
+            "source span overlap",
+            *prf(cl["src_overlap"], cl["src_pred"], cl["src_overlap"], cl["src_gold"]),
+        )
+    )
+    rows.append(
+        (
+            "source span exact",
+            *prf(cl["src_exact"], cl["src_pred"], cl["src_exact"], cl["src_gold"]),
+        )
+    )
+    rows.append(
+        (
+            "source resolved to chain",
+            *prf(cl["src_chain"], cl["src_pred"], cl["src_chain"], cl["src_gold"]),
+        )
+    )
+    print(
+        f"GUM news train: {len(recs)} stories, {words} words, {cl['gold']} gold attributions, "
+        f"{cl['pred']} predicted claims with a cue/source"
+    )
     print(f"{'metric':34} {'P':>6} {'R':>6} {'F1':>6}")
     for name, p, r, f in rows:
         print(f"{name:34} {p:6.3f} {r:6.3f} {f:6.3f}")
         out[name] = {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4)}
-    print(f"speed: analyze {words / t_an:,.0f} words/s; raw nlp.pipe {words / t_raw:,.0f} words/s "
-          f"(ratio {t_raw / t_an:.2f}); model {model.name} {model.version}")
+    print(
+        f"speed: analyze {words / t_an:,.0f} words/s; raw nlp.pipe {words / t_raw:,.0f} words/s "
+        f"(ratio {t_raw / t_an:.2f}); model {model.name} {model.version}"
+    )
     out["speed"] = {"analyze_wps": round(words / t_an), "raw_wps": round(words / t_raw)}
     if args.json:
         print(json.dumps(out, indent=1))

@@ -51,11 +51,16 @@ def _reader_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("path", nargs="?", help="a UTF-8 text or Markdown file, or - for standard input")
     _common(p)
-    p.add_argument("--no-analysis", action="store_true", help="open the text without running the NLP")
+    p.add_argument(
+        "--no-analysis", action="store_true", help="open the text without running the NLP"
+    )
     p.add_argument(
         "--date",
         metavar="YYYY-MM-DD",
-        help="the briefing's date when the document carries none (places 'Tuesday', 'in June' on the timeline)",
+        help=(
+            "the briefing's date when the document carries none "
+            "(places 'Tuesday', 'in June' on the timeline)"
+        ),
     )
     return p
 
@@ -92,7 +97,9 @@ def _export_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("path", help="the briefing (as opened in the reader), or - for standard input")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
-    p.add_argument("--format", choices=("md", "json"), default=None, help="default: from -o's suffix, else md")
+    p.add_argument(
+        "--format", choices=("md", "json"), default=None, help="default: from -o's suffix, else md"
+    )
     _common(p)
     return p
 
@@ -178,7 +185,9 @@ def cmd_analyze(ns: argparse.Namespace) -> int:
                 loaded = load_model(ns.model)
             except ModelUnavailable as e:
                 return _fail(str(e))
-        analysis = analyze(briefing.text, title=briefing.title, briefing_id=briefing.id, model=loaded)
+        analysis = analyze(
+            briefing.text, title=briefing.title, briefing_id=briefing.id, model=loaded
+        )
         if ns.json:
             doc = analysis.to_json()
             print(json.dumps(doc, ensure_ascii=False, indent=None if len(ns.paths) > 1 else 2))
@@ -197,8 +206,8 @@ def cmd_analyze(ns: argparse.Namespace) -> int:
 def cmd_export(ns: argparse.Namespace) -> int:
     from brief_tui.briefing import BriefingError, load_briefing
     from brief_tui.library.anchoring import reanchor_all
-    from brief_tui.library.store import Store, StoreError
     from brief_tui.library.output import export_text, write_atomically
+    from brief_tui.library.store import Store, StoreError
 
     try:
         briefing = load_briefing(ns.path)
@@ -224,7 +233,10 @@ def cmd_export(ns: argparse.Namespace) -> int:
 
         try:
             analysis = analyze(
-                briefing.text, title=briefing.title, briefing_id=briefing.id, model=load_model(ns.model)
+                briefing.text,
+                title=briefing.title,
+                briefing_id=briefing.id,
+                model=load_model(ns.model),
             )
         except ModelUnavailable as e:
             print(f"brief-tui: warning: exported without the analysis: {e}", file=sys.stderr)

@@ -7,4 +7,11 @@ from .model import Analysis
 from .nlp import LoadedModel, ModelUnavailable, load_model
 from .pipeline import ANALYSER_VERSION, analyze
 
-__all__ = ["ANALYSER_VERSION", "Analysis", "LoadedModel", "ModelUnavailable", "analyze", "load_model"]
+__all__ = [
+    "ANALYSER_VERSION",
+    "Analysis",
+    "LoadedModel",
+    "ModelUnavailable",
+    "analyze",
+    "load_model",
+]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .gazetteer import (
     ACRONYMS,
@@ -32,28 +33,102 @@ from .gazetteer import (
 from .model import Actor, Entity, Mention
 from .records import ChunkData, DescRec, EntRec, PronRec, dtext
 
-ACTOR_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
-                "FAC": "place", "NORP": "group"}
-_PLACE_NOUNS = {"region", "province", "oblast", "city", "town", "village", "county",
-                "district", "state", "area", "border", "peninsula", "island", "islands",
-                "prefecture", "governorate", "municipality", "capital"}
-_LOC_PREPS = {"in", "near", "from", "to", "into", "at", "across", "toward", "towards",
-              "outside", "inside", "around", "through", "via"}
+ACTOR_LABELS = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+}
+_PLACE_NOUNS = {
+    "region",
+    "province",
+    "oblast",
+    "city",
+    "town",
+    "village",
+    "county",
+    "district",
+    "state",
+    "area",
+    "border",
+    "peninsula",
+    "island",
+    "islands",
+    "prefecture",
+    "governorate",
+    "municipality",
+    "capital",
+}
+_LOC_PREPS = {
+    "in",
+    "near",
+    "from",
+    "to",
+    "into",
+    "at",
+    "across",
+    "toward",
+    "towards",
+    "outside",
+    "inside",
+    "around",
+    "through",
+    "via",
+}
 _METONYM_PREPS = {"with", "by", "between", "against", "and", "for"}
 _METONYM_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "agent", "dative", "appos"}
 _PRONOUNS = {
-    "he": "person-m", "him": "person-m", "his": "person-m", "himself": "person-m",
-    "she": "person-f", "her": "person-f", "hers": "person-f", "herself": "person-f",
-    "they": "group", "them": "group", "their": "group", "it": "thing", "its": "thing",
-    "i": "speaker", "we": "speaker", "me": "speaker", "us": "speaker", "our": "speaker",
+    "he": "person-m",
+    "him": "person-m",
+    "his": "person-m",
+    "himself": "person-m",
+    "she": "person-f",
+    "her": "person-f",
+    "hers": "person-f",
+    "herself": "person-f",
+    "they": "group",
+    "them": "group",
+    "their": "group",
+    "it": "thing",
+    "its": "thing",
+    "i": "speaker",
+    "we": "speaker",
+    "me": "speaker",
+    "us": "speaker",
+    "our": "speaker",
 }
 _ACRO_DEF = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&-]{1,9})\s*\)")
-_SMALL = {"of", "the", "and", "for", "on", "de", "du", "la", "le", "des", "in", "to", "&",
-          "'s", "a", "an", "at", "del", "der", "von", "van"}
+_SMALL = {
+    "of",
+    "the",
+    "and",
+    "for",
+    "on",
+    "de",
+    "du",
+    "la",
+    "le",
+    "des",
+    "in",
+    "to",
+    "&",
+    "'s",
+    "a",
+    "an",
+    "at",
+    "del",
+    "der",
+    "von",
+    "van",
+}
 
 
 def _clean(s: str) -> str:
-    return " ".join(s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').split())
+    return " ".join(
+        s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').split()
+    )
 
 
 def normalise(name: str) -> str:
@@ -73,7 +148,7 @@ def normalise(name: str) -> str:
 # per paragraph
 
 
-def extract(doc, offset: int, data: ChunkData) -> None:
+def extract(doc: Any, offset: int, data: ChunkData) -> None:
     text = dtext(doc)
     ents = []
     for e in doc.ents:
@@ -101,7 +176,7 @@ def extract(doc, offset: int, data: ChunkData) -> None:
         elif label in {"ORG", "GPE"}:
             _appositive(doc, s, e, offset, data)
     # definite descriptions
-    in_ent = set()
+    in_ent: set[int] = set()
     for s, e, _ in ents:
         in_ent.update(range(s, e))
     for chunk in doc.noun_chunks if doc.has_annotation("DEP") else ():
@@ -128,14 +203,16 @@ def extract(doc, offset: int, data: ChunkData) -> None:
             data.prons.append(PronRec(offset + t.idx, offset + t.idx + len(t.text), t.text, k))
 
 
-def _repair(doc, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
+def _repair(doc: Any, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
     """Repairs of one spaCy entity (token indices). Returns zero or more (start, end, label)."""
     # leading determiner
     while s < e and doc[s].lower_ in {"the", "a", "an"}:
         s += 1
     # trailing possessive / punctuation
-    while e > s and (doc[e - 1].tag_ == "POS" or (doc[e - 1].text in {"'s", "’s", "'", "’", ",", "."}
-                     and doc[e - 1].tag_ == "POS")):
+    while e > s and (
+        doc[e - 1].tag_ == "POS"
+        or (doc[e - 1].text in {"'s", "’s", "'", "’", ",", "."} and doc[e - 1].tag_ == "POS")
+    ):
         e -= 1
     if e <= s:
         return []
@@ -143,9 +220,17 @@ def _repair(doc, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
     for i in range(s + 1, e - 1):
         if doc[i].tag_ == "POS" or doc[i].text in {"'s", "’s"}:
             right = doc[i + 1 : e].text
-            rlabel = "GPE" if normalise(right) in CAPITALS or normalise(right) in COUNTRY_VARIANTS else label
+            rlabel = (
+                "GPE"
+                if normalise(right) in CAPITALS or normalise(right) in COUNTRY_VARIANTS
+                else label
+            )
             left = doc[s:i].text
-            llabel = "GPE" if normalise(left) in CAPITALS or normalise(left) in COUNTRY_VARIANTS else label
+            llabel = (
+                "GPE"
+                if normalise(left) in CAPITALS or normalise(left) in COUNTRY_VARIANTS
+                else label
+            )
             return _repair(doc, s, i, llabel) + _repair(doc, i + 1, e, rlabel)
     # hyphenated continuation: "Park Sun" + "-won"
     while (
@@ -162,49 +247,81 @@ def _repair(doc, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
         txt = normalise(doc[s:e].text)
         if label != "NORP" or txt not in DEMONYMS:
             i = s
-            while i - 1 >= 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].ent_type_ in {"", label} \
-                    and doc[i - 1].lower_ not in TITLE_WORDS and doc[i - 1].text[:1].isupper() \
-                    and doc[i - 1].head.i in range(i - 1, e + 1) and not doc[i - 1].is_sent_start:
+            while (
+                i - 1 >= 0
+                and doc[i - 1].pos_ == "PROPN"
+                and doc[i - 1].ent_type_ in {"", label}
+                and doc[i - 1].lower_ not in TITLE_WORDS
+                and doc[i - 1].text[:1].isupper()
+                and doc[i - 1].head.i in range(i - 1, e + 1)
+                and not doc[i - 1].is_sent_start
+            ):
                 i -= 1
             if i < s and label == "NORP":
                 return [(i, e, "PERSON")]
             if i < s and label == "PERSON" and doc[i].ent_type_ == "":
                 s = i
     txt = normalise(doc[s:e].text)
-    if label not in {"GPE", "LOC"} and label not in {"NORP", "DATE", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME"}:
+    if label not in {"GPE", "LOC"} and label not in {
+        "NORP",
+        "DATE",
+        "CARDINAL",
+        "ORDINAL",
+        "MONEY",
+        "PERCENT",
+        "QUANTITY",
+        "TIME",
+    }:
         if (txt in CAPITALS and label != "PERSON") or (txt in COUNTRY_VARIANTS and label != "ORG"):
             label = "GPE"
-        elif label in {"PRODUCT", "WORK_OF_ART", "PERSON"} and e - s == 1 and doc[s].pos_ == "PROPN":
+        elif (
+            label in {"PRODUCT", "WORK_OF_ART", "PERSON"} and e - s == 1 and doc[s].pos_ == "PROPN"
+        ):
             root = doc[s]
             nxt = doc[e].lemma_.lower() if e < len(doc) else ""
-            if label != "PERSON" and (nxt in _PLACE_NOUNS or (root.dep_ == "pobj" and root.head.lower_ in _LOC_PREPS)):
+            if label != "PERSON" and (
+                nxt in _PLACE_NOUNS or (root.dep_ == "pobj" and root.head.lower_ in _LOC_PREPS)
+            ):
                 label = "GPE"
     return [(s, e, label)]
 
 
-def _roles(doc, s: int, e: int, offset: int, data: ChunkData) -> None:
+def _roles(doc: Any, s: int, e: int, offset: int, data: ChunkData) -> None:
     """Titles and roles in front of a person's name, and appositives."""
     inside = set(range(s, e))
     i = s - 1
     first = s
     while i >= 0:
         t = doc[i]
-        if t.dep_ in {"compound", "amod", "nmod", "npadvmod"} or (t.text in {"-", "‐"} and not t.whitespace_):
+        if t.dep_ in {"compound", "amod", "nmod", "npadvmod"} or (
+            t.text in {"-", "‐"} and not t.whitespace_
+        ):
             h = t.head.i
             if h in inside or (first <= h < s):
                 first = i
                 i -= 1
                 continue
-        if t.pos_ in {"PROPN", "NOUN", "ADJ"} and t.head.i in inside and t.dep_ not in {"poss", "det"}:
+        if (
+            t.pos_ in {"PROPN", "NOUN", "ADJ"}
+            and t.head.i in inside
+            and t.dep_ not in {"poss", "det"}
+        ):
             first = i
             i -= 1
             continue
         break
     root = doc[s:e].root
-    if first == s and root.dep_ == "appos" and root.head.i == s - 1 and root.head.pos_ in {"NOUN", "PROPN"}:
+    if (
+        first == s
+        and root.dep_ == "appos"
+        and root.head.i == s - 1
+        and root.head.pos_ in {"NOUN", "PROPN"}
+    ):
         # "its Foreign Minister Choe Son Hui": the name is an appositive of its title
         sub = [t for t in root.head.subtree if t.i < s]
-        while sub and (sub[0].dep_ in {"det", "poss", "case"} or sub[0].pos_ in {"PUNCT", "DET", "PRON"}):
+        while sub and (
+            sub[0].dep_ in {"det", "poss", "case"} or sub[0].pos_ in {"PUNCT", "DET", "PRON"}
+        ):
             sub.pop(0)
         if sub and all(t.pos_ != "PUNCT" or t.text in {"-", "‐"} for t in sub):
             first = sub[0].i
@@ -216,13 +333,19 @@ def _roles(doc, s: int, e: int, offset: int, data: ChunkData) -> None:
             while b > a and dtext(doc)[b - 1].isspace():
                 b -= 1
             data.descs.append(
-                DescRec(offset + a, offset + b, dtext(doc)[a:b], "role", span[-1].lemma_.lower(),
-                        (offset + doc[s].idx, offset + doc[e - 1].idx + len(doc[e - 1].text)))
+                DescRec(
+                    offset + a,
+                    offset + b,
+                    dtext(doc)[a:b],
+                    "role",
+                    span[-1].lemma_.lower(),
+                    (offset + doc[s].idx, offset + doc[e - 1].idx + len(doc[e - 1].text)),
+                )
             )
     _appositive(doc, s, e, offset, data)
 
 
-def _appositive(doc, s: int, e: int, offset: int, data: ChunkData) -> None:
+def _appositive(doc: Any, s: int, e: int, offset: int, data: ChunkData) -> None:
     root = doc[s:e].root
     target = (offset + doc[s].idx, offset + doc[e - 1].idx + len(doc[e - 1].text))
     for c in root.children:
@@ -238,8 +361,14 @@ def _appositive(doc, s: int, e: int, offset: int, data: ChunkData) -> None:
             if not toks or not len(span):
                 continue
             data.descs.append(
-                DescRec(offset + span.start_char, offset + span.end_char, span.text, "appositive",
-                        c.lemma_.lower(), target)
+                DescRec(
+                    offset + span.start_char,
+                    offset + span.end_char,
+                    span.text,
+                    "appositive",
+                    c.lemma_.lower(),
+                    target,
+                )
             )
     if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.i < s:
         h = root.head
@@ -249,8 +378,14 @@ def _appositive(doc, s: int, e: int, offset: int, data: ChunkData) -> None:
         if sub:
             span = doc[sub[0].i : sub[-1].i + 1]
             data.descs.append(
-                DescRec(offset + span.start_char, offset + span.end_char, span.text, "appositive",
-                        h.lemma_.lower(), target)
+                DescRec(
+                    offset + span.start_char,
+                    offset + span.end_char,
+                    span.text,
+                    "appositive",
+                    h.lemma_.lower(),
+                    target,
+                )
             )
 
 
@@ -288,7 +423,9 @@ class Grouping:
                     best = (key, aid)
         return best[1] if best else None
 
-    def mentions_before(self, pos: int, kinds: set[str], window: int = 2500) -> list[tuple[int, int, str]]:
+    def mentions_before(
+        self, pos: int, kinds: set[str], window: int = 2500
+    ) -> list[tuple[int, int, str]]:
         i = bisect.bisect_left(self.spans, (pos, -1, ""))
         out = []
         for j in range(i - 1, -1, -1):
@@ -313,7 +450,12 @@ def _initials(name: str) -> str:
 
 def _is_acronym(k: str) -> bool:
     bare = k.replace(".", "")
-    return 2 <= len(bare) <= 7 and bare.isalnum() and sum(c.isupper() for c in bare) >= max(2, len(bare) - 1) and " " not in k
+    return (
+        2 <= len(bare) <= 7
+        and bare.isalnum()
+        and sum(c.isupper() for c in bare) >= max(2, len(bare) - 1)
+        and " " not in k
+    )
 
 
 def _words(k: str) -> list[str]:
@@ -351,8 +493,11 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
         v = votes[normalise(e.text)]
         if e.label in ACTOR_LABELS and e.label != "NORP":
             return e.label
-        best = max((n, lab) for lab, n in v.items() if lab in ACTOR_LABELS and lab != "NORP") if any(
-            lab in ACTOR_LABELS and lab != "NORP" for lab in v) else None
+        best = (
+            max((n, lab) for lab, n in v.items() if lab in ACTOR_LABELS and lab != "NORP")
+            if any(lab in ACTOR_LABELS and lab != "NORP" for lab in v)
+            else None
+        )
         if best and e.label in {"PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}:
             return best[1]
         return e.label
@@ -375,7 +520,11 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
         kind = ACTOR_LABELS[label]
         if k in SEATS or ("the " + k) in SEATS:
             key, how, kind = "C:" + SEATS[k], "metonym", "place"
-        elif label in {"GPE", "LOC", "ORG", "FAC"} and k in COUNTRY_VARIANTS and not (label == "ORG" and k not in {"US", "U.S.", "UK", "U.K."}):
+        elif (
+            label in {"GPE", "LOC", "ORG", "FAC"}
+            and k in COUNTRY_VARIANTS
+            and not (label == "ORG" and k not in {"US", "U.S.", "UK", "U.K."})
+        ):
             canon = COUNTRY_VARIANTS[k]
             key, kind = "C:" + canon, "place"
             how = "name" if k == canon else ("acronym" if _is_acronym(k) else "alias")
@@ -390,8 +539,10 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
                 continue
             else:
                 key, kind = "G:" + k, "group"
-        elif label in {"GPE", "LOC", "FAC"} and k in CAPITALS and (
-            e.dep in _METONYM_DEPS or (e.dep == "pobj" and e.prep in _METONYM_PREPS)
+        elif (
+            label in {"GPE", "LOC", "FAC"}
+            and k in CAPITALS
+            and (e.dep in _METONYM_DEPS or (e.dep == "pobj" and e.prep in _METONYM_PREPS))
         ):
             key, how, kind = "C:" + CAPITALS[k], "metonym", "place"
         elif label == "PERSON":
@@ -414,7 +565,7 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
         for w in {ws[0], ws[-1]}:
             full_by_word.setdefault(w, []).append(full)
     full_pos = {f: sorted(p) for f, p in person_full.items()}
-    for idx, (e, label, key, how, kind) in enumerate(keyed):
+    for idx, (e, label, key, _how, kind) in enumerate(keyed):
         if not key.startswith("P:"):
             continue
         k = key[2:]
@@ -425,7 +576,7 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
         else:
             for full in person_full:
                 fw = _words(full)
-                if len(fw) > len(ws) and (fw[: len(ws)] == ws or fw[-len(ws):] == ws):
+                if len(fw) > len(ws) and (fw[: len(ws)] == ws or fw[-len(ws) :] == ws):
                     cands.add(full)
         cands.discard(k)
         if not cands:
@@ -435,8 +586,8 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
             ps = full_pos[full]
             j = bisect.bisect_left(ps, e.start)
             if j > 0:
-                d = e.start - ps[j - 1]
-                cand = (0, d, full)
+                dist = e.start - ps[j - 1]
+                cand = (0, dist, full)
             else:
                 cand = (1, ps[0] - e.start, full)
             if best is None or cand < best:
@@ -453,7 +604,11 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
             bare = k.replace(".", "")
             target = defined.get(k) or defined.get(bare)
             if target is None:
-                exp = [o for o in org_list if o != k and not _is_acronym(o) and _initials(o) == bare.upper()]
+                exp = [
+                    o
+                    for o in org_list
+                    if o != k and not _is_acronym(o) and _initials(o) == bare.upper()
+                ]
                 if exp:
                     target = exp[0]
             if target is None and (ACRONYMS.get(k) or ACRONYMS.get(bare)) in org_keys:
@@ -462,12 +617,18 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
                 org_map[k] = target
         else:
             ws = _words(k)
-            longer = [o for o in org_list if o != k and len(_words(o)) > len(ws) and _words(o)[-len(ws):] == ws
-                      and len(ws) >= 2]
+            longer = [
+                o
+                for o in org_list
+                if o != k
+                and len(_words(o)) > len(ws)
+                and _words(o)[-len(ws) :] == ws
+                and len(ws) >= 2
+            ]
             if longer:
                 org_map[k] = longer[0]
     # acronyms of things that are not ORG in spaCy's eyes (e.g. the acronym labelled GPE)
-    for idx, (e, label, key, how, kind) in enumerate(keyed):
+    for idx, (e, label, key, _how, kind) in enumerate(keyed):
         if key.startswith("O:"):
             k = key[2:]
             t = org_map.get(k)
@@ -505,8 +666,8 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
             a.kind = "group"
         else:
             ls = labels_seen[key]
-            best = max(ls.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"))[0]
-            a.kind = ACTOR_LABELS[best] if best != "NORP" else "group"
+            best_label = max(ls.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"))[0]
+            a.kind = ACTOR_LABELS[best_label] if best_label != "NORP" else "group"
     spans.sort()
     g = Grouping(entities, list(actors.values()), spans, by_id)
 
@@ -518,7 +679,11 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
                 continue
             a = by_id[aid]
             desc = _descriptor(d.text)
-            if desc and desc.lower() not in {x.lower() for x in a.descriptors} and normalise(desc) != a.name:
+            if (
+                desc
+                and desc.lower() not in {x.lower() for x in a.descriptors}
+                and normalise(desc) != a.name
+            ):
                 a.descriptors.append(desc)
             if d.kind == "appositive":
                 g.add_mention(aid, Mention(d.start, d.end, d.text, "description"))
@@ -548,9 +713,9 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
             if t != a.name and t not in aliases:
                 aliases.append(t)
         if key.startswith("O:"):
-            exp = ACRONYMS.get(a.name)
-            if exp and exp not in aliases:
-                aliases.append(exp)
+            expansion = ACRONYMS.get(a.name)
+            if expansion and expansion not in aliases:
+                aliases.append(expansion)
             for acro, full in ACRONYMS.items():
                 if full == a.name and acro not in aliases and "." not in acro:
                     aliases.append(acro)
@@ -563,7 +728,7 @@ def _descriptor(text: str) -> str:
     low = s.lower()
     for det in ("the ", "a ", "an "):
         if low.startswith(det):
-            s = s[len(det):]
+            s = s[len(det) :]
             break
     return s
 

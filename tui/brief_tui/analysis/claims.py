@@ -14,6 +14,7 @@ classified by kind, chained through ``via``; figures of the same measure linked;
 from __future__ import annotations
 
 import bisect
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cues import DOCUMENT_NOUNS, NEEDS_CLAUSE, VERB_CUES
 from .figures import find_figures
@@ -28,20 +29,58 @@ from .gazetteer import (
     TITLE_WORDS,
 )
 from .hedges import find_hedges
-from .model import Claim, Cue, Figure, Measure, Source, Span, TextSpan
+from .model import Actor, Claim, Cue, Figure, Hedge, Measure, Source, Span, TextSpan
 from .records import ChunkData, ClaimRec, SourceRef, dtext
+
+if TYPE_CHECKING:
+    from .actors import Grouping
+    from .model import Analysis
+
+# spaCy ships no type information: its Doc, Span and Token objects are typed Any here.
+
+_Located = TypeVar("_Located", Hedge, Figure)
 
 _QUOTE_CHARS = {"“", "”", '"', "„", "«", "»"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _XCOMP_OK = {"warning", "commissive", "disputed", "estimative", "accusatory", "denial"}
-_PREP_CONTENT = {"accuse": {"of"}, "blame": {"for"}, "charge": {"with"}, "criticize": {"for"},
-                 "criticise": {"for"}, "describe": {"as"}, "call": {"as"}, "label": {"as"},
-                 "characterize": {"as"}, "characterise": {"as"}, "condemn": {"for"},
-                 "warn": {"of", "about", "against"}, "deny": set(), "admit": {"to"},
-                 "confirm": set(), "report": set(), "announce": set()}
-_DOBJ_CONTENT = {"deny", "confirm", "report", "announce", "reveal", "disclose", "admit",
-                 "acknowledge", "predict", "estimate", "reject", "dispute", "allege", "claim",
-                 "promise", "pledge", "threaten"}
+_PREP_CONTENT = {
+    "accuse": {"of"},
+    "blame": {"for"},
+    "charge": {"with"},
+    "criticize": {"for"},
+    "criticise": {"for"},
+    "describe": {"as"},
+    "call": {"as"},
+    "label": {"as"},
+    "characterize": {"as"},
+    "characterise": {"as"},
+    "condemn": {"for"},
+    "warn": {"of", "about", "against"},
+    "deny": set(),
+    "admit": {"to"},
+    "confirm": set(),
+    "report": set(),
+    "announce": set(),
+}
+_DOBJ_CONTENT = {
+    "deny",
+    "confirm",
+    "report",
+    "announce",
+    "reveal",
+    "disclose",
+    "admit",
+    "acknowledge",
+    "predict",
+    "estimate",
+    "reject",
+    "dispute",
+    "allege",
+    "claim",
+    "promise",
+    "pledge",
+    "threaten",
+}
 _CITE = {"cite", "quote"}
 _BRIEF = {"brief", "tell", "inform", "cite", "quote", "advise"}
 _STATE_MODS = {"state", "official", "state-run", "state-owned", "state-controlled", "government"}
@@ -68,7 +107,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             out.append((i, j + 1))
             i = j + 1
             continue
-        if ch == '"' :
+        if ch == '"':
             j = text.find('"', i + 1)
             j = n - 1 if j < 0 else j
             out.append((i, j + 1))
@@ -78,11 +117,11 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if b - a > 2]
 
 
-def _span_chars(doc, toks) -> tuple[int, int]:
+def _span_chars(doc: Any, toks: list[Any]) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
-def _runs(doc, ids: set[int], keep_quotes: bool = True) -> list[tuple[int, int]]:
+def _runs(doc: Any, ids: set[int], keep_quotes: bool = True) -> list[tuple[int, int]]:
     """Contiguous token runs of ``ids`` as char spans (in doc), trimmed of punctuation and
     conjunctions at their edges."""
     out = []
@@ -107,7 +146,7 @@ def _runs(doc, ids: set[int], keep_quotes: bool = True) -> list[tuple[int, int]]
     return out
 
 
-def _edge_junk(t, keep_quotes: bool, left: bool) -> bool:
+def _edge_junk(t: Any, keep_quotes: bool, left: bool) -> bool:
     if t.text in _QUOTE_CHARS or t.text in {"'", "‘", "’"}:
         return not keep_quotes
     if t.is_punct or t.is_space:
@@ -125,21 +164,27 @@ def _group_runs(ids: list[int]) -> list[list[int]]:
     return runs
 
 
-def _subtree_ids(t, exclude: set[int] | None = None) -> set[int]:
+def _subtree_ids(t: Any, exclude: set[int] | None = None) -> set[int]:
     ids = {x.i for x in t.subtree}
     if exclude:
         ids -= exclude
     return ids
 
 
-def _source_ref(doc, head, offset: int) -> SourceRef:
+def _source_ref(doc: Any, head: Any, offset: int) -> SourceRef:
     """The source noun phrase: the head's subtree without relative clauses, appositive
     clauses after a comma, and trailing punctuation."""
     drop: set[int] = set()
     for c in head.children:
-        if c.dep_ in {"relcl", "acl", "advcl"} or (c.dep_ == "appos" and c.i > head.i and any(
-            doc[k].text == "," for k in range(head.i, c.i))) or (c.dep_ == "prep" and any(
-                x.ent_type_ in {"DATE", "TIME"} for x in c.subtree)):
+        if (
+            c.dep_ in {"relcl", "acl", "advcl"}
+            or (
+                c.dep_ == "appos"
+                and c.i > head.i
+                and any(doc[k].text == "," for k in range(head.i, c.i))
+            )
+            or (c.dep_ == "prep" and any(x.ent_type_ in {"DATE", "TIME"} for x in c.subtree))
+        ):
             drop |= {x.i for x in c.subtree}
         if c.dep_ == "punct" and c.i > head.i:
             drop |= {x.i for x in c.subtree}
@@ -156,8 +201,13 @@ def _source_ref(doc, head, offset: int) -> SourceRef:
     low = head.lower_
     # name inside the span: the entity holding the head, else the last actor entity
     name_span = None
-    ents = [e for e in doc.ents if e.start >= toks[0].i and e.end <= toks[-1].i + 1
-            and e.label_ in {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}]
+    ents = [
+        e
+        for e in doc.ents
+        if e.start >= toks[0].i
+        and e.end <= toks[-1].i + 1
+        and e.label_ in {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+    ]
     for e in ents:
         if e.start <= head.i < e.end:
             name_span = (offset + e.start_char, offset + e.end_char)
@@ -178,7 +228,11 @@ def _source_ref(doc, head, offset: int) -> SourceRef:
         det = [c for c in head.children if c.dep_ in {"det", "poss"}]
         definite = any(d.lower_ in {"the", "this", "that"} or d.dep_ == "poss" for d in det)
         plural = head.tag_ in {"NNS", "NNPS"}
-        if definite and not plural and (head.lemma_.lower() in ORG_CLASSES or head.lemma_.lower() in TITLE_WORDS):
+        if (
+            definite
+            and not plural
+            and (head.lemma_.lower() in ORG_CLASSES or head.lemma_.lower() in TITLE_WORDS)
+        ):
             how = "description"
         elif ents and not plural:
             how = "name"
@@ -189,15 +243,17 @@ def _source_ref(doc, head, offset: int) -> SourceRef:
     descriptor = None
     if how == "name" and name_span is not None and name_span[0] > span.start:
         d = dtext(doc)[span.start - offset : name_span[0] - offset].strip(" ,")
-        for det in ("the ", "The ", "a ", "A ", "an ", "An "):
-            if d.startswith(det):
-                d = d[len(det):]
+        for article in ("the ", "The ", "a ", "A ", "an ", "An "):
+            if d.startswith(article):
+                d = d[len(article) :]
         if d and any(ch.isalpha() for ch in d):
             descriptor = d
-    return SourceRef(span, head.lemma_.lower() if how != "pronoun" else low, how, descriptor, name_span)
+    return SourceRef(
+        span, head.lemma_.lower() if how != "pronoun" else low, how, descriptor, name_span
+    )
 
 
-def _via(doc, cue, subj, offset: int) -> SourceRef | None:
+def _via(doc: Any, cue: Any, subj: Any, offset: int) -> SourceRef | None:
     """The origin a source cites: "…, citing the spy agency", "… who was briefed by X"."""
     for c in cue.children:
         if c.lemma_.lower() in _CITE and c.dep_ in {"advcl", "xcomp", "conj", "prep", "acl", "dep"}:
@@ -221,7 +277,7 @@ def _via(doc, cue, subj, offset: int) -> SourceRef | None:
     return None
 
 
-def _subject(t):
+def _subject(t: Any) -> Any:
     """The subject of a cue verb, following conjunctions and "adding that" adverbials."""
     for c in t.children:
         if c.dep_ in {"nsubj", "csubj"}:
@@ -238,7 +294,9 @@ def _subject(t):
     return None
 
 
-def _quote_near(doc, quotes, sent, cue, subj) -> tuple[int, int] | None:
+def _quote_near(
+    doc: Any, quotes: list[tuple[int, int]], sent: Any, cue: Any, subj: Any
+) -> tuple[int, int] | None:
     """A quotation adjoining the attribution: `“…,” X said` or `X said: “…”`."""
     toks = [cue] + ([x for x in subj.subtree] if subj is not None else [])
     a = min(t.idx for t in toks)
@@ -254,7 +312,11 @@ def _quote_near(doc, quotes, sent, cue, subj) -> tuple[int, int] | None:
         elif qa >= b:
             gap = text[b:qa]
             words = gap.split()
-            if len(gap) <= 40 and len(words) <= 4 and (gap.strip().endswith((",", ":")) or not gap.strip()):
+            if (
+                len(gap) <= 40
+                and len(words) <= 4
+                and (gap.strip().endswith((",", ":")) or not gap.strip())
+            ):
                 # only objects/adverbs between the cue and the quote
                 return qa, qb
         elif qa <= a and qb >= b:
@@ -262,7 +324,14 @@ def _quote_near(doc, quotes, sent, cue, subj) -> tuple[int, int] | None:
     return None
 
 
-def _claim_for_cue(doc, sent, t, quotes, offset, headline) -> ClaimRec | None:
+def _claim_for_cue(
+    doc: Any,
+    sent: Any,
+    t: Any,
+    quotes: list[tuple[int, int]],
+    offset: int,
+    headline: bool,
+) -> ClaimRec | None:
     lemma = t.lemma_.lower()
     stance = VERB_CUES.get(lemma)
     if stance is None or t.pos_ not in {"VERB"}:
@@ -291,9 +360,12 @@ def _claim_for_cue(doc, sent, t, quotes, offset, headline) -> ClaimRec | None:
     if q is not None:
         qa, qb = q
         cids = {x.i for x in doc if x.idx >= qa and x.idx < qb}
-        if not comps or any({x.i for x in c.subtree} <= cids | {x.i for x in subj.subtree} for c in comps) or not any(
-            {x.i for x in c.subtree} - cids for c in comps
-        ) or all(min(x.i for x in c.subtree) in cids for c in comps):
+        if (
+            not comps
+            or any({x.i for x in c.subtree} <= cids | {x.i for x in subj.subtree} for c in comps)
+            or not any({x.i for x in c.subtree} - cids for c in comps)
+            or all(min(x.i for x in c.subtree) in cids for c in comps)
+        ):
             content = cids
             quote = "direct"
     if not content and comps:
@@ -312,9 +384,18 @@ def _claim_for_cue(doc, sent, t, quotes, offset, headline) -> ClaimRec | None:
                     content = set().union(*(_subtree_ids(o) for o in objs)) if objs else set()
                 else:
                     content = _subtree_ids(dobj[0]) | set().union(*(_subtree_ids(p) for p in pp))
-        elif lemma in _DOBJ_CONTENT and dobj and lemma not in NEEDS_CLAUSE - {"deny", "admit", "confirm"}:
+        elif (
+            lemma in _DOBJ_CONTENT
+            and dobj
+            and lemma not in NEEDS_CLAUSE - {"deny", "admit", "confirm"}
+        ):
             content = _subtree_ids(dobj[0])
-    if not content and t.dep_ in {"parataxis", "ccomp", "advcl", "conj"} and t.head.i < t.i and t.head.pos_ in {"VERB", "AUX"}:
+    if (
+        not content
+        and t.dep_ in {"parataxis", "ccomp", "advcl", "conj"}
+        and t.head.i < t.i
+        and t.head.pos_ in {"VERB", "AUX"}
+    ):
         # "North Korea plans to ..., NIS estimates, which ..." / "X, he added."
         h = t.head
         if h.lemma_.lower() not in VERB_CUES or t.dep_ == "parataxis":
@@ -325,10 +406,16 @@ def _claim_for_cue(doc, sent, t, quotes, offset, headline) -> ClaimRec | None:
             quote = "direct"
     if not content:
         return None
-    if lemma in NEEDS_CLAUSE and not comps and q is None and lemma not in _PREP_CONTENT and lemma not in _DOBJ_CONTENT:
-        # verbs that are only reporting verbs with a clause: keep parenthetical use only
-        if not (t.dep_ in {"parataxis", "ccomp"} and t.head.i < t.i):
-            return None
+    # verbs that are only reporting verbs with a clause: keep parenthetical use only
+    if (
+        lemma in NEEDS_CLAUSE
+        and not comps
+        and q is None
+        and lemma not in _PREP_CONTENT
+        and lemma not in _DOBJ_CONTENT
+        and not (t.dep_ in {"parataxis", "ccomp"} and t.head.i < t.i)
+    ):
+        return None
     attrib = _subtree_ids(subj) | {t.i}
     content -= attrib
     if quote != "direct":
@@ -348,11 +435,13 @@ def _claim_for_cue(doc, sent, t, quotes, offset, headline) -> ClaimRec | None:
     return rec
 
 
-def _according_to(doc, sent, t, offset) -> ClaimRec | None:
+def _according_to(doc: Any, sent: Any, t: Any, offset: int) -> ClaimRec | None:
     if t.lower_ != "according" or t.i + 1 >= sent.end or doc[t.i + 1].lower_ != "to":
         return None
     to = doc[t.i + 1]
-    objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in t.children if c.dep_ == "pobj"]
+    objs = [c for c in to.children if c.dep_ == "pobj"] or [
+        c for c in t.children if c.dep_ == "pobj"
+    ]
     if not objs:
         return None
     attrib = _subtree_ids(t) | _subtree_ids(to) | {t.i, to.i}
@@ -362,13 +451,18 @@ def _according_to(doc, sent, t, offset) -> ClaimRec | None:
         return None
     rec = ClaimRec(offset + sent.start_char, offset + sent.end_char)
     rec.content = [(offset + a, offset + b) for a, b in runs]
-    rec.cue = Cue(offset + t.idx, offset + to.idx + len(to.text), dtext(doc)[t.idx : to.idx + len(to.text)], "report")
+    rec.cue = Cue(
+        offset + t.idx,
+        offset + to.idx + len(to.text),
+        dtext(doc)[t.idx : to.idx + len(to.text)],
+        "report",
+    )
     rec.source = _source_ref(doc, objs[0], offset)
     rec.quote = "indirect"
     return rec
 
 
-def _nominal_cue(doc, sent, t, offset) -> ClaimRec | None:
+def _nominal_cue(doc: Any, sent: Any, t: Any, offset: int) -> ClaimRec | None:
     """A cue verb the tagger took for a plural noun: "…, NIS estimates, …", "…, the IMF says"."""
     if t.tag_ not in {"NNS", "NNPS", "NN"} or not t.lower_.endswith("s"):
         return None
@@ -378,7 +472,9 @@ def _nominal_cue(doc, sent, t, offset) -> ClaimRec | None:
         return None
     # the subject noun phrase right before it, after a comma
     i = t.i - 1
-    while i >= sent.start and doc[i].pos_ in {"PROPN", "NOUN", "DET", "ADJ", "NUM"} and t.i - i <= 6:
+    while (
+        i >= sent.start and doc[i].pos_ in {"PROPN", "NOUN", "DET", "ADJ", "NUM"} and t.i - i <= 6
+    ):
         i -= 1
     if i < sent.start or doc[i].text != "," or i == t.i - 1:
         return None
@@ -401,7 +497,7 @@ def _nominal_cue(doc, sent, t, offset) -> ClaimRec | None:
     return rec
 
 
-def extract(doc, offset: int, data: ChunkData, *, headline: bool = False) -> None:
+def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -> None:
     quotes = quote_spans(dtext(doc))
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
         sents = list(doc.sents)
@@ -448,10 +544,7 @@ def extract(doc, offset: int, data: ChunkData, *, headline: bool = False) -> Non
             # what is left of a sentence around its attributions, when it is a clause of
             # its own ("…, NIS estimates, which while is unlikely to tip the balance …")
             here = [(ca, cb) for ca, cb in covered if ca < b and cb > a]
-            left = {
-                x.i for x in sent
-                if not any(ca <= offset + x.idx < cb for ca, cb in here)
-            }
+            left = {x.i for x in sent if not any(ca <= offset + x.idx < cb for ca, cb in here)}
             keep: set[int] = set()
             for run in _group_runs(sorted(left)):
                 rs = set(run)
@@ -473,16 +566,18 @@ def extract(doc, offset: int, data: ChunkData, *, headline: bool = False) -> Non
         recs.append(rec)
     recs.sort(key=lambda r: (r.start, r.content[0][0] if r.content else 0))
     # hedges and figures, per sentence, attached to the claims that hold them
-    hedges = []
-    figures = []
+    hedges: list[Hedge] = []
+    figures: list[Figure] = []
     for sent in sents:
         hedges.extend(find_hedges(sent, offset))
         figures.extend(find_figures(sent, offset))
     h_starts = [h.start for h in hedges]
     f_starts = [f.start for f in figures]
 
-    def within(items, starts, zones):
-        out = []
+    def within(
+        items: list[_Located], starts: list[int], zones: list[tuple[int, int]]
+    ) -> list[_Located]:
+        out: list[_Located] = []
         for a, b in sorted(zones):
             i = bisect.bisect_left(starts, a)
             while i < len(items) and starts[i] < b:
@@ -505,7 +600,7 @@ def extract(doc, offset: int, data: ChunkData, *, headline: bool = False) -> Non
 # document-wide
 
 
-def _source_kind(an_actor, ref: SourceRef | None) -> str:
+def _source_kind(an_actor: Actor | None, ref: SourceRef | None) -> str:
     if an_actor is None:
         if ref is None:
             return "anonymous"
@@ -527,8 +622,10 @@ def _source_kind(an_actor, ref: SourceRef | None) -> str:
         return "state-media"
     if any(n in INTELLIGENCE_NAMES for n in names) or any(w in low for w in INTELLIGENCE_WORDS):
         return "intelligence"
-    if any(n in NEWS_AGENCIES for n in names) or any(w in low.split() or w in low for w in NEWS_WORDS if " " in w) or any(
-        low.endswith(" " + w) for w in NEWS_WORDS
+    if (
+        any(n in NEWS_AGENCIES for n in names)
+        or any(w in low.split() or w in low for w in NEWS_WORDS if " " in w)
+        or any(low.endswith(" " + w) for w in NEWS_WORDS)
     ):
         if any(m in span_low.split() for m in _STATE_MODS):
             return "state-media"
@@ -539,9 +636,9 @@ def _source_kind(an_actor, ref: SourceRef | None) -> str:
 
 
 class _Sources:
-    def __init__(self, group):
+    def __init__(self, group: Grouping) -> None:
         self.g = group
-        self.by_key: dict[tuple, Source] = {}
+        self.by_key: dict[tuple[str, str | None, str | None], Source] = {}
         self.list: list[Source] = []
 
     def get(self, ref: SourceRef, aid: str | None, via: str | None) -> Source:
@@ -559,14 +656,22 @@ class _Sources:
             else:
                 name = " ".join(ref.span.text.split())
                 desc = None
-            s = Source(id=f"s{len(self.list) + 1}", name=name, kind=kind, actor=aid,
-                       descriptor=desc, via=via)
+            s = Source(
+                id=f"s{len(self.list) + 1}",
+                name=name,
+                kind=kind,
+                actor=aid,
+                descriptor=desc,
+                via=via,
+            )
             self.by_key[key] = s
             self.list.append(s)
         return s
 
 
-def _resolve(g, ref: SourceRef, claims_so_far: list[tuple[ClaimRec, str | None]]) -> str | None:
+def _resolve(
+    g: Grouping, ref: SourceRef, claims_so_far: list[tuple[ClaimRec, str | None]]
+) -> str | None:
     """Actor id of a source as written."""
     if ref.how == "pronoun":
         pos = ref.span.start
@@ -574,7 +679,11 @@ def _resolve(g, ref: SourceRef, claims_so_far: list[tuple[ClaimRec, str | None]]
             for rec, aid in reversed(claims_so_far):
                 if aid and any(a <= pos < b for a, b in rec.content):
                     return aid
-            kinds = {"person"} if ref.head in {"i", "me"} else {"person", "organisation", "place", "group"}
+            kinds = (
+                {"person"}
+                if ref.head in {"i", "me"}
+                else {"person", "organisation", "place", "group"}
+            )
         elif ref.head in {"he", "she", "him", "her"}:
             kinds = {"person"}
         elif ref.head in {"they", "them"}:
@@ -597,7 +706,9 @@ def _resolve(g, ref: SourceRef, claims_so_far: list[tuple[ClaimRec, str | None]]
     return g.actor_at(ref.span.start, ref.span.end)
 
 
-def assemble(chunks: list[ChunkData], text: str, g) -> tuple[list[Claim], list[Source], list[Measure]]:
+def assemble(
+    chunks: list[ChunkData], text: str, g: Grouping
+) -> tuple[list[Claim], list[Source], list[Measure]]:
     from .model import Mention
 
     claims: list[Claim] = []
@@ -614,7 +725,12 @@ def assemble(chunks: list[ChunkData], text: str, g) -> tuple[list[Claim], list[S
                     via_id = srcs.get(r.via, vaid, None).id
                 aid = _resolve(g, r.source, done)
                 if aid and r.source.how == "pronoun":
-                    g.add_mention(aid, Mention(r.source.span.start, r.source.span.end, r.source.span.text, "pronoun"))
+                    g.add_mention(
+                        aid,
+                        Mention(
+                            r.source.span.start, r.source.span.end, r.source.span.text, "pronoun"
+                        ),
+                    )
                 sid = srcs.get(r.source, aid, via_id).id
             done.append((r, aid))
             claims.append(
@@ -667,24 +783,32 @@ def link_figures(claims: list[Claim], sources: list[Source]) -> list[Measure]:
     return measures
 
 
-def profile(an) -> dict:
+def profile(an: Analysis) -> dict[str, Any]:
     """The one-line sourcing profile of a briefing."""
     srcmap = {s.id: s for s in an.sources}
     sourced = [c for c in an.claims if c.source]
+    # the source of each sourced claim, in the same order
+    claim_sources = [srcmap[c.source] for c in sourced if c.source]
     by_kind: dict[str, int] = {}
-    for c in sourced:
-        k = srcmap[c.source].kind
+    for src in claim_sources:
+        k = src.kind
         by_kind[k] = by_kind.get(k, 0) + 1
-    via = sum(1 for c in sourced if srcmap[c.source].via)
+    via = sum(1 for src in claim_sources if src.via)
     # single-source: a sourced claim no figure of another source corroborates
     corroborated: set[str] = set()
     claim_by_id = {c.id: c for c in an.claims}
     for m in an.measures:
-        origins = {_origin(srcmap, claim_by_id[cid].source) for cid, _ in m.figures if claim_by_id[cid].source}
+        origins = {
+            _origin(srcmap, claim_by_id[cid].source)
+            for cid, _ in m.figures
+            if claim_by_id[cid].source
+        }
         if len(origins) >= 2 and m.agreement == "corroborating":
             corroborated.update(cid for cid, _ in m.figures)
     single = sum(1 for c in sourced if c.id not in corroborated)
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0])))
+    kinds = ", ".join(
+        f"{n} {k}" for k, n in sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
     line = (
         f"{len(an.claims)} claims: {len(sourced)} sourced"
         + (f" ({kinds})" if kinds else "")

@@ -10,26 +10,84 @@ from .model import Figure
 from .records import dtext
 
 APPROX_SINGLE = {
-    "about", "around", "approximately", "roughly", "nearly", "almost", "some", "over",
-    "under", "circa", "ca.", "approx.", "~", "estimated", "reportedly", "upwards",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "nearly",
+    "almost",
+    "some",
+    "over",
+    "under",
+    "circa",
+    "ca.",
+    "approx.",
+    "~",
+    "estimated",
+    "reportedly",
+    "upwards",
 }
 APPROX_MULTI = [
-    ("more", "than"), ("less", "than"), ("fewer", "than"), ("up", "to"), ("at", "least"),
-    ("at", "most"), ("close", "to"), ("as", "many", "as"), ("as", "much", "as"),
-    ("as", "few", "as"), ("an", "estimated"), ("just", "over"), ("just", "under"),
-    ("well", "over"), ("in", "excess", "of"), ("no", "more", "than"), ("upwards", "of"),
+    ("more", "than"),
+    ("less", "than"),
+    ("fewer", "than"),
+    ("up", "to"),
+    ("at", "least"),
+    ("at", "most"),
+    ("close", "to"),
+    ("as", "many", "as"),
+    ("as", "much", "as"),
+    ("as", "few", "as"),
+    ("an", "estimated"),
+    ("just", "over"),
+    ("just", "under"),
+    ("well", "over"),
+    ("in", "excess", "of"),
+    ("no", "more", "than"),
+    ("upwards", "of"),
 ]
 #: vague quantity words and their order of magnitude
 VAGUE = {
-    "dozens": 24.0, "scores": 40.0, "hundreds": 100.0, "thousands": 1000.0,
-    "tens": 10.0, "millions": 1e6, "billions": 1e9, "trillions": 1e12,
+    "dozens": 24.0,
+    "scores": 40.0,
+    "hundreds": 100.0,
+    "thousands": 1000.0,
+    "tens": 10.0,
+    "millions": 1e6,
+    "billions": 1e9,
+    "trillions": 1e12,
 }
 WORD_NUM = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12, "hundred": 100,
-    "thousand": 1000, "million": 1e6, "billion": 1e9, "trillion": 1e12, "half": 0.5,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "dozen": 12,
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "half": 0.5,
 }
 _SKIP_ENTS = {"DATE", "TIME", "ORDINAL"}
 _NUM_RE = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
@@ -101,10 +159,15 @@ def find_figures(sent: Any, offset: int) -> list[Figure]:
             continue
         # the number: a run of number-ish tokens
         j = i
-        while j + 1 < n and (
-            toks[j + 1].like_num or toks[j + 1].lower_ in WORD_NUM or (toks[j + 1].lower_ in {"and"}
-            and j + 2 < n and toks[j + 2].like_num)
-        ) and toks[j + 1].ent_type_ not in _SKIP_ENTS:
+        while (
+            j + 1 < n
+            and (
+                toks[j + 1].like_num
+                or toks[j + 1].lower_ in WORD_NUM
+                or (toks[j + 1].lower_ in {"and"} and j + 2 < n and toks[j + 2].like_num)
+            )
+            and toks[j + 1].ent_type_ not in _SKIP_ENTS
+        ):
             j += 1
         words = [x.text for x in toks[i : j + 1]]
         value = parse_value(words)
@@ -119,9 +182,17 @@ def find_figures(sent: Any, offset: int) -> list[Figure]:
         unit = None
         k_end = j
         head = toks[j].head
-        if toks[j].dep_ in {"nummod", "quantmod", "amod", "compound"} and head.pos_ in {"NOUN", "PROPN"} and head.i > toks[j].i:
+        if (
+            toks[j].dep_ in {"nummod", "quantmod", "amod", "compound"}
+            and head.pos_ in {"NOUN", "PROPN"}
+            and head.i > toks[j].i
+        ):
             unit = head
-        elif j + 2 < n and toks[j + 1].lower_ == "of" and toks[j + 2].pos_ in {"NOUN", "PROPN", "ADJ", "DET", "PRON"}:
+        elif (
+            j + 2 < n
+            and toks[j + 1].lower_ == "of"
+            and toks[j + 2].pos_ in {"NOUN", "PROPN", "ADJ", "DET", "PRON"}
+        ):
             # "millions of rounds of ...", "a hundred of its military vocabulary"
             for k in range(j + 2, min(n, j + 6)):
                 if toks[k].pos_ in {"NOUN", "PROPN"}:
@@ -140,7 +211,9 @@ def find_figures(sent: Any, offset: int) -> list[Figure]:
         if unit is not None:
             k_end = max(k_end, unit.i - base)
             unit_text = unit.lemma_.lower()
-        elif t.ent_type_ == "PERCENT" or (j + 1 < n and toks[j + 1].text in {"%", "percent", "per"}):
+        elif t.ent_type_ == "PERCENT" or (
+            j + 1 < n and toks[j + 1].text in {"%", "percent", "per"}
+        ):
             unit_text = "percent"
             k_end = j + 1 if j + 1 < n and toks[j + 1].text in {"%", "percent"} else j
         if cur:
@@ -149,7 +222,16 @@ def find_figures(sent: Any, offset: int) -> list[Figure]:
             )
         start = offset + toks[a].idx
         end = offset + toks[k_end].idx + len(toks[k_end].text)
-        out.append(Figure(start, end, dtext(sent.doc)[toks[a].idx : toks[k_end].idx + len(toks[k_end].text)], value, approx, unit_text))
+        out.append(
+            Figure(
+                start,
+                end,
+                dtext(sent.doc)[toks[a].idx : toks[k_end].idx + len(toks[k_end].text)],
+                value,
+                approx,
+                unit_text,
+            )
+        )
         used.update(range(a, k_end + 1))
         i = k_end + 1
     return out

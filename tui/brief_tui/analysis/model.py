@@ -209,7 +209,7 @@ class Analysis:
                         h["end"],
                         h["text"],
                         h["level"],
-                        tuple(h["band"]) if h.get("band") else None,  # type: ignore[arg-type]
+                        tuple(h["band"]) if h.get("band") else None,
                     )
                     for h in c.get("hedges", [])
                 ],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from . import actors as _actors
 from . import claims as _claims
@@ -17,7 +18,7 @@ from .records import ChunkData, EntRec, dtext
 ANALYSER_VERSION = "1.0"
 
 
-def _extract(doc, start: int, end: int, headline: bool) -> ChunkData:
+def _extract(doc: Any, start: int, end: int, headline: bool) -> ChunkData:
     data = ChunkData(start, end)
     for s in _sents(doc):
         # trim white space at sentence edges
@@ -38,7 +39,7 @@ def _extract(doc, start: int, end: int, headline: bool) -> ChunkData:
     return data
 
 
-def _sents(doc):
+def _sents(doc: Any) -> list[Any]:
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
         return list(doc.sents)
     return [doc[:]] if len(doc) else []

@@ -5,6 +5,7 @@ on these records, so it can be re-run cheaply after every batch."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .model import Cue, Figure, Hedge, TextSpan
 
@@ -81,11 +82,12 @@ class ChunkData:
     propns: list[tuple[int, int, str]] = field(default_factory=list)
 
 
-def dtext(doc) -> str:
+def dtext(doc: Any) -> str:
     """``doc.text``, cached: spaCy rebuilds the string on every access (O(length))."""
     ud = doc.user_data
-    t = ud.get("_brief_text")
-    if t is None:
-        t = doc.text
-        ud["_brief_text"] = t
+    cached: str | None = ud.get("_brief_text")
+    if cached is not None:
+        return cached
+    t: str = doc.text
+    ud["_brief_text"] = t
     return t

@@ -32,13 +32,17 @@ def render_tables(analysis: Analysis) -> list[Any]:
     actors.add_column("mentions", justify="right")
     actors.add_column("aliases")
     actors.add_column("descriptors")
-    for a in sorted(an.actors, key=lambda a: (-len(a.mentions), int(a.id[1:]) if a.id[1:].isdigit() else 0)):
+    for a in sorted(
+        an.actors, key=lambda a: (-len(a.mentions), int(a.id[1:]) if a.id[1:].isdigit() else 0)
+    ):
         marks = {m.text: m.how for m in a.mentions}
         aliases = ", ".join(
             f"{al} ({marks[al]})" if marks.get(al) in {"metonym", "demonym", "description"} else al
             for al in a.aliases
         )
-        actors.add_row(a.id, a.name, a.kind, str(len(a.mentions)), aliases, "; ".join(a.descriptors))
+        actors.add_row(
+            a.id, a.name, a.kind, str(len(a.mentions)), aliases, "; ".join(a.descriptors)
+        )
     out.append(actors)
 
     sources = Table(title="Sources")
@@ -50,8 +54,14 @@ def render_tables(analysis: Analysis) -> list[Any]:
     sources.add_column("claims", justify="right")
     for s in an.sources:
         via = an.source(s.via)
-        sources.add_row(s.id, s.name, s.kind, s.descriptor or "", via.name if via else "",
-                        str(len(an.claims_by_source(s.id))))
+        sources.add_row(
+            s.id,
+            s.name,
+            s.kind,
+            s.descriptor or "",
+            via.name if via else "",
+            str(len(an.claims_by_source(s.id))),
+        )
     out.append(sources)
 
     claims = Table(title="Claims")
@@ -73,7 +83,13 @@ def render_tables(analysis: Analysis) -> list[Any]:
         content = " … ".join(an.text[f.start : f.end] for f in c.content)
         hedges = ", ".join(f"{h.text} [{h.level}]" for h in c.hedges)
         figs = ", ".join(f.text + (f" ={f.measure}" if f.measure else "") for f in c.figures)
-        claims.add_row(c.id, who, c.cue.text if c.cue else "", escape(_snip(content)), escape(hedges),
-                       escape(figs))
+        claims.add_row(
+            c.id,
+            who,
+            c.cue.text if c.cue else "",
+            escape(_snip(content)),
+            escape(hedges),
+            escape(figs),
+        )
     out.append(claims)
     return out

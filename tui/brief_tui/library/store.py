@@ -36,7 +36,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -156,10 +156,11 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         """CREATE VIRTUAL TABLE briefings_fts USING fts5(
             briefing_id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2'
         )""",
-        "INSERT INTO briefings_fts (briefing_id, title, text) SELECT id, title, text FROM briefings",
+        "INSERT INTO briefings_fts (briefing_id, title, text) "
+        "SELECT id, title, text FROM briefings",
         """CREATE TRIGGER briefings_fts_insert AFTER INSERT ON briefings BEGIN
             INSERT INTO briefings_fts (briefing_id, title, text) VALUES (new.id, new.title, new.text);
-        END""",
+        END""",  # noqa: E501  migration SQL is stored verbatim in sqlite_schema: kept as shipped
         """CREATE TRIGGER briefings_fts_delete AFTER DELETE ON briefings BEGIN
             DELETE FROM briefings_fts WHERE briefing_id = old.id;
         END""",
@@ -167,7 +168,7 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
             DELETE FROM briefings_fts WHERE briefing_id = old.id;
             INSERT INTO briefings_fts (briefing_id, title, text) VALUES (new.id, new.title, new.text);
-        END""",
+        END""",  # noqa: E501  migration SQL is stored verbatim in sqlite_schema: kept as shipped
     ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -440,7 +441,8 @@ class Store:
                     path, f"cannot write the data directory {directory} ({reason})"
                 )
             return cls._empty_read_only(
-                f"cannot create the data directory {directory} ({reason}); annotations will not be saved"
+                f"cannot create the data directory {directory} ({reason}); "
+                "annotations will not be saved"
             )
         if not os.access(directory, os.W_OK | os.X_OK) or (
             path.exists() and not os.access(path, os.W_OK)
@@ -557,10 +559,8 @@ class Store:
         for extra in ("-wal", "-shm"):
             side = path.with_name(path.name + extra)
             if side.exists():
-                try:
+                with suppress(OSError):
                     os.replace(side, target.with_name(target.name + extra))
-                except OSError:
-                    pass
         return target
 
     @classmethod
@@ -638,7 +638,8 @@ class Store:
             except sqlite3.OperationalError as e:
                 if "locked" in str(e) or "busy" in str(e):
                     raise StoreBusy(
-                        f"the database is held by another process for more than {BUSY_TIMEOUT_S:g} s"
+                        "the database is held by another process "
+                        f"for more than {BUSY_TIMEOUT_S:g} s"
                     ) from None
                 if _is_unwritable(e):
                     raise StoreReadOnly(f"the database cannot be written ({e})") from None
@@ -1000,7 +1001,8 @@ class Store:
         """A briefing's annotations in text order; without a text anchor next; orphans last."""
         with self._read() as conn:
             rows = conn.execute(
-                f"SELECT {_ANN_COLUMNS} FROM annotations WHERE briefing_id = ? ORDER BY {_ANN_ORDER}",
+                f"SELECT {_ANN_COLUMNS} FROM annotations "
+                f"WHERE briefing_id = ? ORDER BY {_ANN_ORDER}",
                 (briefing_id,),
             ).fetchall()
         return [_annotation_from_row(r) for r in rows]
@@ -1022,7 +1024,8 @@ class Store:
         """Every tag in use, for completion: most used first, then alphabetically."""
         with self._read() as conn:
             rows = conn.execute(
-                """SELECT j.value AS tag, count(*) AS n FROM annotations, json_each(annotations.tags) j
+                """SELECT j.value AS tag, count(*) AS n
+                   FROM annotations, json_each(annotations.tags) j
                    GROUP BY j.value ORDER BY n DESC, lower(j.value), j.value"""
             ).fetchall()
         return [str(r["tag"]) for r in rows]
@@ -1043,7 +1046,8 @@ class Store:
         description: str,
     ) -> None:
         conn.execute(
-            """INSERT INTO undo_log (briefing_id, action, annotation_id, before, description, created_at)
+            """INSERT INTO undo_log
+               (briefing_id, action, annotation_id, before, description, created_at)
                VALUES (?, ?, ?, ?, ?, ?)""",
             (
                 a.briefing_id,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from textual.binding import Binding
+from textual.css.query import NoMatches
 
 from brief_tui.library.annotations import Annotation
 from brief_tui.library.output import export_text, write_atomically
@@ -76,10 +77,11 @@ class AnnotatingMixin:
     store: Store | None
     analysis: Analysis | None
     read_only_reason: str | None
+    marks: palette.Marks
 
     _visual_anchor: tuple[int, int] | None = None
     selection: tuple[int, int] | None = None
-    annotations: list[Annotation] = []
+    annotations: list[Annotation]
 
     # ------------------------------------------------------------------ helpers
     def _app(self) -> Any:
@@ -87,14 +89,16 @@ class AnnotatingMixin:
 
     def _article(self) -> ArticleView | None:
         try:
-            return self._app().query_one(ArticleView)  # type: ignore[no-any-return]
-        except Exception:
+            return self._app().query_one(ArticleView)
+        except NoMatches:  # an empty briefing has no article
             return None
 
     def _writable(self) -> Store | None:
         app = self._app()
         if self.store is None:
-            app.notify("The notes store is still opening; try again in a moment.", severity="warning")
+            app.notify(
+                "The notes store is still opening; try again in a moment.", severity="warning"
+            )
             return None
         if self.store.read_only:
             app.notify(
@@ -115,7 +119,7 @@ class AnnotatingMixin:
             self._app().notify(f"Could not {action}: {e}", severity="error", timeout=8)
             return None
         self.reload_annotations()
-        return result  # type: ignore[no-any-return]
+        return result
 
     def reload_annotations(self) -> None:
         """Show what the store holds: marks in the article, rows in the Notes tab."""
@@ -125,7 +129,7 @@ class AnnotatingMixin:
         app = self._app()
         try:
             app.query_one(SidePanel).set_annotations(self.annotations)
-        except Exception:
+        except NoMatches:  # not composed yet
             return
         article = self._article()
         if article is None:
@@ -197,7 +201,9 @@ class AnnotatingMixin:
             c0, c1 = article.current
             self.selection = (min(a0, c0), max(a1, c1))
             article.set_layer("current", [(*self.selection, self.marks.selection)])
-            self._app().focus_label = f"selection: {self.selection[1] - self.selection[0]} characters"
+            self._app().focus_label = (
+                f"selection: {self.selection[1] - self.selection[0]} characters"
+            )
         self._update_gutter()
 
     # ------------------------------------------------------------------ selection
@@ -247,11 +253,16 @@ class AnnotatingMixin:
         if span is None:
             self._app().bell()
             return
-        if self._visual_anchor is not None and n < 0 and self.selection and span[0] < self._visual_anchor[0]:
+        if (
+            self._visual_anchor is not None
+            and n < 0
+            and self.selection
+            and span[0] < self._visual_anchor[0]
+        ):
             pass
         if self._visual_anchor is not None and n < 0 and self.selection:
             # shrink from the end when moving back inside the selection
-            s0, s1 = self.selection
+            s0 = self.selection[0]
             if span[1] > self._visual_anchor[0]:
                 self.selection = (s0, span[1])
                 article.current = span
@@ -268,7 +279,11 @@ class AnnotatingMixin:
         focused = app.focused
         if self.analysis is None:
             return None
-        if isinstance(focused, ItemTable) and not isinstance(focused, NotesTable) and focused.row_count:
+        if (
+            isinstance(focused, ItemTable)
+            and not isinstance(focused, NotesTable)
+            and focused.row_count
+        ):
             key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
             if focused.kind == "actor" and (actor := self.analysis.actor(key)):
                 return Target("actor", actor.id, None, None, f"actor {actor.name}")
@@ -327,7 +342,11 @@ class AnnotatingMixin:
             a = self._save(
                 "highlight",
                 lambda: store.add_annotation(
-                    self.briefing.id, "highlight", start=target.start, end=target.end, meaning=meaning,
+                    self.briefing.id,
+                    "highlight",
+                    start=target.start,
+                    end=target.end,
+                    meaning=meaning,
                     tags=[meaning],
                 ),
             )
@@ -341,7 +360,9 @@ class AnnotatingMixin:
         if self._writable() is None:
             return
         if existing is not None:
-            target = Target(existing.target_type, existing.target_id, existing.start, existing.end, "the mark")
+            target = Target(
+                existing.target_type, existing.target_id, existing.start, existing.end, "the mark"
+            )
             label = self._app().query_one(SidePanel).describe_target(existing, 60)
             quote = existing.exact
         else:
@@ -355,15 +376,22 @@ class AnnotatingMixin:
             if note is None or store is None:
                 return
             if existing is not None:
-                a = self._save("save the note", lambda: store.update_annotation(existing.id, note=note.rstrip() or None))
+                a = self._save(
+                    "save the note",
+                    lambda: store.update_annotation(existing.id, note=note.rstrip() or None),
+                )
             else:
                 if not note.strip():
                     return
                 a = self._save(
                     "save the note",
                     lambda: store.add_annotation(
-                        self.briefing.id, "note", target_type=target.target_type,
-                        target_id=target.target_id, start=target.start, end=target.end,
+                        self.briefing.id,
+                        "note",
+                        target_type=target.target_type,
+                        target_id=target.target_id,
+                        start=target.start,
+                        end=target.end,
                         note=note.rstrip(),
                     ),
                 )
@@ -371,7 +399,9 @@ class AnnotatingMixin:
                 self._app().notify("Note saved.")
                 self.end_visual()
 
-        self._app().push_screen(NoteEditor(label, quote, existing.note or "" if existing else ""), done)
+        self._app().push_screen(
+            NoteEditor(label, quote, existing.note or "" if existing else ""), done
+        )
 
     def action_tags(self) -> None:
         store = self._writable()
@@ -388,8 +418,13 @@ class AnnotatingMixin:
             a = self._save(
                 "tag",
                 lambda: store.add_annotation(
-                    self.briefing.id, "tag", target_type=target.target_type,
-                    target_id=target.target_id, start=target.start, end=target.end, tags=tags,
+                    self.briefing.id,
+                    "tag",
+                    target_type=target.target_type,
+                    target_id=target.target_id,
+                    start=target.start,
+                    end=target.end,
+                    tags=tags,
                 ),
             )
             if a is not None:
@@ -407,13 +442,17 @@ class AnnotatingMixin:
             target = self._claim_at_cursor()
         if target is None:
             self._app().notify(
-                "Grade a claim or a source: select it in the side panel, or put the cursor in a claim.",
+                "Grade a claim or a source: select it in the side panel, "
+                "or put the cursor in a claim.",
                 severity="warning",
             )
             return
         previous = [
-            a for a in self.annotations
-            if a.kind == "grade" and a.target_type == target.target_type and a.target_id == target.target_id
+            a
+            for a in self.annotations
+            if a.kind == "grade"
+            and a.target_type == target.target_type
+            and a.target_id == target.target_id
         ]
         grade = next((a.grade for a in reversed(previous) if a.grade), None)
         status = next((a.status for a in reversed(previous) if a.status), None)
@@ -428,15 +467,22 @@ class AnnotatingMixin:
             if previous:
                 a = self._save(
                     "grade",
-                    lambda: store.update_annotation(previous[-1].id, grade=choice.grade, status=choice.status),
+                    lambda: store.update_annotation(
+                        previous[-1].id, grade=choice.grade, status=choice.status
+                    ),
                 )
             else:
                 a = self._save(
                     "grade",
                     lambda: store.add_annotation(
-                        self.briefing.id, "grade", target_type=target.target_type,
-                        target_id=target.target_id, start=target.start, end=target.end,
-                        grade=choice.grade, status=choice.status,
+                        self.briefing.id,
+                        "grade",
+                        target_type=target.target_type,
+                        target_id=target.target_id,
+                        start=target.start,
+                        end=target.end,
+                        grade=choice.grade,
+                        status=choice.status,
                     ),
                 )
             if a is not None:
@@ -473,7 +519,8 @@ class AnnotatingMixin:
             return
         if a.orphan:
             self._app().notify(
-                f"This mark's text is no longer in the briefing (orphan): “{_short(a.exact or '')}”",
+                "This mark's text is no longer in the briefing (orphan): "
+                f"“{_short(a.exact or '')}”",
                 severity="warning",
             )
             return
@@ -516,7 +563,11 @@ class AnnotatingMixin:
             text = export_text(self.briefing, self.annotations, self.analysis, choice.format)
             write_atomically(choice.path, text)
         except OSError as e:
-            self._app().notify(f"Could not export to {choice.path}: {e.strerror or e}", severity="error", timeout=10)
+            self._app().notify(
+                f"Could not export to {choice.path}: {e.strerror or e}",
+                severity="error",
+                timeout=10,
+            )
             return
         self._app().notify(f"Exported {len(self.annotations)} notes to {choice.path}")
 

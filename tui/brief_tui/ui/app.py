@@ -6,41 +6,46 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Input, OptionList, Static, TabbedContent
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from brief_tui.analysis.model import Analysis
+from brief_tui.briefing import Briefing, BriefingError
 from brief_tui.config import Config, load_config
-from brief_tui.briefing import Briefing
+from brief_tui.library.store import Store, StoreError
 from brief_tui.resources import styles_dir
 from brief_tui.ui import palette
+from brief_tui.ui.across import AcrossPane, FiguresPane
+from brief_tui.ui.annotating import ANNOTATION_BINDINGS, AnnotatingMixin
 from brief_tui.ui.article import ArticleView
 from brief_tui.ui.dialogs import HighlightPicker, NoteEditor
 from brief_tui.ui.help import HelpScreen, binding_rows
-from brief_tui.ui.themes import MONO, THEMES
-from brief_tui.ui.across import AcrossPane, FiguresPane
-from brief_tui.ui.annotating import ANNOTATION_BINDINGS, AnnotatingMixin
 from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel
 from brief_tui.ui.reading import READING_BINDINGS, BriefCommands, ReadingMixin
-
-if TYPE_CHECKING:
-    from brief_tui.library.store import Store
+from brief_tui.ui.themes import MONO, THEMES
 
 
 class AnalysisCancelled(Exception):
     pass
 
 
+def _bindings(cls: type[Any]) -> list[Binding]:
+    return [b for b in cls.BINDINGS if isinstance(b, Binding)]
+
+
 class SearchBar(Input):
-    BINDINGS = [Binding("escape", "cancel", "Cancel search", id="search.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel search", id="search.cancel")
+    ]
 
     def action_cancel(self) -> None:
         self.value = ""
@@ -61,7 +66,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     COMMANDS = App.COMMANDS | {BriefCommands}
     TITLE = "brief-tui"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("slash", "search", "Search", id="app.search"),
@@ -70,7 +75,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         Binding("escape", "clear", "Clear marks", id="app.clear", show=False),
         Binding("L", "library", "Library", id="app.library"),
         Binding("tab", "app.focus_next", "Next pane", id="app.focus_next", show=False),
-        Binding("shift+tab", "app.focus_previous", "Prev pane", id="app.focus_previous", show=False),
+        Binding(
+            "shift+tab", "app.focus_previous", "Prev pane", id="app.focus_previous", show=False
+        ),
         *ANNOTATION_BINDINGS,
         *READING_BINDINGS,
     ]
@@ -113,6 +120,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.title = briefing.title
         self.sub_title = briefing.origin
         self.store: Store | None = None
+        self.annotations = []
         #: show the library at start when it holds more than the sample (no path was given)
         self.open_library = open_library
         self.read_only_reason: str | None = None
@@ -133,7 +141,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             else:
                 yield ArticleView(self.briefing.text, self.briefing.paragraphs, id="article")
             yield SidePanel(id="panel")
-        search = SearchBar(placeholder="Search the text (enter to find, esc to cancel)", id="search")
+        search = SearchBar(
+            placeholder="Search the text (enter to find, esc to cancel)", id="search"
+        )
         search.display = False
         yield search
         yield StatusLine(id="status")
@@ -145,18 +155,18 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         from brief_tui.ui.dialogs import ExportDialog, GradePicker, TagEditor
 
         return [
-            ("Everywhere", [b for b in self.BINDINGS if isinstance(b, Binding)]),
-            ("Article", list(ArticleView.BINDINGS)),
-            ("Side panel lists", list(ItemTable.BINDINGS)),
-            ("Notes tab", list(NotesTable.BINDINGS)),
-            ("Claims list", list(ClaimList.BINDINGS)),
-            ("Search box", list(SearchBar.BINDINGS)),
-            ("Highlight meanings (after h)", list(HighlightPicker.BINDINGS)),
-            ("Note editor", list(NoteEditor.BINDINGS)),
-            ("Tag editor", list(TagEditor.BINDINGS)),
-            ("Grade picker", list(GradePicker.BINDINGS)),
-            ("Export dialog", list(ExportDialog.BINDINGS)),
-            ("Help", list(HelpScreen.BINDINGS)),
+            ("Everywhere", _bindings(type(self))),
+            ("Article", _bindings(ArticleView)),
+            ("Side panel lists", _bindings(ItemTable)),
+            ("Notes tab", _bindings(NotesTable)),
+            ("Claims list", _bindings(ClaimList)),
+            ("Search box", _bindings(SearchBar)),
+            ("Highlight meanings (after h)", _bindings(HighlightPicker)),
+            ("Note editor", _bindings(NoteEditor)),
+            ("Tag editor", _bindings(TagEditor)),
+            ("Grade picker", _bindings(GradePicker)),
+            ("Export dialog", _bindings(ExportDialog)),
+            ("Help", _bindings(HelpScreen)),
         ]
 
     def _apply_config(self) -> None:
@@ -167,7 +177,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                 keymap[binding_id] = keys
             else:
                 self.config.problems.append(
-                    f"{self.config.path}: keymap: no binding has the id {binding_id!r} (press ? for the ids)"
+                    f"{self.config.path}: keymap: no binding has the id {binding_id!r} "
+                    "(press ? for the ids)"
                 )
         if keymap:
             self.set_keymap(keymap)
@@ -216,7 +227,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         if not store.read_only and not self.briefing.is_empty:
             try:
                 self._remember_briefing(store)
-            except Exception as e:  # the briefing still opens; say why notes won't be kept
+            except (StoreError, OSError, ValueError) as e:  # the briefing still opens; say why
                 self.call_from_thread(
                     self.notify, f"Could not save the briefing: {e}", severity="error", timeout=10
                 )
@@ -227,7 +238,10 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             events = timeline(self.briefing.text, self.briefing.date)
             if briefing_id == self.briefing.id:
                 self.call_from_thread(
-                    self.query_one(SidePanel).show_timeline, events, self.briefing.text, self.briefing.date is not None
+                    self.query_one(SidePanel).show_timeline,
+                    events,
+                    self.briefing.text,
+                    self.briefing.date is not None,
                 )
         if not self.analyse or self.briefing.is_empty or worker.is_cancelled:
             return None
@@ -245,8 +259,10 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             sample = load_briefing(sample_briefing())
             if store.briefing_info(sample.id) is None:
                 store.add_briefing(sample)
-        except Exception as e:  # the sample is a convenience: never stop the reader for it
-            self.call_from_thread(self.notify, f"The sample briefing could not be added: {e}", severity="warning")
+        except (BriefingError, StoreError, OSError) as e:  # a convenience: never stop the reader
+            self.call_from_thread(
+                self.notify, f"The sample briefing could not be added: {e}", severity="warning"
+            )
             return
         if self.open_library and len(store.list_briefings()) > 1:
             self.call_from_thread(self.action_library)
@@ -256,7 +272,11 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
 
         previous = []
         if self.briefing.origin and not self.briefing.origin.startswith("<"):
-            previous = [b for b in store.briefings_from_origin(self.briefing.origin) if b.id != self.briefing.id]
+            previous = [
+                b
+                for b in store.briefings_from_origin(self.briefing.origin)
+                if b.id != self.briefing.id
+            ]
         store.add_briefing(self.briefing)
         for old in previous:
             report = reanchor_all(store, old.id, self.briefing)
@@ -288,7 +308,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         from brief_tui.analysis import analyze
         from brief_tui.analysis.nlp import load_model
 
-        self.call_from_thread(self.query_one(SidePanel).set_state, "Loading the language model…", 0.0)
+        self.call_from_thread(
+            self.query_one(SidePanel).set_state, "Loading the language model…", 0.0
+        )
         try:
             loaded = load_model(self.model_name)
         except ModelUnavailable as e:
@@ -320,14 +342,16 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         if not store.read_only:
             try:
                 store.put_cached_analysis(result)
-            except Exception as e:  # a cache that cannot be written only costs time later
+            except (StoreError, OSError, ValueError) as e:  # an unwritten cache only costs time
                 self.call_from_thread(self.notify, f"Analysis not cached: {e}", severity="warning")
         return result
 
     def _store_opened(self, store: Store) -> None:
         self.store = store
         if store.warning:
-            self.notify(store.warning, severity="warning" if not store.read_only else "error", timeout=15)
+            self.notify(
+                store.warning, severity="warning" if not store.read_only else "error", timeout=15
+            )
         if store.read_only:
             self.read_only_reason = store.warning or "the data directory is read-only"
 
@@ -386,7 +410,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         styles = {label: self.marks.entity(label) for label in {e.label for e in analysis.entities}}
         article.set_entities([(e.start, e.end, e.label) for e in analysis.entities], styles)
         article.set_layer(
-            "hedges", ((h.start, h.end, self.marks.hedge) for c in analysis.claims for h in c.hedges)
+            "hedges",
+            ((h.start, h.end, self.marks.hedge) for c in analysis.claims for h in c.hedges),
         )
         article.set_layer(
             "claims", ((c.cue.start, c.cue.end, self.marks.cue) for c in analysis.claims if c.cue)
@@ -406,16 +431,13 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
 
     def watch_theme(self, theme: str) -> None:
         self.marks = self._build_marks()
-        if not self.is_mounted(self):
+        if not self._reader_ready():
             return
         self._restyle()
 
-    def is_mounted(self, widget: object) -> bool:
-        try:
-            self.query_one(SidePanel)
-        except Exception:
-            return False
-        return True
+    def _reader_ready(self) -> bool:
+        """True once the reader's widgets exist (a theme may be set before that)."""
+        return bool(self.screen_stack) and bool(self.query(SidePanel))
 
     def _restyle(self) -> None:
         """Redraw every mark in the current theme (after a theme change)."""
@@ -438,13 +460,17 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     def update_status(self) -> None:
         try:
             status = self.query_one(StatusLine)
-        except Exception:
+        except NoMatches:  # not composed yet
             return
         title = self.briefing.title
         parts = [title if len(title) <= 60 else title[:59] + "…"]
         if not self.briefing.is_empty:
             article = self.query_one(ArticleView)
-            pct = 0 if not self.briefing.text else round(100 * article.top_offset() / len(self.briefing.text))
+            pct = (
+                0
+                if not self.briefing.text
+                else round(100 * article.top_offset() / len(self.briefing.text))
+            )
             if article.max_scroll_y and article.scroll_offset.y >= article.max_scroll_y:
                 pct = 100
             parts.append(f"{pct}%")
@@ -464,7 +490,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         if event.what.startswith("entity"):
             s = event.view.current
             if s:
-                self.focus_label = f"{event.what} “{self.briefing.text[s[0]:s[1]]}”"
+                self.focus_label = f"{event.what} “{self.briefing.text[s[0] : s[1]]}”"
         self.update_status()
 
     # ------------------------------------------------------------------ actions
@@ -495,7 +521,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.search_index = -1
         if query:
             pattern = re.compile(re.escape(query), re.IGNORECASE)
-            self.search_matches = [(m.start(), m.end()) for m in pattern.finditer(self.briefing.text)]
+            self.search_matches = [
+                (m.start(), m.end()) for m in pattern.finditer(self.briefing.text)
+            ]
         article.set_layer("search", ((s, e, self.marks.search) for s, e in self.search_matches))
         if self.search_matches:
             cursor = article.cursor
@@ -548,7 +576,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         elif event.kind == "event":
             start, end, at = (int(x) for x in event.key.split(":"))
             article = self.query_one(ArticleView)
-            article.set_layer("focus", [(start, end, self.marks.sentence), (at, at + 1, self.marks.content)])
+            article.set_layer(
+                "focus", [(start, end, self.marks.sentence), (at, at + 1, self.marks.content)]
+            )
             article.show_current((start, end), "dated sentence")
             article.set_layer("current", [])
             article.focus()
@@ -618,7 +648,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             return
         self.run_worker(self.open_briefing(briefing, event.offset), exclusive=True, group="open")
 
-    def _show_across(self, kind: str, name: str, aliases: list[str], actor_kind: str | None) -> None:
+    def _show_across(
+        self, kind: str, name: str, aliases: list[str], actor_kind: str | None
+    ) -> None:
         if self.store is None:
             return
         self.query_one(AcrossPane).show_for(
@@ -678,7 +710,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             return
         src = self.analysis.source(source_id)
         claims = [
-            c for c in self.analysis.claims if c.source == source_id or self._cites(c.source, source_id)
+            c
+            for c in self.analysis.claims
+            if c.source == source_id or self._cites(c.source, source_id)
         ]
         if src is None or not claims:
             self.notify("No claim in the text rests on this source.", severity="warning")

@@ -93,9 +93,10 @@ def _zero_width(ch: str) -> bool:
 
 
 def _line_end_cells(chunk: str, width: int) -> tuple[int, int, int]:
-    """For ``chunk``, measure graphemes as Rich does (but controls as one cell) and return (fit, total, rest): ``fit`` is the index of the first grapheme that does
-    not fit in ``width`` cells (len(chunk) if all fit), ``total`` the cells of the chunk, and
-    ``rest`` the index after the first grapheme (a line holds at least one)."""
+    """Measure ``chunk`` as Rich does (but controls as one cell) and return (fit, total,
+    rest): ``fit`` is the index of the first grapheme that does not fit in ``width`` cells
+    (len(chunk) if all fit), ``total`` the cells of the chunk, and ``rest`` the index after
+    the first grapheme (a line holds at least one)."""
     if "\u200d" not in chunk and "\ufe0f" not in chunk:
         widths = list(map(_CELLS.__getitem__, chunk))
         cum = list(accumulate(widths))

@@ -5,22 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
 
-from brief_tui.ui.palette import DEFAULT_MARKS
 from brief_tui.library.annotations import (
     CLAIM_GRADE_LABELS,
     MEANINGS,
     SOURCE_GRADE_LABELS,
     STATUSES,
 )
+from brief_tui.ui.palette import DEFAULT_MARKS
 
 MEANING_KEYS = {str(i + 1): m for i, m in enumerate(MEANINGS)}
 
@@ -44,7 +45,7 @@ def _quote_line(quote: str, limit: int = 200) -> str:
 class HighlightPicker(ModalScreen[str | None]):
     """After `h`: a digit picks the meaning."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *[
             Binding(key, f"pick('{meaning}')", f"Highlight: {meaning}", id=f"highlight.{meaning}")
             for key, meaning in MEANING_KEYS.items()
@@ -81,13 +82,16 @@ class HighlightPicker(ModalScreen[str | None]):
 class NoteEditor(ModalScreen[str | None]):
     """A multi-line note. ctrl+s saves, escape cancels."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save note", id="note.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="note.cancel", priority=True),
     ]
-    DEFAULT_CSS = DIALOG_CSS.format(name="NoteEditor") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="NoteEditor")
+        + """
     NoteEditor TextArea { height: 10; }
     """
+    )
 
     def __init__(self, target: str, quote: str | None, note: str = "") -> None:
         super().__init__()
@@ -124,7 +128,7 @@ class TagSuggester(Suggester):
         self.tags = tags
 
     async def get_suggestion(self, value: str) -> str | None:
-        head, sep, last = value.rpartition(",")
+        head, _, last = value.rpartition(",")
         stem = last.lstrip()
         if not stem:
             return None
@@ -137,7 +141,9 @@ class TagSuggester(Suggester):
 
 
 class TagEditor(ModalScreen[list[str] | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="tags.cancel")
+    ]
     DEFAULT_CSS = DIALOG_CSS.format(name="TagEditor")
 
     def __init__(self, target: str, known: list[str], current: list[str]) -> None:
@@ -182,9 +188,11 @@ class GradePicker(ModalScreen[GradeChoice | None]):
     """A source gets A–F; a claim gets 1–6 and a status."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="GradePicker")
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *[
-            Binding(k.lower(), f"press('{k.lower()}')", f"Source: {k} ({label})", id=f"grade.source_{k}")
+            Binding(
+                k.lower(), f"press('{k.lower()}')", f"Source: {k} ({label})", id=f"grade.source_{k}"
+            )
             for k, label in SOURCE_GRADE_LABELS.items()
             if k != "F"
         ],
@@ -200,9 +208,16 @@ class GradePicker(ModalScreen[GradeChoice | None]):
         Binding("escape", "cancel", "Cancel", id="grade.cancel"),
     ]
 
-    STATUS_KEYS = {"u": "unverified", "c": "corroborated", "d": "disputed", "f": "false"}
+    STATUS_KEYS: ClassVar[dict[str, str]] = {
+        "u": "unverified",
+        "c": "corroborated",
+        "d": "disputed",
+        "f": "false",
+    }
 
-    def __init__(self, target_type: str, target: str, grade: str | None, status: str | None) -> None:
+    def __init__(
+        self, target_type: str, target: str, grade: str | None, status: str | None
+    ) -> None:
         super().__init__()
         self.target_type = target_type
         self.target = target
@@ -218,7 +233,9 @@ class GradePicker(ModalScreen[GradeChoice | None]):
             text.append(heading + "\n", style="bold")
             for key, label in labels.items():
                 mark = "●" if key == self.grade else " "
-                text.append(f" {mark} {key.lower() if key.isalpha() else key} ", style="bold reverse")
+                text.append(
+                    f" {mark} {key.lower() if key.isalpha() else key} ", style="bold reverse"
+                )
                 text.append(f"  {key}: {label}\n")
             if self.target_type == "claim":
                 text.append("\nStatus\n", style="bold")
@@ -256,7 +273,9 @@ class ExportChoice:
 
 
 class ExportDialog(ModalScreen[ExportChoice | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel")
+    ]
     DEFAULT_CSS = DIALOG_CSS.format(name="ExportDialog")
 
     def __init__(self, default_path: Path) -> None:
@@ -268,7 +287,9 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             yield Label("Export notes", classes="title")
             yield Input(str(self.default_path), id="export-path")
             with RadioSet(id="export-format"):
-                yield RadioButton("Markdown (front matter, for Obsidian and friends)", value=True, id="fmt-md")
+                yield RadioButton(
+                    "Markdown (front matter, for Obsidian and friends)", value=True, id="fmt-md"
+                )
                 yield RadioButton("JSON (W3C Web Annotation collection)", id="fmt-json")
             with Horizontal():
                 yield Button("Export", variant="primary", id="export-go")
@@ -309,7 +330,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]

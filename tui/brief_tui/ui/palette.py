@@ -36,8 +36,18 @@ FAMILIES: tuple[Family, ...] = (
     Family("place", "Country / place", ("GPE", "LOC", "FAC"), "italic"),
     Family("group", "Nationality / group", ("NORP",), "bold italic"),
     Family("time", "Date / time", ("DATE", "TIME"), "underline italic"),
-    Family("number", "Number / quantity", ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"), "bold underline"),
-    Family("other", "Event / law / work / product", ("EVENT", "LAW", "WORK_OF_ART", "PRODUCT", "LANGUAGE"), "underline bold italic"),
+    Family(
+        "number",
+        "Number / quantity",
+        ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"),
+        "bold underline",
+    ),
+    Family(
+        "other",
+        "Event / law / work / product",
+        ("EVENT", "LAW", "WORK_OF_ART", "PRODUCT", "LANGUAGE"),
+        "underline bold italic",
+    ),
 )
 
 _BY_LABEL = {label: fam for fam in FAMILIES for label in fam.labels}

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
-from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Label, OptionList, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import (
+    DataTable,
+    Label,
+    OptionList,
+    ProgressBar,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 from textual.widgets.option_list import Option
 
 from brief_tui.analysis.model import Analysis, Claim
 from brief_tui.briefing.dates import DatedEvent
-from brief_tui.ui.across import AcrossPane, FiguresPane
 from brief_tui.library.annotations import Annotation
+from brief_tui.ui.across import AcrossPane, FiguresPane
 from brief_tui.ui.palette import DEFAULT_MARKS, FAMILIES, MEANING_MARKS, MEANINGS, Marks
 
 SOURCE_KINDS = {
@@ -47,10 +55,10 @@ def source_label(analysis: Analysis, source_id: str | None) -> str:
     return " via ".join(parts) if parts else "(unsourced)"
 
 
-class ItemTable(DataTable[str]):
+class ItemTable(DataTable[str | Text]):
     """A row-per-item table; enter posts ``Chosen`` with the row key."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "choose", "Jump to it", id="panel.choose"),
         Binding("j", "cursor_down", "Down", id="panel.down", show=False),
         Binding("k", "cursor_up", "Up", id="panel.up", show=False),
@@ -83,7 +91,7 @@ class ItemTable(DataTable[str]):
 class NotesTable(ItemTable):
     """The reader's annotations in text order."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit note", id="notes.edit"),
         Binding("d", "delete", "Delete", id="notes.delete"),
     ]
@@ -115,7 +123,7 @@ class NotesTable(ItemTable):
 
 
 class ClaimList(OptionList):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", id="claims.down", show=False),
         Binding("k", "cursor_up", "Up", id="claims.up", show=False),
         Binding("g", "first", "Top", id="claims.top", show=False),
@@ -207,7 +215,9 @@ class SidePanel(Vertical):
         self._fill_notes()
 
     # ------------------------------------------------------------------ state
-    def set_state(self, message: str, fraction: float | None = None, *, error: bool = False) -> None:
+    def set_state(
+        self, message: str, fraction: float | None = None, *, error: bool = False
+    ) -> None:
         label = self.query_one("#state", Label)
         label.update(Text(message, style="bold red" if error else ""))
         bar = self.query_one("#progress", ProgressBar)
@@ -290,7 +300,9 @@ class SidePanel(Vertical):
             if claim.cue:
                 prompt.append(f"  {claim.cue.text}", style="italic")
             if claim.hedges:
-                prompt.append("  ~" + ", ".join(h.text for h in claim.hedges[:3]), style=self.marks.hedge)
+                prompt.append(
+                    "  ~" + ", ".join(h.text for h in claim.hedges[:3]), style=self.marks.hedge
+                )
             prompt.append("\n")
             prompt.append(claim_excerpt(analysis.text, claim), style="")
             options.append(Option(prompt, id=claim.id))
@@ -311,7 +323,9 @@ class SidePanel(Vertical):
                     prompt.append(f"[{grade}] ", style="bold reverse")
                 prompt.append("(unsourced)", style="dim")
                 if claim.hedges:
-                    prompt.append("  ~" + ", ".join(h.text for h in claim.hedges[:3]), style=self.marks.hedge)
+                    prompt.append(
+                        "  ~" + ", ".join(h.text for h in claim.hedges[:3]), style=self.marks.hedge
+                    )
                 prompt.append("\n")
                 prompt.append(claim_excerpt(analysis.text, claim))
                 options.append(Option(prompt, id=claim.id))
@@ -365,7 +379,10 @@ class SidePanel(Vertical):
                 if a.orphan:
                     mark.append("orphan ", style=self.marks.orphan)
                 if a.meaning:
-                    mark.append(f"{MEANING_MARKS[a.meaning]} {a.meaning}", style=self.marks.meanings[a.meaning])
+                    mark.append(
+                        f"{MEANING_MARKS[a.meaning]} {a.meaning}",
+                        style=self.marks.meanings[a.meaning],
+                    )
                 elif a.grade or a.status:
                     mark.append(" · ".join(x for x in (a.grade, a.status) if x), style="bold")
                 else:
@@ -375,8 +392,12 @@ class SidePanel(Vertical):
                     first = a.note.strip().splitlines()[0] if a.note.strip() else ""
                     body.append(first[:60])
                 if a.tags:
-                    body.append(("  " if a.note else "") + " ".join("#" + t for t in a.tags), style="cyan")
-                where = Text(self.describe_target(a), style="italic" if a.target_type == "text" else "")
+                    body.append(
+                        ("  " if a.note else "") + " ".join("#" + t for t in a.tags), style="cyan"
+                    )
+                where = Text(
+                    self.describe_target(a), style="italic" if a.target_type == "text" else ""
+                )
                 table.add_row(mark, where, body, key=a.id)
 
         self._keep_cursor(table, fill)

@@ -3,25 +3,27 @@ clicking entities, and the command palette's own commands."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import get_character_cell_size
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
+from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.option_list import Option
 
 from brief_tui.ui.article import GUTTER, ArticleView
-from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel
+from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable
 
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis, Claim
@@ -80,7 +82,9 @@ def claim_citation(briefing: Briefing, analysis: Analysis, claim: Claim) -> str:
 class ChoiceScreen(ModalScreen[str | None]):
     """Pick one item from a list (enter), or esc."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="choice.cancel")
+    ]
     DEFAULT_CSS = """
     ChoiceScreen { align: center middle; }
     ChoiceScreen > Vertical { width: 80; max-width: 95%; height: auto; max-height: 80%;
@@ -146,13 +150,19 @@ class ReadingMixin:
                 (s.id, f"{s.name}  ({counts.get(s.id, 0)} claims)")
                 for s in sorted(analysis.sources, key=lambda s: -counts.get(s.id, 0))
             ]
-            app.push_screen(ChoiceScreen("Claims from which source?", choices), partial(self._filter_target, "source"))
+            app.push_screen(
+                ChoiceScreen("Claims from which source?", choices),
+                partial(self._filter_target, "source"),
+            )
         elif kind == "actor":
             choices = [
                 (a.id, f"{a.name}  ({len(a.mentions)} mentions)")
                 for a in sorted(analysis.actors, key=lambda a: -len(a.mentions))
             ]
-            app.push_screen(ChoiceScreen("Sentences mentioning which actor?", choices), partial(self._filter_target, "actor"))
+            app.push_screen(
+                ChoiceScreen("Sentences mentioning which actor?", choices),
+                partial(self._filter_target, "actor"),
+            )
         else:
             self.set_filter(ReadingFilter(kind, None, FILTER_KINDS[kind]))
 
@@ -190,7 +200,11 @@ class ReadingMixin:
             ]
         elif analysis is not None:
             if flt.kind == "source":
-                spans = [(c.start, c.end) for c in analysis.claims if c.source == flt.target or app._cites(c.source, flt.target)]
+                spans = [
+                    (c.start, c.end)
+                    for c in analysis.claims
+                    if c.source == flt.target or app._cites(c.source, flt.target)
+                ]
             elif flt.kind == "hedged":
                 spans = [(c.start, c.end) for c in analysis.claims if c.hedges]
             elif flt.kind == "unsourced":
@@ -212,7 +226,7 @@ class ReadingMixin:
         app = self._r_app()
         try:
             article = app.query_one(ArticleView)
-        except Exception:
+        except NoMatches:  # an empty briefing has no article
             return
         flt = self.reading_filter
         if flt is None:
@@ -238,7 +252,11 @@ class ReadingMixin:
         app = self._r_app()
         analysis = app.analysis
         focused = app.focused
-        if isinstance(focused, ClaimList) and analysis is not None and focused.highlighted is not None:
+        if (
+            isinstance(focused, ClaimList)
+            and analysis is not None
+            and focused.highlighted is not None
+        ):
             cid = focused.get_option_at_index(focused.highlighted).id
             claim = next((c for c in analysis.claims if c.id == cid), None)
             if claim:
@@ -261,11 +279,13 @@ class ReadingMixin:
             if focused.kind == "source" and (src := analysis.source(key)):
                 from brief_tui.ui.panel import source_label
 
-                text = source_label(analysis, src.id) + (f" ({src.descriptor})" if src.descriptor else "")
+                text = source_label(analysis, src.id) + (
+                    f" ({src.descriptor})" if src.descriptor else ""
+                )
                 return "the source", text
         try:
             article = app.query_one(ArticleView)
-        except Exception:
+        except NoMatches:
             return None
         if app.selection is not None:
             s, e = app.selection
@@ -290,7 +310,8 @@ class ReadingMixin:
         shown = text if len(text) <= 120 else text[:119] + "…"
         if clipboard_refused():
             app.notify(
-                f"Your terminal does not take clipboard writes (OSC 52); select this by hand:\n{text}",
+                "Your terminal does not take clipboard writes (OSC 52); "
+                f"select this by hand:\n{text}",
                 title="Copy",
                 severity="warning",
                 timeout=30,
@@ -334,10 +355,8 @@ class ReadingMixin:
             return
         app.jump_to_actor(entity.actor)
         table = app.query_one("#actors", ItemTable)
-        try:
+        with contextlib.suppress(RowDoesNotExist):
             table.move_cursor(row=table.get_row_index(entity.actor))
-        except Exception:
-            pass
         app.query_one("#tabs").active = "tab-actors"
 
 
@@ -360,7 +379,15 @@ class BriefCommands(Provider):
         app: Any = self.app
         keymap = dict(app._keymap)
         for section, bindings in app.all_bindings():
-            if section in ("Help", "Search box", "Note editor", "Tag editor", "Grade picker", "Export dialog", "Highlight meanings (after h)"):
+            if section in (
+                "Help",
+                "Search box",
+                "Note editor",
+                "Tag editor",
+                "Grade picker",
+                "Export dialog",
+                "Highlight meanings (after h)",
+            ):
                 continue
             for b in bindings:
                 if not b.description or not b.id:
@@ -377,24 +404,41 @@ class BriefCommands(Provider):
             yield f"Theme: {name}", partial(setattr, app, "theme", name), "switch the theme"
         for kind, label in FILTER_KINDS.items():
             if kind not in ("source", "actor"):
-                yield f"Filter: {label}", partial(app.set_filter, ReadingFilter(kind, None, label)), "key: f"
+                yield (
+                    f"Filter: {label}",
+                    partial(app.set_filter, ReadingFilter(kind, None, label)),
+                    "key: f",
+                )
         analysis = app.analysis
         if analysis is not None:
             for actor in sorted(analysis.actors, key=lambda a: -len(a.mentions)):
-                yield f"Jump to actor: {actor.name}", partial(app.jump_to_actor, actor.id), f"{len(actor.mentions)} mentions"
+                yield (
+                    f"Jump to actor: {actor.name}",
+                    partial(app.jump_to_actor, actor.id),
+                    f"{len(actor.mentions)} mentions",
+                )
                 yield (
                     f"Filter: sentences mentioning {actor.name}",
-                    partial(app.set_filter, ReadingFilter("actor", actor.id, f"sentences mentioning {actor.name}")),
+                    partial(
+                        app.set_filter,
+                        ReadingFilter("actor", actor.id, f"sentences mentioning {actor.name}"),
+                    ),
                     "key: f",
                 )
             for src in analysis.sources:
                 yield f"Jump to source: {src.name}", partial(app.jump_to_source, src.id), src.kind
                 yield (
                     f"Filter: claims from {src.name}",
-                    partial(app.set_filter, ReadingFilter("source", src.id, f"claims from {src.name}")),
+                    partial(
+                        app.set_filter, ReadingFilter("source", src.id, f"claims from {src.name}")
+                    ),
                     "key: f",
                 )
-                yield f"Grade source: {src.name}", partial(app.grade_source, src.id), "key: r in Sources"
+                yield (
+                    f"Grade source: {src.name}",
+                    partial(app.grade_source, src.id),
+                    "key: r in Sources",
+                )
 
     async def discover(self) -> Hits:
         for name, run, help_text in self._commands():
@@ -406,4 +450,3 @@ class BriefCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), run, help=help_text)
-
