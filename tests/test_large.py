@@ -13,7 +13,7 @@ from rich.cells import cell_len
 from rich.style import Style
 
 from brief_tui.ui.article import GUTTER, ArticleView
-from tests.bigtext import make_text, write_text
+from tests.bigtext import write_text
 from tests.uihelpers import make_app, screen_text, wait_for_analysis
 
 
@@ -112,7 +112,8 @@ async def test_resize_rewraps_every_word_once_and_keeps_the_top(tmp_path: Path) 
 WIDE = (
     "北朝鮮の兵士がロシアへ派遣された 😀 and 서울 said: “troops 🚀 moved” — "
     "café naïve résumé (e\u0301 with combining acute) Zoë Ångström "
-    "👩\u200d💻 engineers ❤\ufe0f ΑΒΓ Кириллица 中文字符中文字符中文字符中文字符中文字符中文字符 end."
+    "👩\u200d💻 engineers ❤\ufe0f ΑΒΓ Кириллица "
+    "中文字符中文字符中文字符中文字符中文字符中文字符 end."
 )
 
 

@@ -227,7 +227,9 @@ class Layer:
 
 
 #: Layers are drawn in this order; later ones are combined over earlier ones.
-LAYER_ORDER = ("entities", "hedges", "claims", "annotations", "focus", "search", "current", "filter")
+LAYER_ORDER = (
+    "entities", "hedges", "claims", "annotations", "focus", "search", "current", "filter"
+)
 
 
 class ArticleView(ScrollView, can_focus=True):
