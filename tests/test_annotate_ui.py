@@ -3,6 +3,7 @@ and in both exports."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -16,7 +17,6 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from brief_tui.library.store import Store
-from brief_tui.ui import palette
 from brief_tui.ui.app import BriefApp
 from brief_tui.ui.article import ArticleView
 from brief_tui.ui.dialogs import ExportDialog, GradePicker, HighlightPicker, NoteEditor, TagEditor
@@ -66,7 +66,9 @@ async def test_highlight_current_sentence_with_meaning(data_dir: Path, loaded_mo
         assert notes.row_count == 1
 
 
-async def test_visual_selection_note_tags_grade_undo_and_restart(data_dir: Path, loaded_model) -> None:
+async def test_visual_selection_note_tags_grade_undo_and_restart(
+    data_dir: Path, loaded_model
+) -> None:
     app = make_app(SAMPLE)
     text = SAMPLE.read_text(encoding="utf-8")
     async with app.run_test(size=SIZE) as pilot:
@@ -109,7 +111,8 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(data_dir: Path,
         tags = [a.tags for a in stored(data_dir, app.briefing.id) if a.kind == "tag"]
         assert ("troops", "nis") in tags and ("troops",) in tags
 
-        # grade a source in the Sources tab (Admiralty B) and the claim at the cursor (2, corroborated)
+        # grade a source in the Sources tab (Admiralty B)
+        # and the claim at the cursor (2, corroborated)
         app.query_one("#tabs").active = "tab-sources"
         sources = app.query_one("#sources", ItemTable)
         sources.focus()
@@ -125,7 +128,11 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(data_dir: Path,
         await pilot.press("r", "2")
         await pilot.press("r", "c")
         await pilot.pause()
-        grades = {(a.target_type, a.target_id): (a.grade, a.status) for a in stored(data_dir, app.briefing.id) if a.kind == "grade"}
+        grades = {
+            (a.target_type, a.target_id): (a.grade, a.status)
+            for a in stored(data_dir, app.briefing.id)
+            if a.kind == "grade"
+        }
         assert grades[("source", miller.id)] == ("B", None)
         assert grades[("claim", claim.id)] == ("2", "corroborated")
         assert app.query_one("#sources", ItemTable).get_cell(miller.id, "grade").plain == "B"
@@ -157,7 +164,10 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(data_dir: Path,
         app.screen.query_one(TextArea).text = "Edited note."
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert next(a for a in stored(data_dir, app.briefing.id) if a.id == note.id).note == "Edited note."
+        assert (
+            next(a for a in stored(data_dir, app.briefing.id) if a.id == note.id).note
+            == "Edited note."
+        )
         # enter jumps to the annotated text
         await pilot.press("enter")
         await pilot.pause()
@@ -176,7 +186,10 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(data_dir: Path,
         assert "#troops" in shown
     # and both exports hold them (headless, through the CLI)
     md = subprocess.run(
-        [sys.executable, "-m", "brief_tui", "export", str(SAMPLE)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "brief_tui", "export", str(SAMPLE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert md.returncode == 0, md.stderr
     assert md.stdout.startswith("---\n")
@@ -184,14 +197,19 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(data_dir: Path,
     assert "troops" in md.stdout
     js = subprocess.run(
         [sys.executable, "-m", "brief_tui", "export", str(SAMPLE), "--format", "json"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert js.returncode == 0, js.stderr
     doc = json.loads(js.stdout)
     items = doc["first"]["items"] if "first" in doc else doc["items"]
     assert len(items) == 5
     text_items = [i for i in items if "selector" in json.dumps(i)]
-    assert any("TextQuoteSelector" in json.dumps(i) and "TextPositionSelector" in json.dumps(i) for i in text_items)
+    assert any(
+        "TextQuoteSelector" in json.dumps(i) and "TextPositionSelector" in json.dumps(i)
+        for i in text_items
+    )
 
 
 async def test_export_dialog_writes_markdown(tmp_path: Path, data_dir: Path, loaded_model) -> None:
@@ -215,7 +233,9 @@ async def test_export_dialog_writes_markdown(tmp_path: Path, data_dir: Path, loa
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
         await pilot.pause()
-        again = [ln for ln in target.read_text(encoding="utf-8").splitlines() if "xported" not in ln]
+        again = [
+            ln for ln in target.read_text(encoding="utf-8").splitlines() if "xported" not in ln
+        ]
         assert first == again
 
 
@@ -239,7 +259,9 @@ async def test_read_only_data_dir_opens_and_refuses_writes(tmp_path: Path, loade
         await pilot.pause()
         assert not isinstance(app.screen, HighlightPicker)
         messages = [n.message for n in app._notifications]
-        assert any("Read-only" in m or "read-only" in m or "cannot" in m for m in messages), messages
+        assert any("Read-only" in m or "read-only" in m or "cannot" in m for m in messages), (
+            messages
+        )
 
 
 async def test_corrupted_database_is_kept_aside(data_dir: Path, loaded_model) -> None:
@@ -264,7 +286,9 @@ async def test_corrupted_database_is_kept_aside(data_dir: Path, loaded_model) ->
 
 async def test_changed_file_reanchors_and_keeps_orphans(tmp_path: Path, data_dir: Path) -> None:
     path = tmp_path / "brief.txt"
-    path.write_text("Alpha said the convoy left at dawn.\nBeta said nothing at all.\n", encoding="utf-8")
+    path.write_text(
+        "Alpha said the convoy left at dawn.\nBeta said nothing at all.\n", encoding="utf-8"
+    )
     app = make_app(path, analyse=False)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
@@ -283,7 +307,11 @@ async def test_changed_file_reanchors_and_keeps_orphans(tmp_path: Path, data_dir
         anns = app2.annotations
         assert len(anns) == 2
         placed = next(a for a in anns if a.note == "dawn?")
-        assert not placed.orphan and app2.briefing.text[placed.start : placed.end] == "Alpha said the convoy left at dawn."
+        assert (
+            not placed.orphan
+            and app2.briefing.text[placed.start : placed.end]
+            == "Alpha said the convoy left at dawn."
+        )
         orphan = next(a for a in anns if a.meaning == "key")
         assert orphan.orphan and orphan.exact == "Beta said nothing at all."
         app2.query_one("#tabs").active = "tab-notes"
@@ -333,10 +361,8 @@ def test_sigkill_after_confirmed_annotation_loses_nothing(tmp_path: Path, data_d
         assert ok, _ANSI.sub(b"", output)[-1500:].decode(errors="replace")
         os.kill(pid, signal.SIGKILL)
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         os.waitpid(pid, 0)
         os.close(fd)
     from brief_tui.briefing import load_briefing
@@ -368,16 +394,34 @@ def test_two_processes_annotating_at_once_lose_nothing(tmp_path: Path, data_dir:
     anns = stored(data_dir, load_briefing(SAMPLE).id)
     notes = {a.note for a in anns}
     assert len(anns) == 200
-    assert {f"first-{i}" for i in range(100)} <= notes and {f"second-{i}" for i in range(100)} <= notes
-    con = sqlite3.connect(next(data_dir.glob("*.sqlite3")) if list(data_dir.glob("*.sqlite3")) else next(data_dir.glob("*.db")))
+    assert {f"first-{i}" for i in range(100)} <= notes and {
+        f"second-{i}" for i in range(100)
+    } <= notes
+    con = sqlite3.connect(
+        next(data_dir.glob("*.sqlite3"))
+        if list(data_dir.glob("*.sqlite3"))
+        else next(data_dir.glob("*.db"))
+    )
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 @pytest.mark.parametrize("fmt", ["md", "json"])
 def test_cli_export_bad_input(tmp_path: Path, fmt: str) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "brief_tui", "export", str(tmp_path / "missing.txt"), "--format", fmt],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "brief_tui",
+            "export",
+            str(tmp_path / "missing.txt"),
+            "--format",
+            fmt,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
-    assert proc.stderr.strip().startswith("brief-tui: ") and len(proc.stderr.strip().splitlines()) == 1
+    assert (
+        proc.stderr.strip().startswith("brief-tui: ") and len(proc.stderr.strip().splitlines()) == 1
+    )

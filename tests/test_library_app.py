@@ -57,7 +57,9 @@ async def test_no_path_opens_the_library_when_it_holds_more_than_the_sample(tmp_
         await pilot.pause()
         assert not isinstance(app.screen, LibraryScreen)
         assert app.briefing.title == "Harbour notes"
-        assert "The harbour was closed on Friday." in " ".join(app.query_one(ArticleView).visible_lines())
+        assert "The harbour was closed on Friday." in " ".join(
+            app.query_one(ArticleView).visible_lines()
+        )
         # L opens it again from the reader
         await pilot.press("L")
         await pilot.pause()
@@ -73,7 +75,9 @@ async def test_a_lone_sample_opens_the_reader(tmp_path: Path) -> None:
         assert app.query_one(ArticleView).visible_lines()[0].startswith("Seoul warns")
 
 
-async def test_across_lists_the_other_briefing_and_opens_it_at_the_mention(tmp_path: Path, loaded_model) -> None:
+async def test_across_lists_the_other_briefing_and_opens_it_at_the_mention(
+    tmp_path: Path, loaded_model
+) -> None:
     other = tmp_path / "nato.txt"
     other.write_text(OTHER, encoding="utf-8")
     await open_and_close(other)  # analysed and cached

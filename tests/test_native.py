@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Input
 
 from brief_tui.config import EXAMPLE, load_config
-from brief_tui.ui.app import BriefApp
 from brief_tui.ui.article import GUTTER, ArticleView
 from brief_tui.ui.help import HelpScreen
 from brief_tui.ui.reading import ChoiceScreen, ReadingFilter, claim_citation
@@ -50,7 +48,9 @@ async def test_palette_lists_and_runs_an_action(loaded_model) -> None:
         assert "key: e" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause(0.3)
-        first_after = min((e.start, e.end) for e in app.analysis.entities if e.start > putin.mentions[0].start)
+        first_after = min(
+            (e.start, e.end) for e in app.analysis.entities if e.start > putin.mentions[0].start
+        )
         assert view.current == first_after
 
 
@@ -79,7 +79,9 @@ async def test_config_remaps_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert view.current == (start, start + 10)
 
 
-async def test_broken_config_falls_back_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_broken_config_falls_back_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_config(tmp_path, 'theme = "brief-dark"\nmodel = \n[keymap]\n', monkeypatch)
     app = make_app(SAMPLE, analyse=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -95,14 +97,22 @@ def test_config_problems_name_their_lines(tmp_path: Path) -> None:
     path.write_text('theme = "purple"\n[highlights]\nkey = "green"\n[keymap]\n"app.quit" = 3\n')
     cfg = load_config(path)
     assert cfg.theme == "brief-dark" and cfg.highlights == {} and cfg.keymap == {}
-    assert [p.split(": ")[0].rsplit(", ", 1)[1] for p in cfg.problems] == ["line 1", "line 3", "line 5"]
+    assert [p.split(": ")[0].rsplit(", ", 1)[1] for p in cfg.problems] == [
+        "line 1",
+        "line 3",
+        "line 5",
+    ]
     example = tmp_path / "example.toml"
     example.write_text(EXAMPLE)
     good = load_config(example)
-    assert good.problems == [] and good.theme == "brief-dark" and good.highlights["doubt"] == "#5e2129"
+    assert (
+        good.problems == [] and good.theme == "brief-dark" and good.highlights["doubt"] == "#5e2129"
+    )
 
 
-async def test_unknown_binding_id_in_keymap_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_unknown_binding_id_in_keymap_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_config(tmp_path, '[keymap]\n"no.such.binding" = "z"\n', monkeypatch)
     app = make_app(SAMPLE, analyse=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -131,11 +141,15 @@ async def test_each_theme_renders_the_sample(theme: str, loaded_model) -> None:
             assert person.color != org.color != place.color
             from brief_tui.ui.palette import DARK_VARIABLES, LIGHT_VARIABLES
 
-            wanted = (LIGHT_VARIABLES if theme == "brief-light" else DARK_VARIABLES)["entity-person"]
+            wanted = (LIGHT_VARIABLES if theme == "brief-light" else DARK_VARIABLES)[
+                "entity-person"
+            ]
             assert person.color.triplet.hex == wanted
         # an annotation stays visible over an entity in every theme
         start = text.index("Mark Rutte")
-        app.store.add_annotation(app.briefing.id, "highlight", start=start, end=start + 10, meaning="key")
+        app.store.add_annotation(
+            app.briefing.id, "highlight", start=start, end=start + 10, meaning="key"
+        )
         app.reload_annotations()
         await pilot.pause()
         marked = style_of_text(view, start, "Mark Rutte")
@@ -190,18 +204,23 @@ async def test_copy_claim_as_citation(loaded_model) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_analysis(app, pilot)
         claim = next(
-            c for c in app.analysis.claims
+            c
+            for c in app.analysis.claims
             if (s := app.analysis.source(c.source)) and s.name == "Lee Seong-kweun" and s.via
         )
         app.query_one("#tabs").active = "tab-claims"
         claims = app.query_one("#claims")
         claims.focus()
-        claims.highlighted = next(i for i in range(claims.option_count) if claims.get_option_at_index(i).id == claim.id)
+        claims.highlighted = next(
+            i for i in range(claims.option_count) if claims.get_option_at_index(i).id == claim.id
+        )
         await pilot.press("y")
         await pilot.pause()
         copied = app.clipboard
         assert copied == claim_citation(app.briefing, app.analysis, claim)
-        assert copied.startswith("‘") and "— Lee Seong-kweun (South Korean lawmaker), citing" in copied
+        assert (
+            copied.startswith("‘") and "— Lee Seong-kweun (South Korean lawmaker), citing" in copied
+        )
         assert copied.endswith("; Seoul warns North Korean troops in Russia moving to frontline")
         assert any("Copied the claim as a citation" in n.message for n in app._notifications)
         # selected text
@@ -268,12 +287,22 @@ async def test_reading_filters_dim_what_they_should(loaded_model) -> None:
 
         # unsourced statements; sentences mentioning an actor; annotated passages
         for flt, inside, outside in [
-            (ReadingFilter("unsourced", None, "u"), next(c for c in app.analysis.claims if not c.source), mc),
+            (
+                ReadingFilter("unsourced", None, "u"),
+                next(c for c in app.analysis.claims if not c.source),
+                mc,
+            ),
         ]:
             app.set_filter(flt)
             await pilot.pause()
-            assert style_of_text(view, inside.start, text[inside.start : inside.start + 3]).dim is not True
-            assert style_of_text(view, outside.start, text[outside.start : outside.start + 3]).dim is True
+            assert (
+                style_of_text(view, inside.start, text[inside.start : inside.start + 3]).dim
+                is not True
+            )
+            assert (
+                style_of_text(view, outside.start, text[outside.start : outside.start + 3]).dim
+                is True
+            )
         putin = next(a for a in app.analysis.actors if a.name == "Vladimir Putin")
         app.set_filter(ReadingFilter("actor", putin.id, "sentences mentioning Putin"))
         await pilot.pause()
@@ -281,7 +310,9 @@ async def test_reading_filters_dim_what_they_should(loaded_model) -> None:
         assert style_of_text(view, m.start, text[m.start : m.end]).dim is not True
         assert style_of_text(view, 0, "Seoul").dim is True
         start = text.index("Russia is trying")
-        app.store.add_annotation(app.briefing.id, "highlight", start=start, end=start + 16, meaning="key")
+        app.store.add_annotation(
+            app.briefing.id, "highlight", start=start, end=start + 16, meaning="key"
+        )
         app.reload_annotations()
         app.set_filter(ReadingFilter("annotated", None, "annotated passages"))
         await pilot.pause()

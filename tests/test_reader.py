@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from rich.style import Style
 
 from brief_tui.ui import palette
 from brief_tui.ui.app import BriefApp, SearchBar
@@ -33,7 +32,10 @@ async def test_sample_opens_with_entities_highlighted_and_panel_filled(loaded_mo
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(ArticleView)
         # the article is on screen before the analysis is done
-        assert view.visible_lines()[0] == "Seoul warns North Korean troops in Russia moving to frontline"
+        assert (
+            view.visible_lines()[0]
+            == "Seoul warns North Korean troops in Russia moving to frontline"
+        )
         await wait_for_analysis(app, pilot)
         assert app.analysis_state == "done"
         # the one-line sourcing profile heads the panel
@@ -152,7 +154,9 @@ async def test_panel_row_enter_highlights_every_mention(loaded_model) -> None:
         assert view.current == spans[0]
         assert view.has_focus
         # each mention is drawn with the focus background on screen
-        style = style_of_text(view, spans[-1][0], app.briefing.text[spans[-1][0] : spans[-1][1]][:5])
+        style = style_of_text(
+            view, spans[-1][0], app.briefing.text[spans[-1][0] : spans[-1][1]][:5]
+        )
         assert style.bgcolor == app.marks.focus.bgcolor
 
 
@@ -161,7 +165,11 @@ async def test_claim_and_source_jump(loaded_model) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_analysis(app, pilot)
         view = app.query_one(ArticleView)
-        miller = next(c for c in app.analysis.claims if (s := app.analysis.source(c.source)) and s.name == "Matthew Miller")
+        miller = next(
+            c
+            for c in app.analysis.claims
+            if (s := app.analysis.source(c.source)) and s.name == "Matthew Miller"
+        )
         app.jump_to_claim(miller.id)
         await pilot.pause()
         assert (miller.start, miller.end) in view.layer_spans("focus")
@@ -171,7 +179,9 @@ async def test_claim_and_source_jump(loaded_model) -> None:
         claims = app.query_one("#claims", ClaimList)
         claims.focus()
         await pilot.pause()
-        idx = next(i for i in range(claims.option_count) if claims.get_option_at_index(i).id == miller.id)
+        idx = next(
+            i for i in range(claims.option_count) if claims.get_option_at_index(i).id == miller.id
+        )
         claims.highlighted = idx
         await pilot.press("enter")
         await pilot.pause()
@@ -188,7 +198,9 @@ async def test_search_highlights_counts_and_steps() -> None:
         await pilot.press(*"north KOREA")
         await pilot.press("enter")
         await pilot.pause()
-        expected = [(m.start(), m.end()) for m in re.finditer("north korea", app.briefing.text, re.I)]
+        expected = [
+            (m.start(), m.end()) for m in re.finditer("north korea", app.briefing.text, re.I)
+        ]
         assert len(expected) > 5
         assert view.layer_spans("search") == expected
         assert view.current == expected[0]
@@ -203,9 +215,13 @@ async def test_search_highlights_counts_and_steps() -> None:
         await pilot.press("N", "N")
         assert view.current == expected[-1]
         # the current match is drawn differently from the others
-        cur = style_of_text(view, expected[-1][0], app.briefing.text[expected[-1][0] : expected[-1][1]])
+        cur = style_of_text(
+            view, expected[-1][0], app.briefing.text[expected[-1][0] : expected[-1][1]]
+        )
         assert cur.bgcolor == app.marks.search_current.bgcolor
-        other = style_of_text(view, expected[-2][0], app.briefing.text[expected[-2][0] : expected[-2][1]])
+        other = style_of_text(
+            view, expected[-2][0], app.briefing.text[expected[-2][0] : expected[-2][1]]
+        )
         assert other.bgcolor == app.marks.search.bgcolor
         # no match: says so, nothing highlighted
         await pilot.press("slash")
@@ -305,7 +321,10 @@ async def test_timeline_tab_places_relative_dates() -> None:
         table = app.query_one("#timeline", ItemTable)
         table.focus()
         await pilot.pause()
-        rows = [(cell_text(table, r, "when"), cell_text(table, r, "mention")) for r in range(table.row_count)]
+        rows = [
+            (cell_text(table, r, "when"), cell_text(table, r, "mention"))
+            for r in range(table.row_count)
+        ]
         assert ("2024-10-28", "Monday") in rows or ("2024-10-28", "on Monday") in rows, rows
         assert any(w == "2024-10-29" and "Tuesday" in m for w, m in rows), rows
         from brief_tui.briefing.dates import timeline

@@ -37,20 +37,14 @@ def style_of_text(view: ArticleView, offset: int, text: str) -> Style:
     or consecutive segments of the same style)."""
     segments = rendered_line_at(view, offset)
     line_start, _ = view.lines[view.line_of(offset)]
-    col = 0
-    styles = []
     # walk the segments by character position (gutter first)
-    chars = []
-    for seg_text, style in segments:
-        for ch in seg_text:
-            chars.append((ch, style))
+    chars = [(ch, style) for seg_text, style in segments for ch in seg_text]
     from brief_tui.ui.article import GUTTER
 
     start_in_line = offset - line_start + GUTTER
-    for ch, style in chars[start_in_line : start_in_line + len(text)]:
-        styles.append(style)
-        col += 1
-    drawn = "".join(ch for ch, _ in chars[start_in_line : start_in_line + len(text)])
+    drawn_chars = chars[start_in_line : start_in_line + len(text)]
+    styles = [style for _, style in drawn_chars]
+    drawn = "".join(ch for ch, _ in drawn_chars)
     assert drawn == text, f"expected {text!r} on screen, found {drawn!r}"
     assert all(s == styles[0] for s in styles), f"{text!r} is drawn in several styles"
     assert styles[0] is not None

@@ -9,11 +9,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
+from typing import ClassVar
 
 from rich.cells import get_character_cell_size, split_graphemes
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -228,14 +229,21 @@ class Layer:
 
 #: Layers are drawn in this order; later ones are combined over earlier ones.
 LAYER_ORDER = (
-    "entities", "hedges", "claims", "annotations", "focus", "search", "current", "filter"
+    "entities",
+    "hedges",
+    "claims",
+    "annotations",
+    "focus",
+    "search",
+    "current",
+    "filter",
 )
 
 
 class ArticleView(ScrollView, can_focus=True):
     """Shows one briefing's text. Offsets everywhere are indices into ``text``."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "scroll_lines(1)", "Down", id="article.down", show=False),
         Binding("k,up", "scroll_lines(-1)", "Up", id="article.up", show=False),
         Binding("space,pagedown", "page(1)", "Page down", id="article.page_down", show=False),
@@ -397,9 +405,14 @@ class ArticleView(ScrollView, can_focus=True):
         self._gutter_offsets = sorted(marks)
         self.refresh_lines()
 
-    def refresh_lines(self) -> None:
-        self._strip_cache.clear()
-        self.refresh()
+    def refresh_lines(self, y_start: int | None = None, line_count: int = 1) -> None:
+        """Drop the cached strips and redraw: the whole view (no arguments: after a layer or
+        gutter change) or the text lines ``y_start``.. (as ``ScrollView.refresh_lines``)."""
+        self._strip_cache.clear()  # only the visible lines are drawn again: cheap
+        if y_start is None:
+            self.refresh()
+        else:
+            super().refresh_lines(y_start, line_count)
 
     # ------------------------------------------------------------------ render
     def _style(self) -> Style:
