@@ -319,56 +319,109 @@ async def test_changed_file_reanchors_and_keeps_orphans(tmp_path: Path, data_dir
         assert "orphan" in screen_text(app2)
 
 
-def test_sigkill_after_confirmed_annotation_loses_nothing(tmp_path: Path, data_dir: Path) -> None:
-    """A real process in a pseudo-terminal: highlight, wait for the confirmation on screen,
-    SIGKILL it, and find the highlight on disk."""
-    import pty
-    import select
-    import signal
-    import time
+class TerminalApp:
+    """The real `brief-tui` command in a pseudo-terminal: type keys, read the screen."""
 
-    pid, fd = pty.fork()
-    if pid == 0:  # child: the real command
-        os.environ["BRIEF_TUI_DATA_DIR"] = str(data_dir)
-        os.environ["TERM"] = "xterm-256color"
-        os.execv(sys.executable, [sys.executable, "-m", "brief_tui", str(SAMPLE), "--no-analysis"])
-    output = b""
+    def __init__(self, data_dir: Path, *args: str) -> None:
+        import pty
 
-    def read_until(needle: bytes, timeout: float) -> bool:
-        nonlocal output
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # child: the real command
+            os.environ["BRIEF_TUI_DATA_DIR"] = str(data_dir)
+            os.environ["TERM"] = "xterm-256color"
+            os.execv(sys.executable, [sys.executable, "-m", "brief_tui", *args])
+        self.output = b""
+
+    def read_until(self, needle: bytes, timeout: float) -> bool:
+        """Read the screen until ``needle`` shows (escape codes removed). Reading all the
+        time matters: a full terminal buffer would stall the app."""
+        import select
+        import time
+
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            r, _, _ = select.select([fd], [], [], 0.1)
+            r, _, _ = select.select([self.fd], [], [], 0.05)
             if r:
                 try:
-                    output += os.read(fd, 65536)
+                    self.output += os.read(self.fd, 65536)
                 except OSError:
                     return False
-                if needle in _ANSI.sub(b"", output):
+                if needle in _ANSI.sub(b"", self.output):
                     return True
         return False
 
-    try:
-        assert read_until(b"Seoul", 30), "the reader did not show the briefing"
-        # keep reading the screen while waiting: a full terminal buffer would stall the app
-        read_until(b"\x00never", 2.0)  # the store opens in a worker right after the first paint
-        os.write(fd, b")")
-        read_until(b"\x00never", 0.5)
-        os.write(fd, b"h")
-        assert read_until(b"Highlight as", 10), "the meaning picker did not open"
-        os.write(fd, b"1")
-        ok = read_until(b"Highlighted", 20)
-        assert ok, _ANSI.sub(b"", output)[-1500:].decode(errors="replace")
-        os.kill(pid, signal.SIGKILL)
-    finally:
+    def wait(self, seconds: float) -> None:
+        self.read_until(b"\x00never", seconds)
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def screen_tail(self) -> str:
+        return _ANSI.sub(b"", self.output)[-1500:].decode(errors="replace")
+
+    def kill(self) -> None:
+        import signal
+
         with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(fd)
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+    def highlight(self, sentence_moves: int, digit: bytes) -> None:
+        """Move to a sentence, highlight it, and wait for the confirmation on screen."""
+        self.output = b""
+        self.type(b"g")
+        self.wait(0.2)
+        for _ in range(sentence_moves):
+            self.type(b")")
+            self.wait(0.1)
+        self.type(b"h")
+        assert self.read_until(b"Highlight as", 10), "the meaning picker did not open"
+        self.type(digit)
+        assert self.read_until(b"Highlighted", 20), self.screen_tail()
+
+
+def test_sigkill_after_confirmed_annotation_loses_nothing(tmp_path: Path, data_dir: Path) -> None:
+    """A real process in a pseudo-terminal: highlight, wait for the confirmation on screen,
+    SIGKILL it, and find the highlight on disk."""
+    term = TerminalApp(data_dir, str(SAMPLE), "--no-analysis")
+    try:
+        assert term.read_until(b"Seoul", 30), "the reader did not show the briefing"
+        term.wait(2.0)  # the store opens in a worker right after the first paint
+        term.highlight(1, b"1")
+    finally:
+        term.kill()  # SIGKILL, right after the confirmation
     from brief_tui.briefing import load_briefing
 
     anns = stored(data_dir, load_briefing(SAMPLE).id)
     assert [a.meaning for a in anns] == ["key"]
+
+
+def test_two_app_processes_annotating_at_once_lose_nothing(tmp_path: Path, data_dir: Path) -> None:
+    """Two real app processes on one database, annotating in turns: every confirmed
+    highlight of both is on disk."""
+    first = TerminalApp(data_dir, str(SAMPLE), "--no-analysis")
+    second = TerminalApp(data_dir, str(SAMPLE), "--no-analysis")
+    try:
+        for term in (first, second):
+            assert term.read_until(b"Seoul", 30), "the reader did not show the briefing"
+        first.wait(1.5)
+        second.wait(1.5)
+        for i in range(1, 4):
+            first.highlight(i, b"1")
+            second.highlight(i + 4, b"2")
+        first.type(b"q")
+        second.type(b"q")
+        first.wait(1.0)
+        second.wait(1.0)
+    finally:
+        first.kill()
+        second.kill()
+    from brief_tui.briefing import load_briefing
+
+    anns = stored(data_dir, load_briefing(SAMPLE).id)
+    assert sorted(a.meaning or "" for a in anns) == ["doubt"] * 3 + ["key"] * 3
+    assert len({a.start for a in anns}) == 6
 
 
 def test_two_processes_annotating_at_once_lose_nothing(tmp_path: Path, data_dir: Path) -> None:

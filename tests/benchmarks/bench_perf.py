@@ -117,7 +117,12 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
 
     app = BriefApp(load_briefing(path), data_dir=Path(data_dir), analyse=True)
     display = app._display
-    latencies: dict[str, list[float]] = {"page_running": [], "entity_running": [], "page_done": [], "entity_done": []}
+    latencies: dict[str, list[float]] = {
+        "page_running": [],
+        "entity_running": [],
+        "page_done": [],
+        "entity_done": [],
+    }
 
     def hooked(screen, renderable):  # type: ignore[no-untyped-def]
         display(screen, renderable)
@@ -144,13 +149,14 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
                 }
             )
         elif mode == "keys" and not state["keys_started"] and app.analysis is not None:
-            if app.analysis.entities:
-                state["keys_started"] = True
-                # a task of its own: awaiting frames inside a message handler would block the
-                # very message loop that handles the keys
-                import asyncio
+            if not app.analysis.entities:
+                return
+            state["keys_started"] = True
+            # a task of its own: awaiting frames inside a message handler would block the
+            # very message loop that handles the keys
+            import asyncio
 
-                state["task"] = asyncio.get_running_loop().create_task(run_keys())
+            state["task"] = asyncio.get_running_loop().create_task(run_keys())
 
     async def press(key: str, char: str | None, into: list[float]) -> None:
         import asyncio
@@ -158,7 +164,9 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
         view = app.query_one(ArticleView)
         # a key that would do nothing (at the end) paints nothing: start again from the top
         at_end = (key == "pagedown" and view.scroll_offset.y >= view.max_scroll_y) or (
-            key == "e" and view._entity_spans and view.current is not None
+            key == "e"
+            and view._entity_spans
+            and view.current is not None
             and view.current[0] >= view._entity_spans[-1][0]
         )
         if at_end:
@@ -177,7 +185,7 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
         try:
             await asyncio.wait_for(ev.wait(), 2.0)
             into.append(state["frame"] - t0)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             into.append(float("nan"))
         state["waiter"] = None
         await asyncio.sleep(0.01)  # a fast reader: let the worker's updates interleave
@@ -213,18 +221,20 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
 
 
 def child_spacy(launch: float, path: str) -> None:
+    import spacy
+
     from brief_tui.analysis.chunks import paragraphs
     from brief_tui.analysis.nlp import choose_model
     from brief_tui.briefing import load_briefing
-
-    import spacy
 
     text = load_briefing(path).text
     nlp = spacy.load(choose_model(None))
     n = 0
     for doc in nlp.pipe((text[s:e] for s, e in paragraphs(text)), batch_size=64):
         n += len(doc.ents)
-    _report({"t": time.monotonic() - launch, "rss": _rss_mb(), "entities": n, "pipes": nlp.pipe_names})
+    _report(
+        {"t": time.monotonic() - launch, "rss": _rss_mb(), "entities": n, "pipes": nlp.pipe_names}
+    )
 
 
 # ---------------------------------------------------------------------------- parent side
@@ -282,7 +292,9 @@ def main() -> None:
     ap.add_argument("--sizes", default="1k,100k,300k")
     ap.add_argument("--runs", type=int, default=5, help="runs of the quick figures (1, 4)")
     ap.add_argument(
-        "--analysis-runs", type=int, default=3,
+        "--analysis-runs",
+        type=int,
+        default=3,
         help="runs of the figures that analyse the whole text (2, 3, 5)",
     )
     ap.add_argument("--no-analysis", action="store_true", help="only figure 1")
@@ -304,7 +316,15 @@ def main() -> None:
                 dd = tmpdir / f"data-visible-{size}-{i}"
                 vis.append(run_child("visible", str(path), str(dd))["t"])
             b, v = med(bare), med(vis)
-            rows.append((label, "1 launch -> article visible", fmt_s(v), f"bare Textual app {fmt_s(b)}", f"{v / b:.2f}x"))
+            rows.append(
+                (
+                    label,
+                    "1 launch -> article visible",
+                    fmt_s(v),
+                    f"bare Textual app {fmt_s(b)}",
+                    f"{v / b:.2f}x",
+                )
+            )
             if opts.no_analysis:
                 continue
             print(f"[{label}] launch -> analysis complete ...", file=sys.stderr)
@@ -314,12 +334,24 @@ def main() -> None:
                 r = run_child("spacy", str(path))
                 raw.append(r["t"])
                 rss_raw.append(r["rss"])
-                dd = cache_dir if i == opts.analysis_runs - 1 else tmpdir / f"data-analysed-{size}-{i}"
+                dd = (
+                    cache_dir
+                    if i == opts.analysis_runs - 1
+                    else tmpdir / f"data-analysed-{size}-{i}"
+                )
                 a = run_child("analysed", str(path), str(dd))
                 done.append(a["t"])
                 rss.append(a["rss"])
             r_, d_ = med(raw), med(done)
-            rows.append((label, "2 launch -> analysis complete", fmt_s(d_), f"raw spaCy nlp.pipe {fmt_s(r_)}", f"{d_ / r_:.2f}x"))
+            rows.append(
+                (
+                    label,
+                    "2 launch -> analysis complete",
+                    fmt_s(d_),
+                    f"raw spaCy nlp.pipe {fmt_s(r_)}",
+                    f"{d_ / r_:.2f}x",
+                )
+            )
 
             print(f"[{label}] reopen (cache) ...", file=sys.stderr)
             reo = [run_child("reopen", str(path), str(cache_dir)) for _ in range(opts.runs)]
@@ -332,7 +364,8 @@ def main() -> None:
                     "4 reopen -> fully analysed view",
                     fmt_s(ro),
                     f"article visible {fmt_s(v)}",
-                    f"spaCy {'LOADED' if spacy_loaded else 'not loaded'}; from {'/'.join(sorted(sources)) or '?'}",
+                    f"spaCy {'LOADED' if spacy_loaded else 'not loaded'}; "
+                    f"from {'/'.join(sorted(sources)) or '?'}",
                 )
             )
 
@@ -356,17 +389,25 @@ def main() -> None:
                     )
                 )
             rows.append(
-                (label, "5 peak RSS (analysing app)", f"{med(rss):.0f} MB", f"raw spaCy {med(rss_raw):.0f} MB", "")
+                (
+                    label,
+                    "5 peak RSS (analysing app)",
+                    f"{med(rss):.0f} MB",
+                    f"raw spaCy {med(rss_raw):.0f} MB",
+                    "",
+                )
             )
 
     headers = ("briefing", "figure", "brief-tui", "reference (same run)", "ratio / note")
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    print(f"runs: quick figures {opts.runs}, analysis figures {opts.analysis_runs}; medians; "
-          f"headless {SIZE[0]}x{SIZE[1]}; {os.cpu_count()} CPUs")
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |")
+    print(
+        f"runs: quick figures {opts.runs}, analysis figures {opts.analysis_runs}; medians; "
+        f"headless {SIZE[0]}x{SIZE[1]}; {os.cpu_count()} CPUs"
+    )
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for r in rows:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |")
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
 
 
 if __name__ == "__main__":
