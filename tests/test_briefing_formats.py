@@ -252,6 +252,67 @@ def test_legacy_encodings_are_detected_and_recorded(
     assert b.encoding in expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Café naïve résumé à la carte. The minister said it would happen.\n",
+        "Café owner François Dupont said the naïve plan had failed.\n",
+        "“Smart quotes” – an en dash — an em dash, and €5 for a coffee.\n",
+        "El ministro dijo: ¿Qué pasará mañana? La reunión será en Málaga.\n",
+        "Søren and Ærø; the minister said the talks would resume on Monday.\n",
+    ],
+)
+def test_short_western_text_is_read_as_cp1252(tmp_path: Path, text: str) -> None:
+    # charset-normalizer guesses cp775, cp1250 or cp864 for these bytes on their own
+    p = tmp_path / "western.txt"
+    p.write_bytes(text.encode("cp1252"))
+    b = load_briefing(p)
+    assert (b.text, b.encoding) == (text, "cp1252")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        (
+            "cp1250",
+            "Zażółć gęślą jaźń. Prezydent powiedział, że rozmowy będą kontynuowane w przyszłym "
+            "tygodniu.\n",
+        ),
+        ("cp1250", "Ministr řekl, že jednání budou pokračovat příští týden v Praze.\n"),
+        (
+            "cp1250",
+            "Příliš žluťoučký kůň úpěl ďábelské ódy. Ministr řekl, že jednání budou pokračovat.\n",
+        ),
+        (
+            "cp1250",
+            "A miniszter szerint a tárgyalások jövő héten folytatódnak Budapesten, közölte.\n",
+        ),
+        ("cp1251", "Министр сказал, что переговоры возобновятся на следующей неделе.\n"),
+    ],
+)
+def test_central_european_and_cyrillic_text_is_not_taken_for_cp1252(
+    tmp_path: Path, encoding: str, text: str
+) -> None:
+    p = tmp_path / "other.txt"
+    p.write_bytes(text.encode(encoding))
+    b = load_briefing(p)
+    assert (b.text, b.encoding) == (text, encoding)
+
+
+def test_cp1252_is_preferred_only_over_a_worse_reading() -> None:
+    from brief_tui.briefing.encoding import cp1252_instead
+
+    naive = "naïve Café".encode("cp1252")
+    assert cp1252_instead(naive, naive.decode("cp1250")) == "naïve Café"
+    assert cp1252_instead(naive, naive.decode("cp775")) == "naïve Café"
+    czech = "Ministr řekl, že pokračovat".encode("cp1250")
+    assert cp1252_instead(czech, czech.decode("cp1250")) is None  # "økl", "pokraèovat"
+    polish = "każdy już".encode("cp1250")
+    assert cp1252_instead(polish, polish.decode("cp1250")) is None  # "ka¿dy ju¿"
+    russian = "Министр сказал".encode("cp1251")
+    assert cp1252_instead(russian, russian.decode("cp1251")) is None  # "Ìèíèñòð"
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
 def test_utf16_and_utf32_with_and_without_bom(tmp_path: Path, encoding: str) -> None:
     p = tmp_path / "wide.txt"
@@ -351,6 +412,84 @@ def test_markdown_without_front_matter_takes_its_first_heading(tmp_path: Path) -
     assert b.title == "Setext title" and b.date is None
 
 
+MARKDOWN_NO_NAME = b"""# Talks to resume
+
+Angela Merkel said the **talks** would resume, according to [Reuters](https://reuters.com).
+
+## Reaction
+
+- Officials welcomed the news.
+"""
+
+PLAIN_NEWS = (
+    b"#1 seed knocked out in Paris\n"
+    b"The top seed lost in five sets on Tuesday. #Tennis fans were stunned.\n"
+    b"- Reporting by Jane Roe; editing by John Doe\n"
+    b"* Corrects the score in the second paragraph\n"
+    b"> Quoted from the statement: play will resume at 10am.\n"
+    b"Prices rose 5 * 3 percent, said the snake_case_name_here analyst.\n"
+)
+
+
+def test_markdown_on_standard_input_is_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Stdin:
+        def __init__(self, data: bytes) -> None:
+            self.buffer = io.BytesIO(data)
+
+    monkeypatch.setattr(sys, "stdin", Stdin(MARKDOWN_NO_NAME))
+    b = load_briefing("-")
+    assert b.format == "markdown"
+    assert b.text.split("\n\n") == [
+        "Talks to resume",
+        "Angela Merkel said the talks would resume, according to Reuters.",
+        "Reaction",
+        "Officials welcomed the news.",
+    ]
+    assert b.title == "Talks to resume"
+    assert [(h.level, h.text) for h in b.headings] == [(1, "Talks to resume"), (2, "Reaction")]
+    monkeypatch.setattr(sys, "stdin", Stdin(PLAIN_NEWS))
+    b = load_briefing("-")
+    assert b.format == "text" and b.text == PLAIN_NEWS.decode()
+
+
+def test_markdown_is_sniffed_only_without_a_telling_name(tmp_path: Path) -> None:
+    bare = tmp_path / "NOTES"
+    bare.write_bytes(MARKDOWN_NO_NAME)
+    assert load_briefing(bare).format == "markdown"
+    odd = tmp_path / "brief.draft"
+    odd.write_bytes(MARKDOWN_NO_NAME)
+    assert load_briefing(odd).format == "markdown"
+    txt = tmp_path / "brief.txt"  # says plain text: kept as written
+    txt.write_bytes(MARKDOWN_NO_NAME)
+    assert load_briefing(txt).format == "text"
+    news = tmp_path / "news"
+    news.write_bytes(PLAIN_NEWS)
+    assert load_briefing(news).format == "text"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"# Heading\n\nSome **bold** text.\n", True),
+        (b"# Heading\n\nA [link](https://example.org) here.\n", True),
+        (b"# One\n\nText.\n\n## Two\n\n- item\n", True),
+        (b"Intro with **bold** and a [link](http://x.org).\n", True),
+        (b"Text with `code` and\n\n```\nmore code\n```\n", True),
+        (b"---\ntitle: Troops\ndate: 2024-10-29\n---\nBody text.\n", True),
+        (b"# 5 things to know\nThe president said the plan was final.\n", False),
+        (b"Lee said the troops had moved. #Breaking\n", False),
+        (b"The *only* option, officials said.\n", False),
+        (b"> On Monday, Lee wrote:\n> The talks resume.\n", False),
+        (b"The file_name and snake_case_words 2 * 3 = 6.\n", False),
+        (PLAIN_NEWS, False),
+    ],
+)
+def test_markdown_sniffing_is_conservative(data: bytes, expected: bool) -> None:
+    from brief_tui.briefing import detect_format
+
+    assert (detect_format(data) == "markdown") is expected
+
+
 # --------------------------------------------------------------------------- HTML
 
 
@@ -376,6 +515,61 @@ def test_html_article_text_title_author_date(tmp_path: Path) -> None:
     for boiler in ("Home", "Subscribe", "Buy one", "tracking", "Copyright", "Cookie"):
         assert boiler not in b.text
     assert paras == b.text.split("\n\n")
+
+
+ONE_LINE_HTML = (
+    "<html><head><title>T</title></head><body><nav>Home | About</nav><h1>Heading One</h1>"
+    "<p>Angela Merkel said the talks would resume.</p><p>Second para here.</p></body></html>"
+)
+
+
+def test_html_on_one_line_keeps_its_paragraphs_and_drops_navigation(tmp_path: Path) -> None:
+    p = tmp_path / "one-line.html"
+    p.write_text(ONE_LINE_HTML, encoding="utf-8")
+    b = load_briefing(p)
+    assert b.text.split("\n\n") == [
+        "Heading One",
+        "Angela Merkel said the talks would resume.",
+        "Second para here.",
+    ]
+    assert [b.text[s:e] for s, e in b.paragraphs] == b.text.split("\n\n")
+    assert [(h.level, h.text) for h in b.headings] == [(1, "Heading One")]
+    assert b.title == "T"
+    # the same page with line breaks between the tags reads the same
+    p.write_text(ONE_LINE_HTML.replace("><", ">\n<"), encoding="utf-8")
+    again = load_briefing(p)
+    assert (again.text, again.title) == (b.text, "T")
+
+
+def test_short_html_page_furniture_and_inline_markup(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Negotiations restart | Example News</title></head><body><!-- menu -->"
+        '<header><a href="/">Example News</a></header><div role="navigation">Menu</div>'
+        "<article><header><h1>Talks to resume in Geneva</h1></header>"
+        '<p>Angela <b>Merkel</b> said the <a href="#">talks</a> would resume.</p>'
+        "<ul><li>One point</li><li>Another</li></ul>"
+        "<table><tr><th>Side</th><th>Seats</th></tr></table></article>"
+        "<footer>Copyright 2024</footer><script>var x = 1;</script></body></html>"
+    )
+    p = tmp_path / "short.html"
+    p.write_text(page, encoding="utf-8")
+    b = load_briefing(p)
+    assert b.text.split("\n\n") == [
+        "Talks to resume in Geneva",
+        "Angela Merkel said the talks would resume.",
+        "One point",
+        "Another",
+        "Side | Seats",
+    ]
+    assert b.title == "Negotiations restart"  # the <title>, its site name dropped
+
+
+def test_html_title_falls_back_to_the_h1_without_a_title_element(tmp_path: Path) -> None:
+    p = tmp_path / "untitled.html"
+    p.write_text(ONE_LINE_HTML.replace("<head><title>T</title></head>", ""), encoding="utf-8")
+    b = load_briefing(p)
+    assert b.title == "Heading One"
+    assert "Home" not in b.text
 
 
 def test_html_in_a_declared_legacy_charset(tmp_path: Path) -> None:

@@ -36,7 +36,9 @@ def style_of_text(view: ArticleView, offset: int, text: str) -> Style:
     """The style the words ``text`` at ``offset`` are drawn with (they must be in one segment
     or consecutive segments of the same style)."""
     segments = rendered_line_at(view, offset)
-    line_start, _ = view.lines[view.line_of(offset)]
+    line_start, line_end = view.lines[view.line_of(offset)]
+    # words wrapped onto the next line are checked on this line's part only
+    text = text[: max(1, line_end - offset)]
     # walk the segments by character position (gutter first)
     chars = [(ch, style) for seg_text, style in segments for ch in seg_text]
     from brief_tui.ui.article import GUTTER

@@ -99,6 +99,11 @@ _PRONOUNS = {
     "us": "speaker",
     "our": "speaker",
 }
+#: expansion -> its acronyms (without dots), in table order
+_ACRO_OF: dict[str, list[str]] = {}
+for _acro, _full in ACRONYMS.items():
+    if "." not in _acro:
+        _ACRO_OF.setdefault(_full, []).append(_acro)
 _ACRO_DEF = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&-]{1,9})\s*\)")
 _SMALL = {
     "of",
@@ -700,24 +705,41 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
     # 6. canonical names and aliases
     for key, a in actors.items():
         a.mentions.sort(key=lambda m: (m.start, m.end))
-        names = [normalise(m.text) for m in a.mentions if m.how in {"name", "alias", "acronym"}]
         if key.startswith("C:") or key.startswith("O:") or key.startswith("P:"):
             a.name = key[2:]
-        elif names:
-            a.name = max(names, key=lambda n: (names.count(n), -names.index(n)))
+        else:
+            counts: dict[str, int] = {}  # name -> count, in order of first mention
+            for m in a.mentions:
+                if m.how in {"name", "alias", "acronym"}:
+                    n = normalise(m.text)
+                    counts[n] = counts.get(n, 0) + 1
+            if counts:
+                # the most frequent name, the first one on a tie
+                a.name = max(counts, key=lambda n: counts[n])
+    # an alias is never the name of another actor: a capital used both for its government
+    # ("Moscow's war": a metonym mention of Russia) and as a place ("a visit to Moscow": the
+    # place actor Moscow) stays a metonym mention of the country, but only the place actor
+    # is known by the name
+    taken = {a.name.casefold() for a in actors.values()}
+    for key, a in actors.items():
         aliases: list[str] = []
+        seen = {a.name}
         for m in a.mentions:
             if m.how == "pronoun":
                 continue
             t = normalise(m.text) if m.how != "description" else _clean(m.text)
-            if t != a.name and t not in aliases:
-                aliases.append(t)
+            if t in seen:
+                continue
+            seen.add(t)
+            if t.casefold() in taken:
+                continue
+            aliases.append(t)
         if key.startswith("O:"):
             expansion = ACRONYMS.get(a.name)
-            if expansion and expansion not in aliases:
+            if expansion and expansion not in aliases and expansion.casefold() not in taken:
                 aliases.append(expansion)
-            for acro, full in ACRONYMS.items():
-                if full == a.name and acro not in aliases and "." not in acro:
+            for acro in _ACRO_OF.get(a.name, ()):
+                if acro not in aliases and acro.casefold() not in taken:
                     aliases.append(acro)
         a.aliases = aliases
     return g

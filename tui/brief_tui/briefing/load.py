@@ -104,7 +104,57 @@ def detect_format(data: bytes, name: str = "", content_type: str = "") -> str:
             head = head[bom[1] :].decode(bom[0], "ignore").encode("utf-8")
     if _HTML_START.match(head):
         return "html"
+    if suffix not in _PLAIN_SUFFIXES and looks_like_markdown(data[:_MARKDOWN_SNIFF_BYTES]):
+        return "markdown"
     return "text"
+
+
+#: extensions that say "plain text": such files are never sniffed for Markdown
+_PLAIN_SUFFIXES = frozenset({".txt", ".text"})
+_MARKDOWN_SNIFF_BYTES = 64 * 1024
+_MD_ATX_HEADING = re.compile(rb"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
+_MD_SIGNS: tuple[re.Pattern[bytes], ...] = (
+    # [text](target) or ![alt](image): a link to a URL, a path or an anchor
+    re.compile(
+        rb"!?\[[^\]\n]+\]\((?:[a-z][a-z0-9+.-]*:|/|\.|#|www\.)[^)\s]*(?:\s+\"[^\"\n]*\")?\)"
+    ),
+    # **strong** or __strong__, opened and closed on the same line
+    re.compile(rb"(?<![*\w])(\*\*|__)(?=[^\s*_])[^\n]*?(?<=[^\s*_])\1(?![*\w])"),
+    # *emphasis* or _emphasis_ around a word or phrase
+    re.compile(rb"(?<![*\w])([*_])(?=[^\s*_])[^*_\n]*?(?<=[^\s*_])\1(?![*\w])"),
+    # a fenced code block
+    re.compile(
+        rb"^ {0,3}(?:```|~~~)[^\n]*\n.*?^ {0,3}(?:```|~~~)[ \t]*$", re.MULTILINE | re.DOTALL
+    ),
+    # `inline code`
+    re.compile(rb"(?<!`)`[^`\n]+`(?!`)"),
+    # a table's delimiter row: | --- | :---: |
+    re.compile(rb"^ {0,3}\|?(?: *:?-{3,}:? *\|)+ *:?-{3,}:? *\|? *$", re.MULTILINE),
+)
+#: a list item or a block quote
+_MD_BLOCK_LINE = re.compile(rb"^ {0,3}(?:[-*+]|\d{1,9}[.)]|>)[ \t]+\S", re.MULTILINE)
+_MD_FRONT_MATTER = re.compile(
+    rb"\A---[ \t]*\r?\n(?:[A-Za-z_][\w-]*:[^\n]*\r?\n)+---[ \t]*\r?$", re.MULTILINE
+)
+
+
+def looks_like_markdown(data: bytes) -> bool:
+    """Whether text with no telling name or content type is Markdown. Conservative: it needs
+    ATX headings ("# Title" at a line start) together with inline Markdown (a
+    ``[link](url)``, ``**strong**``, ``*emphasis*``, code), or with lists or quotes under
+    two headings or more, or three headings; or two kinds of inline Markdown; or YAML front
+    matter. A "#hashtag", a "- " list or a "*" footnote of plain news text is not enough."""
+    if _MD_FRONT_MATTER.match(data):
+        return True
+    headings = len(_MD_ATX_HEADING.findall(data))
+    signs = sum(1 for sign in _MD_SIGNS if sign.search(data))
+    if headings:
+        return (
+            signs >= 1
+            or headings >= 3
+            or (headings >= 2 and _MD_BLOCK_LINE.search(data) is not None)
+        )
+    return signs >= 2
 
 
 def _read_stream(stream: BinaryIO, where: str) -> bytes:

@@ -39,6 +39,9 @@ def write_atomically(path: Path, text: str) -> None:
     path = path.expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # an ordinary file, not mkstemp's private 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)

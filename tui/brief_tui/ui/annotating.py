@@ -67,7 +67,9 @@ class Target:
 
 def slug(title: str) -> str:
     s = re.sub(r"[^\w]+", "-", title.lower()).strip("-")
-    return (s[:60].rstrip("-") or "briefing") + "-notes"
+    if len(s) > 60:
+        s = s[:61].rsplit("-", 1)[0]  # whole words only
+    return (s or "briefing") + "-notes"
 
 
 class AnnotatingMixin:
@@ -168,7 +170,7 @@ class AnnotatingMixin:
                 continue
             prev = marks.get(start)
             if prev is None or len(mark) > len(prev[0].strip()):
-                marks[start] = (mark, self.marks.gutter)
+                marks[start] = (" " + mark, self.marks.gutter)
         return marks
 
     def _update_gutter(self) -> None:
@@ -185,25 +187,25 @@ class AnnotatingMixin:
                 (m for off, m in marks.items() if article.line_of(off) == cur_line), None
             )
             marks = {k: v for k, v in marks.items() if article.line_of(k) != cur_line}
-            if existing:
-                # the line's own mark stays readable; reversed, it also shows the cursor
-                marks[start] = (existing[0], self.marks.gutter + Style(reverse=True))
-            else:
-                marks[start] = (palette.CURSOR_MARK, self.marks.gutter)
+            # column 1 shows the reading position, columns 2-3 the line's own mark
+            own = existing[0][1:] if existing else ""
+            marks[start] = (palette.CURSOR_MARK + own, self.marks.gutter)
         article.set_gutter(marks)
 
     def cursor_moved(self) -> None:
         article = self._article()
         if article is None:
             return
-        if self._visual_anchor is not None and article.current is not None:
-            a0, a1 = self._visual_anchor
-            c0, c1 = article.current
-            self.selection = (min(a0, c0), max(a1, c1))
-            article.set_layer("current", [(*self.selection, self.marks.selection)])
-            self._app().focus_label = (
-                f"selection: {self.selection[1] - self.selection[0]} characters"
-            )
+        if self._visual_anchor is not None:
+            if article.current is not None:
+                a0, a1 = self._visual_anchor
+                c0, c1 = article.current
+                self.selection = (min(a0, c0), max(a1, c1))
+            if self.selection is not None:
+                article.set_layer("current", [(*self.selection, self.marks.selection)])
+            if self.selection is not None:
+                size = self.selection[1] - self.selection[0]
+                self._app().focus_label = f"selection: {size} characters"
         self._update_gutter()
 
     # ------------------------------------------------------------------ selection
@@ -234,6 +236,8 @@ class AnnotatingMixin:
     def end_visual(self) -> None:
         self._visual_anchor = None
         self.selection = None
+        if self._app().focus_label.startswith(("selection", "visual")):
+            self._app().focus_label = ""
         article = self._article()
         if article is not None:
             article.set_layer("current", [])
@@ -457,6 +461,10 @@ class AnnotatingMixin:
         grade = next((a.grade for a in reversed(previous) if a.grade), None)
         status = next((a.status for a in reversed(previous) if a.status), None)
         name = target.label
+        if target.target_type == "source" and self.analysis is not None:
+            from brief_tui.ui.panel import source_label
+
+            name = source_label(self.analysis, target.target_id)
         if target.target_type == "claim" and self.analysis is not None:
             name = _short(self.briefing.text[target.start or 0 : target.end or 0], 60)
 
@@ -486,8 +494,11 @@ class AnnotatingMixin:
                     ),
                 )
             if a is not None:
-                shown = " · ".join(x for x in (choice.grade, choice.status) if x) or "no grade"
-                self._app().notify(f"Graded {target.target_type}: {shown}")
+                shown = " · ".join(x for x in (choice.grade, choice.status) if x)
+                if shown:
+                    self._app().notify(f"Graded {target.target_type}: {shown}")
+                else:
+                    self._app().notify(f"Grade cleared from the {target.target_type}")
 
         self._app().push_screen(GradePicker(target.target_type, name, grade, status), done)
 
@@ -559,6 +570,20 @@ class AnnotatingMixin:
     def _export_chosen(self, choice: ExportChoice | None) -> None:
         if choice is None:
             return
+        if choice.path.expanduser().exists():
+            from brief_tui.ui.dialogs import ConfirmDialog
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._export_write(choice)
+
+            self._app().push_screen(
+                ConfirmDialog(f"{choice.path.name} exists. Replace it?"), answered
+            )
+            return
+        self._export_write(choice)
+
+    def _export_write(self, choice: ExportChoice) -> None:
         try:
             text = export_text(self.briefing, self.annotations, self.analysis, choice.format)
             write_atomically(choice.path, text)
@@ -569,7 +594,9 @@ class AnnotatingMixin:
                 timeout=10,
             )
             return
-        self._app().notify(f"Exported {len(self.annotations)} notes to {choice.path}")
+        from brief_tui.ui.panel import plural
+
+        self._app().notify(f"Exported {plural(len(self.annotations), 'note')} to {choice.path}")
 
 
 def _short(text: str, n: int = 50) -> str:

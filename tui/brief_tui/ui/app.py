@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -10,7 +11,7 @@ from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -29,13 +30,33 @@ from brief_tui.ui.annotating import ANNOTATION_BINDINGS, AnnotatingMixin
 from brief_tui.ui.article import ArticleView
 from brief_tui.ui.dialogs import HighlightPicker, NoteEditor
 from brief_tui.ui.help import HelpScreen, binding_rows
-from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel
+from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel, plural
 from brief_tui.ui.reading import READING_BINDINGS, BriefCommands, ReadingMixin
 from brief_tui.ui.themes import MONO, THEMES
 
 
 class AnalysisCancelled(Exception):
     pass
+
+
+def search_pattern(query: str) -> re.Pattern[str]:
+    """Case-insensitive; a straight quote also finds the curly ones, and any run of spaces
+    finds any run of white space (line breaks included)."""
+    parts: list[str] = []
+    for token in re.split(r"(\s+)", query.strip()):
+        if not token:
+            continue
+        if token.isspace():
+            parts.append(r"\s+")
+            continue
+        for ch in token:
+            if ch in "'’‘":
+                parts.append("['’‘]")
+            elif ch in '"“”':
+                parts.append('["“”]')
+            else:
+                parts.append(re.escape(ch))
+    return re.compile("".join(parts), re.IGNORECASE)
 
 
 def _bindings(cls: type[Any]) -> list[Binding]:
@@ -120,6 +141,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.title = briefing.title
         self.sub_title = briefing.origin
         self.store: Store | None = None
+        self._status_line = ""
         self.annotations = []
         #: show the library at start when it holds more than the sample (no path was given)
         self.open_library = open_library
@@ -188,6 +210,11 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     def on_mount(self) -> None:
         self._apply_config()
         self._start()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # on a short terminal the legend gives its lines to the lists
+        with contextlib.suppress(NoMatches):
+            self.query_one(SidePanel).set_class(event.size.height < 34, "-short")
 
     def _start(self) -> None:
         """Show the current briefing and start opening the store and the analysis."""
@@ -283,8 +310,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             if report.moved:
                 self.call_from_thread(
                     self.notify,
-                    f"The file changed since you last read it: {report.moved} notes moved "
-                    f"({report.orphaned} could not be placed and are kept as orphans).",
+                    f"The file changed since you last read it: {plural(report.moved, 'note')} "
+                    f"moved ({report.orphaned} could not be placed: kept as orphans).",
                     timeout=10,
                 )
 
@@ -384,6 +411,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self._style_analysis()
         panel = self.query_one(SidePanel)
         panel.show(analysis)
+        if done:
+            panel.call_after_refresh(panel.fill_rest)
         sourced = sum(1 for c in analysis.claims if c.source)
         if done:
             self.timings.setdefault("analysis_done", time.perf_counter() - self.started)
@@ -448,6 +477,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self._style_analysis()
         if self.analysis is not None:
             panel.show(self.analysis)
+            panel.call_after_refresh(panel.fill_rest)
         article = self.query_one(ArticleView)
         article.set_layer("search", ((s, e, self.marks.search) for s, e in self.search_matches))
         if self.search_matches and 0 <= self.search_index < len(self.search_matches):
@@ -466,13 +496,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         parts = [title if len(title) <= 60 else title[:59] + "…"]
         if not self.briefing.is_empty:
             article = self.query_one(ArticleView)
-            pct = (
-                0
-                if not self.briefing.text
-                else round(100 * article.top_offset() / len(self.briefing.text))
-            )
-            if article.max_scroll_y and article.scroll_offset.y >= article.max_scroll_y:
-                pct = 100
+            # how far through the text the view is: 0% at the top, 100% at the bottom
+            top, bottom = article.scroll_offset.y, article.max_scroll_y
+            pct = 100 if bottom <= 0 else round(100 * min(top, bottom) / bottom)
             parts.append(f"{pct}%")
         if self.search_query:
             n = len(self.search_matches)
@@ -483,14 +509,24 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         if self.reading_filter is not None:
             parts.append(f"filter: {self.reading_filter.label}")
         parts.append(f"analysis: {self.analysis_state}")
-        status.update(" │ ".join(parts))
+        if self.store is not None and self.store.read_only:
+            parts.append("READ-ONLY: notes are not saved")
+        line = " │ ".join(parts)
+        if line != self._status_line:  # an unchanged line costs no layout
+            self._status_line = line
+            status.update(line)
 
     def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         self.cursor_moved()
         if event.what.startswith("entity"):
             s = event.view.current
             if s:
-                self.focus_label = f"{event.what} “{self.briefing.text[s[0] : s[1]]}”"
+                # "entity 3/92: GPE" → "entity 3/92: country / place"
+                head, _, label = event.what.partition(": ")
+                kind = palette.family_of(label).title.lower() if label else ""
+                self.focus_label = f"{head}: {kind} “{self.briefing.text[s[0] : s[1]]}”"
+        elif self.focus_label.startswith("entity") and self._visual_anchor is None:
+            self.focus_label = ""
         self.update_status()
 
     # ------------------------------------------------------------------ actions
@@ -519,8 +555,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.search_query = query
         self.search_matches = []
         self.search_index = -1
-        if query:
-            pattern = re.compile(re.escape(query), re.IGNORECASE)
+        if query.strip():
+            pattern = search_pattern(query)
             self.search_matches = [
                 (m.start(), m.end()) for m in pattern.finditer(self.briefing.text)
             ]
@@ -547,7 +583,22 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.update_status()
 
     def action_search_step(self, n: int) -> None:
-        if not self.search_matches:
+        if not self.search_matches and not self.briefing.is_empty:
+            # no search: n/N step through the highlighted mentions or claims instead
+            article = self.query_one(ArticleView)
+            spans = article.layer_spans("focus")
+            if spans:
+                cur = article.current[0] if article.current else article.cursor
+                if n > 0:
+                    nxt = next((sp for sp in spans if sp[0] > cur), spans[0])
+                else:
+                    nxt = next((sp for sp in reversed(spans) if sp[0] < cur), spans[-1])
+                article.show_current(nxt, "mention")
+                where = spans.index(nxt) + 1
+                self.focus_label = re.sub(r" \(\d+/\d+\)$", "", self.focus_label)
+                self.focus_label += f" ({where}/{len(spans)})"
+                self.update_status()
+                return
             if self.search_query:
                 self.bell()
             return
@@ -604,9 +655,23 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.push_screen(LibraryScreen(self.store), self._library_chosen)
 
     def _library_chosen(self, briefing_id: str | None) -> None:
-        if briefing_id is None or briefing_id == self.briefing.id or self.store is None:
+        store = self.store
+        if store is None:
             return
-        briefing = self.store.get_briefing(briefing_id)
+        if not store.read_only and store.briefing_info(self.briefing.id) is None:
+            # the briefing on screen was removed from the library: keep reading it, and
+            # keep it in the library so that new notes have somewhere to go
+            store.add_briefing(self.briefing)
+            self.reload_annotations()
+            self.notify(
+                "The briefing you are reading was removed with its notes; "
+                "it stays open and is back in the library.",
+                severity="warning",
+                timeout=10,
+            )
+        if briefing_id is None or briefing_id == self.briefing.id:
+            return
+        briefing = store.get_briefing(briefing_id)
         if briefing is None:
             self.notify("That briefing is no longer in the library.", severity="error")
             return
@@ -683,7 +748,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         spans = sorted((m.start, m.end) for m in actor.mentions)
         self._show_across("actor", actor.name, list(actor.aliases), actor.kind)
         article.set_layer("focus", ((s, e, self.marks.focus) for s, e in spans))
-        self.focus_label = f"{actor.name}: {len(spans)} mentions"
+        self.focus_label = f"{actor.name}: {plural(len(spans), 'mention')}"
         article.show_current(spans[0], f"actor {actor.name}")
         article.focus()
         self.update_status()
@@ -724,7 +789,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         else:
             self._show_across("source", src.name, [], None)
         article.set_layer("focus", ((c.start, c.end, self.marks.sentence) for c in claims))
-        self.focus_label = f"{src.name}: {len(claims)} claims"
+        self.focus_label = f"{src.name}: {plural(len(claims), 'claim')}"
         article.show_current((claims[0].start, claims[0].end), "source")
         article.set_layer("current", [])
         article.focus()

@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-GUTTER = 2
+GUTTER = 3
 
 # Characters that would break the terminal are shown as a visible placeholder of one cell,
 # so offsets and columns stay the same (C0 controls but the newline, DEL and C1 controls).
@@ -511,14 +511,26 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to(y=self.scroll_offset.y + n * h, animate=False, immediate=True)
         self._cursor_follow_view()
 
+    def _move_cursor_to(self, offset: int) -> None:
+        """Scrolling took the reading position along: the item marked before is left
+        behind, so motions start from where the reader now is."""
+        self.cursor = offset
+        if self.current is not None and not (self.current[0] <= offset < self.current[1]):
+            self.current = None
+            self.set_layer("current", [])
+        self.post_message(self.CursorMoved(self, offset, "scroll"))
+
     def action_top(self) -> None:
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.cursor = 0
+        self._move_cursor_to(0)
 
     def action_bottom(self) -> None:
         self._rewrap()
         self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
-        self.cursor = self._lines[-1][0] if self._lines else 0
+        if self._lines:
+            # the first line of the last screen: where the reader's eye lands
+            top = min(int(self.scroll_offset.y), len(self._lines) - 1)
+            self._move_cursor_to(self._lines[top][0])
 
     def _cursor_follow_view(self) -> None:
         """After scrolling, keep the cursor on screen: move it to the first visible line."""
@@ -528,7 +540,7 @@ class ArticleView(ScrollView, can_focus=True):
         bottom = top + self.scrollable_content_region.height
         line = self.line_of(self.cursor)
         if not (top <= line < bottom):
-            self.cursor = self._lines[min(top, len(self._lines) - 1)][0]
+            self._move_cursor_to(self._lines[min(top, len(self._lines) - 1)][0])
 
     def _step(self, starts: list[int], n: int) -> int | None:
         """Index of the next (n>0) or previous (n<0) start relative to the cursor."""

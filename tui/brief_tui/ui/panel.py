@@ -39,8 +39,21 @@ SOURCE_KINDS = {
 
 
 def claim_excerpt(text: str, claim: Claim, limit: int = 220) -> str:
-    body = " ".join(text[claim.start : claim.end].split())
+    """What is claimed: the content fragments (joined by "…"), else the sentence."""
+    if claim.content:
+        body = " … ".join(" ".join(text[c.start : c.end].split()) for c in claim.content)
+    else:
+        body = " ".join(text[claim.start : claim.end].split())
     return body if len(body) <= limit else body[: limit - 1].rstrip() + "…"
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+#: the claims list shows at most this many of each kind; the rest are reached in the text
+#: (a 300-page report has thousands, and a list that long helps nobody)
+CLAIMS_SHOWN = 1500
 
 
 def source_label(analysis: Analysis, source_id: str | None) -> str:
@@ -136,7 +149,11 @@ class SidePanel(Vertical):
     SidePanel { width: 42%; min-width: 36; border-left: solid $primary-muted; }
     SidePanel #state { height: auto; width: 100%; padding: 0 1; color: $text-muted; }
     SidePanel #progress { padding: 0 1; }
-    SidePanel #legend { height: auto; padding: 0 1; border-top: solid $primary-muted; }
+    SidePanel #legend {
+        height: auto; max-height: 6; padding: 0 1; border-top: solid $primary-muted;
+    }
+    SidePanel.-short #legend { display: none; }
+    SidePanel.-short #state { max-height: 2; }
     SidePanel TabbedContent { height: 1fr; }
     SidePanel DataTable, SidePanel OptionList { height: 1fr; }
     SidePanel #across, SidePanel #figures { height: 1fr; }
@@ -148,6 +165,7 @@ class SidePanel(Vertical):
         self.analysis: Analysis | None = None
         self.annotations: list[Annotation] = []
         self.marks: Marks = DEFAULT_MARKS
+        self._stale: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Label("Waiting to analyse…", id="state")
@@ -229,10 +247,40 @@ class SidePanel(Vertical):
 
     # ------------------------------------------------------------------ content
     def show(self, analysis: Analysis) -> None:
+        """Show an analysis. Only the visible tab is filled now; the others when they are
+        opened (a large report's lists cost real time to build)."""
         self.analysis = analysis
-        self._fill_actors(analysis)
-        self._fill_claims(analysis)
-        self._fill_sources(analysis)
+        self._stale = {"tab-actors", "tab-claims", "tab-sources"}
+        self._fill_active()
+
+    def _fill_active(self) -> None:
+        if self.analysis is None:
+            return
+        active = self.query_one("#tabs", TabbedContent).active
+        if active not in self._stale:
+            return
+        self._stale.discard(active)
+        {
+            "tab-actors": self._fill_actors,
+            "tab-claims": self._fill_claims,
+            "tab-sources": self._fill_sources,
+        }[active](self.analysis)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._fill_active()
+
+    def fill_rest(self) -> None:
+        """Fill the tabs not shown yet (once the analysis is complete)."""
+        if self.analysis is None:
+            return
+        fills = {
+            "tab-actors": self._fill_actors,
+            "tab-claims": self._fill_claims,
+            "tab-sources": self._fill_sources,
+        }
+        for tab in sorted(self._stale):
+            fills[tab](self.analysis)
+        self._stale = set()
 
     def _keep_cursor(self, table: ItemTable, fill: Callable[[], None]) -> None:
         row = table.cursor_row
@@ -268,10 +316,10 @@ class SidePanel(Vertical):
             order = sorted(analysis.sources, key=lambda s: (-counts.get(s.id, 0), s.name.lower()))
             for src in order:
                 name = Text(src.name)
-                if src.descriptor:
-                    name.append(f", {src.descriptor}", style="dim")
                 if src.via:
                     name.append(f" via {source_label(analysis, src.via)}", style="italic")
+                if src.descriptor:
+                    name.append(f", {src.descriptor}", style="dim")
                 kind = SOURCE_KINDS.get(src.kind, src.kind)
                 table.add_row(
                     Text(str(counts.get(src.id, 0)), justify="right"),
@@ -289,6 +337,9 @@ class SidePanel(Vertical):
         options: list[Option | None] = []
         sourced = [c for c in analysis.claims if c.source]
         unsourced = [c for c in analysis.claims if not c.source]
+        more_sourced = max(0, len(sourced) - CLAIMS_SHOWN)
+        more_unsourced = max(0, len(unsourced) - CLAIMS_SHOWN)
+        sourced, unsourced = sourced[:CLAIMS_SHOWN], unsourced[:CLAIMS_SHOWN]
         for i, claim in enumerate(sourced):
             if i:
                 options.append(None)
@@ -306,11 +357,22 @@ class SidePanel(Vertical):
             prompt.append("\n")
             prompt.append(claim_excerpt(analysis.text, claim), style="")
             options.append(Option(prompt, id=claim.id))
-        if unsourced:
-            options.append(None)
+        if more_sourced:
             options.append(
                 Option(
-                    Text(f"Unsourced statements ({len(unsourced)}): the author's own", style="dim"),
+                    Text(
+                        f"…and {more_sourced} more sourced claims: f filters the text", style="dim"
+                    ),
+                    id="__more_sourced__",
+                    disabled=True,
+                )
+            )
+        if unsourced:
+            options.append(None)
+            total = len(unsourced) + more_unsourced
+            options.append(
+                Option(
+                    Text(f"Unsourced statements ({total}): the author's own", style="dim"),
                     id="__unsourced__",
                     disabled=True,
                 )
@@ -329,6 +391,14 @@ class SidePanel(Vertical):
                 prompt.append("\n")
                 prompt.append(claim_excerpt(analysis.text, claim))
                 options.append(Option(prompt, id=claim.id))
+            if more_unsourced:
+                options.append(
+                    Option(
+                        Text(f"…and {more_unsourced} more: f filters the text", style="dim"),
+                        id="__more_unsourced__",
+                        disabled=True,
+                    )
+                )
         olist.clear_options()
         olist.add_options(options)
         if highlighted is not None and olist.option_count:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -23,7 +24,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.option_list import Option
 
 from brief_tui.ui.article import GUTTER, ArticleView
-from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable
+from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, plural
 
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis, Claim
@@ -58,6 +59,8 @@ def claim_citation(briefing: Briefing, analysis: Analysis, claim: Claim) -> str:
     else:
         body = " ".join(text[claim.start : claim.end].split())
     body = body.strip().strip("“”\"'‘’").strip()
+    # reported speech: "warned that X" cites X
+    body = re.sub(r"^(?:that|whether)\s+", "", body)
     parts = [f"‘{body}’"]
     src = analysis.source(claim.source)
     if src is not None:
@@ -83,8 +86,17 @@ class ChoiceScreen(ModalScreen[str | None]):
     """Pick one item from a list (enter), or esc."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="choice.cancel")
+        Binding("escape", "cancel", "Cancel", id="choice.cancel"),
+        *[
+            Binding(str(i), f"pick({i - 1})", f"Choose entry {i}", id=f"choice.{i}", show=False)
+            for i in range(1, 10)
+        ],
     ]
+
+    def action_pick(self, index: int) -> None:
+        if 0 <= index < len(self.choices):
+            self.dismiss(self.choices[index][0])
+
     DEFAULT_CSS = """
     ChoiceScreen { align: center middle; }
     ChoiceScreen > Vertical { width: 80; max-width: 95%; height: auto; max-height: 80%;
@@ -146,8 +158,10 @@ class ReadingMixin:
             for c in analysis.claims:
                 if c.source:
                     counts[c.source] = counts.get(c.source, 0) + 1
+            from brief_tui.ui.panel import source_label
+
             choices = [
-                (s.id, f"{s.name}  ({counts.get(s.id, 0)} claims)")
+                (s.id, f"{source_label(analysis, s.id)}  ({plural(counts.get(s.id, 0), 'claim')})")
                 for s in sorted(analysis.sources, key=lambda s: -counts.get(s.id, 0))
             ]
             app.push_screen(
@@ -156,7 +170,7 @@ class ReadingMixin:
             )
         elif kind == "actor":
             choices = [
-                (a.id, f"{a.name}  ({len(a.mentions)} mentions)")
+                (a.id, f"{a.name}  ({plural(len(a.mentions), 'mention')})")
                 for a in sorted(analysis.actors, key=lambda a: -len(a.mentions))
             ]
             app.push_screen(
@@ -184,7 +198,7 @@ class ReadingMixin:
         app = self._r_app()
         if flt is not None:
             kept = self.filter_spans(flt)
-            app.notify(f"Showing {flt.label}: {len(kept)} passages. f or esc clears.")
+            app.notify(f"Showing {flt.label}: {plural(len(kept), 'passage')}. f or esc clears.")
         app.update_status()
 
     def filter_spans(self, flt: ReadingFilter) -> list[tuple[int, int]]:
