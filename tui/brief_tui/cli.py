@@ -49,7 +49,12 @@ def _reader_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("path", nargs="?", help="a UTF-8 text or Markdown file, or - for standard input")
+    p.add_argument(
+        "path",
+        nargs="?",
+        help="a text (any common encoding), Markdown, HTML or PDF file, an http(s) URL, "
+        "or - for standard input",
+    )
     _common(p)
     p.add_argument(
         "--no-analysis", action="store_true", help="open the text without running the NLP"

@@ -126,12 +126,20 @@ def decode_bytes(data: bytes, where: str, *, declared: str | None = None) -> tup
 def _detect(data: bytes, where: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
     if best is None or best.encoding is None:
         raise BriefingError(f"{where}: not text in any encoding that could be recognised")
     enc = canonical_codec(best.encoding)
     text = str(best)
     if enc != "cp1252" and _is_single_byte(enc):
+        # the detector's other single-byte readings, in its order, may read better
+        readings = [(enc, text)]
+        for match in results:
+            other = canonical_codec(match.encoding or "")
+            if other not in ("cp1252", enc) and _is_single_byte(other):
+                readings.append((other, str(match)))
+        enc, text = max(readings, key=lambda r: _coverage(r[1], _OTHER_ALPHABETS))
         western = cp1252_instead(data, text)
         if western is not None:
             text, enc = western, "cp1252"
@@ -154,12 +162,14 @@ def _is_single_byte(enc: str) -> bool:
 #
 # Among single-byte code pages charset-normalizer often guesses wrong on short texts:
 # Western European text in cp1252 comes back as cp1250 ("naïve" -> "naďve"), cp1257 or
-# cp775 ("Café" -> "Cafķ"). The same bytes read as cp1252 are preferred when every
-# non-ASCII character that gives is a Western European letter or a typographic mark, when
-# such letters stay a minority of the letters (Cyrillic read as cp1252 is all accents), and
-# when one Western language's alphabet accounts for its accented letters at least as well
-# as one Central European, Baltic, Turkish, Cyrillic or Greek alphabet accounts for those
-# of the detected reading. Ties go to cp1252, by far the most common of these code pages.
+# cp775 ("Café" -> "Cafķ"), Hungarian cp1250 as cp775. Of the single-byte readings it
+# offers, the one whose accented letters one Central European, Baltic, Turkish, Cyrillic
+# or Greek alphabet accounts for best is taken (ties in the detector's order). Then the
+# same bytes read as cp1252 are preferred when every non-ASCII character that gives is a
+# Western European letter or a typographic mark, when such letters stay a minority of the
+# letters (Cyrillic read as cp1252 is all accents), and when one Western language's
+# alphabet accounts for its accented letters at least as well as the other reading's are
+# accounted for. Ties go to cp1252, by far the most common of these code pages.
 
 #: accented letters of Western European languages (lower case)
 _WESTERN_ALPHABETS: tuple[str, ...] = (

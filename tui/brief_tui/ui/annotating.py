@@ -386,6 +386,7 @@ class AnnotatingMixin:
                 )
             else:
                 if not note.strip():
+                    self._app().notify("The note is empty: nothing was saved.", severity="warning")
                     return
                 a = self._save(
                     "save the note",
@@ -442,7 +443,14 @@ class AnnotatingMixin:
         if store is None:
             return
         target = self._panel_target()
-        if target is None or target.target_type == "actor":
+        if target is not None and target.target_type == "actor":
+            self._app().notify(
+                "Actors are not graded: grade their claims (Claims tab) or their sources "
+                "(Sources tab).",
+                severity="warning",
+            )
+            return
+        if target is None:
             target = self._claim_at_cursor()
         if target is None:
             self._app().notify(

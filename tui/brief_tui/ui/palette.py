@@ -168,7 +168,7 @@ class Marks:
         return cls(
             mono=False,
             entities={f.key: f.style(_fg(variables, f.variable)) for f in FAMILIES},
-            hedge=Style(italic=True, underline=True, color=_fg(variables, "mark-hedge")),
+            hedge=Style(italic=True, overline=True, color=_fg(variables, "mark-hedge")),
             cue=Style(color=_fg(variables, "mark-cue"), overline=False),
             search=bg("mark-search"),
             search_current=Style(bgcolor=_fg(variables, "mark-search-current"), bold=True),

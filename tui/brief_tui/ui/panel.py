@@ -216,7 +216,7 @@ class SidePanel(Vertical):
             text.append(f" ({fam.attrs})  ", style="dim")
         text.append("\n")
         text.append("hedge", style=m.hedge)
-        text.append("  ")
+        text.append(" (italic overline)  ", style="dim")
         text.append("claim cue", style=m.cue)
         text.append("  ")
         text.append(" search ", style=m.search)
@@ -479,7 +479,8 @@ class SidePanel(Vertical):
                 f"{len(events)} dated mentions, in date order."
                 if dated
                 else "This briefing carries no date, so relative dates (“Tuesday”, “in June”) "
-                "cannot be placed; only dates written in full are listed.",
+                "cannot be placed; only dates written in full are listed. Give one with "
+                "--date YYYY-MM-DD.",
                 style="dim",
             )
         )

@@ -35,6 +35,16 @@ READING_BINDINGS = [
     Binding("y", "copy", "Copy", id="reading.copy"),
 ]
 
+KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "esc",
+    "right_parenthesis": ")",
+    "left_parenthesis": "(",
+    "right_curly_bracket": "}",
+    "left_curly_bracket": "{",
+}
+
 FILTER_KINDS = {
     "source": "claims from a source",
     "hedged": "hedged sentences",
@@ -413,7 +423,8 @@ class BriefCommands(Provider):
                     continue
                 else:
                     run = partial(app.run_action, b.action)
-                yield b.description, run, f"key: {keys.replace(',', ' or ')} · {b.id}"
+                shown = " or ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+                yield b.description, run, f"key: {shown} · {b.id}"
         for name in ("brief-dark", "brief-light", "brief-mono"):
             yield f"Theme: {name}", partial(setattr, app, "theme", name), "switch the theme"
         for kind, label in FILTER_KINDS.items():
