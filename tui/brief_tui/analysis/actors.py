@@ -16,6 +16,7 @@ small table), ORG names that are suffixes of longer ones, capitals used as gover
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,6 +137,7 @@ def _clean(s: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """The comparable form of a name: straight quotes, single spaces, no leading "the", no
     trailing possessive."""
@@ -405,6 +407,10 @@ class Grouping:
     spans: list[tuple[int, int, str]] = field(default_factory=list)  # sorted mentions
     by_id: dict[str, Actor] = field(default_factory=dict)
     desc_actor: dict[tuple[int, int], str] = field(default_factory=dict)
+    # (start, end) of every actor's mentions, and the actors whose mentions need sorting:
+    # add_mention is O(1), ``finish`` sorts once (no rescan and re-sort per added mention)
+    _mention_keys: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    _unsorted: set[str] = field(default_factory=set)
 
     def actor_at(self, start: int, end: int) -> str | None:
         """The actor of the mention inside [start, end) that ends last (the head of an English
@@ -442,10 +448,22 @@ class Grouping:
         return out
 
     def add_mention(self, aid: str, m: Mention) -> None:
+        """Add ``m`` to the actor unless it has a mention with the same span. The mentions
+        are in text order again after ``finish``."""
         a = self.by_id[aid]
-        if all((x.start, x.end) != (m.start, m.end) for x in a.mentions):
+        keys = self._mention_keys.get(aid)
+        if keys is None:
+            keys = self._mention_keys[aid] = {(x.start, x.end) for x in a.mentions}
+        if (m.start, m.end) not in keys:
+            keys.add((m.start, m.end))
             a.mentions.append(m)
-            a.mentions.sort(key=lambda x: (x.start, x.end))
+            self._unsorted.add(aid)
+
+    def finish(self) -> None:
+        """Put the mentions of the actors ``add_mention`` changed back in text order."""
+        for aid in self._unsorted:
+            self.by_id[aid].mentions.sort(key=lambda x: (x.start, x.end))
+        self._unsorted.clear()
 
 
 def _initials(name: str) -> str:
@@ -563,26 +581,21 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
             key = "L:" + k
         keyed.append((e, label, key, how, kind))
 
-    # 2. person short forms -> nearest compatible full name
-    full_by_word: dict[str, list[str]] = {}
+    # 2. person short forms -> nearest compatible full name: the full names of which a
+    # shorter name is the first or last words, indexed by those words (not a scan of all the
+    # full names for every mention)
+    full_by_part: dict[tuple[str, ...], set[str]] = {}
     for full in person_full:
-        ws = _words(full)
-        for w in {ws[0], ws[-1]}:
-            full_by_word.setdefault(w, []).append(full)
+        fw = tuple(_words(full))
+        for n in range(1, len(fw)):
+            full_by_part.setdefault(fw[:n], set()).add(full)
+            full_by_part.setdefault(fw[-n:], set()).add(full)
     full_pos = {f: sorted(p) for f, p in person_full.items()}
     for idx, (e, label, key, _how, kind) in enumerate(keyed):
         if not key.startswith("P:"):
             continue
         k = key[2:]
-        ws = _words(k)
-        cands: set[str] = set()
-        if len(ws) == 1:
-            cands.update(full_by_word.get(ws[0], []))
-        else:
-            for full in person_full:
-                fw = _words(full)
-                if len(fw) > len(ws) and (fw[: len(ws)] == ws or fw[-len(ws) :] == ws):
-                    cands.add(full)
+        cands = set(full_by_part.get(tuple(_words(k)), ()))
         cands.discard(k)
         if not cands:
             continue
@@ -604,34 +617,32 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
     # 3. organisations: acronyms, suffix variants
     org_map: dict[str, str] = {}
     org_list = sorted(org_keys, key=lambda k: org_keys[k])
+    # indexes in order of first appearance: expansions by their initials, longer names by
+    # their last words (two or more)
+    by_initials: dict[str, str] = {}
+    by_tail: dict[tuple[str, ...], str] = {}
+    for o in org_list:
+        if _is_acronym(o):
+            continue
+        by_initials.setdefault(_initials(o), o)
+        ow = tuple(_words(o))
+        for n in range(2, len(ow)):
+            by_tail.setdefault(ow[-n:], o)
     for k in org_list:
         if _is_acronym(k):
             bare = k.replace(".", "")
             target = defined.get(k) or defined.get(bare)
             if target is None:
-                exp = [
-                    o
-                    for o in org_list
-                    if o != k and not _is_acronym(o) and _initials(o) == bare.upper()
-                ]
-                if exp:
-                    target = exp[0]
+                target = by_initials.get(bare.upper())
             if target is None and (ACRONYMS.get(k) or ACRONYMS.get(bare)) in org_keys:
                 target = ACRONYMS.get(k) or ACRONYMS.get(bare)
             if target:
                 org_map[k] = target
         else:
-            ws = _words(k)
-            longer = [
-                o
-                for o in org_list
-                if o != k
-                and len(_words(o)) > len(ws)
-                and _words(o)[-len(ws) :] == ws
-                and len(ws) >= 2
-            ]
-            if longer:
-                org_map[k] = longer[0]
+            tail = tuple(_words(k))
+            longer = by_tail.get(tail) if len(tail) >= 2 else None
+            if longer is not None:
+                org_map[k] = longer
     # acronyms of things that are not ORG in spaCy's eyes (e.g. the acronym labelled GPE)
     for idx, (e, label, key, _how, kind) in enumerate(keyed):
         if key.startswith("O:"):
@@ -677,6 +688,7 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
     g = Grouping(entities, list(actors.values()), spans, by_id)
 
     # 5. roles, appositives and definite descriptions
+    desc_seen: dict[str, set[str]] = {}
     for d in descs:
         if d.kind in {"role", "appositive"} and d.target:
             aid = g.actor_at(*d.target)
@@ -684,12 +696,10 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
                 continue
             a = by_id[aid]
             desc = _descriptor(d.text)
-            if (
-                desc
-                and desc.lower() not in {x.lower() for x in a.descriptors}
-                and normalise(desc) != a.name
-            ):
+            seen_here = desc_seen.setdefault(aid, {x.lower() for x in a.descriptors})
+            if desc and desc.lower() not in seen_here and normalise(desc) != a.name:
                 a.descriptors.append(desc)
+                seen_here.add(desc.lower())
             if d.kind == "appositive":
                 g.add_mention(aid, Mention(d.start, d.end, d.text, "description"))
                 g.desc_actor[(d.start, d.end)] = aid
@@ -700,6 +710,7 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
         if aid:
             g.add_mention(aid, Mention(d.start, d.end, d.text, "description"))
             g.desc_actor[(d.start, d.end)] = aid
+    g.finish()
     g.spans = sorted({(m.start, m.end, a.id) for a in g.actors for m in a.mentions})
 
     # 6. canonical names and aliases
@@ -711,11 +722,11 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
             counts: dict[str, int] = {}  # name -> count, in order of first mention
             for m in a.mentions:
                 if m.how in {"name", "alias", "acronym"}:
-                    n = normalise(m.text)
-                    counts[n] = counts.get(n, 0) + 1
+                    nm = normalise(m.text)
+                    counts[nm] = counts.get(nm, 0) + 1
             if counts:
                 # the most frequent name, the first one on a tie
-                a.name = max(counts, key=lambda n: counts[n])
+                a.name = max(counts, key=lambda x: counts[x])
     # an alias is never the name of another actor: a capital used both for its government
     # ("Moscow's war": a metonym mention of Russia) and as a place ("a visit to Moscow": the
     # place actor Moscow) stays a metonym mention of the country, but only the place actor

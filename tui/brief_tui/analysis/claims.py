@@ -718,13 +718,19 @@ class _Sources:
 
 
 def _resolve(
-    g: Grouping, ref: SourceRef, claims_so_far: list[tuple[ClaimRec, str | None]]
+    g: Grouping,
+    ref: SourceRef,
+    claims_so_far: list[tuple[ClaimRec, str | None]],
+    para_from: int = 0,
 ) -> str | None:
-    """Actor id of a source as written."""
+    """Actor id of a source as written. ``claims_so_far[para_from:]`` are the claims of the
+    source's paragraph (a claim's content never leaves its paragraph)."""
     if ref.how == "pronoun":
         pos = ref.span.start
         if ref.head in {"i", "we", "me", "us", "our"}:
-            for rec, aid in reversed(claims_so_far):
+            # "we" inside a quotation: the speaker of the claim that quotes it
+            for j in range(len(claims_so_far) - 1, max(para_from, 0) - 1, -1):
+                rec, aid = claims_so_far[j]
                 if aid and any(a <= pos < b for a, b in rec.content):
                     return aid
             kinds = (
@@ -763,15 +769,16 @@ def assemble(
     srcs = _Sources(g)
     done: list[tuple[ClaimRec, str | None]] = []
     for c in chunks:
+        para_from = len(done)
         for r in c.claims:
             sid = None
             aid = None
             if r.source is not None:
                 via_id = None
                 if r.via is not None:
-                    vaid = _resolve(g, r.via, done)
+                    vaid = _resolve(g, r.via, done, para_from)
                     via_id = srcs.get(r.via, vaid, None).id
-                aid = _resolve(g, r.source, done)
+                aid = _resolve(g, r.source, done, para_from)
                 if aid and r.source.how == "pronoun":
                     g.add_mention(
                         aid,
@@ -795,6 +802,7 @@ def assemble(
                     figures=list(r.figures),
                 )
             )
+    g.finish()
     measures = link_figures(claims, srcs.list)
     return claims, srcs.list, measures
 
