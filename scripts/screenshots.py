@@ -33,8 +33,9 @@ async def shoot() -> list[Path]:
             await app.workers.wait_for_complete()
             await pilot.pause()
             app.query_one("#tabs").active = tab  # type: ignore[attr-defined]
-            if tab == "tab-actors":
-                app.jump_to_actor(app.analysis.actors[0].id if app.analysis else "")
+            if tab == "tab-actors" and app.analysis:
+                top = max(app.analysis.actors, key=lambda a: len(a.mentions))
+                app.jump_to_actor(top.id)
                 app.query_one("#actors").focus()
             elif tab == "tab-claims":
                 await pilot.press("e", "e", "e")
