@@ -1,38 +1,36 @@
 """The library layer: the local store (briefings, annotations, undo, analysis cache),
-annotation anchoring and export. No Textual here."""
+annotation anchoring and export. No Textual here.
 
-from brief_tui.library.anchoring import (
-    ReanchorReport,
-    Selector,
-    make_selector,
-    reanchor,
-    reanchor_all,
-)
-from brief_tui.library.annotations import Annotation
-from brief_tui.library.export import export_markdown, export_w3c_json
-from brief_tui.library.paths import data_dir, db_path
-from brief_tui.library.store import (
-    BriefingInfo,
-    Store,
-    StoreBusy,
-    StoreError,
-    StoreReadOnly,
-)
+The names below are loaded on first use, so importing one small module of the layer (the
+annotation record, say) does not load SQLite, RapidFuzz and the exporters with it."""
 
-__all__ = [
-    "Annotation",
-    "BriefingInfo",
-    "ReanchorReport",
-    "Selector",
-    "Store",
-    "StoreBusy",
-    "StoreError",
-    "StoreReadOnly",
-    "data_dir",
-    "db_path",
-    "export_markdown",
-    "export_w3c_json",
-    "make_selector",
-    "reanchor",
-    "reanchor_all",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "ReanchorReport": "anchoring",
+    "Selector": "anchoring",
+    "make_selector": "anchoring",
+    "reanchor": "anchoring",
+    "reanchor_all": "anchoring",
+    "Annotation": "annotations",
+    "export_markdown": "export",
+    "export_w3c_json": "export",
+    "data_dir": "paths",
+    "db_path": "paths",
+    "BriefingInfo": "store",
+    "Store": "store",
+    "StoreBusy": "store",
+    "StoreError": "store",
+    "StoreReadOnly": "store",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)

@@ -8,7 +8,7 @@ enter on a row, so the app can open that briefing at the first mention.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -18,13 +18,9 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label
 
-from brief_tui.library.crossref import (
-    AcrossHit,
-    MeasureAcross,
-    across,
-    figures_across,
-)
-from brief_tui.library.store import Store, StoreError
+if TYPE_CHECKING:  # imported when a look-up runs: nothing of the store on the start-up path
+    from brief_tui.library.crossref import AcrossHit, MeasureAcross
+    from brief_tui.library.store import Store
 
 _TITLE_WIDTH = 48
 
@@ -116,6 +112,9 @@ class AcrossPane(Vertical):
         aliases: tuple[str, ...],
         actor_kind: str | None,
     ) -> None:
+        from brief_tui.library.crossref import across
+        from brief_tui.library.store import StoreError
+
         try:
             hits = across(store, briefing_id, name, aliases, kind=actor_kind)
         except StoreError as e:
@@ -211,6 +210,9 @@ class FiguresPane(Vertical):
 
     @work(thread=True, exclusive=True, group="figures", exit_on_error=False)
     def _find(self, request: int, store: Store, briefing_id: str | None) -> None:
+        from brief_tui.library.crossref import figures_across
+        from brief_tui.library.store import StoreError
+
         try:
             measures = figures_across(store, briefing_id)
         except StoreError as e:

@@ -16,24 +16,15 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 
 from brief_tui.library.annotations import Annotation
-from brief_tui.library.output import export_text, write_atomically
 from brief_tui.ui import palette
 from brief_tui.ui.article import ArticleView
-from brief_tui.ui.dialogs import (
-    ExportChoice,
-    ExportDialog,
-    GradeChoice,
-    GradePicker,
-    HighlightPicker,
-    NoteEditor,
-    TagEditor,
-)
 from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel
 
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
     from brief_tui.briefing import Briefing
     from brief_tui.library.store import Store
+    from brief_tui.ui.dialogs import ExportChoice, GradeChoice
 
 ANNOTATION_BINDINGS = [
     Binding("v", "visual", "Select (visual)", id="annotate.visual"),
@@ -358,6 +349,8 @@ class AnnotatingMixin:
                 self._app().notify(f"Highlighted as {meaning}: “{_short(quote)}”")
                 self.end_visual()
 
+        from brief_tui.ui.dialogs import HighlightPicker
+
         self._app().push_screen(HighlightPicker(quote), done)
 
     def action_note(self, existing: Annotation | None = None) -> None:
@@ -404,6 +397,8 @@ class AnnotatingMixin:
                 self._app().notify("Note saved.")
                 self.end_visual()
 
+        from brief_tui.ui.dialogs import NoteEditor
+
         self._app().push_screen(
             NoteEditor(label, quote, existing.note or "" if existing else ""), done
         )
@@ -435,6 +430,8 @@ class AnnotatingMixin:
             if a is not None:
                 self._app().notify("Tagged " + " ".join("#" + t for t in a.tags))
                 self.end_visual()
+
+        from brief_tui.ui.dialogs import TagEditor
 
         self._app().push_screen(TagEditor(target.label, store.all_tags(), []), done)
 
@@ -508,6 +505,8 @@ class AnnotatingMixin:
                 else:
                     self._app().notify(f"Grade cleared from the {target.target_type}")
 
+        from brief_tui.ui.dialogs import GradePicker
+
         self._app().push_screen(GradePicker(target.target_type, name, grade, status), done)
 
     def action_undo(self) -> None:
@@ -573,6 +572,8 @@ class AnnotatingMixin:
     def action_export(self) -> None:
         folder = getattr(self, "config", None) and self.config.export_dir  # type: ignore[attr-defined]
         default = (folder or Path.cwd()) / (slug(self.briefing.title) + ".md")
+        from brief_tui.ui.dialogs import ExportDialog
+
         self._app().push_screen(ExportDialog(default), self._export_chosen)
 
     def _export_chosen(self, choice: ExportChoice | None) -> None:
@@ -592,6 +593,8 @@ class AnnotatingMixin:
         self._export_write(choice)
 
     def _export_write(self, choice: ExportChoice) -> None:
+        from brief_tui.library.output import export_text, write_atomically
+
         try:
             text = export_text(self.briefing, self.annotations, self.analysis, choice.format)
             write_atomically(choice.path, text)

@@ -7,7 +7,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -22,17 +22,18 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from brief_tui.analysis.model import Analysis
 from brief_tui.briefing import Briefing, BriefingError
 from brief_tui.config import Config, load_config
-from brief_tui.library.store import Store, StoreError
 from brief_tui.resources import styles_dir
 from brief_tui.ui import palette
 from brief_tui.ui.across import AcrossPane, FiguresPane
 from brief_tui.ui.annotating import ANNOTATION_BINDINGS, AnnotatingMixin
 from brief_tui.ui.article import ArticleView
-from brief_tui.ui.dialogs import HighlightPicker, NoteEditor
 from brief_tui.ui.help import HelpScreen, binding_rows
 from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel, plural
 from brief_tui.ui.reading import READING_BINDINGS, BriefCommands, ReadingMixin
 from brief_tui.ui.themes import MONO, THEMES
+
+if TYPE_CHECKING:
+    from brief_tui.library.store import Store
 
 
 class AnalysisCancelled(Exception):
@@ -174,7 +175,13 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     def all_bindings(self) -> list[tuple[str, list[Binding]]]:
         """Every binding of the app by section (the help screen, the palette and the keymap
         check read this)."""
-        from brief_tui.ui.dialogs import ExportDialog, GradePicker, TagEditor
+        from brief_tui.ui.dialogs import (
+            ExportDialog,
+            GradePicker,
+            HighlightPicker,
+            NoteEditor,
+            TagEditor,
+        )
 
         return [
             ("Everywhere", _bindings(type(self))),
@@ -242,7 +249,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     def run_analysis(self) -> Analysis | None:
         """Open the store, show the saved annotations, then the analysis: from the cache
         when this briefing was analysed before with the same model, else from spaCy."""
-        from brief_tui.library.store import Store
+        from brief_tui.library.store import Store, StoreError
 
         worker = get_current_worker()
         briefing_id = self.briefing.id
@@ -277,6 +284,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     def _keep_sample(self, store: Store) -> None:
         """The bundled sample is always in the library; with no path given and other
         briefings there, the library opens first."""
+        from brief_tui.library.store import StoreError
+
         if store.read_only:
             return
         from brief_tui.briefing import load_briefing
@@ -317,6 +326,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
 
     def _analyse(self, store: Store, worker: Worker[Analysis | None]) -> Analysis | None:
         from brief_tui.analysis.nlp import ModelUnavailable, choose_model, model_version
+        from brief_tui.library.store import StoreError
 
         try:
             name = choose_model(self.model_name)
