@@ -318,6 +318,9 @@ async def test_timeline_tab_places_relative_dates() -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         app.query_one("#tabs").active = "tab-timeline"
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the dates are found when the tab opens
+        await pilot.pause()
         table = app.query_one("#timeline", ItemTable)
         table.focus()
         await pilot.pause()

@@ -142,6 +142,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.title = briefing.title
         self.sub_title = briefing.origin
         self.store: Store | None = None
+        #: the briefing whose timeline has been asked for
+        self._timeline_for = ""
         self._status_line = ""
         self.annotations = []
         #: show the library at start when it holds more than the sample (no path was given)
@@ -252,7 +254,6 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         from brief_tui.library.store import Store, StoreError
 
         worker = get_current_worker()
-        briefing_id = self.briefing.id
         store = self.store
         if store is None:
             store = Store.open(self.data_dir)
@@ -266,20 +267,32 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                     self.notify, f"Could not save the briefing: {e}", severity="error", timeout=10
                 )
         self.call_from_thread(self.reload_annotations)
-        if not self.briefing.is_empty:
-            from brief_tui.briefing.dates import timeline
-
-            events = timeline(self.briefing.text, self.briefing.date)
-            if briefing_id == self.briefing.id:
-                self.call_from_thread(
-                    self.query_one(SidePanel).show_timeline,
-                    events,
-                    self.briefing.text,
-                    self.briefing.date is not None,
-                )
         if not self.analyse or self.briefing.is_empty or worker.is_cancelled:
             return None
         return self._analyse(store, worker)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-timeline" and self._timeline_for != self.briefing.id:
+            self._timeline_for = self.briefing.id
+            self.query_one(SidePanel).timeline_note("Finding the dates…")
+            self.load_timeline(self.briefing)
+
+    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
+    def load_timeline(self, briefing: Briefing) -> None:
+        """The Timeline tab's dates, found when the tab is first opened (scanning a
+        300-page report for dates takes seconds: it is not worth doing at start)."""
+        from brief_tui.briefing.dates import timeline
+
+        if briefing.is_empty:
+            return
+        events = timeline(briefing.text, briefing.date)
+        if briefing.id == self.briefing.id:
+            self.call_from_thread(
+                self.query_one(SidePanel).show_timeline,
+                events,
+                briefing.text,
+                briefing.date is not None,
+            )
 
     def _keep_sample(self, store: Store) -> None:
         """The bundled sample is always in the library; with no path given and other

@@ -474,6 +474,9 @@ class SidePanel(Vertical):
 
         self._keep_cursor(table, fill)
 
+    def timeline_note(self, message: str) -> None:
+        self.query_one("#timeline-note", Label).update(Text(message, style="dim"))
+
     def show_timeline(self, events: list[DatedEvent], text: str, dated: bool) -> None:
         """Dated events in date order; each row's key is "start:end" of its sentence."""
         self.query_one("#timeline-note", Label).update(
