@@ -30,6 +30,7 @@ async def shoot() -> list[Path]:
     ):
         app = BriefApp(load_briefing(sample_briefing()))
         async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()  # the store and analysis start after the first paint
             await app.workers.wait_for_complete()
             await pilot.pause()
             app.query_one("#tabs").active = tab  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from brief_tui.ui.app import BriefApp
 async def main():
     app = BriefApp(load_briefing(sys.argv[1]))
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()  # the store and analysis start after the first paint
         await app.workers.wait_for_complete()
         await pilot.pause()
         print(json.dumps({

@@ -41,6 +41,7 @@ async def test_no_path_opens_the_library_when_it_holds_more_than_the_sample(tmp_
 
     app = BriefApp(load_briefing(SAMPLE), analyse=False, open_library=True)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the store and analysis start after the first paint
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
@@ -53,6 +54,7 @@ async def test_no_path_opens_the_library_when_it_holds_more_than_the_sample(tmp_
         table.move_cursor(row=row)
         await pilot.press("enter")
         await pilot.pause()
+        await pilot.pause()  # the store and analysis start after the first paint
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not isinstance(app.screen, LibraryScreen)
@@ -69,6 +71,7 @@ async def test_no_path_opens_the_library_when_it_holds_more_than_the_sample(tmp_
 async def test_a_lone_sample_opens_the_reader(tmp_path: Path) -> None:
     app = BriefApp(load_briefing(SAMPLE), analyse=False, open_library=True)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the store and analysis start after the first paint
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not isinstance(app.screen, LibraryScreen)
@@ -89,6 +92,7 @@ async def test_across_lists_the_other_briefing_and_opens_it_at_the_mention(
         app.jump_to_actor(rutte.id)
         app.query_one("#tabs").active = "tab-across"
         pane = app.query_one(AcrossPane)
+        await pilot.pause()  # the store and analysis start after the first paint
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = pane.query_one(DataTable)
@@ -97,6 +101,7 @@ async def test_across_lists_the_other_briefing_and_opens_it_at_the_mention(
         table.focus()
         await pilot.press("enter")
         await pilot.pause()
+        await pilot.pause()  # the store and analysis start after the first paint
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.briefing.title == "NATO chief warns of deeper Russian ties"

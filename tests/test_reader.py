@@ -315,10 +315,12 @@ async def test_timeline_tab_places_relative_dates() -> None:
     briefing = dataclasses.replace(load_briefing(SAMPLE), date=datetime.date(2024, 10, 29))
     app = BriefApp(briefing, analyse=False)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the store and analysis start after the first paint
         await app.workers.wait_for_complete()
         await pilot.pause()
         app.query_one("#tabs").active = "tab-timeline"
         await pilot.pause()
+        await pilot.pause()  # the store and analysis start after the first paint
         await app.workers.wait_for_complete()  # the dates are found when the tab opens
         await pilot.pause()
         table = app.query_one("#timeline", ItemTable)

@@ -16,6 +16,7 @@ def make_app(path: Path | str, **kwargs: object) -> BriefApp:
 
 
 async def wait_for_analysis(app: BriefApp, pilot: object) -> None:
+    await pilot.pause()  # the store and analysis start after the first paint
     await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]

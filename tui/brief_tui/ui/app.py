@@ -239,7 +239,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             else:
                 panel.set_state("Analysis is off (--no-analysis).")
                 self.analysis_state = "off"
-        self.run_analysis()
+        # the store and the analysis start once the article is on screen: their imports
+        # and disk work would otherwise compete with the first paint for the interpreter
+        self.call_after_refresh(self.run_analysis)
         self.update_status()
         self.call_after_refresh(self._first_paint)
 
