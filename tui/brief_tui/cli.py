@@ -36,7 +36,7 @@ def _reader_parser() -> argparse.ArgumentParser:
         description=(
             "A terminal reader for news articles and briefings: named entities highlighted, "
             "with the actors, claims and sources beside the text. With no PATH it opens the "
-            "bundled sample briefing."
+            "bundled sample briefing, or your library once it holds other briefings."
         ),
         epilog=(
             "commands:\n"
