@@ -114,6 +114,21 @@ class AnnotatingMixin:
         self.reload_annotations()
         return result
 
+    def _add(self, store: Store, kind: str, target: Target, **fields: Any) -> Annotation | None:
+        """Make one annotation of ``kind`` on ``target``, saved at once (see ``_save``)."""
+        return self._save(
+            f"save the {kind}",
+            lambda: store.add_annotation(
+                self.briefing.id,
+                kind,
+                target_type=target.target_type,
+                target_id=target.target_id,
+                start=target.start,
+                end=target.end,
+                **fields,
+            ),
+        )
+
     def reload_annotations(self) -> None:
         """Show what the store holds: marks in the article, rows in the Notes tab."""
         if self.store is None:
@@ -248,13 +263,6 @@ class AnnotatingMixin:
         if span is None:
             self._app().bell()
             return
-        if (
-            self._visual_anchor is not None
-            and n < 0
-            and self.selection
-            and span[0] < self._visual_anchor[0]
-        ):
-            pass
         if self._visual_anchor is not None and n < 0 and self.selection:
             # shrink from the end when moving back inside the selection
             s0 = self.selection[0]
@@ -334,17 +342,7 @@ class AnnotatingMixin:
             store = self._writable()
             if meaning is None or store is None:
                 return
-            a = self._save(
-                "highlight",
-                lambda: store.add_annotation(
-                    self.briefing.id,
-                    "highlight",
-                    start=target.start,
-                    end=target.end,
-                    meaning=meaning,
-                    tags=[meaning],
-                ),
-            )
+            a = self._add(store, "highlight", target, meaning=meaning, tags=[meaning])
             if a is not None:
                 self._app().notify(f"Highlighted as {meaning}: “{_short(quote)}”")
                 self.end_visual()
@@ -381,18 +379,7 @@ class AnnotatingMixin:
                 if not note.strip():
                     self._app().notify("The note is empty: nothing was saved.", severity="warning")
                     return
-                a = self._save(
-                    "save the note",
-                    lambda: store.add_annotation(
-                        self.briefing.id,
-                        "note",
-                        target_type=target.target_type,
-                        target_id=target.target_id,
-                        start=target.start,
-                        end=target.end,
-                        note=note.rstrip(),
-                    ),
-                )
+                a = self._add(store, "note", target, note=note.rstrip())
             if a is not None:
                 self._app().notify("Note saved.")
                 self.end_visual()
@@ -415,18 +402,7 @@ class AnnotatingMixin:
             store = self._writable()
             if not tags or store is None:
                 return
-            a = self._save(
-                "tag",
-                lambda: store.add_annotation(
-                    self.briefing.id,
-                    "tag",
-                    target_type=target.target_type,
-                    target_id=target.target_id,
-                    start=target.start,
-                    end=target.end,
-                    tags=tags,
-                ),
-            )
+            a = self._add(store, "tag", target, tags=tags)
             if a is not None:
                 self._app().notify("Tagged " + " ".join("#" + t for t in a.tags))
                 self.end_visual()
@@ -485,19 +461,7 @@ class AnnotatingMixin:
                     ),
                 )
             else:
-                a = self._save(
-                    "grade",
-                    lambda: store.add_annotation(
-                        self.briefing.id,
-                        "grade",
-                        target_type=target.target_type,
-                        target_id=target.target_id,
-                        start=target.start,
-                        end=target.end,
-                        grade=choice.grade,
-                        status=choice.status,
-                    ),
-                )
+                a = self._add(store, "grade", target, grade=choice.grade, status=choice.status)
             if a is not None:
                 shown = " · ".join(x for x in (choice.grade, choice.status) if x)
                 if shown:
