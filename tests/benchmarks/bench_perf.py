@@ -18,6 +18,7 @@ run:
 3. key latency p50/p95 while the analysis runs: 50 page-downs, then 50 entity jumps (``e``),
    each posted as a Key event; the latency is from posting to the first frame painted after
    the key was handled (no Pilot). Reference: the same keys after the analysis is complete.
+   (``BENCH_PROFILE=FILE`` writes a cProfile of the keys after the analysis to FILE.)
 4. reopen of an analysed briefing -> fully analysed view, with the cache the run of (2) left
    in its data directory; says whether spaCy was imported. Reference: figure (1).
 5. peak RSS (ru_maxrss) of the analysing process of (2). Reference: the raw spaCy process.
@@ -203,10 +204,19 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.2)
         app.query_one(ArticleView).action_top()
+        profile_to = os.environ.get("BENCH_PROFILE")
+        if profile_to:  # where the time of the keys goes, after the analysis (main thread)
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         for _ in range(50):
             await press("pagedown", None, latencies["page_done"])
         for _ in range(50):
             await press("e", "e", latencies["entity_done"])
+        if profile_to:
+            profiler.disable()
+            profiler.dump_stats(profile_to)
         _report(
             {
                 "latencies": latencies,

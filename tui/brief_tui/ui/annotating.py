@@ -183,20 +183,7 @@ class AnnotatingMixin:
         article = self._article()
         if article is None:
             return
-        marks = self._gutter_marks()
-        # the reading position: a marker on the line of the cursor
-        cur_line = article.line_of(article.cursor)
-        lines = article.lines
-        if 0 <= cur_line < len(lines):
-            start = lines[cur_line][0]
-            existing = next(
-                (m for off, m in marks.items() if article.line_of(off) == cur_line), None
-            )
-            marks = {k: v for k, v in marks.items() if article.line_of(k) != cur_line}
-            # column 1 shows the reading position, columns 2-3 the line's own mark
-            own = existing[0][1:] if existing else ""
-            marks[start] = (palette.CURSOR_MARK + own, self.marks.gutter)
-        article.set_gutter(marks)
+        article.set_gutter(self._gutter_marks(), (palette.CURSOR_MARK, self.marks.gutter))
 
     def cursor_moved(self) -> None:
         article = self._article()
@@ -212,7 +199,6 @@ class AnnotatingMixin:
             if self.selection is not None:
                 size = self.selection[1] - self.selection[0]
                 self._app().focus_label = f"selection: {size} characters"
-        self._update_gutter()
 
     # ------------------------------------------------------------------ selection
     def _word_at(self, offset: int) -> tuple[int, int] | None:

@@ -23,7 +23,7 @@ from brief_tui.analysis.model import Analysis
 from brief_tui.briefing import Briefing, BriefingError
 from brief_tui.config import Config, load_config
 from brief_tui.resources import styles_dir
-from brief_tui.ui import palette
+from brief_tui.ui import heap, palette
 from brief_tui.ui.across import AcrossPane, FiguresPane
 from brief_tui.ui.annotating import ANNOTATION_BINDINGS, AnnotatingMixin
 from brief_tui.ui.article import ArticleView
@@ -138,6 +138,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.search_index = -1
         self.focus_label = ""
         self.started = time.perf_counter()
+        self.heap = heap.HeapKeeper()
         self.timings: dict[str, float] = {}
         self.title = briefing.title
         self.sub_title = briefing.origin
@@ -247,6 +248,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
 
     def _first_paint(self) -> None:
         self.timings.setdefault("article_visible", time.perf_counter() - self.started)
+        heap.settle()  # Textual's own objects and the article: alive as long as the app
+        self.heap.start()
+        self.set_interval(0.5, self.heap.tick)
 
     # ------------------------------------------------------------------ store and analysis
     @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
@@ -368,6 +372,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         except ModelUnavailable as e:
             self.call_from_thread(self._model_missing, str(e))
             return None
+        heap.settle()  # the language model lives as long as the process
         if worker.is_cancelled:
             return None
         self.call_from_thread(
@@ -539,7 +544,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         line = " │ ".join(parts)
         if line != self._status_line:  # an unchanged line costs no layout
             self._status_line = line
-            status.update(line)
+            status.update(line, layout=False)  # one line, always as wide: no re-layout
 
     def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         self.cursor_moved()
@@ -833,13 +838,19 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         return False
 
     def on_mouse_scroll_down(self) -> None:
+        self.heap.touched()
         self.call_after_refresh(self.update_status)
 
     def on_mouse_scroll_up(self) -> None:
+        self.heap.touched()
         self.call_after_refresh(self.update_status)
 
     def on_key(self) -> None:
+        self.heap.touched()
         self.call_after_refresh(self.update_status)
+
+    def on_unmount(self) -> None:
+        self.heap.stop()
 
     def panel_lists(self) -> tuple[ItemTable, ClaimList, ItemTable]:
         return (

@@ -23,6 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 GUTTER = 3
+#: a layer change of at most this many spans (old and new) redraws only their lines
+FEW_SPANS = 16
 
 # Characters that would break the terminal are shown as a visible placeholder of one cell,
 # so offsets and columns stay the same (C0 controls but the newline, DEL and C1 controls).
@@ -302,16 +304,27 @@ class ArticleView(ScrollView, can_focus=True):
         self.current: tuple[int, int] | None = None
         self.gutter_marks: dict[int, tuple[str, Style]] = {}
         self._gutter_offsets: list[int] = []
+        #: the reading-position mark drawn in the gutter's first column on the cursor's line
+        self.cursor_mark: tuple[str, Style] = ("›", Style(bold=True))
+        #: width of the scrollable content, kept from the last resize (asking the widget
+        #: for its region costs a compositor look-up, too much to do for every line)
+        self._content_width = 0
 
     # ------------------------------------------------------------------ layout
     @property
     def text_width(self) -> int:
-        return max(8, self.scrollable_content_region.width - GUTTER - 1)
+        return max(8, self.content_width - GUTTER - 1)
+
+    @property
+    def content_width(self) -> int:
+        if self._content_width <= 0:
+            self._content_width = self.scrollable_content_region.width
+        return self._content_width
 
     def _rewrap(self) -> None:
         """Wrap the whole text for the current width, once per width (a 300k-word text takes
         tens of milliseconds), keeping the text at the top of the view at the top."""
-        if self.scrollable_content_region.width <= 0:
+        if self.content_width <= 0:
             return  # not laid out yet: wrapping to a made-up width would be wasted
         width = self.text_width
         if width == self._wrap_width:
@@ -341,10 +354,12 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to(y=self.line_of(anchor), animate=False, immediate=True)
 
     def on_resize(self) -> None:
+        self._content_width = self.scrollable_content_region.width
         self._rewrap()
         self.refresh()
 
     def on_mount(self) -> None:
+        self._content_width = self.scrollable_content_region.width
         self._rewrap()
 
     def notify_style_update(self) -> None:
@@ -380,8 +395,34 @@ class ArticleView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ layers
     def set_layer(self, name: str, spans: Iterable[tuple[int, int, Style]]) -> None:
-        self._layers[name] = Layer.build(spans)
-        self.refresh_lines()
+        old = self._layers[name]
+        new = self._layers[name] = Layer.build(spans)
+        if len(old.spans) + len(new.spans) <= FEW_SPANS:
+            # a handful of spans (the current item, a selection): redraw only their lines
+            self._refresh_spans([(s, e) for s, e, _ in old.spans + new.spans])
+        else:
+            self.refresh_lines()
+
+    def _refresh_spans(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Redraw the lines holding these text spans (and nothing else)."""
+        if not self._lines:
+            return
+        top = int(self.scroll_offset.y)
+        bottom = top + max(1, self.scrollable_content_region.height)
+        for start, end in spans:
+            first = self.line_of(start)
+            last = self.line_of(max(start, end - 1))
+            for line in range(first, last + 1):
+                self._strip_cache.discard(line)
+            # only what is on screen needs painting; the rest is drawn when scrolled to
+            a, b = max(first, top), min(last, bottom)
+            if a <= b:
+                super().refresh_lines(a, b - a + 1)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        old_line, new_line = self.line_of(old), self.line_of(new)
+        if old_line != new_line:  # the reading-position mark moves with it
+            self._refresh_spans([(old, old), (new, new)])
 
     def layer_spans(self, name: str) -> list[tuple[int, int]]:
         return [(s, e) for s, e, _ in self._layers[name].spans]
@@ -397,11 +438,16 @@ class ArticleView(ScrollView, can_focus=True):
         self._sentences = sorted(sentences)
         self._sentence_starts = [s for s, _ in self._sentences]
 
-    def set_gutter(self, marks: dict[int, tuple[str, Style]]) -> None:
-        """Marks shown in the left margin, keyed by text offset (drawn on that offset's line)."""
-        if marks == self.gutter_marks:
+    def set_gutter(
+        self, marks: dict[int, tuple[str, Style]], cursor_mark: tuple[str, Style] | None = None
+    ) -> None:
+        """Marks shown in the left margin, keyed by text offset (drawn on that offset's line),
+        and the reading-position mark the cursor's line shows in its first column."""
+        cursor_mark = cursor_mark or self.cursor_mark
+        if marks == self.gutter_marks and cursor_mark == self.cursor_mark:
             return
         self.gutter_marks = marks
+        self.cursor_mark = cursor_mark
         self._gutter_offsets = sorted(marks)
         self.refresh_lines()
 
@@ -422,7 +468,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         self._rewrap()
-        width = self.scrollable_content_region.width
+        width = self.content_width
         if width != self._strip_width:
             self._strip_cache.clear()
             self._strip_width = width
@@ -453,6 +499,10 @@ class ArticleView(ScrollView, can_focus=True):
         base = self._style()
         segments: list[Segment] = []
         mark = self._gutter_for(index) if start != end else None
+        if start != end and index == self.line_of(self.cursor):
+            # column 1 shows the reading position, columns 2-3 the line's own mark
+            own = mark[0][1:] if mark else ""
+            mark = (self.cursor_mark[0] + own, self.cursor_mark[1])
         if mark:
             segments.append(Segment(mark[0][:GUTTER].ljust(GUTTER), base + mark[1]))
         else:

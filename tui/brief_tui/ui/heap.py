@@ -1,0 +1,76 @@
+"""When the garbage collector may walk the whole heap: between keys, not during them.
+
+A full (generation 2) collection walks every object that can hold a reference: with the
+language model and a big briefing's analysis loaded that is hundreds of thousands of
+objects, and Textual's strips make cyclic garbage on every frame (a strip caches itself).
+Left to its own thresholds, Python ran a full collection every dozen keys and each froze
+the reader for 100-250 ms (measured with ``gc.callbacks`` in the benchmark's key run).
+
+So, while an app runs:
+- the young generations are collected as usual (they are small: a few milliseconds);
+- full collections are not started by allocation counts but by :meth:`HeapKeeper.tick`,
+  once the reader has been idle for a moment, or after many young collections without an
+  idle moment (a reader holding a key down still gets their memory back);
+- objects that live as long as the process (Textual's own, the language model) are
+  frozen once after they are loaded (``gc.freeze``), so a full collection skips them.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+
+#: seconds without input before a pending full collection runs
+IDLE = 0.4
+#: young (generation 1) collections after which a full collection is pending ...
+PENDING = 10
+#: ... and after which it runs even without an idle moment
+OVERDUE = 400
+#: a threshold the generation-2 count never reaches: full collections are ours to start
+NEVER = 1_000_000_000
+
+
+class HeapKeeper:
+    def __init__(self) -> None:
+        self._saved: tuple[int, ...] | None = None
+        self.last_input = time.monotonic()
+        self.collections = 0
+
+    def start(self) -> None:
+        if self._saved is None:
+            self._saved = gc.get_threshold()
+            young, middle = self._saved[0], self._saved[1]
+            gc.set_threshold(young, middle, NEVER)
+
+    def stop(self) -> None:
+        """Give the interpreter its own thresholds back (tests run many apps in a process)."""
+        if self._saved is not None:
+            gc.set_threshold(*self._saved)
+            self._saved = None
+
+    def touched(self) -> None:
+        """The reader pressed a key or moved the mouse."""
+        self.last_input = time.monotonic()
+
+    def tick(self) -> bool:
+        """Run a full collection if one is pending and the reader is idle, or overdue.
+        Returns whether it ran."""
+        if self._saved is None or not gc.isenabled():
+            return False
+        pending = gc.get_count()[2]
+        idle = time.monotonic() - self.last_input >= IDLE
+        if (pending >= PENDING and idle) or pending >= OVERDUE:
+            gc.collect()
+            self.collections += 1
+            return True
+        return False
+
+
+def settle() -> None:
+    """Freeze what is alive now (after loading what lives as long as the process).
+
+    Frozen objects are never walked again; ones later freed by reference counting are
+    still freed. A full collection first, so no garbage is frozen with them.
+    """
+    gc.collect()
+    gc.freeze()
