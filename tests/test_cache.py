@@ -1,4 +1,7 @@
-"""An analysed briefing opens again from the analysis cache, without loading spaCy."""
+"""An analysed briefing opens again from the analysis cache, without loading spaCy.
+
+The reader never imports spaCy itself: the analysis runs in a process of its own
+(analysis/child.py), started at launch and stopped as soon as the cache answers."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ async def main():
             "actors": sorted(a.name for a in app.analysis.actors),
             "claims": len(app.analysis.claims),
             "rows": app.query_one("#actors").row_count,
+            "process_left": app._child is not None,
         }))
 
 asyncio.run(main())
@@ -48,10 +52,13 @@ def run_app(data_dir: Path) -> dict:
 
 def test_reopened_briefing_uses_the_cache_without_spacy(data_dir: Path) -> None:
     first = run_app(data_dir)
-    assert first["source"] == "spacy" and first["spacy_loaded"] and first["state"] == "done"
+    assert first["source"] == "spacy" and first["state"] == "done"
+    assert first["spacy_loaded"] is False  # the analysis process loaded it, not the reader
+    assert first["process_left"] is False
     second = run_app(data_dir)
     assert second["source"] == "cache"
     assert second["spacy_loaded"] is False
+    assert second["process_left"] is False  # the process started at launch was stopped
     assert second["state"] == "done"
     assert second["actors"] == first["actors"] and second["claims"] == first["claims"]
     assert second["rows"] == first["rows"] > 0

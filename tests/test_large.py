@@ -5,7 +5,6 @@ tests/benchmarks/bench_perf.py."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import pytest
@@ -185,8 +184,8 @@ async def test_a_2mb_line_without_newlines_opens(tmp_path: Path) -> None:
 async def test_progressive_updates_end_with_the_one_shot_analysis(
     loaded_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import brief_tui.analysis as analysis_pkg
     from brief_tui.analysis import analyze
+    from brief_tui.analysis.child import AnalysisProcess
 
     text_path = write_text(tmp_path, 12_000, seed=3)
     app = make_app(text_path)
@@ -197,8 +196,10 @@ async def test_progressive_updates_end_with_the_one_shot_analysis(
         model=loaded_model,
         batch_chars=10**9,
     )
-    # the app analyses in small batches, so that several partial results reach the view
-    monkeypatch.setattr(analysis_pkg, "analyze", functools.partial(analyze, batch_chars=12_000))
+    # the analysis process works in small batches and reports after each, so that several
+    # partial results reach the view
+    monkeypatch.setattr(AnalysisProcess, "BATCH_CHARS", 12_000)
+    monkeypatch.setattr(AnalysisProcess, "PROGRESS_INTERVAL", 0)
     fractions: list[float] = []
     apply = app._apply_analysis
 

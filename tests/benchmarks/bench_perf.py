@@ -89,9 +89,18 @@ def _encode(app, renderable) -> None:  # type: ignore[no-untyped-def]
 
 
 def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
+    # in the order of `brief-tui PATH` (cli.cmd_read): the analysis process starts before
+    # the reader's imports
+    from brief_tui.briefing import load_briefing
+    from brief_tui.cli import start_analysis
+    from brief_tui.config import load_config
+
+    briefing = load_briefing(path)
+    config = load_config()
+    process = start_analysis(briefing, None, config)
+
     from textual import events
 
-    from brief_tui.briefing import load_briefing
     from brief_tui.ui.app import BriefApp
     from brief_tui.ui.article import ArticleView
 
@@ -116,7 +125,9 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
 
         setattr(ArticleView, name, handled)
 
-    app = BriefApp(load_briefing(path), data_dir=Path(data_dir), analyse=True)
+    app = BriefApp(
+        briefing, data_dir=Path(data_dir), analyse=True, config=config, analysis_process=process
+    )
     display = app._display
     latencies: dict[str, list[float]] = {
         "page_running": [],

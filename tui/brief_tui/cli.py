@@ -8,8 +8,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brief_tui import __version__
+from brief_tui.config import Config, load_config, reader_model
+
+if TYPE_CHECKING:
+    from brief_tui.analysis.child import AnalysisProcess
+    from brief_tui.briefing import Briefing
 
 EXIT_BAD_INPUT = 2
 
@@ -155,6 +161,9 @@ def cmd_read(ns: argparse.Namespace) -> int:
             sys.stdin = tty
         except OSError:
             return _fail("standard input was read, but there is no terminal to show the reader on")
+    config = load_config()
+    # before the reader's own imports: spaCy loads on the other core while Textual does
+    process = None if ns.no_analysis else start_analysis(briefing, ns.model, config)
     from brief_tui.ui.app import BriefApp
 
     app = BriefApp(
@@ -162,10 +171,33 @@ def cmd_read(ns: argparse.Namespace) -> int:
         model_name=ns.model,
         data_dir=Path(ns.data_dir) if ns.data_dir else None,
         analyse=not ns.no_analysis,
+        config=config,
         open_library=ns.path is None,
+        analysis_process=process,
     )
     app.run()
     return app.return_code or 0
+
+
+def start_analysis(
+    briefing: Briefing, model_name: str | None, config: Config
+) -> AnalysisProcess | None:
+    """Start analysing ``briefing`` in a process of its own (the reader stops it again if
+    the analysis is cached). None for an empty briefing or if no process can be started
+    (the reader then says why when it tries again)."""
+    from brief_tui.analysis.child import AnalysisProcess
+
+    if briefing.is_empty:
+        return None
+    try:
+        return AnalysisProcess(
+            briefing.text,
+            title=briefing.title,
+            briefing_id=briefing.id,
+            model=reader_model(model_name, config),
+        )
+    except OSError:
+        return None
 
 
 def cmd_analyze(ns: argparse.Namespace) -> int:

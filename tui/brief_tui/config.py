@@ -155,3 +155,8 @@ def load_config(path: Path | None = None) -> Config:
             else:
                 cfg.keymap[binding_id] = ",".join(k.strip() for k in keys.split(",") if k.strip())
     return cfg
+
+
+def reader_model(explicit: str | None, config: Config) -> str | None:
+    """The model the reader asks for: --model, else $BRIEF_TUI_MODEL, else the config's."""
+    return explicit or os.environ.get("BRIEF_TUI_MODEL") or config.model

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import time
 from pathlib import Path
@@ -19,9 +18,10 @@ from textual.css.query import NoMatches
 from textual.widgets import Footer, Input, OptionList, Static, TabbedContent
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from brief_tui.analysis.child import AnalysisProcess, AnalysisProcessError
 from brief_tui.analysis.model import Analysis
 from brief_tui.briefing import Briefing, BriefingError
-from brief_tui.config import Config, load_config
+from brief_tui.config import Config, load_config, reader_model
 from brief_tui.resources import styles_dir
 from brief_tui.ui import heap, palette
 from brief_tui.ui.across import AcrossPane, FiguresPane
@@ -34,10 +34,6 @@ from brief_tui.ui.themes import MONO, THEMES
 
 if TYPE_CHECKING:
     from brief_tui.library.store import Store
-
-
-class AnalysisCancelled(Exception):
-    pass
 
 
 def search_pattern(query: str) -> re.Pattern[str]:
@@ -113,6 +109,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         analyse: bool = True,
         config: Config | None = None,
         open_library: bool = False,
+        analysis_process: AnalysisProcess | None = None,
     ) -> None:
         self.config = config if config is not None else load_config()
         super().__init__()
@@ -128,7 +125,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.theme = MONO if self.no_color else self.config.theme
         self.marks = self._build_marks()
         self.briefing = briefing
-        self.model_name = model_name or os.environ.get("BRIEF_TUI_MODEL") or self.config.model
+        self.model_name = reader_model(model_name, self.config)
         self.data_dir = data_dir
         self.analyse = analyse
         self.analysis: Analysis | None = None
@@ -152,6 +149,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.read_only_reason: str | None = None
         #: "spacy" or "cache": where the last complete analysis came from
         self.analysis_source = ""
+        #: the analysis process (analysis/child.py), while one runs; started by the command
+        #: line before the reader's imports, or here when the reader starts
+        self._child: AnalysisProcess | None = analysis_process
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -240,8 +240,10 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             else:
                 panel.set_state("Analysis is off (--no-analysis).")
                 self.analysis_state = "off"
-        # the store and the analysis start once the article is on screen: their imports
-        # and disk work would otherwise compete with the first paint for the interpreter
+        # the analysis process starts at once (it has a core of its own); the store opens
+        # once the article is on screen: its imports and disk work would otherwise compete
+        # with the first paint for the interpreter
+        self._start_child()
         self.call_after_refresh(self.run_analysis)
         self.update_status()
         self.call_after_refresh(self._first_paint)
@@ -350,6 +352,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         try:
             name = choose_model(self.model_name)
         except ModelUnavailable as e:
+            self._stop_child()
             self.call_from_thread(self._model_missing, str(e))
             return None
         version = model_version(name)
@@ -358,42 +361,37 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
 
             cached = store.get_cached_analysis(self.briefing.id, name, version, ANALYSER_VERSION)
             if cached is not None:
+                self._stop_child()  # started at launch in case there was no cache
                 self.analysis_source = "cache"
                 return cached
 
-        from brief_tui.analysis import analyze
-        from brief_tui.analysis.nlp import load_model
-
+        child = self._child_for(self.briefing)
         self.call_from_thread(
             self.query_one(SidePanel).set_state, "Loading the language model…", 0.0
         )
+        result: Analysis | None = None
         try:
-            loaded = load_model(self.model_name)
-        except ModelUnavailable as e:
-            self.call_from_thread(self._model_missing, str(e))
-            return None
-        heap.settle()  # the language model lives as long as the process
-        if worker.is_cancelled:
-            return None
-        self.call_from_thread(
-            self.query_one(SidePanel).set_state, f"Analysing with {loaded.name}…", 0.0
-        )
-
-        def progress(partial: Analysis, fraction: float) -> None:
-            if worker.is_cancelled:
-                raise AnalysisCancelled
-            if fraction < 1.0:
-                self.call_from_thread(self._apply_analysis, partial, fraction)
-
-        try:
-            result = analyze(
-                self.briefing.text,
-                title=self.briefing.title,
-                briefing_id=self.briefing.id,
-                model=loaded,
-                on_progress=progress,
-            )
-        except AnalysisCancelled:
+            for event in child.events():
+                if worker.is_cancelled:
+                    break
+                if event.kind == "loaded":
+                    self.call_from_thread(
+                        self.query_one(SidePanel).set_state, f"Analysing with {event.model}…", 0.0
+                    )
+                elif event.kind == "progress" and event.analysis is not None:
+                    self.call_from_thread(self._apply_analysis, event.analysis, event.fraction)
+                elif event.kind == "done":
+                    result = event.analysis
+                elif event.kind == "error":
+                    if event.error_kind == "model":
+                        self.call_from_thread(self._model_missing, event.message)
+                        return None
+                    raise AnalysisProcessError(event.message)
+        finally:
+            child.stop()
+            if self._child is child:
+                self._child = None
+        if result is None or worker.is_cancelled:
             return None
         self.analysis_source = "spacy"
         if not store.read_only:
@@ -402,6 +400,36 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             except (StoreError, OSError, ValueError) as e:  # an unwritten cache only costs time
                 self.call_from_thread(self.notify, f"Analysis not cached: {e}", severity="warning")
         return result
+
+    def _start_child(self) -> None:
+        """Start the analysis process now, before the first frame: importing spaCy and
+        loading the model then happen on the other core while the reader draws. Stopped
+        again if the analysis turns out to be cached."""
+        if self._child is not None or not self.analyse or self.briefing.is_empty:
+            return
+        try:
+            self._child = AnalysisProcess(
+                self.briefing.text,
+                title=self.briefing.title,
+                briefing_id=self.briefing.id,
+                model=self.model_name,
+            )
+        except OSError:
+            self._child = None  # tried again when needed, where the error is shown
+
+    def _child_for(self, briefing: Briefing) -> AnalysisProcess:
+        child = self._child
+        if child is None or child.briefing_id != briefing.id:
+            self._stop_child()
+            child = self._child = AnalysisProcess(
+                briefing.text, title=briefing.title, briefing_id=briefing.id, model=self.model_name
+            )
+        return child
+
+    def _stop_child(self) -> None:
+        child, self._child = self._child, None
+        if child is not None:
+            child.stop()
 
     def _store_opened(self, store: Store) -> None:
         self.store = store
@@ -710,6 +738,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     async def open_briefing(self, briefing: Briefing, offset: int | None = None) -> None:
         """Replace the briefing on screen with another (from the library or Across)."""
         self.workers.cancel_group(self, "analysis")
+        self._stop_child()  # the worker waiting on it sees the end and finishes
         self.briefing = briefing
         self.analysis = None
         self.analysis_state = "waiting"
@@ -850,6 +879,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.call_after_refresh(self.update_status)
 
     def on_unmount(self) -> None:
+        self._stop_child()
         self.heap.stop()
 
     def panel_lists(self) -> tuple[ItemTable, ClaimList, ItemTable]:

@@ -11,8 +11,8 @@ So, while an app runs:
 - full collections are not started by allocation counts but by :meth:`HeapKeeper.tick`,
   once the reader has been idle for a moment, or after many young collections without an
   idle moment (a reader holding a key down still gets their memory back);
-- objects that live as long as the process (Textual's own, the language model) are
-  frozen once after they are loaded (``gc.freeze``), so a full collection skips them.
+- objects that live as long as the process (Textual's own) are frozen once after start-up
+  (``gc.freeze``), so a full collection skips them.
 """
 
 from __future__ import annotations
@@ -67,10 +67,8 @@ class HeapKeeper:
 
 
 def settle() -> None:
-    """Freeze what is alive now (after loading what lives as long as the process).
-
-    Frozen objects are never walked again; ones later freed by reference counting are
-    still freed. A full collection first, so no garbage is frozen with them.
-    """
-    gc.collect()
+    """Freeze what is alive now (once, after start-up: Textual's own objects live as long
+    as the process). Frozen objects are never walked again; ones later freed by reference
+    counting are still freed. No collection first: it would cost the first frames tens of
+    milliseconds for the little garbage start-up leaves."""
     gc.freeze()

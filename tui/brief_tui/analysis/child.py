@@ -1,0 +1,214 @@
+"""The analysis in a process of its own, streaming its progress as JSON lines.
+
+Why a process and not a thread: spaCy and the document-wide steps are CPU work that holds
+the interpreter lock; in a thread they slowed every key the reader pressed (entity jumps
+took up to a second while a 100k-word briefing was analysed) and the reader's frames slowed
+the analysis in turn. In a process of its own the analysis has a core to itself, and it can
+start (importing spaCy and loading the model take seconds) while the reader is still
+drawing its first frame.
+
+Protocol. The parent writes one JSON object to the child's stdin and closes it::
+
+    {"text": ..., "title": ..., "briefing_id": ..., "model": name or null,
+     "batch_chars": n, "progress_interval": seconds}
+
+The child answers with one JSON object per line on stdout:
+
+    {"event": "loaded", "model": name, "version": version}
+    {"event": "progress", "fraction": f, "analysis": {...}}   (zero or more)
+    {"event": "done", "analysis": {...}}
+    {"event": "error", "kind": "model" | "failed", "message": "..."}
+
+An analysis on the wire is ``Analysis.to_json()`` without the briefing text (the parent
+has it). The child ends itself if its parent goes away.
+
+Run as ``python -m brief_tui.analysis.child``; :class:`AnalysisProcess` is the parent side.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from .model import Analysis
+
+
+class AnalysisProcessError(Exception):
+    """The analysis process failed or ended without a result."""
+
+
+@dataclass
+class Event:
+    kind: str  # loaded | progress | done | error
+    fraction: float = 0.0
+    analysis: Analysis | None = None
+    model: str = ""
+    version: str = ""
+    error_kind: str = ""
+    message: str = ""
+
+
+def _wire(analysis: Analysis) -> dict[str, Any]:
+    data = analysis.to_json()
+    data["briefing"] = {**data["briefing"], "text": None}
+    return data
+
+
+def _unwire(data: dict[str, Any], text: str) -> Analysis:
+    data["briefing"]["text"] = text
+    return Analysis.from_json(data)
+
+
+# ---------------------------------------------------------------------------- parent side
+class AnalysisProcess:
+    """A running analysis child. Start it early: its imports overlap the reader's start."""
+
+    #: characters per batch of paragraphs (see ``analyze``)
+    BATCH_CHARS = 50_000
+    #: at most one partial result per this many seconds: each is serialised here and
+    #: read back by the reader, which shares a core with the reader's frames
+    PROGRESS_INTERVAL = 2.0
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        title: str,
+        briefing_id: str,
+        model: str | None = None,
+    ) -> None:
+        self.text = text
+        self.briefing_id = briefing_id
+        self._stopped = False
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "brief_tui.analysis.child"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
+        )
+        request = json.dumps(
+            {
+                "text": text,
+                "title": title,
+                "briefing_id": briefing_id,
+                "model": model,
+                "batch_chars": self.BATCH_CHARS,
+                "progress_interval": self.PROGRESS_INTERVAL,
+            },
+            ensure_ascii=False,
+        ).encode("utf-8")
+        # a big briefing fills the pipe: write from a thread so the caller never waits
+        self._writer = threading.Thread(
+            target=self._write, args=(self._proc.stdin, request), daemon=True
+        )
+        self._writer.start()
+
+    @staticmethod
+    def _write(pipe: IO[bytes] | None, data: bytes) -> None:
+        if pipe is None:
+            return
+        try:
+            pipe.write(data)
+            pipe.close()
+        except (BrokenPipeError, OSError, ValueError):  # the child was stopped first
+            pass
+
+    @property
+    def running(self) -> bool:
+        return self._proc.poll() is None
+
+    def events(self) -> Iterator[Event]:
+        """The child's events as they come (blocks; meant for a worker thread). Ends after
+        ``done`` or ``error``; raises :class:`AnalysisProcessError` if the child ends
+        without either (it crashed, ran out of memory or was stopped)."""
+        stdout = self._proc.stdout
+        assert stdout is not None
+        for raw in stdout:
+            try:
+                msg = json.loads(raw)
+            except ValueError:
+                continue  # not ours (a library printing to stdout): skip it
+            kind = msg.get("event")
+            if kind == "loaded":
+                yield Event("loaded", model=msg["model"], version=msg["version"])
+            elif kind in ("progress", "done"):
+                analysis = _unwire(msg["analysis"], self.text)
+                yield Event(kind, fraction=msg.get("fraction", 1.0), analysis=analysis)
+                if kind == "done":
+                    self._proc.wait()
+                    return
+            elif kind == "error":
+                yield Event("error", error_kind=msg.get("kind", ""), message=msg.get("message", ""))
+                self._proc.wait()
+                return
+        code = self._proc.wait()
+        if self._stopped:
+            return  # stopped on purpose: nobody waits for the result
+        raise AnalysisProcessError(f"the analysis process ended without a result (exit {code})")
+
+    def stop(self) -> None:
+        """Stop the child (a result nobody waits for any more). Safe to call twice and
+        from another thread than the one reading :meth:`events`, which then ends."""
+        self._stopped = True
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+
+
+# ---------------------------------------------------------------------------- child side
+def _send(out: IO[str], msg: dict[str, Any]) -> None:
+    out.write(json.dumps(msg, ensure_ascii=False, separators=(",", ":")) + "\n")
+    out.flush()
+
+
+def main() -> int:
+    # nothing but the protocol goes to stdout; anything a library prints goes to stderr
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    sys.stdout = sys.stderr
+    parent = os.getppid()
+    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+
+    from .nlp import ModelUnavailable, load_model
+    from .pipeline import analyze
+
+    try:
+        loaded = load_model(request.get("model"))
+    except ModelUnavailable as e:
+        _send(out, {"event": "error", "kind": "model", "message": str(e)})
+        return 0
+    _send(out, {"event": "loaded", "model": loaded.name, "version": loaded.version})
+
+    def progress(partial: Analysis, fraction: float) -> None:
+        if os.getppid() != parent:  # the reader is gone: nobody reads this any more
+            os._exit(0)
+        if fraction < 1.0:
+            _send(out, {"event": "progress", "fraction": fraction, "analysis": _wire(partial)})
+
+    try:
+        result = analyze(
+            request["text"],
+            title=request.get("title", ""),
+            briefing_id=request.get("briefing_id", ""),
+            model=loaded,
+            on_progress=progress,
+            batch_chars=int(request.get("batch_chars", 50_000)),
+            progress_interval=float(request.get("progress_interval", 2.0)),
+        )
+        _send(out, {"event": "done", "analysis": _wire(result)})
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # noqa: BLE001 - reported to the reader, who shows it
+        _send(out, {"event": "error", "kind": "failed", "message": f"{type(e).__name__}: {e}"})
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
