@@ -15,7 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from email.message import Message
 
-from brief_tui.briefing.model import BriefingError
+from brief_tui.briefing.model import BriefingError, is_url  # noqa: F401 - where callers find it
 
 DEFAULT_TIMEOUT = 20.0
 _USER_AGENT = "brief-tui (a terminal reader for news briefings)"
@@ -31,11 +31,6 @@ class Fetched:
     charset: str | None
     #: the address the bytes came from, after redirects
     url: str
-
-
-def is_url(source: str) -> bool:
-    scheme = urllib.parse.urlsplit(source).scheme.lower()
-    return "://" in source and len(scheme) > 1 and scheme.isascii()
 
 
 def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int) -> Fetched:

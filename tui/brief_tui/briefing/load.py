@@ -257,11 +257,8 @@ def load_briefing(source: str | Path, *, timeout: float | None = None) -> Briefi
     if str(source) == "-":
         data = _read_stream(sys.stdin.buffer, "standard input")
         return briefing_from_bytes(data, "<stdin>", "standard input")
-    if isinstance(source, str):
-        from brief_tui.briefing.fetch import is_url
-
-        if is_url(source):
-            return load_url(source, timeout=timeout)
+    if isinstance(source, str) and model.is_url(source):
+        return load_url(source, timeout=timeout)
     path = Path(source).expanduser()
     shown = str(source)
     limit = _max_bytes()

@@ -174,3 +174,12 @@ class TextBuilder:
     @property
     def text(self) -> str:
         return "".join(self._parts)
+
+
+def is_url(source: str) -> bool:
+    """Whether ``source`` names an address (scheme://...) rather than a file. Here, not in
+    fetch.py: opening a file should not import the HTTP client."""
+    import urllib.parse
+
+    scheme = urllib.parse.urlsplit(source).scheme.lower()
+    return "://" in source and len(scheme) > 1 and scheme.isascii()

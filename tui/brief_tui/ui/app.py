@@ -142,6 +142,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.store: Store | None = None
         #: the briefing whose timeline has been asked for
         self._timeline_for = ""
+        self._figures_for = ""
         self._status_line = ""
         self.annotations = []
         #: show the library at start when it holds more than the sample (no path was given)
@@ -280,10 +281,21 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         return self._analyse(store, worker)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-across":
+            self._show_figures()
         if event.pane.id == "tab-timeline" and self._timeline_for != self.briefing.id:
             self._timeline_for = self.briefing.id
             self.query_one(SidePanel).timeline_note("Finding the dates…")
             self.load_timeline(self.briefing)
+
+    def _show_figures(self) -> None:
+        """The Across tab's figures given in other briefings: looked up when the tab is
+        shown (it reads every analysed briefing of the library: not worth doing at start)."""
+        if self.store is None or self.analysis_state != "done":
+            return
+        if self._figures_for != self.briefing.id:
+            self._figures_for = self.briefing.id
+            self.query_one(FiguresPane).show_for(self.store, self.briefing.id)
 
     @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
     def load_timeline(self, briefing: Briefing) -> None:
@@ -474,8 +486,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         sourced = sum(1 for c in analysis.claims if c.source)
         if done:
             self.timings.setdefault("analysis_done", time.perf_counter() - self.started)
-            if self.store is not None:
-                self.query_one(FiguresPane).show_for(self.store, self.briefing.id)
+            self._figures_for = ""  # found again when the Across tab is next shown
+            if self.query_one("#tabs", TabbedContent).active == "tab-across":
+                self._show_figures()
             line = analysis.profile.get("line") or (
                 f"{len(analysis.claims)} claims: {sourced} sourced; {len(analysis.sources)} sources"
             )
