@@ -19,8 +19,9 @@ The child answers with one JSON object per line on stdout:
     {"event": "done", "analysis": {...}}
     {"event": "error", "kind": "model" | "failed", "message": "..."}
 
-An analysis on the wire is ``Analysis.to_json()`` without the briefing text (the parent
-has it). The child ends itself if its parent goes away.
+An analysis on the wire is in the compact form of the analysis cache
+(``Analysis.to_cache``) without the briefing text (the parent has it). The child ends
+itself if its parent goes away.
 
 Run as ``python -m brief_tui.analysis.child``; :class:`AnalysisProcess` is the parent side.
 """
@@ -55,14 +56,11 @@ class Event:
 
 
 def _wire(analysis: Analysis) -> dict[str, Any]:
-    data = analysis.to_json()
-    data["briefing"] = {**data["briefing"], "text": None}
-    return data
+    return analysis.to_cache(with_text=False)
 
 
 def _unwire(data: dict[str, Any], text: str) -> Analysis:
-    data["briefing"]["text"] = text
-    return Analysis.from_json(data)
+    return Analysis.from_cache(data, text)
 
 
 # ---------------------------------------------------------------------------- parent side

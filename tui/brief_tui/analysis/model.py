@@ -2,30 +2,53 @@
 
 Offsets are Python ``str`` indices into the briefing text, end excluded.
 Nothing here imports spaCy or Textual.
+
+Two serialised forms:
+
+- :meth:`Analysis.to_json` / :meth:`Analysis.from_json`: the public, documented schema
+  :data:`SCHEMA` (``brief-tui analyze --json``, the analysis process's wire);
+- :meth:`Analysis.to_cache` / :meth:`Analysis.from_cache`: the private, compact form the
+  store keeps in its analysis cache (:data:`CACHE_FORMAT`): arrays instead of objects, the
+  small many-times-repeated records (entities, mentions, sentences) as columns, and the
+  briefing text left out when the store has it already. Less than half the size, and read
+  back three times faster. Not a public format: it may change with any version, and a
+  cached row in another format is simply not read by it.
+
+The small records (:class:`Span`, :class:`TextSpan`, :class:`Entity`, :class:`Mention`,
+:class:`Cue`, :class:`Hedge`, :class:`Figure`) are values: treat them as immutable, and they
+hash and compare by value. They are not ``frozen`` dataclasses only because a frozen
+dataclass's ``__init__`` sets each field through ``object.__setattr__``: five times slower,
+which for the ~45,000 of them in a 100k-word analysis nearly doubled the time reading it
+back from the cache took. ``unsafe_hash=True`` keeps them hashable as before.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 SCHEMA = "brief-tui/analysis@1"
 
+#: The private form of :meth:`Analysis.to_cache`. Change the number whenever that layout
+#: (or the fields of the classes below) changes: rows of another format are cache misses.
+CACHE_FORMAT = "brief-tui/analysis-cache@1"
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)  # a value: see the module docstring
 class Span:
     start: int
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value: see the module docstring
 class TextSpan:
     start: int
     end: int
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value: see the module docstring
 class Entity:
     start: int
     end: int
@@ -34,7 +57,7 @@ class Entity:
     actor: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value: see the module docstring
 class Mention:
     start: int
     end: int
@@ -65,7 +88,7 @@ class Source:
     via: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value: see the module docstring
 class Cue:
     start: int
     end: int
@@ -73,7 +96,7 @@ class Cue:
     stance: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value: see the module docstring
 class Hedge:
     start: int
     end: int
@@ -82,7 +105,7 @@ class Hedge:
     band: tuple[float, float] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value: see the module docstring
 class Figure:
     start: int
     end: int
@@ -158,14 +181,10 @@ class Analysis:
         return [c for c in self.claims if c.source == source_id]
 
     # -- JSON ------------------------------------------------------------
+    # Written out field by field rather than with dataclasses.asdict (which deep-copies
+    # every value and took half a second on a 100k-word analysis); the keys and their
+    # order are exactly asdict's.
     def to_json(self) -> dict[str, Any]:
-        def claim_json(c: Claim) -> dict[str, Any]:
-            d = asdict(c)
-            d["hedges"] = [
-                {**asdict(h), "band": list(h.band) if h.band else None} for h in c.hedges
-            ]
-            return d
-
         return {
             "schema": SCHEMA,
             "briefing": {
@@ -176,14 +195,46 @@ class Analysis:
             },
             "model": {"name": self.model_name, "version": self.model_version},
             "analyser_version": self.analyser_version,
-            "entities": [asdict(e) for e in self.entities],
-            "actors": [asdict(a) for a in self.actors],
-            "sources": [asdict(s) for s in self.sources],
-            "claims": [claim_json(c) for c in self.claims],
-            "sentences": [asdict(s) for s in self.sentences],
+            "entities": [
+                {"start": e.start, "end": e.end, "label": e.label, "text": e.text, "actor": e.actor}
+                for e in self.entities
+            ],
+            "actors": [
+                {
+                    "id": a.id,
+                    "name": a.name,
+                    "kind": a.kind,
+                    "aliases": list(a.aliases),
+                    "descriptors": list(a.descriptors),
+                    "mentions": [
+                        {"start": m.start, "end": m.end, "text": m.text, "how": m.how}
+                        for m in a.mentions
+                    ],
+                }
+                for a in self.actors
+            ],
+            "sources": [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "kind": s.kind,
+                    "actor": s.actor,
+                    "descriptor": s.descriptor,
+                    "via": s.via,
+                }
+                for s in self.sources
+            ],
+            "claims": [_claim_json(c) for c in self.claims],
+            "sentences": [{"start": s.start, "end": s.end} for s in self.sentences],
             "profile": self.profile,
             "measures": [
-                {**asdict(m), "figures": [list(f) for f in m.figures]} for m in self.measures
+                {
+                    "id": m.id,
+                    "unit": m.unit,
+                    "figures": [list(f) for f in m.figures],
+                    "agreement": m.agreement,
+                }
+                for m in self.measures
             ],
         }
 
@@ -192,60 +243,278 @@ class Analysis:
         if d.get("schema") != SCHEMA:
             raise ValueError(f"unknown analysis schema: {d.get('schema')!r}")
         b = d["briefing"]
-
-        def claim(c: dict[str, Any]) -> Claim:
-            return Claim(
-                id=c["id"],
-                start=c["start"],
-                end=c["end"],
-                content=[Span(**s) for s in c["content"]],
-                cue=Cue(**c["cue"]) if c.get("cue") else None,
-                source=c.get("source"),
-                source_span=TextSpan(**c["source_span"]) if c.get("source_span") else None,
-                quote=c.get("quote", "none"),
-                hedges=[
-                    Hedge(
-                        h["start"],
-                        h["end"],
-                        h["text"],
-                        h["level"],
-                        tuple(h["band"]) if h.get("band") else None,
-                    )
-                    for h in c.get("hedges", [])
-                ],
-                figures=[Figure(**f) for f in c.get("figures", [])],
-            )
-
+        model = d["model"]
         return cls(
-            briefing_id=b["id"],
-            title=b["title"],
-            text=b["text"],
-            model_name=d["model"]["name"],
-            model_version=d["model"]["version"],
-            analyser_version=d.get("analyser_version", "1"),
-            entities=[Entity(**e) for e in d["entities"]],
-            actors=[
+            b["id"],
+            b["title"],
+            b["text"],
+            model["name"],
+            model["version"],
+            [
+                Entity(e["start"], e["end"], e["label"], e["text"], e.get("actor"))
+                for e in d["entities"]
+            ],
+            [
                 Actor(
-                    id=a["id"],
-                    name=a["name"],
-                    kind=a["kind"],
-                    aliases=list(a["aliases"]),
-                    descriptors=list(a["descriptors"]),
-                    mentions=[Mention(**m) for m in a["mentions"]],
+                    a["id"],
+                    a["name"],
+                    a["kind"],
+                    list(a["aliases"]),
+                    list(a["descriptors"]),
+                    [
+                        Mention(m["start"], m["end"], m["text"], m.get("how", "name"))
+                        for m in a["mentions"]
+                    ],
                 )
                 for a in d["actors"]
             ],
-            sources=[Source(**s) for s in d["sources"]],
-            claims=[claim(c) for c in d["claims"]],
-            sentences=[Span(**s) for s in d.get("sentences", [])],
-            profile=dict(d.get("profile", {})),
-            measures=[
+            [
+                Source(
+                    s["id"],
+                    s["name"],
+                    s["kind"],
+                    s.get("actor"),
+                    s.get("descriptor"),
+                    s.get("via"),
+                )
+                for s in d["sources"]
+            ],
+            [_claim_from_json(c) for c in d["claims"]],
+            [Span(s["start"], s["end"]) for s in d.get("sentences", [])],
+            dict(d.get("profile", {})),
+            d.get("analyser_version", "1"),
+            [
                 Measure(
-                    id=m["id"],
-                    unit=m["unit"],
-                    figures=[(f[0], f[1]) for f in m.get("figures", [])],
-                    agreement=m.get("agreement", "corroborating"),
+                    m["id"],
+                    m["unit"],
+                    [(f[0], f[1]) for f in m.get("figures", [])],
+                    m.get("agreement", "corroborating"),
                 )
                 for m in d.get("measures", [])
             ],
         )
+
+    # -- the store's private form ---------------------------------------------
+    def to_cache(self, *, with_text: bool = True) -> dict[str, Any]:
+        """This analysis in the compact private form :data:`CACHE_FORMAT` (JSON values).
+        ``with_text=False`` leaves the briefing text out (only its length is kept): give it
+        back to :meth:`from_cache`."""
+        return {
+            "schema": CACHE_FORMAT,
+            "briefing": [
+                self.briefing_id,
+                self.title,
+                len(self.text),
+                self.text if with_text else None,
+            ],
+            "model": [self.model_name, self.model_version],
+            "analyser_version": self.analyser_version,
+            "entities": _columns(self.entities, _ENTITY),
+            "actors": [
+                [
+                    a.id,
+                    a.name,
+                    a.kind,
+                    a.aliases,
+                    a.descriptors,
+                    _columns(a.mentions, _MENTION),
+                ]
+                for a in self.actors
+            ],
+            "sources": [[s.id, s.name, s.kind, s.actor, s.descriptor, s.via] for s in self.sources],
+            # one row per claim (SQL counts them with json_array_length(json, '$.claims'))
+            "claims": [_claim_cache(c) for c in self.claims],
+            "sentences": _columns(self.sentences, _SPAN),
+            "profile": self.profile,
+            "measures": [[m.id, m.unit, m.figures, m.agreement] for m in self.measures],
+        }
+
+    @classmethod
+    def from_cache(cls, d: dict[str, Any], text: str | None = None) -> Analysis:
+        """Read back :meth:`to_cache`. ``text`` is the briefing text, needed when it was left
+        out. Raises ``ValueError`` (also ``KeyError``, ``TypeError``, ``IndexError``) for
+        anything else than a well-formed :data:`CACHE_FORMAT` value for that text."""
+        if d.get("schema") != CACHE_FORMAT:
+            raise ValueError(f"not a cached analysis: {d.get('schema')!r}")
+        briefing_id, title, chars, own_text = d["briefing"]
+        if own_text is not None:
+            text = own_text
+        if not isinstance(text, str) or len(text) != chars:
+            raise ValueError("the cached analysis is of another text")
+        model_name, model_version = d["model"]
+        return cls(
+            briefing_id,
+            title,
+            text,
+            model_name,
+            model_version,
+            list(map(Entity, *_checked(d["entities"], len(_ENTITY)))),
+            [
+                Actor(
+                    aid,
+                    name,
+                    kind,
+                    list(aliases),
+                    list(descriptors),
+                    list(map(Mention, *_checked(mentions, len(_MENTION)))),
+                )
+                for aid, name, kind, aliases, descriptors, mentions in d["actors"]
+            ],
+            [Source(*s) for s in d["sources"]],
+            list(map(_claim_from_cache, d["claims"])),
+            list(map(Span, *_checked(d["sentences"], len(_SPAN)))),
+            dict(d["profile"]),
+            d["analyser_version"],
+            [
+                Measure(mid, unit, [(f[0], f[1]) for f in figures], agreement)
+                for mid, unit, figures, agreement in d["measures"]
+            ],
+        )
+
+
+# -- helpers of the serialised forms --------------------------------------------------------
+def _claim_json(c: Claim) -> dict[str, Any]:
+    cue, ss = c.cue, c.source_span
+    return {
+        "id": c.id,
+        "start": c.start,
+        "end": c.end,
+        "content": [{"start": s.start, "end": s.end} for s in c.content],
+        "cue": (
+            None
+            if cue is None
+            else {"start": cue.start, "end": cue.end, "text": cue.text, "stance": cue.stance}
+        ),
+        "source": c.source,
+        "source_span": (
+            None if ss is None else {"start": ss.start, "end": ss.end, "text": ss.text}
+        ),
+        "quote": c.quote,
+        "hedges": [
+            {
+                "start": h.start,
+                "end": h.end,
+                "text": h.text,
+                "level": h.level,
+                "band": list(h.band) if h.band else None,
+            }
+            for h in c.hedges
+        ],
+        "figures": [
+            {
+                "start": f.start,
+                "end": f.end,
+                "text": f.text,
+                "value": f.value,
+                "approx": f.approx,
+                "unit": f.unit,
+                "measure": f.measure,
+            }
+            for f in c.figures
+        ],
+    }
+
+
+def _claim_from_json(c: dict[str, Any]) -> Claim:
+    cue = c.get("cue")
+    ss = c.get("source_span")
+    return Claim(
+        c["id"],
+        c["start"],
+        c["end"],
+        [Span(s["start"], s["end"]) for s in c["content"]],
+        Cue(cue["start"], cue["end"], cue["text"], cue["stance"]) if cue else None,
+        c.get("source"),
+        TextSpan(ss["start"], ss["end"], ss["text"]) if ss else None,
+        c.get("quote", "none"),
+        [
+            Hedge(
+                h["start"],
+                h["end"],
+                h["text"],
+                h["level"],
+                tuple(h["band"]) if h.get("band") else None,
+            )
+            for h in c.get("hedges", [])
+        ],
+        [
+            Figure(
+                f["start"],
+                f["end"],
+                f["text"],
+                f["value"],
+                f["approx"],
+                f["unit"],
+                f.get("measure"),
+            )
+            for f in c.get("figures", [])
+        ],
+    )
+
+
+# the fields of the records kept as columns in the cache form, in constructor order
+_SPAN = ("start", "end")
+_ENTITY = ("start", "end", "label", "text", "actor")
+_MENTION = ("start", "end", "text", "how")
+_GETTERS: dict[tuple[str, ...], tuple[attrgetter[Any], ...]] = {
+    names: tuple(attrgetter(n) for n in names) for names in (_SPAN, _ENTITY, _MENTION)
+}
+
+
+def _columns(items: list[Any], names: tuple[str, ...]) -> list[list[Any]]:
+    return [list(map(get, items)) for get in _GETTERS[names]]
+
+
+def _checked(columns: list[list[Any]], n: int) -> list[list[Any]]:
+    """``columns`` if it is ``n`` columns of one length (``map`` would silently stop at the
+    shortest)."""
+    if len(columns) != n or len({len(c) for c in columns}) > 1:
+        raise ValueError("malformed columns in a cached analysis")
+    return columns
+
+
+def _claim_cache(c: Claim) -> list[Any]:
+    cue, ss = c.cue, c.source_span
+    content: list[int] = []
+    for s in c.content:
+        content += (s.start, s.end)
+    return [
+        c.id,
+        c.start,
+        c.end,
+        content,
+        None if cue is None else [cue.start, cue.end, cue.text, cue.stance],
+        c.source,
+        None if ss is None else [ss.start, ss.end, ss.text],
+        c.quote,
+        [[h.start, h.end, h.text, h.level, h.band] for h in c.hedges],
+        [[f.start, f.end, f.text, f.value, f.approx, f.unit, f.measure] for f in c.figures],
+    ]
+
+
+def _claim_from_cache(c: list[Any]) -> Claim:
+    cid, start, end, content, cue, source, ss, quote, hedges, figures = c
+    # most claims have one content span, no hedge and no figure: those are the fast paths
+    return Claim(
+        cid,
+        start,
+        end,
+        (
+            [Span(content[0], content[1])]
+            if len(content) == 2
+            else list(map(Span, content[0::2], content[1::2]))
+        ),
+        Cue(*cue) if cue is not None else None,
+        source,
+        TextSpan(*ss) if ss is not None else None,
+        quote,
+        (
+            [
+                Hedge(hs, he, text, level, tuple(band) if band else None)
+                for hs, he, text, level, band in hedges
+            ]
+            if hedges
+            else []
+        ),
+        [Figure(*f) for f in figures] if figures else [],
+    )

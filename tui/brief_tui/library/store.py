@@ -11,7 +11,9 @@ Failures never lose annotations and never stop a briefing from opening:
 
 - a damaged database (not SQLite, or ``PRAGMA quick_check`` not ok) is renamed to
   ``<name>.corrupt-<timestamp>`` (kept, with its -wal/-shm files) and a fresh one started;
-  ``store.warning`` says so in one line;
+  ``store.warning`` says so in one line. What is checked when: see :meth:`Store.open`;
+  damage met later, while reading or writing, raises :class:`StoreDamaged` and has the
+  next :meth:`Store.open` check the whole file again;
 - a data directory or database that cannot be written (permissions, read-only file system),
   or a database written by a newer brief-tui, gives a **read-only store**:
   ``store.read_only`` is True, ``store.warning`` holds the one-line reason, reads work on
@@ -30,10 +32,12 @@ Thread safety: one connection guarded by a lock, usable from worker threads.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -42,8 +46,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final, Self
 
+from brief_tui.analysis.model import CACHE_FORMAT, Analysis
 from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
-from brief_tui.analysis.model import Analysis
 from brief_tui.briefing.load import Briefing, Heading, paragraph_spans
 from brief_tui.library.anchoring import CONTEXT, ReanchorReport, Selector, selector_of
 from brief_tui.library.annotations import (
@@ -63,6 +67,18 @@ from brief_tui.library.paths import db_path
 BUSY_TIMEOUT_S: Final = 10.0
 #: undo actions kept in the log
 UNDO_DEPTH: Final = 500
+#: seconds after which :meth:`Store.open` checks the whole database file again
+FULL_CHECK_EVERY_S: Final = 24 * 3600.0
+#: the tables :meth:`Store.open` checks every time: the reader's own work and the library
+#: (``sqlite_schema``'s check covers the free-page list too). The analysis cache and the
+#: full-text index, which can be made again, are left to the full check.
+PRECIOUS_TABLES: Final = (
+    "sqlite_schema",
+    "briefings",
+    "annotations",
+    "undo_log",
+    "sqlite_sequence",
+)
 
 __all__ = [
     "MIGRATIONS",
@@ -70,6 +86,7 @@ __all__ = [
     "BriefingInfo",
     "Store",
     "StoreBusy",
+    "StoreDamaged",
     "StoreError",
     "StoreReadOnly",
 ]
@@ -85,6 +102,11 @@ class StoreReadOnly(StoreError):
 
 class StoreBusy(StoreError):
     """Another process held the database for longer than the busy timeout."""
+
+
+class StoreDamaged(StoreError):
+    """SQLite found the database damaged while reading or writing it. The next
+    :meth:`Store.open` checks the whole file (and sets it aside if it is damaged)."""
 
 
 def _q(values: Sequence[str]) -> str:
@@ -322,6 +344,78 @@ def _is_unwritable(e: sqlite3.DatabaseError) -> bool:
     )
 
 
+# -- when the whole file was last checked -----------------------------------------------------
+def _check_record(path: Path) -> Path:
+    """The small side file remembering the last full check of the database at ``path``."""
+    return path.with_name(path.name + ".checked")
+
+
+def _full_check_due(path: Path) -> bool:
+    """Whether :meth:`Store.open` must run the full ``PRAGMA quick_check``: no (readable)
+    record of one, or it is older than :data:`FULL_CHECK_EVERY_S`, or it was of another
+    file (replaced since: another inode) or of a bigger one (SQLite never shrinks the file
+    without a VACUUM, which the store never runs: a shorter file was cut)."""
+    try:
+        record = json.loads(_check_record(path).read_text(encoding="utf-8"))
+        st = path.stat()
+        age = time.time() - float(record["checked_at"])
+        return not (
+            -60.0 <= age < FULL_CHECK_EVERY_S
+            and record["dev"] == st.st_dev
+            and record["ino"] == st.st_ino
+            and st.st_size >= record["size"]
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return True
+
+
+def _record_full_check(path: Path, checked_at: float) -> None:
+    """Remember a full check that found the file sound (best effort: without the record
+    the next open checks the whole file again)."""
+    with suppress(OSError):
+        st = path.stat()
+        record = {"checked_at": checked_at, "dev": st.st_dev, "ino": st.st_ino, "size": st.st_size}
+        _check_record(path).write_text(json.dumps(record), encoding="utf-8")
+
+
+def _forget_full_check(path: Path | None) -> None:
+    """Have the next :meth:`Store.open` check the whole file."""
+    if path is not None:
+        with suppress(OSError):
+            _check_record(path).unlink(missing_ok=True)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector around reading (or writing) a cached analysis:
+    that makes some 200,000 containers, none of them garbage, and the allocations alone
+    started collections that walked the whole heap again and again (half of the time a read
+    took). Threads overlapping here leave it on; one that was already off is left alone."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _decode_cached(raw: str, text: str | None) -> Analysis | None:
+    """A cache row's analysis (``text``: the stored briefing's, for a row without it), or
+    ``None`` if the row is in no form this version reads."""
+    try:
+        with _collector_paused():
+            d = json.loads(raw)
+            if not isinstance(d, dict):
+                return None
+            if d.get("schema") == ANALYSIS_SCHEMA:  # written before the compact form
+                return Analysis.from_json(d)
+            return Analysis.from_cache(d, text)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
 # -- a briefing's metadata in the ``meta`` column --------------------------------------------
 def _meta_of(b: Briefing) -> dict[str, Any]:
     """What a Briefing knows beyond its columns, as JSON values (empty fields left out)."""
@@ -427,9 +521,36 @@ class Store:
     @classmethod
     def open(cls, data_dir: str | Path | None = None, *, check: bool = True) -> Store:
         """Open (creating if needed) the store in ``data_dir`` (resolved by
-        :func:`brief_tui.library.paths.data_dir`). ``check`` runs ``PRAGMA quick_check``.
+        :func:`brief_tui.library.paths.data_dir`). ``check`` checks the database for damage
+        (a damaged one is set aside and a new one started, before anything is written).
 
-        Never raises for a damaged or unwritable database: see the module docstring."""
+        Never raises for a damaged or unwritable database: see the module docstring.
+
+        What ``check`` checks. A full ``PRAGMA quick_check`` reads every page of the file,
+        and the file grows with the library: the analysis cache alone is megabytes per long
+        briefing. It was most of the time an open took. So:
+
+        - every open runs ``PRAGMA quick_check(<table>)`` on the tables holding the reader's
+          own work and the library (:data:`PRECIOUS_TABLES`): the structure of their
+          b-trees and indexes (not the rows' CHECK constraints), and (with ``sqlite_schema``)
+          the schema and the list of free pages, from which new rows take their pages. A
+          file that is not SQLite at all fails here too. It reads only those pages (mostly
+          the briefings' texts): a fraction of a millisecond for a 100k-word briefing, and
+          about half a millisecond a thousand annotations;
+        - the full check runs instead when the side file ``<database>.checked`` does not
+          vouch for a full check of this very file (same inode, not shorter) less than
+          :data:`FULL_CHECK_EVERY_S` ago: on the first open, once a day, after the file was
+          replaced or cut short, and after SQLite reported damage during a session
+          (:class:`StoreDamaged` deletes the record).
+
+        Why not "check fully only when the file changed since the last check" (size or
+        mtime): every session writes (opening a briefing records when it was opened), so the
+        file has always changed; and an mtime cannot tell a write just after ours from ours.
+        What the every-open check leaves to the full one is damage confined to the pages of
+        the analysis cache or the full-text index (or to pages no table uses), which can be
+        made again: reading a damaged cached analysis is a miss, and any error SQLite meets
+        there is a :class:`StoreDamaged`, after which the next open checks everything (and
+        sets a damaged file aside)."""
         directory = resolve_data_dir(data_dir)
         path = db_path(directory)
         try:
@@ -505,17 +626,14 @@ class Store:
         try:
             cls._configure(conn)
             try:
-                if check:
-                    rows = conn.execute("PRAGMA quick_check").fetchall()
-                    if [r[0] for r in rows] != ["ok"]:
-                        raise _Corrupt(
-                            _short(str(rows[0][0]), 80) if rows else "quick_check failed"
-                        )
+                checked_at = cls._check(conn, path) if check else None
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise _Unwritable(f"cannot switch to WAL journal (got {mode})")
                 conn.execute("PRAGMA synchronous = FULL")
                 cls._migrate(conn)
+                if checked_at is not None:
+                    _record_full_check(path, checked_at)
             except sqlite3.DatabaseError as e:
                 if _is_corruption(e):
                     raise _Corrupt(str(e)) from None
@@ -526,6 +644,33 @@ class Store:
             conn.close()
             raise
         return conn
+
+    @staticmethod
+    def _check(conn: sqlite3.Connection, path: Path) -> float | None:
+        """Check the database for damage (see :meth:`open`); raise :class:`_Corrupt` if it
+        is. Returns the time of a full check, ``None`` after the every-open one."""
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+        started = time.time()
+        if _full_check_due(path):
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+            full: float | None = started
+        else:
+            # The structure only: quick_check also evaluates every row's CHECK constraints,
+            # which made it ten times slower on the annotations (6 ms a thousand); they are
+            # the store's own rules, enforced on every write, not signs of damage.
+            rows = []
+            conn.execute("PRAGMA ignore_check_constraints = ON")
+            try:
+                for table in PRECIOUS_TABLES:
+                    if table == "sqlite_schema" or table in tables:
+                        rows += conn.execute(f"PRAGMA quick_check({table})").fetchall()
+            finally:
+                conn.execute("PRAGMA ignore_check_constraints = OFF")
+            full = None
+        problems = [str(r[0]) for r in rows if r[0] != "ok"]
+        if problems or not rows:
+            raise _Corrupt(_short(problems[0], 80) if problems else "quick_check failed")
+        return full
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> None:
@@ -550,6 +695,7 @@ class Store:
 
     @staticmethod
     def _move_aside(path: Path) -> Path | None:
+        _forget_full_check(path)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = path.with_name(f"{path.name}.corrupt-{stamp}")
         try:
@@ -615,6 +761,15 @@ class Store:
             return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     # -- transactions -------------------------------------------------------------------
+    def _error(self, e: sqlite3.Error) -> StoreError:
+        """The StoreError to raise for ``e``; damage also has the next open check it all."""
+        if isinstance(e, sqlite3.DatabaseError) and _is_corruption(e):
+            _forget_full_check(self.path)
+            return StoreDamaged(
+                f"the database is damaged ({e}); it is checked when brief-tui next starts"
+            )
+        return StoreError(f"database error: {e}")
+
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
@@ -623,9 +778,9 @@ class Store:
             except sqlite3.OperationalError as e:
                 if "locked" in str(e) or "busy" in str(e):
                     raise StoreBusy(f"the database is busy ({e})") from None
-                raise StoreError(f"database error: {e}") from None
+                raise self._error(e) from None
             except sqlite3.Error as e:
-                raise StoreError(f"database error: {e}") from None
+                raise self._error(e) from None
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -643,7 +798,7 @@ class Store:
                     ) from None
                 if _is_unwritable(e):
                     raise StoreReadOnly(f"the database cannot be written ({e})") from None
-                raise StoreError(f"database error: {e}") from None
+                raise self._error(e) from None
             try:
                 yield conn
                 conn.execute("COMMIT")
@@ -655,7 +810,7 @@ class Store:
                 if isinstance(e, sqlite3.OperationalError) and _is_unwritable(e):
                     raise StoreReadOnly(f"the database cannot be written ({e})") from None
                 if isinstance(e, sqlite3.Error):
-                    raise StoreError(f"database error: {e}") from None
+                    raise self._error(e) from None
                 raise
 
     # -- briefings ----------------------------------------------------------------------
@@ -755,10 +910,10 @@ class Store:
             rows = conn.execute(
                 """SELECT briefing_id, json_array_length(json, '$.claims') AS n
                    FROM analysis_cache
-                   WHERE json_valid(json) AND json_extract(json, '$.schema') = ?
+                   WHERE json_valid(json) AND json_extract(json, '$.schema') IN (?, ?)
                      AND json_type(json, '$.claims') = 'array'
                    ORDER BY created_at""",
-                (ANALYSIS_SCHEMA,),
+                (CACHE_FORMAT, ANALYSIS_SCHEMA),
             ).fetchall()
         return {str(r["briefing_id"]): int(r["n"]) for r in rows}  # the latest wins
 
@@ -1163,26 +1318,43 @@ class Store:
         return ReanchorReport(len(rows), anchored, orphaned)
 
     # -- analysis cache -----------------------------------------------------------------
+    # A row's ``json`` is the compact private form of Analysis.to_cache (CACHE_FORMAT), the
+    # briefing text left out when the briefings table holds it under the same id (the id is
+    # the text's SHA-256, and a stored briefing's text never changes). Rows written before
+    # that form hold Analysis.to_json() (the public schema) and are still read; a row in any
+    # other form, or damaged, is a miss.
     def get_cached_analysis(
         self, briefing_id: str, model_name: str, model_version: str, analyser_version: str
     ) -> Analysis | None:
-        """The cached analysis for these exact keys, or ``None`` (also if unreadable)."""
-        with self._read() as conn:
-            row = conn.execute(
-                """SELECT json FROM analysis_cache WHERE briefing_id = ? AND model_name = ?
-                   AND model_version = ? AND analyser_version = ?""",
-                (briefing_id, model_name, model_version, analyser_version),
-            ).fetchone()
-        if row is None:
-            return None
+        """The cached analysis for these exact keys, or ``None`` (also if unreadable, or
+        damaged)."""
         try:
-            return Analysis.from_json(json.loads(row[0]))
-        except (ValueError, KeyError, TypeError):
-            return None
+            with self._read() as conn:
+                row = conn.execute(
+                    """SELECT c.json, b.text FROM analysis_cache c
+                       LEFT JOIN briefings b ON b.id = c.briefing_id
+                       WHERE c.briefing_id = ? AND c.model_name = ? AND c.model_version = ?
+                         AND c.analyser_version = ?""",
+                    (briefing_id, model_name, model_version, analyser_version),
+                ).fetchone()
+        except StoreDamaged:
+            return None  # a cache: analysing again beats failing
+        return None if row is None else _decode_cached(row[0], row[1])
 
     def put_cached_analysis(self, analysis: Analysis) -> None:
         """Cache an analysis under its briefing id, model name/version and analyser version."""
-        data = json.dumps(analysis.to_json(), ensure_ascii=False, separators=(",", ":"))
+        if self.read_only:
+            raise StoreReadOnly(self.warning or "the store is read-only")
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT text = ? FROM briefings WHERE id = ?",
+                (analysis.text, analysis.briefing_id),
+            ).fetchone()
+        stored = bool(row and row[0])
+        with _collector_paused():
+            # ASCII (other characters escaped): a str of one byte a character to read back,
+            # whatever the briefing's typography
+            data = json.dumps(analysis.to_cache(with_text=not stored), separators=(",", ":"))
         with self._write() as conn:
             conn.execute(
                 """INSERT OR REPLACE INTO analysis_cache
@@ -1199,15 +1371,27 @@ class Store:
             )
 
     def latest_cached_analysis(self, briefing_id: str) -> Analysis | None:
-        """The most recent cached analysis of a briefing, whatever the model (for export)."""
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT json FROM analysis_cache WHERE briefing_id = ? ORDER BY created_at DESC",
-                (briefing_id,),
-            ).fetchall()
+        """The most recent readable cached analysis of a briefing, whatever the model (for
+        export and the library's cross-references); ``None`` if none (or damaged)."""
+        try:
+            with self._read() as conn:
+                rows = conn.execute(
+                    "SELECT json FROM analysis_cache WHERE briefing_id = ? "
+                    "ORDER BY created_at DESC",
+                    (briefing_id,),
+                ).fetchall()
+                stored = (
+                    conn.execute(
+                        "SELECT text FROM briefings WHERE id = ?", (briefing_id,)
+                    ).fetchone()
+                    if rows
+                    else None
+                )
+        except StoreDamaged:
+            return None
+        text = stored[0] if stored else None
         for row in rows:
-            try:
-                return Analysis.from_json(json.loads(row[0]))
-            except (ValueError, KeyError, TypeError):
-                continue
+            analysis = _decode_cached(row[0], text)
+            if analysis is not None:
+                return analysis
         return None

@@ -166,6 +166,7 @@ class SidePanel(Vertical):
         super().__init__(id=id)
         self.analysis: Analysis | None = None
         self.annotations: list[Annotation] = []
+        self._state_message = ""
         self.marks: Marks = DEFAULT_MARKS
         self._stale: set[str] = set()
 
@@ -239,7 +240,12 @@ class SidePanel(Vertical):
         self, message: str, fraction: float | None = None, *, error: bool = False
     ) -> None:
         label = self.query_one("#state", Label)
-        label.update(Text(message, style="bold red" if error else ""))
+        # the label is as wide as the panel: a message on one line, replacing one on one
+        # line (the progress of the analysis), keeps its size and needs no re-layout
+        room = label.content_region.width
+        one_line = 0 < len(message) <= room and 0 < len(self._state_message) <= room
+        self._state_message = message
+        label.update(Text(message, style="bold red" if error else ""), layout=not one_line)
         bar = self.query_one("#progress", ProgressBar)
         if fraction is None:
             bar.display = False
