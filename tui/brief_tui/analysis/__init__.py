@@ -10,12 +10,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .model import Analysis
+    from .model import ANALYSER_VERSION, Analysis
     from .nlp import LoadedModel, ModelUnavailable, load_model
-    from .pipeline import ANALYSER_VERSION, analyze
+    from .pipeline import analyze
 
 _WHERE = {
-    "ANALYSER_VERSION": "pipeline",
+    "ANALYSER_VERSION": "model",
     "Analysis": "model",
     "LoadedModel": "nlp",
     "ModelUnavailable": "nlp",

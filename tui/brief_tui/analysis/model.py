@@ -29,6 +29,9 @@ from operator import attrgetter
 from typing import Any
 
 SCHEMA = "brief-tui/analysis@1"
+#: the analyser's own version: part of the analysis cache key (raise it when the analysis
+#: of the same text by the same model changes)
+ANALYSER_VERSION = "1.0"
 
 #: The private form of :meth:`Analysis.to_cache`. Change the number whenever that layout
 #: (or the fields of the classes below) changes: rows of another format are cache misses.

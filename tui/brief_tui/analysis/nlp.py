@@ -3,10 +3,12 @@ so that importing brief_tui never pays for it (it costs ~0.7 s)."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 ENV_VAR = "BRIEF_TUI_MODEL"
@@ -122,8 +124,19 @@ def spacy_is_loaded() -> bool:
 
 def model_version(name: str) -> str | None:
     """The installed version of a model package, read without importing spaCy (for the
-    analysis cache key); None when it is not an installed package."""
+    analysis cache key); None when it is not an installed package. A spaCy model package
+    holds its ``meta.json`` (the version ``nlp.meta`` reports): reading it takes a
+    millisecond, where the package metadata look-up scans every installed distribution
+    (~60 ms, on the way to reopening a briefing from the cache)."""
     import importlib.metadata
+    import json
+
+    with contextlib.suppress(ImportError, ValueError, OSError, KeyError, TypeError):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            for folder in spec.submodule_search_locations:
+                meta = json.loads((Path(folder) / "meta.json").read_text(encoding="utf-8"))
+                return str(meta["version"])
 
     for dist in (name, name.replace("_", "-")):
         try:

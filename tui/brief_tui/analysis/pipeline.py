@@ -12,11 +12,9 @@ from typing import Any
 from . import actors as _actors
 from . import claims as _claims
 from .chunks import paragraphs
-from .model import Analysis, Span
+from .model import ANALYSER_VERSION, Analysis, Span
 from .nlp import LoadedModel, load_model
 from .records import ChunkData, EntRec, dtext
-
-ANALYSER_VERSION = "1.0"
 
 
 def _extract(doc: Any, start: int, end: int, headline: bool) -> ChunkData:

@@ -258,8 +258,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     # ------------------------------------------------------------------ store and analysis
     @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
     def run_analysis(self) -> Analysis | None:
-        """Open the store, show the saved annotations, then the analysis: from the cache
-        when this briefing was analysed before with the same model, else from spaCy."""
+        """Open the store, show the analysis if it is cached (this briefing analysed before
+        with the same model), the saved annotations, then the analysis from spaCy if it was
+        not cached."""
         from brief_tui.library.store import Store, StoreError
 
         worker = get_current_worker()
@@ -268,6 +269,15 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             store = Store.open(self.data_dir)
             self.call_from_thread(self._store_opened, store)
             self._keep_sample(store)
+        model: str | None = None
+        cached: Analysis | None = None
+        if self.analyse and not self.briefing.is_empty and not worker.is_cancelled:
+            model = self._chosen_model()
+            if model is not None:
+                cached = self._cached_analysis(store, model)
+            if cached is not None:
+                # at once: saving the briefing and reading the notes can follow
+                self.call_from_thread(self._apply_analysis, cached, 1.0)
         if not store.read_only and not self.briefing.is_empty:
             try:
                 self._remember_briefing(store)
@@ -276,7 +286,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                     self.notify, f"Could not save the briefing: {e}", severity="error", timeout=10
                 )
         self.call_from_thread(self.reload_annotations)
-        if not self.analyse or self.briefing.is_empty or worker.is_cancelled:
+        if model is None or cached is not None or worker.is_cancelled:
             return None
         return self._analyse(store, worker)
 
@@ -357,25 +367,36 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                     timeout=10,
                 )
 
-    def _analyse(self, store: Store, worker: Worker[Analysis | None]) -> Analysis | None:
-        from brief_tui.analysis.nlp import ModelUnavailable, choose_model, model_version
-        from brief_tui.library.store import StoreError
+    def _chosen_model(self) -> str | None:
+        """The model the analysis uses; None (and the panel says why) when there is none."""
+        from brief_tui.analysis.nlp import ModelUnavailable, choose_model
 
         try:
-            name = choose_model(self.model_name)
+            return choose_model(self.model_name)
         except ModelUnavailable as e:
             self._stop_child()
             self.call_from_thread(self._model_missing, str(e))
             return None
-        version = model_version(name)
-        if version is not None:
-            from brief_tui.analysis.pipeline import ANALYSER_VERSION
 
-            cached = store.get_cached_analysis(self.briefing.id, name, version, ANALYSER_VERSION)
-            if cached is not None:
-                self._stop_child()  # started at launch in case there was no cache
-                self.analysis_source = "cache"
-                return cached
+    def _cached_analysis(self, store: Store, model: str) -> Analysis | None:
+        from brief_tui.analysis.model import ANALYSER_VERSION
+        from brief_tui.analysis.nlp import model_version
+        from brief_tui.library.store import StoreError
+
+        version = model_version(model)
+        if version is None:
+            return None
+        try:
+            cached = store.get_cached_analysis(self.briefing.id, model, version, ANALYSER_VERSION)
+        except StoreError:  # busy or damaged: analysing again only costs time
+            return None
+        if cached is not None:
+            self._stop_child()  # started at launch in case there was no cache
+            self.analysis_source = "cache"
+        return cached
+
+    def _analyse(self, store: Store, worker: Worker[Analysis | None]) -> Analysis | None:
+        from brief_tui.library.store import StoreError
 
         child = self._child_for(self.briefing)
         self.call_from_thread(

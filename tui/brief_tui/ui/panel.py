@@ -9,7 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import (
     DataTable,
     Label,
@@ -70,8 +72,17 @@ def source_label(analysis: Analysis, source_id: str | None) -> str:
     return " via ".join(parts) if parts else "(unsourced)"
 
 
+def _content_size() -> Reactive[Size]:
+    """The size of a panel list's content. Textual re-lays out the whole screen when it
+    changes (about 90 ms here, after every partial analysis); a panel list is 1fr high with
+    a stable scrollbar gutter, so its own region never depends on it: repainting is enough."""
+    return Reactive(Size(0, 0), layout=False)
+
+
 class ItemTable(DataTable[str | Text]):
     """A row-per-item table; enter posts ``Chosen`` with the row key."""
+
+    virtual_size = _content_size()
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "choose", "Jump to it", id="panel.choose"),
@@ -138,6 +149,8 @@ class NotesTable(ItemTable):
 
 
 class ClaimList(OptionList):
+    virtual_size = _content_size()
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", id="claims.down", show=False),
         Binding("k", "cursor_up", "Up", id="claims.up", show=False),
@@ -157,7 +170,7 @@ class SidePanel(Vertical):
     SidePanel.-short #legend { display: none; }
     SidePanel.-short #state { max-height: 2; }
     SidePanel TabbedContent { height: 1fr; }
-    SidePanel DataTable, SidePanel OptionList { height: 1fr; }
+    SidePanel DataTable, SidePanel OptionList { height: 1fr; scrollbar-gutter: stable; }
     SidePanel #across, SidePanel #figures { height: 1fr; }
     SidePanel #timeline-note { padding: 0 1; height: auto; width: 100%; }
     """
