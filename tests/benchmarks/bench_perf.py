@@ -188,11 +188,9 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
 
         view = app.query_one(ArticleView)
         # a key that would do nothing (at the end) paints nothing: start again from the top
+        # (or, while analysing, no entity found yet after the reading position)
         at_end = (key == "pagedown" and view.scroll_offset.y >= view.max_scroll_y) or (
-            key == "e"
-            and view._entity_spans
-            and view.current is not None
-            and view.current[0] >= view._entity_spans[-1][0]
+            key == "e" and view._step(view._entity_starts, 1) is None
         )
         if at_end:
             view.current = None
