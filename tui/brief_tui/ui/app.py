@@ -251,13 +251,14 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
 
     def _first_paint(self) -> None:
         self.timings.setdefault("article_visible", time.perf_counter() - self.started)
-        heap.settle()  # Textual's own objects and the article: alive as long as the app
-        self.heap.start()
-        self.set_interval(0.5, self.heap.tick)
+        if not self.heap.started:  # once (this runs again when another briefing opens)
+            heap.settle()  # Textual's own objects: alive as long as the app
+            self.heap.start()
+            self.set_interval(0.5, self.heap.tick)
 
     # ------------------------------------------------------------------ store and analysis
     @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
-    def run_analysis(self) -> Analysis | None:
+    def run_analysis(self) -> None:
         """Open the store, show the analysis if it is cached (this briefing analysed before
         with the same model), the saved annotations, then the analysis from spaCy if it was
         not cached."""
@@ -287,8 +288,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                 )
         self.call_from_thread(self.reload_annotations)
         if model is None or cached is not None or worker.is_cancelled:
-            return None
-        return self._analyse(store, worker)
+            return
+        self._analyse(store, worker)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "tab-across":
@@ -395,7 +396,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             self.analysis_source = "cache"
         return cached
 
-    def _analyse(self, store: Store, worker: Worker[Analysis | None]) -> Analysis | None:
+    def _analyse(self, store: Store, worker: Worker[None]) -> None:
+        """Analyse in the analysis process, showing its partial results, then the whole
+        analysis, then caching it."""
         from brief_tui.library.store import StoreError
 
         child = self._child_for(self.briefing)
@@ -427,12 +430,14 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         if result is None or worker.is_cancelled:
             return None
         self.analysis_source = "spacy"
+        # shown first, cached after: the reader does not wait for the write
+        self.call_from_thread(self._apply_analysis, result, 1.0)
         if not store.read_only:
             try:
                 store.put_cached_analysis(result)
             except (StoreError, OSError, ValueError) as e:  # an unwritten cache only costs time
                 self.call_from_thread(self.notify, f"Analysis not cached: {e}", severity="warning")
-        return result
+        return None
 
     def _start_child(self) -> None:
         """Start the analysis process now, before the first frame: importing spaCy and
@@ -476,9 +481,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "analysis":
             return
-        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            self._apply_analysis(event.worker.result, 1.0)
-        elif event.state == WorkerState.ERROR:
+        if event.state == WorkerState.ERROR:
             err = event.worker.error
             self.analysis_state = "failed"
             self.query_one(SidePanel).set_state(

@@ -36,6 +36,10 @@ class HeapKeeper:
         self.last_input = time.monotonic()
         self.collections = 0
 
+    @property
+    def started(self) -> bool:
+        return self._saved is not None
+
     def start(self) -> None:
         if self._saved is None:
             self._saved = gc.get_threshold()
@@ -43,9 +47,11 @@ class HeapKeeper:
             gc.set_threshold(young, middle, NEVER)
 
     def stop(self) -> None:
-        """Give the interpreter its own thresholds back (tests run many apps in a process)."""
+        """Give the interpreter its own thresholds back, and what was frozen back to the
+        collector (tests run many apps in one process)."""
         if self._saved is not None:
             gc.set_threshold(*self._saved)
+            gc.unfreeze()
             self._saved = None
 
     def touched(self) -> None:
