@@ -251,6 +251,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
 
     def _first_paint(self) -> None:
         self.timings.setdefault("article_visible", time.perf_counter() - self.started)
+        self.update_status()  # the scroll position is known once the text is laid out
         if not self.heap.started:  # once (this runs again when another briefing opens)
             heap.settle()  # Textual's own objects: alive as long as the app
             self.heap.start()
