@@ -133,7 +133,12 @@ class AnnotatingMixin:
         """Show what the store holds: marks in the article, rows in the Notes tab."""
         if self.store is None:
             return
-        self.annotations = self.store.annotations(self.briefing.id)
+        self.show_annotations(self.store.annotations(self.briefing.id))
+
+    def show_annotations(self, annotations: list[Annotation]) -> None:
+        """Show these annotations (read from the store by the caller, which may be a worker:
+        the UI thread then never waits for the store while the worker writes)."""
+        self.annotations = annotations
         app = self._app()
         try:
             app.query_one(SidePanel).set_annotations(self.annotations)

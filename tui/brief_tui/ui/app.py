@@ -287,7 +287,16 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                 self.call_from_thread(
                     self.notify, f"Could not save the briefing: {e}", severity="error", timeout=10
                 )
-        self.call_from_thread(self.reload_annotations)
+        # read here, shown there: the UI thread never waits for the store
+        try:
+            notes = store.annotations(self.briefing.id)
+        except StoreError as e:
+            self.call_from_thread(
+                self.notify, f"Could not read your notes: {e}", severity="error", timeout=10
+            )
+        else:
+            if not worker.is_cancelled:
+                self.call_from_thread(self.show_annotations, notes)
         if model is None or cached is not None or worker.is_cancelled:
             return
         self._analyse(store, worker)
