@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from rich.style import Style
@@ -15,8 +16,18 @@ def make_app(path: Path | str, **kwargs: object) -> BriefApp:
     return BriefApp(load_briefing(path), **kwargs)  # type: ignore[arg-type]
 
 
-async def wait_for_analysis(app: BriefApp, pilot: object) -> None:
-    await pilot.pause()  # the store and analysis start after the first paint
+#: analysis states after which nothing more comes
+FINAL_STATES = ("done", "failed", "no model", "off", "empty")
+
+
+async def wait_for_analysis(app: BriefApp, pilot: object, timeout: float = 120.0) -> None:
+    """Until the analysis has ended (done, failed, no model...) and its worker finished
+    (the store and the analysis start after the first frame and the panel's tabs)."""
+    deadline = time.monotonic() + timeout
+    while (
+        app.analysis_state not in FINAL_STATES or app.store is None
+    ) and time.monotonic() < deadline:
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
     await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -34,6 +35,10 @@ from brief_tui.ui.themes import MONO, THEMES
 
 if TYPE_CHECKING:
     from brief_tui.library.store import Store
+
+
+#: seconds the analysis worker waits for the side panel's tabs (mounted after the first frame)
+PANEL_WAIT = 10.0
 
 
 def search_pattern(query: str) -> re.Pattern[str]:
@@ -143,6 +148,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         #: the briefing whose timeline has been asked for
         self._timeline_for = ""
         self._figures_for = ""
+        self._panel_ready = threading.Event()
         self._status_line = ""
         self.annotations = []
         #: show the library at start when it holds more than the sample (no path was given)
@@ -167,7 +173,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                 )
             else:
                 yield ArticleView(self.briefing.text, self.briefing.paragraphs, id="article")
-            yield SidePanel(id="panel")
+            panel = SidePanel(id="panel")
+            self._panel_ready = panel.ready
+            yield panel
         search = SearchBar(
             placeholder="Search the text (enter to find, esc to cancel)", id="search"
         )
@@ -266,6 +274,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         from brief_tui.library.store import Store, StoreError
 
         worker = get_current_worker()
+        # the panel's tabs are mounted just after the first frame: everything below shows
+        # its results there
+        self._panel_ready.wait(PANEL_WAIT)
         store = self.store
         if store is None:
             store = Store.open(self.data_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -12,6 +13,7 @@ from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
+from textual.widget import MountError
 from textual.widgets import (
     DataTable,
     Label,
@@ -159,6 +161,29 @@ class ClaimList(OptionList):
     ]
 
 
+class PanelTabs(Vertical):
+    """The side panel's tabs (mounted after the reader's first frame)."""
+
+    DEFAULT_CSS = "PanelTabs { height: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="tabs"):
+            with TabPane("Actors", id="tab-actors"):
+                yield ItemTable("actor", id="actors")
+            with TabPane("Claims", id="tab-claims"):
+                yield ClaimList(id="claims")
+            with TabPane("Sources", id="tab-sources"):
+                yield ItemTable("source", id="sources")
+            with TabPane("Notes", id="tab-notes"):
+                yield NotesTable("note", id="notes")
+            with TabPane("Across", id="tab-across"):
+                yield AcrossPane(id="across")
+                yield FiguresPane(id="figures")
+            with TabPane("Timeline", id="tab-timeline"):
+                yield Label("", id="timeline-note")
+                yield ItemTable("event", id="timeline")
+
+
 class SidePanel(Vertical):
     DEFAULT_CSS = """
     SidePanel { width: 42%; min-width: 36; border-left: solid $primary-muted; }
@@ -182,28 +207,23 @@ class SidePanel(Vertical):
         self._state_message = ""
         self.marks: Marks = DEFAULT_MARKS
         self._stale: set[str] = set()
+        #: set once the tabs and the legend are mounted (after the reader's first frame);
+        #: the analysis worker waits for it before it shows anything here
+        self.ready = threading.Event()
 
     def compose(self) -> ComposeResult:
         yield Label("Waiting to analyse…", id="state")
         yield ProgressBar(total=100, show_eta=False, id="progress")
-        with TabbedContent(id="tabs"):
-            with TabPane("Actors", id="tab-actors"):
-                yield ItemTable("actor", id="actors")
-            with TabPane("Claims", id="tab-claims"):
-                yield ClaimList(id="claims")
-            with TabPane("Sources", id="tab-sources"):
-                yield ItemTable("source", id="sources")
-            with TabPane("Notes", id="tab-notes"):
-                yield NotesTable("note", id="notes")
-            with TabPane("Across", id="tab-across"):
-                yield AcrossPane(id="across")
-                yield FiguresPane(id="figures")
-            with TabPane("Timeline", id="tab-timeline"):
-                yield Label("", id="timeline-note")
-                yield ItemTable("event", id="timeline")
-        yield Static(self.legend(self.marks), id="legend")
 
     def on_mount(self) -> None:
+        # the tabs are some forty widgets, about 200 ms of the first frame: mounted after it
+        self.call_after_refresh(self._mount_body)
+
+    async def _mount_body(self) -> None:
+        try:
+            await self.mount(PanelTabs(), Static(self.legend(self.marks), id="legend"))
+        except MountError:  # the reader was closed before its first frame settled
+            return
         actors = self.query_one("#actors", ItemTable)
         actors.add_column("#", key="count")
         actors.add_column("Kind", key="kind")
@@ -221,6 +241,10 @@ class SidePanel(Vertical):
         notes.add_column("Mark", key="mark")
         notes.add_column("Where", key="where")
         notes.add_column("Note / tags", key="note")
+        self.ready.set()
+        self._fill_notes()
+        if self.analysis is not None:
+            self.show(self.analysis)
 
     def legend(self, marks: Marks | None = None) -> Text:
         """Every kind of mark with a sample in its own style and, for entities, the text
@@ -245,6 +269,8 @@ class SidePanel(Vertical):
 
     def set_marks(self, marks: Marks) -> None:
         self.marks = marks
+        if not self.ready.is_set():
+            return  # the legend is drawn in these marks when it is mounted
         self.query_one("#legend", Static).update(self.legend(marks))
         self._fill_notes()
 
@@ -272,7 +298,8 @@ class SidePanel(Vertical):
         opened (a large report's lists cost real time to build)."""
         self.analysis = analysis
         self._stale = {"tab-actors", "tab-claims", "tab-sources"}
-        self._fill_active()
+        if self.ready.is_set():
+            self._fill_active()
 
     def _fill_active(self) -> None:
         if self.analysis is None:
@@ -292,7 +319,7 @@ class SidePanel(Vertical):
 
     def fill_rest(self) -> None:
         """Fill the tabs not shown yet (once the analysis is complete)."""
-        if self.analysis is None:
+        if self.analysis is None or not self.ready.is_set():
             return
         fills = {
             "tab-actors": self._fill_actors,
@@ -437,6 +464,8 @@ class SidePanel(Vertical):
 
     def set_annotations(self, annotations: list[Annotation]) -> None:
         self.annotations = annotations
+        if not self.ready.is_set():
+            return  # listed when the tabs are mounted
         self._fill_notes()
         if self.analysis is not None:
             self._fill_claims(self.analysis)
@@ -461,6 +490,8 @@ class SidePanel(Vertical):
         return quote if len(quote) <= limit else quote[: limit - 1] + "…"
 
     def _fill_notes(self) -> None:
+        if not self.ready.is_set():
+            return
         table = self.query_one("#notes", NotesTable)
 
         def fill() -> None:
