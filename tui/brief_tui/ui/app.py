@@ -277,6 +277,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         # the panel's tabs are mounted just after the first frame: everything below shows
         # its results there
         self._panel_ready.wait(PANEL_WAIT)
+        if worker.is_cancelled:  # the reader closed, or another briefing was opened
+            return
         store = self.store
         if store is None:
             store = Store.open(self.data_dir)
@@ -796,6 +798,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     async def open_briefing(self, briefing: Briefing, offset: int | None = None) -> None:
         """Replace the briefing on screen with another (from the library or Across)."""
         self.workers.cancel_group(self, "analysis")
+        self._panel_ready.set()  # (a worker still waiting for the old panel)
         self._stop_child()  # the worker waiting on it sees the end and finishes
         self.briefing = briefing
         self.analysis = None
@@ -937,6 +940,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.call_after_refresh(self.update_status)
 
     def on_unmount(self) -> None:
+        self._panel_ready.set()  # a worker still waiting for the panel: let it end
         self._stop_child()
         self.heap.stop()
 

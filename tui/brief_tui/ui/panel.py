@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
@@ -222,8 +223,15 @@ class SidePanel(Vertical):
     async def _mount_body(self) -> None:
         try:
             await self.mount(PanelTabs(), Static(self.legend(self.marks), id="legend"))
-        except MountError:  # the reader was closed before its first frame settled
+            self._add_columns()
+        except (MountError, NoMatches):  # the reader was closed before its first frame settled
             return
+        self.ready.set()
+        self._fill_notes()
+        if self.analysis is not None:
+            self.show(self.analysis)
+
+    def _add_columns(self) -> None:
         actors = self.query_one("#actors", ItemTable)
         actors.add_column("#", key="count")
         actors.add_column("Kind", key="kind")
@@ -241,10 +249,6 @@ class SidePanel(Vertical):
         notes.add_column("Mark", key="mark")
         notes.add_column("Where", key="where")
         notes.add_column("Note / tags", key="note")
-        self.ready.set()
-        self._fill_notes()
-        if self.analysis is not None:
-            self.show(self.analysis)
 
     def legend(self, marks: Marks | None = None) -> Text:
         """Every kind of mark with a sample in its own style and, for entities, the text
