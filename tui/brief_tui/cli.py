@@ -138,6 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_read(ns: argparse.Namespace) -> int:
+    from brief_tui.ui import heap
+
+    heap.hold()  # until the first frame: start-up makes little garbage
     from brief_tui.briefing import BriefingError, load_briefing
     from brief_tui.resources import sample_briefing
 

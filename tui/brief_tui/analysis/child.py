@@ -35,9 +35,10 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from .model import Analysis
+if TYPE_CHECKING:
+    from .model import Analysis
 
 
 class AnalysisProcessError(Exception):
@@ -60,6 +61,8 @@ def _wire(analysis: Analysis) -> dict[str, Any]:
 
 
 def _unwire(data: dict[str, Any], text: str) -> Analysis:
+    from .model import Analysis  # on the parent's reading thread, not on its start-up path
+
     return Analysis.from_cache(data, text)
 
 

@@ -14,6 +14,7 @@ Standard library only, no state: every function takes what it needs.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -90,60 +91,60 @@ _PREP = (
     r"|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of)\s+)"
 )
 
-_PATTERN = re.compile(
-    "|".join(
+#: compiled on first use (10 ms: opening a briefing whose first lines hold no year skips it)
+_PATTERN_SOURCE = "|".join(
+    (
+        # 2024-10-29
+        r"(?P<iso>\b(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)",
+        # (on) October 29, 2024 / Oct. 29 2024 / Tuesday, October 29, 2024
+        r"(?P<mdy>\b(?:on\s+)?(?:"
+        + _WEEKDAY.replace("wd", "wd1")
+        + r",?\s+)?"
+        + _MONTH.format(g="m1")
+        + r"\s+"
+        + _DAY.format(g="d1")
+        + r"(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b(?!\s*[:.]?\d))",
+        # (on) 29 October 2024 / 29th of October
+        r"(?P<dmy>\b(?:on\s+)?(?:"
+        + _WEEKDAY.replace("wd", "wd2")
+        + r",?\s+)?"
+        + _DAY.format(g="d2")
+        + r"\s+(?:of\s+)?"
+        + _MONTH.format(g="m2")
+        + r"(?:,?\s+(?P<y2>(?:19|20)\d\d))?\b)",
+        # (in) October 2024
+        r"(?P<my>\b" + _PREP + r"?" + _MONTH.format(g="m3") + r",?\s+(?P<y3>(?:19|20)\d\d)\b)",
+        # in June / since March / early May
+        r"(?P<mo>\b" + _PREP + r"(?:(?P<mrel>last|next|this)\s+)?" + _MONTH.format(g="m4") + r"\b)",
+        # in 2023 / since 2022 / early 2024
+        r"(?P<yr>\b" + _PREP + r"(?P<y5>(?:19|20)\d\d)\b(?![-/]\d))",
+        # (on|last|next|this) Tuesday (morning)
+        r"(?P<wk>\b(?:(?P<wrel>on|last|next|this|early|late)\s+)?"
+        + _WEEKDAY
+        + r"(?:\s+(?:morning|afternoon|evening|night))?\b)",
+        # today, yesterday, tomorrow, tonight, this morning, last night
         (
-            # 2024-10-29
-            r"(?P<iso>\b(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)",
-            # (on) October 29, 2024 / Oct. 29 2024 / Tuesday, October 29, 2024
-            r"(?P<mdy>\b(?:on\s+)?(?:"
-            + _WEEKDAY.replace("wd", "wd1")
-            + r",?\s+)?"
-            + _MONTH.format(g="m1")
-            + r"\s+"
-            + _DAY.format(g="d1")
-            + r"(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b(?!\s*[:.]?\d))",
-            # (on) 29 October 2024 / 29th of October
-            r"(?P<dmy>\b(?:on\s+)?(?:"
-            + _WEEKDAY.replace("wd", "wd2")
-            + r",?\s+)?"
-            + _DAY.format(g="d2")
-            + r"\s+(?:of\s+)?"
-            + _MONTH.format(g="m2")
-            + r"(?:,?\s+(?P<y2>(?:19|20)\d\d))?\b)",
-            # (in) October 2024
-            r"(?P<my>\b" + _PREP + r"?" + _MONTH.format(g="m3") + r",?\s+(?P<y3>(?:19|20)\d\d)\b)",
-            # in June / since March / early May
-            r"(?P<mo>\b"
-            + _PREP
-            + r"(?:(?P<mrel>last|next|this)\s+)?"
-            + _MONTH.format(g="m4")
-            + r"\b)",
-            # in 2023 / since 2022 / early 2024
-            r"(?P<yr>\b" + _PREP + r"(?P<y5>(?:19|20)\d\d)\b(?![-/]\d))",
-            # (on|last|next|this) Tuesday (morning)
-            r"(?P<wk>\b(?:(?P<wrel>on|last|next|this|early|late)\s+)?"
-            + _WEEKDAY
-            + r"(?:\s+(?:morning|afternoon|evening|night))?\b)",
-            # today, yesterday, tomorrow, tonight, this morning, last night
-            (
-                r"(?P<rel>\b(?:(?P<today>today|tonight|this\s+(?:morning|afternoon|evening))"
-                r"|(?P<yest>yesterday|last\s+night)|(?P<tom>tomorrow))\b)"
-            ),
-            # last week / this year / earlier this month / next year
-            (
-                r"(?P<per>\b(?:(?:earlier|later)\s+)?(?P<prel>last|this|next|previous)\s+"
-                r"(?P<unit>week|month|year)\b)"
-            ),
-            # two days ago / 3 weeks ago
-            (
-                r"(?P<ago>\b(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten"
-                r"|eleven|twelve)\s+(?P<aunit>day|week|month|year)s?\s+ago\b)"
-            ),
-        )
-    ),
-    re.IGNORECASE,
+            r"(?P<rel>\b(?:(?P<today>today|tonight|this\s+(?:morning|afternoon|evening))"
+            r"|(?P<yest>yesterday|last\s+night)|(?P<tom>tomorrow))\b)"
+        ),
+        # last week / this year / earlier this month / next year
+        (
+            r"(?P<per>\b(?:(?:earlier|later)\s+)?(?P<prel>last|this|next|previous)\s+"
+            r"(?P<unit>week|month|year)\b)"
+        ),
+        # two days ago / 3 weeks ago
+        (
+            r"(?P<ago>\b(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten"
+            r"|eleven|twelve)\s+(?P<aunit>day|week|month|year)s?\s+ago\b)"
+        ),
+    )
 )
+
+
+@functools.cache
+def _pattern() -> re.Pattern[str]:
+    return re.compile(_PATTERN_SOURCE, re.IGNORECASE)
+
 
 #: words that put the event after the briefing date when they precede it in the clause
 _FUTURE_CUE = re.compile(
@@ -367,7 +368,7 @@ def resolve_dates(text: str, base_date: _dt.date | None) -> list[DatedEvent]:
     sentences = sentence_spans(text)
     starts = [s for s, _ in sentences]
     events: list[DatedEvent] = []
-    for m in _PATTERN.finditer(text):
+    for m in _pattern().finditer(text):
         i = bisect_right(starts, m.start()) - 1
         sentence = sentences[i] if i >= 0 else (m.start(), m.end())
         if sentence[1] < m.start():
@@ -458,7 +459,12 @@ def dateline_date(text: str) -> _dt.date | None:
     return None
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _first_full_date(s: str) -> _dt.date | None:
+    if not _YEAR.search(s):  # a full date has a year
+        return None
     for ev in resolve_dates(s, None):
         if ev.precision == "day" and not ev.relative:
             return ev.date

@@ -16,11 +16,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
+from textual.widget import MountError
 from textual.widgets import Footer, Input, OptionList, Static, TabbedContent
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from brief_tui.analysis.child import AnalysisProcess, AnalysisProcessError
-from brief_tui.analysis.model import Analysis
 from brief_tui.briefing import Briefing, BriefingError
 from brief_tui.config import Config, load_config, reader_model
 from brief_tui.resources import styles_dir
@@ -34,6 +34,7 @@ from brief_tui.ui.reading import READING_BINDINGS, BriefCommands, ReadingMixin
 from brief_tui.ui.themes import MONO, THEMES
 
 if TYPE_CHECKING:
+    from brief_tui.analysis.model import Analysis
     from brief_tui.library.store import Store
 
 
@@ -176,13 +177,10 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             panel = SidePanel(id="panel")
             self._panel_ready = panel.ready
             yield panel
-        search = SearchBar(
-            placeholder="Search the text (enter to find, esc to cancel)", id="search"
-        )
-        search.display = False
-        yield search
         yield StatusLine(id="status")
-        yield Footer()
+        # the footer's line, kept until the footer is mounted just after the first frame
+        # (its keys are a dozen widgets; the search bar is mounted when first asked for)
+        yield Static(id="footer-slot")
 
     def all_bindings(self) -> list[tuple[str, list[Binding]]]:
         """Every binding of the app by section (the help screen, the palette and the keymap
@@ -211,8 +209,13 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         ]
 
     def _apply_config(self) -> None:
-        known = {b.id for _, bindings in self.all_bindings() for b in bindings if b.id}
         keymap = {}
+        # only with a keymap: the bindings of the dialogs are imported with them
+        known = (
+            {b.id for _, bindings in self.all_bindings() for b in bindings if b.id}
+            if self.config.keymap
+            else set()
+        )
         for binding_id, keys in self.config.keymap.items():
             if binding_id in known:
                 keymap[binding_id] = keys
@@ -257,13 +260,25 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.update_status()
         self.call_after_refresh(self._first_paint)
 
-    def _first_paint(self) -> None:
+    async def _first_paint(self) -> None:
         self.timings.setdefault("article_visible", time.perf_counter() - self.started)
         self.update_status()  # the scroll position is known once the text is laid out
+        await self._mount_footer()
         if not self.heap.started:  # once (this runs again when another briefing opens)
             heap.settle()  # Textual's own objects: alive as long as the app
             self.heap.start()
             self.set_interval(0.5, self.heap.tick)
+
+    async def _mount_footer(self) -> None:
+        try:
+            slot = self.query_one("#footer-slot")
+        except NoMatches:  # the screen was recomposed meanwhile (another briefing opened)
+            return
+        try:
+            await self.mount(Footer(), after=slot)
+            await slot.remove()
+        except MountError:  # the reader was closed before its first frame settled
+            pass
 
     # ------------------------------------------------------------------ store and analysis
     @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
@@ -651,10 +666,16 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(binding_rows(self.all_bindings(), dict(self._keymap))))
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
         if self.briefing.is_empty:
             return
-        bar = self.query_one(SearchBar)
+        try:
+            bar = self.query_one(SearchBar)
+        except NoMatches:
+            bar = SearchBar(
+                placeholder="Search the text (enter to find, esc to cancel)", id="search"
+            )
+            await self.mount(bar, before=self.query_one(StatusLine))
         bar.display = True
         bar.value = self.search_query
         bar.focus()

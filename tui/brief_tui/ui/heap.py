@@ -13,6 +13,11 @@ So, while an app runs:
   idle moment (a reader holding a key down still gets their memory back);
 - objects that live as long as the process (Textual's own) are frozen once after start-up
   (``gc.freeze``), so a full collection skips them.
+
+Before that, from the command line to the first frame, the collector does not run at all
+(:func:`hold`): start-up builds tens of thousands of long-lived objects (modules, classes,
+styles) and leaves little garbage (about 1,300 objects on the sample), so the collections
+an import-heavy start triggers find nothing and cost ~10 % of it (40 ms).
 """
 
 from __future__ import annotations
@@ -30,6 +35,18 @@ OVERDUE = 400
 NEVER = 1_000_000_000
 
 
+#: whether :func:`hold` turned the collector off until the first frame
+_held = False
+
+
+def hold() -> None:
+    """No collections until the reader's first frame (:meth:`HeapKeeper.start`)."""
+    global _held
+    if gc.isenabled():
+        gc.disable()
+        _held = True
+
+
 class HeapKeeper:
     def __init__(self) -> None:
         self._saved: tuple[int, ...] | None = None
@@ -45,6 +62,10 @@ class HeapKeeper:
             self._saved = gc.get_threshold()
             young, middle = self._saved[0], self._saved[1]
             gc.set_threshold(young, middle, NEVER)
+        global _held
+        if _held:
+            _held = False
+            gc.enable()
 
     def stop(self) -> None:
         """Give the interpreter its own thresholds back, and what was frozen back to the

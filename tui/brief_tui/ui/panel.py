@@ -26,12 +26,12 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from brief_tui.analysis.model import Analysis, Claim
 from brief_tui.library.annotations import Annotation
 from brief_tui.ui.across import AcrossPane, FiguresPane
 from brief_tui.ui.palette import DEFAULT_MARKS, FAMILIES, MEANING_MARKS, MEANINGS, Marks
 
 if TYPE_CHECKING:
+    from brief_tui.analysis.model import Analysis, Claim
     from brief_tui.briefing.dates import DatedEvent
 
 SOURCE_KINDS = {
