@@ -10,6 +10,7 @@ from rich.style import Style
 from brief_tui.briefing import load_briefing
 from brief_tui.ui.app import BriefApp
 from brief_tui.ui.article import ArticleView
+from brief_tui.ui.panel import SidePanel
 
 
 def make_app(path: Path | str, **kwargs: object) -> BriefApp:
@@ -29,6 +30,15 @@ async def wait_for_analysis(app: BriefApp, pilot: object, timeout: float = 120.0
     ) and time.monotonic() < deadline:
         await pilot.pause(0.05)  # type: ignore[attr-defined]
     await app.workers.wait_for_complete()
+    # the lists of the tabs not in view are filled a moment after the analysed view is shown
+    panels = app.query(SidePanel)
+    while (
+        app.analysis_state == "done"
+        and panels
+        and not panels.first().lists_filled
+        and time.monotonic() < deadline
+    ):
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]
 

@@ -128,7 +128,6 @@ def model_version(name: str) -> str | None:
     holds its ``meta.json`` (the version ``nlp.meta`` reports): reading it takes a
     millisecond, where the package metadata look-up scans every installed distribution
     (~60 ms, on the way to reopening a briefing from the cache)."""
-    import importlib.metadata
     import json
 
     with contextlib.suppress(ImportError, ValueError, OSError, KeyError, TypeError):
@@ -138,9 +137,11 @@ def model_version(name: str) -> str | None:
                 meta = json.loads((Path(folder) / "meta.json").read_text(encoding="utf-8"))
                 return str(meta["version"])
 
+    from importlib import metadata  # (20 ms to import: only when there is no meta.json)
+
     for dist in (name, name.replace("_", "-")):
         try:
-            return importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
             continue
     return None

@@ -19,9 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel, Levenshtein
-
 from brief_tui.briefing.load import Briefing
 
 if TYPE_CHECKING:
@@ -74,6 +71,8 @@ def make_selector(text: str, start: int, end: int) -> Selector:
 
 def _context_similarity(text: str, start: int, end: int, sel: Selector) -> float:
     """0..1: how well the text around ``start:end`` matches the selector's prefix and suffix."""
+    from rapidfuzz.distance import Indel  # (imported when notes are placed again: 10 ms)
+
     sims: list[float] = []
     if sel.prefix:
         sims.append(
@@ -111,6 +110,8 @@ def _max_errors(quote: str) -> int:
 def _map_span(needle: str, hay: str, qs: int, qe: int) -> tuple[int, int] | None:
     """Align ``needle`` with ``hay`` (Levenshtein) and return where ``needle[qs:qe]`` lands
     in ``hay``; characters of ``hay`` outside the alignment of the quote are left out."""
+    from rapidfuzz.distance import Levenshtein
+
     ops = Levenshtein.opcodes(needle, hay)
     start: int | None = None
     end: int | None = None
@@ -129,6 +130,8 @@ def _map_span(needle: str, hay: str, qs: int, qe: int) -> tuple[int, int] | None
 
 def _fuzzy_candidates(text: str, sel: Selector, lo: int, hi: int) -> list[tuple[int, int]]:
     """Spans in ``text[lo:hi]`` where the quote, alone or in its context, matches best."""
+    from rapidfuzz import fuzz
+
     quote = sel.exact
     k = _max_errors(quote)
     hay = text[lo:hi]
@@ -154,6 +157,8 @@ def _fuzzy_candidates(text: str, sel: Selector, lo: int, hi: int) -> list[tuple[
 
 
 def _best_fuzzy(text: str, sel: Selector, lo: int, hi: int) -> tuple[int, int] | None:
+    from rapidfuzz.distance import Levenshtein
+
     quote = sel.exact
     k = _max_errors(quote)
     best: tuple[float, tuple[int, int]] | None = None

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 #: seconds the analysis worker waits for the side panel's tabs (mounted after the first frame)
 PANEL_WAIT = 10.0
+#: seconds after the complete analysis is shown that the other tabs' lists are filled
+FILL_REST_AFTER = 0.3
 
 
 def search_pattern(query: str) -> re.Pattern[str]:
@@ -252,17 +254,21 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             else:
                 panel.set_state("Analysis is off (--no-analysis).")
                 self.analysis_state = "off"
-        # the analysis process starts at once (it has a core of its own); the store opens
-        # once the article is on screen: its imports and disk work would otherwise compete
-        # with the first paint for the interpreter
+        # the analysis process starts at once (it has a core of its own); the rest once the
+        # article is on screen: it would otherwise compete with the first frame for the
+        # interpreter
         self._start_child()
-        self.call_after_refresh(self.run_analysis)
         self.update_status()
         self.call_after_refresh(self._first_paint)
 
     async def _first_paint(self) -> None:
         self.timings.setdefault("article_visible", time.perf_counter() - self.started)
         self.update_status()  # the scroll position is known once the text is laid out
+        # the worker opens the store and reads a cached analysis while this thread mounts
+        # the side panel's tabs and the footer
+        self.run_analysis()
+        with contextlib.suppress(NoMatches):
+            await self.query_one(SidePanel).mount_body()
         await self._mount_footer()
         if not self.heap.started:  # once (this runs again when another briefing opens)
             heap.settle()  # Textual's own objects: alive as long as the app
@@ -289,25 +295,28 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         from brief_tui.library.store import Store, StoreError
 
         worker = get_current_worker()
-        # the panel's tabs are mounted just after the first frame: everything below shows
-        # its results there
-        self._panel_ready.wait(PANEL_WAIT)
-        if worker.is_cancelled:  # the reader closed, or another briefing was opened
-            return
         store = self.store
+        opened = store is None
         if store is None:
             store = Store.open(self.data_dir)
-            self.call_from_thread(self._store_opened, store)
-            self._keep_sample(store)
+            self.call_later(self._store_opened, store)  # (thread-safe; no need to wait)
+            if self.open_library:  # it decides whether the library opens first
+                self._keep_sample(store)
         model: str | None = None
         cached: Analysis | None = None
         if self.analyse and not self.briefing.is_empty and not worker.is_cancelled:
             model = self._chosen_model()
             if model is not None:
+                # while the UI thread mounts the side panel's tabs
                 cached = self._cached_analysis(store, model)
-            if cached is not None:
-                # at once: saving the briefing and reading the notes can follow
-                self.call_from_thread(self._apply_analysis, cached, 1.0)
+        # the panel's tabs are mounted just after the first frame: everything below shows
+        # its results there
+        self._panel_ready.wait(PANEL_WAIT)
+        if worker.is_cancelled:  # the reader closed, or another briefing was opened
+            return
+        if cached is not None:
+            # at once: saving the briefing and reading the notes can follow
+            self.call_from_thread(self._apply_analysis, cached, 1.0)
         if not store.read_only and not self.briefing.is_empty:
             try:
                 self._remember_briefing(store)
@@ -325,6 +334,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         else:
             if not worker.is_cancelled:
                 self.call_from_thread(self.show_annotations, notes)
+        if opened and not self.open_library and not worker.is_cancelled:
+            self._keep_sample(store)  # (a convenience: after what the reader is waiting for)
         if model is None or cached is not None or worker.is_cancelled:
             return
         self._analyse(store, worker)
@@ -544,12 +555,15 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         panel = self.query_one(SidePanel)
         panel.show(analysis)
         if done:
-            panel.call_after_refresh(panel.fill_rest)
+            # the tabs not shown (at 100k words ~100 ms) once the analysed view is on screen
+            # (after a refresh is not enough: the callback may run before the frame is drawn)
+            self.set_timer(FILL_REST_AFTER, panel.fill_rest)
         sourced = sum(1 for c in analysis.claims if c.source)
         if done:
             self.timings.setdefault("analysis_done", time.perf_counter() - self.started)
             self._figures_for = ""  # found again when the Across tab is next shown
-            if self.query_one("#tabs", TabbedContent).active == "tab-across":
+            tabs = self.query("#tabs").first(TabbedContent) if panel.ready.is_set() else None
+            if tabs is not None and tabs.active == "tab-across":
                 self._show_figures()
             line = analysis.profile.get("line") or (
                 f"{len(analysis.claims)} claims: {sourced} sourced; {len(analysis.sources)} sources"

@@ -9,6 +9,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
+from operator import itemgetter
 from typing import ClassVar
 
 from rich.cells import get_character_cell_size, split_graphemes
@@ -190,6 +191,9 @@ def wrap_paragraph(text: str, start: int, end: int, width: int) -> list[tuple[in
     return lines or [(start, start)]
 
 
+_by_offsets = itemgetter(0, 1)
+
+
 @dataclass(slots=True)
 class Layer:
     """Spans with a style each, sorted by (start, end); spans may overlap.
@@ -207,7 +211,7 @@ class Layer:
 
     @classmethod
     def build(cls, spans: Iterable[tuple[int, int, Style]]) -> Layer:
-        items = sorted((s for s in spans if s[1] > s[0]), key=lambda s: (s[0], s[1]))
+        items = sorted((s for s in spans if s[1] > s[0]), key=_by_offsets)
         short = [s for s in items if s[1] - s[0] <= _LONG_SPAN]
         long = [s for s in items if s[1] - s[0] > _LONG_SPAN] if len(short) < len(items) else []
         return cls(
@@ -225,7 +229,7 @@ class Layer:
         if self.long:
             extra = [s for s in self.long if s[0] < end and s[1] > start]
             if extra:
-                found = sorted(found + extra, key=lambda s: (s[0], s[1]))
+                found = sorted(found + extra, key=_by_offsets)
         return found
 
 
@@ -430,8 +434,9 @@ class ArticleView(ScrollView, can_focus=True):
     def set_entities(self, spans: Sequence[tuple[int, int, str]], styles: dict[str, Style]) -> None:
         self._entity_spans = sorted(spans)
         self._entity_starts = [s for s, _, _ in self._entity_spans]
+        plain = Style()
         self.set_layer(
-            "entities", ((s, e, styles.get(label, Style())) for s, e, label in self._entity_spans)
+            "entities", [(s, e, styles.get(label, plain)) for s, e, label in self._entity_spans]
         )
 
     def set_sentences(self, sentences: Sequence[tuple[int, int]]) -> None:

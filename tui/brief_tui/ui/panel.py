@@ -216,11 +216,11 @@ class SidePanel(Vertical):
         yield Label("Waiting to analyse…", id="state")
         yield ProgressBar(total=100, show_eta=False, id="progress")
 
-    def on_mount(self) -> None:
-        # the tabs are some forty widgets, about 200 ms of the first frame: mounted after it
-        self.call_after_refresh(self._mount_body)
-
-    async def _mount_body(self) -> None:
+    async def mount_body(self) -> None:
+        """Mount the tabs and the legend: some forty widgets, about 200 ms of the first
+        frame, so the reader mounts them just after it."""
+        if self.ready.is_set():
+            return
         try:
             await self.mount(PanelTabs(), Static(self.legend(self.marks), id="legend"))
             self._add_columns()
@@ -320,6 +320,12 @@ class SidePanel(Vertical):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._fill_active()
+
+    @property
+    def lists_filled(self) -> bool:
+        """Whether every list shows the current analysis (the ones not in view are filled
+        a moment after it is complete, or when their tab is opened)."""
+        return self.ready.is_set() and not self._stale
 
     def fill_rest(self) -> None:
         """Fill the tabs not shown yet (once the analysis is complete)."""
@@ -466,14 +472,29 @@ class SidePanel(Vertical):
                 status = a.status or status
         return " · ".join(x for x in (grade, status) if x)
 
+    @staticmethod
+    def _graded(annotations: list[Annotation]) -> dict[tuple[str, str], str]:
+        """What :meth:`grade_of` shows, for every claim and source the reader graded."""
+        shown: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        for a in annotations:
+            if a.target_type in ("claim", "source") and a.target_id and (a.grade or a.status):
+                grade, status = shown.get((a.target_type, a.target_id), (None, None))
+                shown[(a.target_type, a.target_id)] = (a.grade or grade, a.status or status)
+        return {k: " · ".join(x for x in v if x) for k, v in shown.items()}
+
     def set_annotations(self, annotations: list[Annotation]) -> None:
+        before = self._graded(self.annotations)
         self.annotations = annotations
         if not self.ready.is_set():
             return  # listed when the tabs are mounted
         self._fill_notes()
-        if self.analysis is not None:
-            self._fill_claims(self.analysis)
-            self._fill_sources(self.analysis)
+        if self.analysis is not None and self._graded(annotations) != before:
+            # the grades shown in the lists changed (lists not filled yet show them when
+            # they are)
+            if "tab-claims" not in self._stale:
+                self._fill_claims(self.analysis)
+            if "tab-sources" not in self._stale:
+                self._fill_sources(self.analysis)
 
     def describe_target(self, a: Annotation, limit: int = 28) -> str:
         if a.target_type == "text":
