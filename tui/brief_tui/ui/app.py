@@ -29,7 +29,14 @@ from brief_tui.ui.across import AcrossPane, FiguresPane
 from brief_tui.ui.annotating import ANNOTATION_BINDINGS, AnnotatingMixin
 from brief_tui.ui.article import ArticleView
 from brief_tui.ui.help import HelpScreen, binding_rows
-from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel, plural
+from brief_tui.ui.panel import (
+    FILL_REST_AFTER,
+    ClaimList,
+    ItemTable,
+    NotesTable,
+    SidePanel,
+    plural,
+)
 from brief_tui.ui.reading import READING_BINDINGS, BriefCommands, ReadingMixin
 from brief_tui.ui.themes import MONO, THEMES
 
@@ -40,8 +47,6 @@ if TYPE_CHECKING:
 
 #: seconds the analysis worker waits for the side panel's tabs (mounted after the first frame)
 PANEL_WAIT = 10.0
-#: seconds after the complete analysis is shown that the other tabs' lists are filled
-FILL_REST_AFTER = 0.3
 
 
 def search_pattern(query: str) -> re.Pattern[str]:
@@ -309,14 +314,16 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             if model is not None:
                 # while the UI thread mounts the side panel's tabs
                 cached = self._cached_analysis(store, model)
+            if cached is not None and not worker.is_cancelled:
+                # at once, without waiting for the panel's tabs (they show it when they are
+                # mounted, so they are drawn once, filled); saving the briefing and reading
+                # the notes can follow
+                self.call_from_thread(self._apply_analysis, cached, 1.0)
         # the panel's tabs are mounted just after the first frame: everything below shows
         # its results there
         self._panel_ready.wait(PANEL_WAIT)
         if worker.is_cancelled:  # the reader closed, or another briefing was opened
             return
-        if cached is not None:
-            # at once: saving the briefing and reading the notes can follow
-            self.call_from_thread(self._apply_analysis, cached, 1.0)
         if not store.read_only and not self.briefing.is_empty:
             try:
                 self._remember_briefing(store)

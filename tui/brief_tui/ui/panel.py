@@ -185,6 +185,11 @@ class PanelTabs(Vertical):
                 yield ItemTable("event", id="timeline")
 
 
+#: seconds after a complete analysis is shown that the other tabs' lists are filled (at
+#: 100k words ~100 ms: not in the frame that shows the analysis)
+FILL_REST_AFTER = 0.3
+
+
 class SidePanel(Vertical):
     DEFAULT_CSS = """
     SidePanel { width: 42%; min-width: 36; border-left: solid $primary-muted; }
@@ -228,8 +233,9 @@ class SidePanel(Vertical):
             return
         self.ready.set()
         self._fill_notes()
-        if self.analysis is not None:
+        if self.analysis is not None:  # it came first (from the cache)
             self.show(self.analysis)
+            self.set_timer(FILL_REST_AFTER, self.fill_rest)
 
     def _add_columns(self) -> None:
         actors = self.query_one("#actors", ItemTable)
