@@ -19,8 +19,11 @@ run:
    each posted as a Key event; the latency is from posting to the first frame painted after
    the key was handled (no Pilot). Reference: the same keys after the analysis is complete.
    (``BENCH_PROFILE=FILE`` writes a cProfile of the keys after the analysis to FILE.)
-4. reopen of an analysed briefing -> fully analysed view, with the cache the run of (2) left
-   in its data directory; says whether spaCy was imported. Reference: figure (1).
+4. reopen of an analysed briefing -> fully analysed view (the analysis in the article and in
+   the side panel's list), with the cache the run of (2) left in its data directory; says
+   whether spaCy was imported. Reference: figure (1). 4b: the same briefing reopened inside
+   a running reader, as from its library (the reader started on the sample, analysed,
+   then opens it): from the request to the analysed view.
 5. peak RSS (ru_maxrss) of the reader in (2) and of its analysis process (the analysis runs
    in a process of its own). Reference: the raw spaCy process.
 
@@ -469,6 +472,20 @@ def main() -> None:
                     f"article visible {fmt_s(v)}",
                     f"spaCy {'LOADED' if spacy_loaded else 'not loaded'}; "
                     f"from {'/'.join(sorted(sources)) or '?'}",
+                )
+            )
+
+            print(f"[{label}] reopen inside the reader ...", file=sys.stderr)
+            sw = [run_child("switch", str(path), str(cache_dir)) for _ in range(opts.runs)]
+            rows.append(
+                (
+                    label,
+                    "4b reopen in the reader -> analysed view",
+                    fmt_s(med([r["t"] for r in sw])),
+                    "(from the library, reader running)",
+                    "from the cache"
+                    if all(r["source"] == "cache" for r in sw)
+                    else "NOT all from the cache",
                 )
             )
 
