@@ -3,12 +3,15 @@ and that the reader never leaves one behind."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import sys
+import threading
 
 import pytest
 
-from brief_tui.analysis import analyze
+from brief_tui.analysis import Analysis, analyze
 from brief_tui.analysis.child import AnalysisProcess, AnalysisProcessError
 from brief_tui.briefing import load_briefing
 from brief_tui.ui.article import ArticleView
@@ -89,3 +92,78 @@ async def test_quitting_the_reader_stops_its_analysis_process() -> None:
         await pilot.press("q")
         await pilot.pause()
     assert not child.running
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="partials are forked on Linux")
+@pytest.mark.parametrize("interval", [0, 3600])
+def test_forked_partial_results_reach_the_pipe_whole_and_in_order(
+    loaded_model, sample_text: str, interval: float
+) -> None:
+    """``analyze(fork_partials=True)``: each partial result is assembled and written by a
+    fork; they arrive in order, each a valid analysis of a prefix, none torn by the next, and
+    the last result (assembled here) equals a one-shot run."""
+    read_fd, write_fd = os.pipe()
+    me = os.getpid()
+    in_parent: list[float] = []
+
+    def report(partial: Analysis, fraction: float) -> None:
+        if os.getpid() == me:
+            in_parent.append(fraction)
+            return
+        os.write(write_fd, (json.dumps([fraction, partial.to_json()]) + "\n").encode("utf-8"))
+
+    chunks: list[bytes] = []
+    reader = threading.Thread(
+        target=lambda: chunks.extend(iter(lambda: os.read(read_fd, 65536), b"")), daemon=True
+    )
+    reader.start()
+    final = analyze(
+        sample_text,
+        title="sample",
+        model=loaded_model,
+        batch_chars=700,
+        progress_interval=interval,
+        on_progress=report,
+        fork_partials=True,
+    )
+    os.close(write_fd)
+    reader.join(10)
+    os.close(read_fd)
+    lines = b"".join(chunks).decode("utf-8").splitlines()
+    partials = [json.loads(line) for line in lines]
+    fractions = [f for f, _ in partials]
+    assert in_parent == [1.0]  # only the last one is assembled in this process
+    if interval == 0:
+        assert len(partials) >= 4  # one per batch: each waits for the one before
+    else:
+        assert len(partials) == 1  # the first batch, then nothing until the end
+    assert fractions == sorted(fractions) and all(0 < f < 1 for f in fractions)
+    for _, js in partials:
+        an = Analysis.from_json(js)
+        assert an.to_json() == js
+        assert len(an.sentences) <= len(final.sentences)
+    one_shot = analyze(sample_text, title="sample", model=loaded_model)
+    assert final.to_json() == one_shot.to_json()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="partials are forked on Linux")
+def test_a_failing_fork_costs_its_partial_result_only(loaded_model, sample_text: str) -> None:
+    me = os.getpid()
+    seen: list[float] = []
+
+    def report(partial: Analysis, fraction: float) -> None:
+        if os.getpid() != me:
+            raise RuntimeError("a partial result that cannot be written")
+        seen.append(fraction)
+
+    final = analyze(
+        sample_text,
+        title="sample",
+        model=loaded_model,
+        batch_chars=700,
+        progress_interval=0,
+        on_progress=report,
+        fork_partials=True,
+    )
+    assert seen == [1.0]
+    assert final.to_json() == analyze(sample_text, title="sample", model=loaded_model).to_json()

@@ -19,6 +19,10 @@ The child answers with one JSON object per line on stdout:
     {"event": "done", "analysis": {...}}
     {"event": "error", "kind": "model" | "failed", "message": "..."}
 
+Partial results are assembled and written by short-lived forks of the child (Linux), so
+that spaCy never waits for them; the child waits for a fork still writing before it writes
+``done`` or ``error``, so lines never interleave.
+
 An analysis on the wire is in the compact form of the analysis cache
 (``Analysis.to_cache``) without the briefing text (the parent has it). The child ends
 itself if its parent goes away.
@@ -204,9 +208,13 @@ def main() -> int:
         return 0
     _send(out, {"event": "loaded", "model": loaded.name, "version": loaded.version})
 
-    def progress(partial: Analysis, fraction: float) -> None:
+    def reader_check() -> None:
         if os.getppid() != parent:  # the reader is gone: nobody reads this any more
             os._exit(0)
+
+    def progress(partial: Analysis, fraction: float) -> None:
+        # partial results come from forks of this process (see ``analyze``), the last from
+        # this process
         if fraction < 1.0:
             _send(out, {"event": "progress", "fraction": fraction, "analysis": _wire(partial)})
 
@@ -219,6 +227,8 @@ def main() -> int:
             on_progress=progress,
             batch_chars=int(request.get("batch_chars", 50_000)),
             progress_interval=float(request.get("progress_interval", 2.0)),
+            fork_partials=True,
+            on_batch=reader_check,
         )
         _send(out, {"event": "done", "analysis": _wire(result)})
     except BrokenPipeError:

@@ -4,7 +4,10 @@ figure links, profile) run over the accumulated records after every batch."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -47,7 +50,8 @@ def _sents(doc: Any) -> list[Any]:
 #: a partial result is assembled no sooner than this many times the time the last one took
 #: after it: partial results then cost at most 1/(1 + PARTIAL_SPACING) of the analysis
 #: (at 300k words a partial takes ~2 s: one every ~16 s; with 2 the analysis took 1.7x raw
-#: spaCy)
+#: spaCy). In a fork (``fork_partials``) they cost spaCy nothing, but the fork and the
+#: reader that reads the result share the other core, so the spacing stays.
 PARTIAL_SPACING = 8
 
 
@@ -61,6 +65,8 @@ def analyze(
     on_progress: Callable[[Analysis, float], None] | None = None,
     batch_chars: int = 50_000,
     progress_interval: float = 1.0,
+    fork_partials: bool = False,
+    on_batch: Callable[[], None] | None = None,
 ) -> Analysis:
     """Analyse ``text``. Loads the model (``model_name`` or the default choice) unless
     ``model`` is given. Calls ``on_progress(partial, fraction)`` after the first batch of
@@ -69,7 +75,16 @@ def analyze(
     assemble, so the document-wide steps stay a bounded share of the work), and once at the
     end; with
     ``progress_interval <= 0`` after every batch. The returned Analysis equals the last
-    partial one. Without ``on_progress`` it assembles only once."""
+    partial one. Without ``on_progress`` it assembles only once.
+
+    ``fork_partials`` (for a process of its own, see ``child.py``; Linux only, elsewhere
+    ignored): each partial result is assembled and handed to ``on_progress`` in a forked copy
+    of this process, so that spaCy goes on meanwhile (assembling took ~8 % of the analysis of
+    a 100k-word text). ``on_progress`` then runs in the fork and must write its result
+    somewhere (a pipe): the fork ends after it. A fork still running when the next partial is
+    due means that one is skipped (with ``progress_interval <= 0`` it is waited for); the last
+    result is assembled here after any fork has ended. ``on_batch()`` is called after every
+    batch, here."""
     if model is None:
         model = load_model(model_name)
     nlp = model.nlp
@@ -86,37 +101,127 @@ def analyze(
     i = 0
     result: Analysis | None = None
     next_report = 0.0  # monotonic time before which no partial result is assembled
-    while i < len(paras):
-        batch: list[tuple[int, int]] = []
-        size = 0
-        while i < len(paras) and (not batch or size < batch_chars):
-            batch.append(paras[i])
-            size += paras[i][1] - paras[i][0]
-            i += 1
-        texts = (text[s:e] for s, e in batch)
-        for (s, e), doc in zip(batch, nlp.pipe(texts, batch_size=64), strict=True):
-            headline = (s, e) == first_para and len(paras) > 1 and _looks_like_headline(text[s:e])
-            chunks.append(_extract(doc, s, e, headline))
-            del doc
-        done = batch[-1][1]
-        last = i >= len(paras)
-        if on_progress is None:
-            if last:
-                result = build()
-            continue
-        now = time.monotonic()
-        if not last and now < next_report:
-            continue
-        result = build()
-        if progress_interval > 0:
-            took = time.monotonic() - now
-            next_report = time.monotonic() + max(progress_interval, PARTIAL_SPACING * took)
-        on_progress(result, 1.0 if last else (done / total if total else 1.0))
+    forks = _Forks() if fork_partials and on_progress is not None and _can_fork() else None
+    try:
+        while i < len(paras):
+            batch: list[tuple[int, int]] = []
+            size = 0
+            while i < len(paras) and (not batch or size < batch_chars):
+                batch.append(paras[i])
+                size += paras[i][1] - paras[i][0]
+                i += 1
+            texts = (text[s:e] for s, e in batch)
+            for (s, e), doc in zip(batch, nlp.pipe(texts, batch_size=64), strict=True):
+                headline = (
+                    (s, e) == first_para and len(paras) > 1 and _looks_like_headline(text[s:e])
+                )
+                chunks.append(_extract(doc, s, e, headline))
+                del doc
+            if on_batch is not None:
+                on_batch()
+            done = batch[-1][1]
+            last = i >= len(paras)
+            if on_progress is None:
+                if last:
+                    result = build()
+                continue
+            fraction = 1.0 if last else (done / total if total else 1.0)
+            if forks is not None and not last:
+                took = forks.reap(wait=progress_interval <= 0)
+                if took is not None and progress_interval > 0:
+                    next_report = forks.ended + max(progress_interval, PARTIAL_SPACING * took)
+                if forks.running or time.monotonic() < next_report:
+                    continue
+                forks.start(functools.partial(_report, on_progress, build, fraction))
+                if progress_interval > 0:
+                    next_report = float("inf")  # until this fork has ended
+                continue
+            now = time.monotonic()
+            if not last and now < next_report:
+                continue
+            result = build()
+            if progress_interval > 0:
+                took = time.monotonic() - now
+                next_report = time.monotonic() + max(progress_interval, PARTIAL_SPACING * took)
+            if forks is not None:
+                forks.reap(wait=True)  # its partial result must reach the pipe before this
+            on_progress(result, fraction)
+    finally:
+        if forks is not None:
+            forks.reap(wait=True)
     if result is None:
         result = build()
         if on_progress is not None:
             on_progress(result, 1.0)
     return result
+
+
+def _report(
+    on_progress: Callable[[Analysis, float], None], build: Callable[[], Analysis], fraction: float
+) -> None:
+    on_progress(build(), fraction)
+
+
+def _can_fork() -> bool:
+    # macOS: forking a process that has loaded its system libraries (numpy's BLAS) without an
+    # exec is not safe
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+class _Forks:
+    """At most one forked child at a time, assembling and reporting a partial result."""
+
+    def __init__(self) -> None:
+        self.pid = 0
+        self.ended = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self.pid != 0
+
+    def start(self, job: Callable[[], None]) -> None:
+        import gc
+
+        pid = os.fork()
+        if pid == 0:  # the fork: assemble, report, end (no cleanup: the parent owns it all)
+            code = 1
+            try:
+                gc.disable()  # collecting would touch (and copy) every page of the parent
+                _die_with_parent()
+                job()
+                code = 0
+            finally:
+                os._exit(code)
+        self.pid = pid
+
+    def reap(self, *, wait: bool) -> float | None:
+        """The CPU time the fork took if it has ended (waiting for it with ``wait``); its
+        end is seen only between batches, so its wall time here would be a batch's."""
+        if not self.pid:
+            return None
+        took = 0.0
+        try:
+            pid, _, usage = os.wait4(self.pid, 0 if wait else os.WNOHANG)
+            took = usage.ru_utime + usage.ru_stime
+        except ChildProcessError:
+            pid = self.pid
+        if pid == 0:
+            return None
+        self.pid = 0
+        self.ended = time.monotonic()
+        return took
+
+
+def _die_with_parent() -> None:
+    """Linux: end this process when its parent ends (PR_SET_PDEATHSIG)."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))
+    except (OSError, AttributeError):
+        pass
 
 
 def _looks_like_headline(line: str) -> bool:

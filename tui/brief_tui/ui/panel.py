@@ -342,8 +342,11 @@ class SidePanel(Vertical):
             "tab-claims": self._fill_claims,
             "tab-sources": self._fill_sources,
         }
-        for tab in sorted(self._stale):
-            fills[tab](self.analysis)
+        try:
+            for tab in sorted(self._stale):
+                fills[tab](self.analysis)
+        except NoMatches:  # a timer that fired while the reader was closing: nothing to fill
+            return
         self._stale = set()
 
     def _keep_cursor(self, table: ItemTable, fill: Callable[[], None]) -> None:
