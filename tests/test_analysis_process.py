@@ -167,3 +167,24 @@ def test_a_failing_fork_costs_its_partial_result_only(loaded_model, sample_text:
     )
     assert seen == [1.0]
     assert final.to_json() == analyze(sample_text, title="sample", model=loaded_model).to_json()
+
+
+def test_without_a_fork_partial_results_are_assembled_here(
+    loaded_model, sample_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    seen: list[float] = []
+    final = analyze(
+        sample_text,
+        title="sample",
+        model=loaded_model,
+        batch_chars=700,
+        progress_interval=0,
+        on_progress=lambda an, frac: seen.append(frac),
+        fork_partials=True,
+    )
+    assert len(seen) >= 4 and seen[-1] == 1.0 and seen == sorted(seen)
+    assert final.to_json() == analyze(sample_text, title="sample", model=loaded_model).to_json()

@@ -132,10 +132,11 @@ def analyze(
                     next_report = forks.ended + max(progress_interval, PARTIAL_SPACING * took)
                 if forks.running or time.monotonic() < next_report:
                     continue
-                forks.start(functools.partial(_report, on_progress, build, fraction))
-                if progress_interval > 0:
-                    next_report = float("inf")  # until this fork has ended
-                continue
+                if forks.start(functools.partial(_report, on_progress, build, fraction)):
+                    if progress_interval > 0:
+                        next_report = float("inf")  # until this fork has ended
+                    continue
+                forks = None  # no fork to be had (out of processes or memory): here, then
             now = time.monotonic()
             if not last and now < next_report:
                 continue
@@ -179,10 +180,14 @@ class _Forks:
     def running(self) -> bool:
         return self.pid != 0
 
-    def start(self, job: Callable[[], None]) -> None:
+    def start(self, job: Callable[[], None]) -> bool:
+        """Run ``job`` in a fork; False if the system would not fork this process."""
         import gc
 
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            return False
         if pid == 0:  # the fork: assemble, report, end (no cleanup: the parent owns it all)
             code = 1
             try:
@@ -193,6 +198,7 @@ class _Forks:
             finally:
                 os._exit(code)
         self.pid = pid
+        return True
 
     def reap(self, *, wait: bool) -> float | None:
         """The CPU time the fork took if it has ended (waiting for it with ``wait``); its

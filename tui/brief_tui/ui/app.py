@@ -474,6 +474,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                     self.call_from_thread(self._apply_analysis, event.analysis, event.fraction)
                 elif event.kind == "done":
                     result = event.analysis
+                    break  # not waiting for the process to end (a stop kills it)
                 elif event.kind == "error":
                     if event.error_kind == "model":
                         self.call_from_thread(self._model_missing, event.message)
