@@ -11,7 +11,7 @@ import pytest
 from rich.cells import cell_len
 from rich.style import Style
 
-from brief_tui.ui.article import GUTTER, ArticleView
+from brief_tui.ui.article import FIRST_SCREEN_FROM, GUTTER, ArticleView
 from tests.bigtext import write_text
 from tests.uihelpers import make_app, screen_text, wait_for_analysis
 
@@ -81,6 +81,47 @@ async def test_300k_words_open_and_G_shows_the_last_line(big_file: Path) -> None
         await pilot.press("g", "space")
         assert view.scroll_offset.y == view.scrollable_content_region.height - 1
         check_visible(view)
+
+
+async def test_a_long_text_is_drawn_from_its_first_screens_then_wrapped_whole(
+    big_file: Path,
+) -> None:
+    """The first frame of a long text needs only its first screens wrapped (FIRST_SCREEN_FROM);
+    the rest follows just after, and ends the same as one whole wrap."""
+    app = make_app(big_file, analyse=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        assert len(view.text) > FIRST_SCREEN_FROM
+        assert not view._partial  # finished after the first frame, without being asked
+        whole = list(view.lines)
+        top_lines = view.visible_lines()
+        # as on arrival: only the first screens
+        view._wrap_width = -1
+        view._wrap_on_arrival()
+        assert view._partial
+        part = view._lines
+        height = view.scrollable_content_region.height
+        assert 3 * height <= len(part) < len(whole) // 10
+        assert part == whole[: len(part)]
+        # the scroll bar's size is estimated from them
+        assert abs(view.virtual_size.height - len(whole)) < len(whole) // 10
+        assert [view.text[s:e] for s, e in part[: len(top_lines)]] == top_lines
+        assert view.line_of(view.paragraphs[1][0]) < len(part) and view._partial
+        # asking where the last word is finishes the wrap: the same lines as a whole wrap
+        assert view.line_of(len(view.text) - 1) == len(whole) - 1
+        assert not view._partial and view._lines == whole
+        assert view.virtual_size.height == len(whole)
+        # and on the way of the app: the next frame finishes it by itself
+        view._wrap_width = -1
+        view._wrap_on_arrival()
+        assert view._partial
+        view.refresh()
+        await pilot.pause()
+        assert not view._partial and view.lines == whole
+        await pilot.press("G")
+        await pilot.pause()
+        assert view.visible_lines()[-1] and view.text.rstrip().endswith(view.visible_lines()[-1])
 
 
 async def test_resize_rewraps_every_word_once_and_keeps_the_top(tmp_path: Path) -> None:

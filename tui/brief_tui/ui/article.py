@@ -26,6 +26,9 @@ from textual.strip import Strip
 GUTTER = 3
 #: a layer change of at most this many spans (old and new) redraws only their lines
 FEW_SPANS = 16
+#: texts longer than this (characters; ~30k words) get their first frame from a wrap of their
+#: first screens only: the whole of a 300k-word text takes ~50 ms to wrap
+FIRST_SCREEN_FROM = 200_000
 
 # Characters that would break the terminal are shown as a visible placeholder of one cell,
 # so offsets and columns stay the same (C0 controls but the newline, DEL and C1 controls).
@@ -296,6 +299,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._lines: list[tuple[int, int]] = []
         self._line_starts: list[int] = []
         self._wrap_width = -1
+        #: paragraphs wrapped so far at ``_wrap_width``: fewer than all only between the
+        #: mount of a long text and its first frame (see ``on_mount``)
+        self._wrapped = 0
         self._layers: dict[str, Layer] = {name: Layer() for name in LAYER_ORDER}
         #: finished strips (gutter, styled text, padded and cropped to the view) by line index
         self._strip_cache: LRUCache[int, Strip] = LRUCache(1024)
@@ -325,20 +331,36 @@ class ArticleView(ScrollView, can_focus=True):
             self._content_width = self.scrollable_content_region.width
         return self._content_width
 
-    def _rewrap(self) -> None:
+    @property
+    def _partial(self) -> bool:
+        return self._wrapped < len(self.paragraphs)
+
+    def _rewrap(self, *, first_screen: bool = False) -> None:
         """Wrap the whole text for the current width, once per width (a 300k-word text takes
-        tens of milliseconds), keeping the text at the top of the view at the top."""
+        ~50 ms), keeping the text at the top of the view at the top.
+
+        With ``first_screen`` only the paragraphs that fill the first few screens are wrapped
+        (the scroll bar's size is estimated from them): what a long text's first frame needs.
+        The rest is wrapped by the next call without it (``on_mount`` asks for it after the
+        first frame; anything that needs line numbers beyond the first screens, such as
+        ``line_of``, asks first)."""
         if self.content_width <= 0:
             return  # not laid out yet: wrapping to a made-up width would be wasted
         width = self.text_width
-        if width == self._wrap_width:
+        if width == self._wrap_width and not self._partial:
             return
-        anchor = self.top_offset() if self._lines else 0
-        lines: list[tuple[int, int]] = []
+        go_on = width == self._wrap_width  # a partial wrap at this width: finish it
+        anchor = self.top_offset() if self._lines and not go_on else 0
+        lines: list[tuple[int, int]] = self._lines if go_on else []
         extend = lines.extend
         text = self.text
         find = text.find
-        for i, (ps, pe) in enumerate(self.paragraphs):
+        paragraphs = self.paragraphs
+        first = self._wrapped if go_on else 0
+        enough = 3 * max(1, self.scrollable_content_region.height) if first_screen else 0
+        i = first
+        for i in range(first, len(paragraphs)):
+            ps, pe = paragraphs[i]
             if i:
                 lines.append((ps, ps))  # blank line between paragraphs
             # a paragraph holding newlines (from a format handler) breaks at each of them
@@ -349,22 +371,41 @@ class ArticleView(ScrollView, can_focus=True):
                 s = nl + 1
                 nl = find("\n", s, pe)
             extend(wrap_paragraph(text, s, pe, width))
+            if enough and len(lines) >= enough:
+                break
+        else:
+            i = len(paragraphs) - 1
+        self._wrapped = i + 1 if paragraphs else 0
         self._lines = lines or [(0, 0)]
         self._line_starts = [s for s, _ in self._lines]
         self._wrap_width = width
         self._strip_cache.clear()
-        self.virtual_size = Size(width + GUTTER, len(self._lines))
+        height = len(self._lines)
+        if self._partial:  # as many lines again per character as wrapped so far
+            done = max(1, paragraphs[self._wrapped - 1][1] if self._wrapped else 1)
+            height = max(height, round(height * len(text) / done))
+        self.virtual_size = Size(width + GUTTER, height)
         if anchor:
             self.scroll_to(y=self.line_of(anchor), animate=False, immediate=True)
 
     def on_resize(self) -> None:
         self._content_width = self.scrollable_content_region.width
-        self._rewrap()
+        self._wrap_on_arrival()
         self.refresh()
 
     def on_mount(self) -> None:
         self._content_width = self.scrollable_content_region.width
-        self._rewrap()
+        self._wrap_on_arrival()
+
+    def _wrap_on_arrival(self) -> None:
+        if self._wrap_width < 0 and len(self.text) > FIRST_SCREEN_FROM:
+            # the first wrap of a long text: its first frame needs its first screens only;
+            # the rest is wrapped just after that frame
+            self._rewrap(first_screen=True)
+            if self._wrap_width >= 0:
+                self.call_after_refresh(self._rewrap)
+        else:
+            self._rewrap()
 
     def notify_style_update(self) -> None:
         """Styles changed (theme, focus, CSS): the cached strips carry the old base style."""
@@ -380,6 +421,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     def line_of(self, offset: int) -> int:
         """Index of the wrapped line holding ``offset``."""
+        if self._partial and offset >= self.paragraphs[self._wrapped][0]:
+            self._rewrap()  # beyond the first screens wrapped so far
         # a blank separator line starts where the next paragraph starts; bisect_right
         # lands on the paragraph's own first line, which is the one we want
         return max(0, bisect_right(self._line_starts, offset) - 1)
@@ -472,7 +515,8 @@ class ArticleView(ScrollView, can_focus=True):
         return self._base_style
 
     def render_line(self, y: int) -> Strip:
-        self._rewrap()
+        if self.text_width != self._wrap_width:  # (a partial wrap is enough to draw)
+            self._wrap_on_arrival()
         width = self.content_width
         if width != self._strip_width:
             self._strip_cache.clear()
