@@ -149,6 +149,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.focus_label = ""
         self.started = time.perf_counter()
         self.heap = heap.HeapKeeper()
+        self._paint_token: object | None = None
         self.timings: dict[str, float] = {}
         self.title = briefing.title
         self.sub_title = briefing.origin
@@ -264,7 +265,18 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         # interpreter
         self._start_child()
         self.update_status()
-        self.call_after_refresh(self._first_paint)
+        # once the article is on screen (the frames that settle its layout after it need not
+        # wait for the store); after the next refresh if it is not drawn (covered)
+        token = self._paint_token = object()
+
+        async def first_paint() -> None:
+            if self._paint_token is token:
+                self._paint_token = None
+                await self._first_paint()
+
+        for view in self.query(ArticleView):  # (an empty briefing has none)
+            view.when_drawn(first_paint)
+        self.call_after_refresh(first_paint)
 
     async def _first_paint(self) -> None:
         self.timings.setdefault("article_visible", time.perf_counter() - self.started)

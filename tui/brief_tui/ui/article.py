@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 from operator import itemgetter
@@ -319,6 +319,7 @@ class ArticleView(ScrollView, can_focus=True):
         #: width of the scrollable content, kept from the last resize (asking the widget
         #: for its region costs a compositor look-up, too much to do for every line)
         self._content_width = 0
+        self._when_drawn: Callable[[], object] | None = None
 
     # ------------------------------------------------------------------ layout
     @property
@@ -514,9 +515,17 @@ class ArticleView(ScrollView, can_focus=True):
             self._base_style = self.rich_style
         return self._base_style
 
+    def when_drawn(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` (on the message loop) once the text has been drawn: just after
+        the frame that first shows it, not after the frames that settle the layout after it."""
+        self._when_drawn = callback
+
     def render_line(self, y: int) -> Strip:
         if self.text_width != self._wrap_width:  # (a partial wrap is enough to draw)
             self._wrap_on_arrival()
+        if self._when_drawn is not None and self._wrap_width >= 0:
+            callback, self._when_drawn = self._when_drawn, None
+            self.app.call_later(callback)
         width = self.content_width
         if width != self._strip_width:
             self._strip_cache.clear()
