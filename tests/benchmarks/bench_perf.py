@@ -206,6 +206,12 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
                 # the analysis is cached just after it is shown: (4) reopens from that cache
                 await app.workers.wait_for_complete()
                 result["rss_analysis"] = _children_rss_mb()
+                # as when the reader quits: the store is closed, and SQLite folds its
+                # write-ahead log into the database; left as ``os._exit`` leaves it, the
+                # cached analysis (megabytes) stays in the log and every reopen in (4) would
+                # read it from there
+                if app.store is not None:
+                    app.store.close()
                 _report(result)
 
             import asyncio
