@@ -291,8 +291,7 @@ async def test_changed_file_reanchors_and_keeps_orphans(tmp_path: Path, data_dir
     )
     app = make_app(path, analyse=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()  # the store and analysis start after the first paint
-        await app.workers.wait_for_complete()
+        await wait_for_analysis(app, pilot)  # the store starts after the first paint
         await pilot.pause()
         store = app.store
         store.add_annotation(app.briefing.id, "note", start=0, end=35, note="dawn?")
@@ -303,8 +302,7 @@ async def test_changed_file_reanchors_and_keeps_orphans(tmp_path: Path, data_dir
     )
     app2 = make_app(path, analyse=False)
     async with app2.run_test(size=SIZE) as pilot:
-        await pilot.pause()  # the store and analysis start after the first paint
-        await app2.workers.wait_for_complete()
+        await wait_for_analysis(app2, pilot)  # the store starts after the first paint
         await pilot.pause()
         anns = app2.annotations
         assert len(anns) == 2

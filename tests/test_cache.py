@@ -21,7 +21,11 @@ from brief_tui.ui.app import BriefApp
 async def main():
     app = BriefApp(load_briefing(sys.argv[1]))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()  # the store and analysis start after the first paint
+        # the store and the analysis start once the article is drawn
+        for _ in range(200):
+            if app._paint_token is None:
+                break
+            await pilot.pause(0.05)
         await app.workers.wait_for_complete()
         await pilot.pause()
         print(json.dumps({

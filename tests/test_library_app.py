@@ -41,8 +41,7 @@ async def test_no_path_opens_the_library_when_it_holds_more_than_the_sample(tmp_
 
     app = BriefApp(load_briefing(SAMPLE), analyse=False, open_library=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()  # the store and analysis start after the first paint
-        await app.workers.wait_for_complete()
+        await wait_for_analysis(app, pilot)  # the store starts after the first paint
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         table = app.screen.query_one(DataTable)
@@ -54,8 +53,7 @@ async def test_no_path_opens_the_library_when_it_holds_more_than_the_sample(tmp_
         table.move_cursor(row=row)
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.pause()  # the store and analysis start after the first paint
-        await app.workers.wait_for_complete()
+        await wait_for_analysis(app, pilot)  # the store starts after the first paint
         await pilot.pause()
         assert not isinstance(app.screen, LibraryScreen)
         assert app.briefing.title == "Harbour notes"
@@ -71,8 +69,7 @@ async def test_no_path_opens_the_library_when_it_holds_more_than_the_sample(tmp_
 async def test_a_lone_sample_opens_the_reader(tmp_path: Path) -> None:
     app = BriefApp(load_briefing(SAMPLE), analyse=False, open_library=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()  # the store and analysis start after the first paint
-        await app.workers.wait_for_complete()
+        await wait_for_analysis(app, pilot)  # the store starts after the first paint
         await pilot.pause()
         assert not isinstance(app.screen, LibraryScreen)
         assert app.query_one(ArticleView).visible_lines()[0].startswith("Seoul warns")
@@ -92,8 +89,7 @@ async def test_across_lists_the_other_briefing_and_opens_it_at_the_mention(
         app.jump_to_actor(rutte.id)
         app.query_one("#tabs").active = "tab-across"
         pane = app.query_one(AcrossPane)
-        await pilot.pause()  # the store and analysis start after the first paint
-        await app.workers.wait_for_complete()
+        await wait_for_analysis(app, pilot)  # the store starts after the first paint
         await pilot.pause()
         table = pane.query_one(DataTable)
         assert table.row_count == 1
@@ -101,8 +97,7 @@ async def test_across_lists_the_other_briefing_and_opens_it_at_the_mention(
         table.focus()
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.pause()  # the store and analysis start after the first paint
-        await app.workers.wait_for_complete()
+        await wait_for_analysis(app, pilot)  # the store starts after the first paint
         await pilot.pause()
         assert app.briefing.title == "NATO chief warns of deeper Russian ties"
         view = app.query_one(ArticleView)

@@ -315,13 +315,11 @@ async def test_timeline_tab_places_relative_dates() -> None:
     briefing = dataclasses.replace(load_briefing(SAMPLE), date=datetime.date(2024, 10, 29))
     app = BriefApp(briefing, analyse=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()  # the store and analysis start after the first paint
-        await app.workers.wait_for_complete()
+        await wait_for_analysis(app, pilot)  # the store starts after the first paint
         await pilot.pause()
         app.query_one("#tabs").active = "tab-timeline"
         await pilot.pause()
-        await pilot.pause()  # the store and analysis start after the first paint
-        await app.workers.wait_for_complete()  # the dates are found when the tab opens
+        await wait_for_analysis(app, pilot)  # and the dates, found when the tab opens
         await pilot.pause()
         table = app.query_one("#timeline", ItemTable)
         table.focus()

@@ -26,7 +26,9 @@ async def wait_for_analysis(app: BriefApp, pilot: object, timeout: float = 120.0
     (the store and the analysis start after the first frame and the panel's tabs)."""
     deadline = time.monotonic() + timeout
     while (
-        app.analysis_state not in FINAL_STATES or app.store is None
+        app.analysis_state not in FINAL_STATES
+        or app.store is None
+        or app._paint_token is not None  # the store and the analysis not started yet
     ) and time.monotonic() < deadline:
         await pilot.pause(0.05)  # type: ignore[attr-defined]
     await app.workers.wait_for_complete()

@@ -413,7 +413,12 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             )
             return
         if self.open_library and len(store.list_briefings()) > 1:
-            self.call_from_thread(self.action_library)
+            # with the store: the one handed over by ``call_later`` may not have arrived yet
+            self.call_from_thread(self._library_first, store)
+
+    def _library_first(self, store: Store) -> None:
+        self._store_opened(store)
+        self.action_library()
 
     def _remember_briefing(self, store: Store) -> None:
         from brief_tui.library.anchoring import reanchor_all
@@ -539,6 +544,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             child.stop()
 
     def _store_opened(self, store: Store) -> None:
+        if self.store is store:
+            return  # (handed over early, to open the library)
         self.store = store
         if store.warning:
             self.notify(
