@@ -8,6 +8,8 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -156,15 +158,7 @@ def test_a_failing_fork_costs_its_partial_result_only(loaded_model, sample_text:
             raise RuntimeError("a partial result that cannot be written")
         seen.append(fraction)
 
-    final = analyze(
-        sample_text,
-        title="sample",
-        model=loaded_model,
-        batch_chars=700,
-        progress_interval=0,
-        on_progress=report,
-        fork_partials=True,
-    )
+    final = _forked_by_batch(loaded_model, sample_text, report)
     assert seen == [1.0]
     assert final.to_json() == analyze(sample_text, title="sample", model=loaded_model).to_json()
 
@@ -177,14 +171,21 @@ def test_without_a_fork_partial_results_are_assembled_here(
 
     monkeypatch.setattr(os, "fork", no_fork)
     seen: list[float] = []
-    final = analyze(
-        sample_text,
+    final = _forked_by_batch(loaded_model, sample_text, lambda an, frac: seen.append(frac))
+    assert len(seen) >= 4 and seen[-1] == 1.0 and seen == sorted(seen)
+    assert final.to_json() == analyze(sample_text, title="sample", model=loaded_model).to_json()
+
+
+def _forked_by_batch(
+    loaded_model: Any, text: str, report: Callable[[Analysis, float], None]
+) -> Analysis:
+    """The sample analysed with forked partial results, one per small batch."""
+    return analyze(
+        text,
         title="sample",
         model=loaded_model,
         batch_chars=700,
         progress_interval=0,
-        on_progress=lambda an, frac: seen.append(frac),
+        on_progress=report,
         fork_partials=True,
     )
-    assert len(seen) >= 4 and seen[-1] == 1.0 and seen == sorted(seen)
-    assert final.to_json() == analyze(sample_text, title="sample", model=loaded_model).to_json()

@@ -338,3 +338,13 @@ async def test_timeline_tab_places_relative_dates() -> None:
         await pilot.pause()
         view = app.query_one(ArticleView)
         assert view.current is not None and view.has_focus
+
+
+async def test_the_footer_lists_the_keys_once_the_reader_has_settled() -> None:
+    """The footer is mounted just after the first frame, when the focus has settled: it must
+    still list the article's keys."""
+    app = make_app(SAMPLE, analyse=False)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await wait_for_analysis(app, pilot)
+        shown = screen_text(app)
+        assert "Next entity" in shown and "Quit" in shown and "Search" in shown

@@ -192,6 +192,8 @@ class _Forks:
             code = 1
             try:
                 gc.disable()  # collecting would touch (and copy) every page of the parent
+                from .child import _die_with_parent
+
                 _die_with_parent()
                 job()
                 code = 0
@@ -216,18 +218,6 @@ class _Forks:
         self.pid = 0
         self.ended = time.monotonic()
         return took
-
-
-def _die_with_parent() -> None:
-    """Linux: end this process when its parent ends (PR_SET_PDEATHSIG)."""
-    import ctypes
-    import signal
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL))
-    except (OSError, AttributeError):
-        pass
 
 
 def _looks_like_headline(line: str) -> bool:

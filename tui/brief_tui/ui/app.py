@@ -300,6 +300,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         try:
             await self.mount(Footer(), after=slot)
             await slot.remove()
+            # the footer lists the keys when the screen says its bindings changed: the focus
+            # may have settled before it was mounted, and then nothing would say so
+            self.refresh_bindings()
         except MountError:  # the reader was closed before its first frame settled
             pass
 
