@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brief_tui.briefing.untrusted import clean_line, clean_text
+
 #: Refuse to read files larger than this (bytes). A briefing of 300 pages is ~2 MB of text;
 #: a saved web page with inline images or a PDF with pictures is larger, but 50 MB is not a
 #: briefing any more.
@@ -21,8 +23,9 @@ class BriefingError(Exception):
     """A briefing could not be read. The message is one line, fit to show a user."""
 
     def __init__(self, message: str) -> None:
-        # one line, always: a message built from an exception may carry newlines
-        super().__init__(" ".join(str(message).split()))
+        # one line, always, and fit for a terminal: a message built from an exception, a
+        # file name or a server's answer may carry newlines and escape sequences
+        super().__init__(clean_line(str(message)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +67,14 @@ class Briefing:
 
 
 def normalise_text(text: str) -> str:
-    """The canonical form the id is computed on: LF line ends, no BOM."""
+    """The canonical form the id is computed on: LF line ends, no BOM, and no character a
+    terminal would act on (see :mod:`brief_tui.briefing.untrusted`)."""
+    return clean_text(_line_ends(text))
+
+
+def _line_ends(text: str) -> str:
     text = text.lstrip("\ufeff")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def briefing_id(text: str) -> str:
@@ -91,7 +98,7 @@ def _title_of(text: str, fallback: str) -> str:
         end = len(text) if nl < 0 else nl
         line = text[pos:end].strip().lstrip("#").strip()
         if line:
-            return line[:200]
+            return clean_line(line, 200)
         pos = end + 1
     return fallback
 
@@ -100,8 +107,8 @@ def display_name(origin: str) -> str:
     if origin == "<stdin>":
         return "standard input"
     if "://" in origin:
-        return origin
-    return Path(origin).name
+        return clean_line(origin)
+    return clean_line(Path(origin).name)
 
 
 def briefing_from_text(
@@ -121,26 +128,33 @@ def briefing_from_text(
 
     ``paragraphs`` and ``headings`` given by a format handler must be offsets into the text
     as passed (handlers pass text that is already normalised)."""
-    normalised = normalise_text(text)
-    if paragraphs is None or normalised != text:
-        paragraphs = paragraph_spans(normalised)
-        if normalised != text:
+    line_ended = _line_ends(text)
+    if paragraphs is None or line_ended != text:
+        paragraphs = paragraph_spans(line_ended)
+        if line_ended != text:
             headings = ()
+    # controls are replaced one for one: the handler's offsets still hold (a page break or a
+    # vertical tab becomes a line break, which may split a paragraph the handler drew)
+    normalised = clean_text(line_ended)
+    if normalised is not line_ended:
+        if "\n" in normalised and normalised.count("\n") != line_ended.count("\n"):
+            paragraphs = paragraph_spans(normalised)
+        headings = tuple(Heading(h.level, h.start, h.end, clean_line(h.text)) for h in headings)
     if date is None:
         from brief_tui.briefing.dates import dateline_date
 
         date = dateline_date(normalised)
     return Briefing(
         id=briefing_id(normalised),
-        title=(title or "").strip()[:200] or _title_of(normalised, display_name(origin)),
+        title=clean_line(title or "", 200) or _title_of(normalised, display_name(origin)),
         text=normalised,
         origin=origin,
         paragraphs=paragraphs,
         format=fmt,
         encoding=encoding,
-        author=author.strip(),
+        author=clean_line(author, 300),
         date=date,
-        url=url,
+        url=clean_line(url),
         headings=headings,
     )
 
