@@ -76,7 +76,7 @@ async def test_library_lists_every_opened_briefing(store: Store, opened: list[Br
         assert isinstance(app.screen, LibraryScreen)
         assert table_ids(app) == [b.id for b in reversed(opened)]  # last opened first
         table = app.screen.query_one("#library-table", DataTable)
-        assert table.get_row_at(0)[0] == "Grain deal talks"
+        assert str(table.get_row_at(0)[0]) == "Grain deal talks"
         assert [c.label.plain for c in table.columns.values()] == [
             "Title",
             "Source",
@@ -201,7 +201,7 @@ async def test_across_pane_lists_the_other_briefing(store: Store, shared: list[B
         table = pane.query_one(DataTable)
         assert [str(k.value) for k in table.rows] == [b.id]
         row = table.get_row_at(0)
-        assert row[2].plain == "2" and row[3].plain == "1" and row[4] == "NIS"
+        assert row[2].plain == "2" and row[3].plain == "1" and str(row[4]) == "NIS"
         assert "National Intelligence Service" in str(pane.header.content)
         table.focus()
         await pilot.press("enter")

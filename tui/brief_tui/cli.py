@@ -14,6 +14,8 @@ from brief_tui import __version__
 from brief_tui.config import Config, load_config, reader_model
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from brief_tui.analysis.child import AnalysisProcess
     from brief_tui.briefing import Briefing
 
@@ -116,8 +118,29 @@ def _export_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"brief-tui: {message}", file=sys.stderr)
+    _error(message)
     return EXIT_BAD_INPUT
+
+
+def _error(message: str, prefix: str = "") -> None:
+    """One line on stderr; the message may hold a path, a title or a server's words."""
+    from brief_tui.briefing.untrusted import clean_line
+
+    print(f"brief-tui: {prefix}{clean_line(message)}", file=sys.stderr)
+
+
+def _json(doc: object, indent: int | None = None) -> str:
+    """JSON for standard output: the same values, with nothing a terminal acts on left raw."""
+    from brief_tui.briefing.untrusted import json_escape_unsafe
+
+    return json_escape_unsafe(json.dumps(doc, ensure_ascii=False, indent=indent))
+
+
+def text_console() -> Console:
+    """A Rich console that prints strings as text: markup off (a title may hold ``[/x]``)."""
+    from rich.console import Console
+
+    return Console(markup=False, highlight=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -216,10 +239,14 @@ def cmd_analyze(ns: argparse.Namespace) -> int:
         except BriefingError as e:
             status = EXIT_BAD_INPUT
             if ns.json and len(ns.paths) > 1:
-                print(json.dumps({"path": path, "error": str(e)}, ensure_ascii=False))
+                print(_json({"path": path, "error": str(e)}))
                 continue
-            print(f"brief-tui: {e}", file=sys.stderr)
+            _error(str(e))
             continue
+        from brief_tui.analysis.estimate import long_text_warning
+
+        if long := long_text_warning(briefing.text):
+            _error(f"{path}: {long}", "note: ")
         if loaded is None:
             try:
                 loaded = load_model(ns.model)
@@ -230,14 +257,14 @@ def cmd_analyze(ns: argparse.Namespace) -> int:
         )
         if ns.json:
             doc = analysis.to_json()
-            print(json.dumps(doc, ensure_ascii=False, indent=None if len(ns.paths) > 1 else 2))
+            print(_json(doc, indent=None if len(ns.paths) > 1 else 2))
         else:
-            from rich.console import Console
+            from rich.text import Text
 
             from brief_tui.analysis.report import render_tables
 
-            console = Console()
-            console.rule(f"[bold]{briefing.title}")
+            console = text_console()
+            console.rule(Text(briefing.title, style="bold"))
             for table in render_tables(analysis):
                 console.print(table)
     return status
@@ -256,7 +283,7 @@ def cmd_export(ns: argparse.Namespace) -> int:
     fmt = ns.format or ("json" if ns.output and ns.output.lower().endswith(".json") else "md")
     store = Store.open(ns.data_dir)
     if store.warning:
-        print(f"brief-tui: warning: {store.warning}", file=sys.stderr)
+        _error(store.warning, "warning: ")
     if not store.read_only and not briefing.origin.startswith("<"):
         try:
             for old in store.briefings_from_origin(briefing.origin):
@@ -264,7 +291,7 @@ def cmd_export(ns: argparse.Namespace) -> int:
                     store.add_briefing(briefing)
                     reanchor_all(store, old.id, briefing)
         except StoreError as e:
-            print(f"brief-tui: warning: notes not re-anchored: {e}", file=sys.stderr)
+            _error(str(e), "warning: notes not re-anchored: ")
     annotations = store.annotations(briefing.id)
     analysis = store.latest_cached_analysis(briefing.id)
     if analysis is None and not briefing.is_empty:
@@ -279,7 +306,7 @@ def cmd_export(ns: argparse.Namespace) -> int:
                 model=load_model(ns.model),
             )
         except ModelUnavailable as e:
-            print(f"brief-tui: warning: exported without the analysis: {e}", file=sys.stderr)
+            _error(str(e), "warning: exported without the analysis: ")
     text = export_text(briefing, annotations, analysis, fmt)
     if ns.output:
         try:

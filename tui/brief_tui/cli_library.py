@@ -36,30 +36,32 @@ def library_parser() -> argparse.ArgumentParser:
 def cmd_library(argv: Sequence[str]) -> int:
     """Run ``brief-tui library``; returns the exit status."""
     ns = library_parser().parse_args(list(argv))
+    from brief_tui.briefing.untrusted import clean_line, json_escape_unsafe
     from brief_tui.library.crossref import library_listing, local_time
     from brief_tui.library.store import Store, StoreError
 
     store = Store.open(ns.data_dir)
     try:
         if store.warning:
-            print(f"brief-tui: warning: {store.warning}", file=sys.stderr)
+            print(f"brief-tui: warning: {clean_line(store.warning)}", file=sys.stderr)
         try:
             rows = library_listing(store)
         except StoreError as e:
-            print(f"brief-tui: {e}", file=sys.stderr)
+            print(f"brief-tui: {clean_line(str(e))}", file=sys.stderr)
             return EXIT_BAD_INPUT
     finally:
         store.close()
     if ns.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        # (the database is untrusted too: nothing in it reaches the terminal raw)
+        print(json_escape_unsafe(json.dumps(rows, ensure_ascii=False, indent=2)))
         return 0
 
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(markup=False, highlight=False)  # titles are text, not markup
     if not rows:
-        console.print("The library is empty: open a briefing with [bold]brief-tui PATH[/].")
+        console.print("The library is empty: open a briefing with brief-tui PATH.")
         return 0
     table = Table(title=f"Library ({len(rows)} briefing{'s' if len(rows) != 1 else ''})")
     table.add_column("Title", overflow="fold", ratio=3)
@@ -71,8 +73,8 @@ def cmd_library(argv: Sequence[str]) -> int:
     table.add_column("Id", no_wrap=True, style="dim")
     for r in rows:
         table.add_row(
-            r["title"],
-            r["source"],
+            clean_line(r["title"]),
+            clean_line(r["source"]),
             r["date"] or "–",
             "–" if r["claims"] is None else str(r["claims"]),
             str(r["annotations"]),

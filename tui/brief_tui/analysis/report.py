@@ -1,11 +1,10 @@
 """Rich tables of an Analysis, for ``brief-tui analyze`` without ``--json``. Rich only, no
-Textual."""
+Textual. Cells are plain strings: print them with a console that has markup off."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -87,9 +86,9 @@ def render_tables(analysis: Analysis) -> list[Any]:
             c.id,
             who,
             c.cue.text if c.cue else "",
-            escape(_snip(content)),
-            escape(hedges),
-            escape(figs),
+            _snip(content),
+            hedges,
+            figs,
         )
     out.append(claims)
     return out

@@ -53,3 +53,14 @@ def clean_line(text: str, limit: int | None = None) -> str:
 def is_clean(text: str) -> bool:
     """True when ``text`` holds nothing a terminal would act on (tab and newline allowed)."""
     return _UNSAFE.search(text) is None
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_escape_unsafe(dumped: str) -> str:
+    """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) with every character a
+    terminal would act on written as a ``\\uXXXX`` escape: the same JSON value, code points
+    and all, but safe to print. (``json.dumps`` escapes C0 controls itself; these characters
+    can only stand inside strings.)"""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)

@@ -16,7 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Label
+
+from brief_tui.ui.safe import DataTable, Label
 
 if TYPE_CHECKING:  # imported when a look-up runs: nothing of the store on the start-up path
     from brief_tui.library.crossref import AcrossHit, MeasureAcross

@@ -16,12 +16,15 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
+from textual.notifications import SeverityLevel
 from textual.widget import MountError
-from textual.widgets import Footer, Input, OptionList, Static, TabbedContent
+from textual.widgets import Footer, Input, TabbedContent
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from brief_tui.analysis.child import AnalysisProcess, AnalysisProcessError
+from brief_tui.analysis.estimate import duration, long_text_warning
 from brief_tui.briefing import Briefing, BriefingError
+from brief_tui.briefing.untrusted import clean_line, clean_text
 from brief_tui.config import Config, load_config, reader_model
 from brief_tui.resources import styles_dir
 from brief_tui.ui import heap, palette
@@ -38,6 +41,7 @@ from brief_tui.ui.panel import (
     plural,
 )
 from brief_tui.ui.reading import READING_BINDINGS, BriefCommands, ReadingMixin
+from brief_tui.ui.safe import OptionList, Static
 from brief_tui.ui.themes import MONO, THEMES
 
 if TYPE_CHECKING:
@@ -151,6 +155,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.heap = heap.HeapKeeper()
         self._paint_token: object | None = None
         self.timings: dict[str, float] = {}
+        #: when the analysis process had loaded its model (for the time left)
+        self._analysis_began = 0.0
         self.title = briefing.title
         self.sub_title = briefing.origin
         self.store: Store | None = None
@@ -168,6 +174,25 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         #: the analysis process (analysis/child.py), while one runs; started by the command
         #: line before the reader's imports, or here when the reader starts
         self._child: AnalysisProcess | None = analysis_process
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification, always as text: its words often hold a title, a quote, a path or
+        a config value (screens' ``notify`` passes ``markup=True`` by default: ignored)."""
+        super().notify(
+            clean_text(message),
+            title=clean_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -487,9 +512,17 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                 if worker.is_cancelled:
                     break
                 if event.kind == "loaded":
-                    self.call_from_thread(
-                        self.query_one(SidePanel).set_state, f"Analysing with {event.model}…", 0.0
-                    )
+                    self._analysis_began = time.monotonic()
+                    state = f"Analysing with {event.model}…"
+                    if long := long_text_warning(self.briefing.text):
+                        state += f" {long}"
+                        self.call_from_thread(
+                            self.notify,
+                            f"{long} The text can be read meanwhile.",
+                            title="Analysis",
+                            timeout=15,
+                        )
+                    self.call_from_thread(self.query_one(SidePanel).set_state, state, 0.0)
                 elif event.kind == "progress" and event.analysis is not None:
                     self.call_from_thread(self._apply_analysis, event.analysis, event.fraction)
                 elif event.kind == "done":
@@ -604,7 +637,11 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                 f"{analysis.model_version}{cached})"
             )
         else:
-            panel.set_state(f"Analysing… {fraction:.0%}", fraction)
+            left = ""
+            elapsed = time.monotonic() - self._analysis_began if self._analysis_began else 0.0
+            if elapsed > 10 and 0.02 < fraction < 1:
+                left = f" ({duration(elapsed * (1 - fraction) / fraction)} left)"
+            panel.set_state(f"Analysing… {fraction:.0%}{left}", fraction)
         self.update_status()
 
     def _style_analysis(self) -> None:

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Input, RadioButton, RadioSet, TextArea
 
 from brief_tui.library.annotations import (
     CLAIM_GRADE_LABELS,
@@ -22,6 +22,7 @@ from brief_tui.library.annotations import (
     STATUSES,
 )
 from brief_tui.ui.palette import DEFAULT_MARKS
+from brief_tui.ui.safe import Label, Static
 
 MEANING_KEYS = {str(i + 1): m for i, m in enumerate(MEANINGS)}
 

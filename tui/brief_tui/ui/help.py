@@ -11,7 +11,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+
+from brief_tui.ui.safe import Static
 
 
 def _keys(binding: Binding, keymap: dict[str, str]) -> str:

@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import Footer, Input
 
 from brief_tui.library.crossref import library_listing, local_time
 from brief_tui.library.store import Store, StoreError
 from brief_tui.ui.dialogs import ConfirmDialog
+from brief_tui.ui.safe import DataTable, Label, Static
 
 #: column label, key in a :func:`library_listing` row
 COLUMNS: tuple[tuple[str, str], ...] = (

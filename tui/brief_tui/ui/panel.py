@@ -15,20 +15,13 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.widget import MountError
-from textual.widgets import (
-    DataTable,
-    Label,
-    OptionList,
-    ProgressBar,
-    Static,
-    TabbedContent,
-    TabPane,
-)
+from textual.widgets import ProgressBar, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from brief_tui.library.annotations import Annotation
 from brief_tui.ui.across import AcrossPane, FiguresPane
 from brief_tui.ui.palette import DEFAULT_MARKS, FAMILIES, MEANING_MARKS, MEANINGS, Marks
+from brief_tui.ui.safe import DataTable, Label, OptionList, Static
 
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis, Claim

@@ -18,13 +18,15 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
 from textual.css.query import NoMatches
+from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.option_list import Option
 
+from brief_tui.briefing.untrusted import clean_line
 from brief_tui.ui.article import GUTTER, ArticleView
 from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, plural
+from brief_tui.ui.safe import Label, OptionList, Static, plain
 
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis, Claim
@@ -467,11 +469,17 @@ class BriefCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, run, help_text in self._commands():
-            yield DiscoveryHit(name, run, help=help_text)
+            # names hold actors' and sources' names: text, not markup
+            yield DiscoveryHit(plain(name), run, help=escape(clean_line(help_text)))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, run, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), run, help=help_text)
+                yield Hit(
+                    score,
+                    matcher.highlight(escape(clean_line(name))),
+                    run,
+                    help=escape(clean_line(help_text)),
+                )
