@@ -158,6 +158,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_read(_reader_parser().parse_args(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader of our output went away (``| head``): end quietly, as cat does, without
+        # a traceback or a second error when Python flushes stdout at exit
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def cmd_read(ns: argparse.Namespace) -> int:
@@ -180,13 +188,18 @@ def cmd_read(ns: argparse.Namespace) -> int:
             briefing = dataclasses.replace(briefing, date=datetime.date.fromisoformat(ns.date))
         except ValueError:
             return _fail(f"--date {ns.date!r}: give the date as YYYY-MM-DD")
-    if source == "-":
-        # the app needs the terminal for keys: reattach stdin to it after reading the pipe
+    if source == "-" and not sys.stdin.isatty():
+        # the reader takes its keys from the terminal, as less and vim do: the pipe on fd 0
+        # (read to its end) is replaced by the controlling terminal, which Textual reads
+        import os
+
         try:
-            tty = open("/dev/tty")  # noqa: SIM115 - kept open for the app's lifetime
-            sys.stdin = tty
+            tty = os.open("/dev/tty", os.O_RDONLY)
         except OSError:
             return _fail("standard input was read, but there is no terminal to show the reader on")
+        os.dup2(tty, 0)
+        os.close(tty)
+        sys.stdin = open(0, closefd=False)  # noqa: SIM115 - fd 0 stays open
     config = load_config()
     # before the reader's own imports: spaCy loads on the other core while Textual does
     process = None if ns.no_analysis else start_analysis(briefing, ns.model, config)
