@@ -20,6 +20,8 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(base / "xdg-cache"))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    # the colours as a truecolor terminal shows them (tests/test_colours.py tries the others)
+    monkeypatch.setenv("COLORTERM", "truecolor")
     monkeypatch.delenv("BRIEF_TUI_MODEL", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     yield base

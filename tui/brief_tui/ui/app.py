@@ -670,7 +670,12 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         variables = {**palette.DARK_VARIABLES, **(theme.variables if theme else {})}
         for meaning, colour in self.config.highlights.items():
             variables[f"mark-{meaning}"] = colour
-        return palette.Marks.build(variables, mono=self.theme == MONO or self.no_color)
+        return palette.Marks.build(
+            variables,
+            mono=self.theme == MONO or self.no_color,
+            # 16 or 8 colours (TERM=xterm, the Linux console): backgrounds would merge
+            few_colours=self.console.color_system in ("standard", "windows"),
+        )
 
     def watch_theme(self, theme: str) -> None:
         self.marks = self._build_marks()

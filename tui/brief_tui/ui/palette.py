@@ -61,7 +61,9 @@ def family_of(label: str) -> Family:
     return _BY_LABEL.get(label, FAMILIES[-1])
 
 
-#: The dark defaults; themes override any of them.
+#: The dark defaults; themes override any of them. The background marks are colours of the
+#: xterm 256-colour palette, each its own: a terminal without truecolor (no COLORTERM) shows
+#: them as they are, so no two meanings fall on one colour (tests/test_colours.py).
 DARK_VARIABLES: dict[str, str] = {
     "entity-person": "#f2b134",
     "entity-org": "#5fb3f2",
@@ -72,16 +74,16 @@ DARK_VARIABLES: dict[str, str] = {
     "entity-other": "#89ddff",
     "mark-hedge": "#c0a0ff",
     "mark-cue": "#e6db74",
-    "mark-search": "#5c4a00",
-    "mark-search-current": "#b58900",
-    "mark-focus": "#1d4a6e",
-    "mark-sentence": "#26323f",
-    "mark-content": "#334455",
-    "mark-key": "#1f5130",
-    "mark-doubt": "#5e2129",
-    "mark-follow-up": "#233d6b",
-    "mark-note": "#3b3b3b",
-    "mark-selection": "#44475a",
+    "mark-search": "#5f5f00",
+    "mark-search-current": "#af8700",
+    "mark-focus": "#005f87",
+    "mark-sentence": "#262626",
+    "mark-content": "#444444",
+    "mark-key": "#005f00",
+    "mark-doubt": "#5f0000",
+    "mark-follow-up": "#5f005f",
+    "mark-note": "#585858",
+    "mark-selection": "#5f5f87",
     "mark-gutter": "#ffcc66",
     "mark-orphan": "#ff6b6b",
 }
@@ -96,16 +98,16 @@ LIGHT_VARIABLES: dict[str, str] = {
     "entity-other": "#00707f",
     "mark-hedge": "#6a3fc0",
     "mark-cue": "#7a6a00",
-    "mark-search": "#ffe58a",
-    "mark-search-current": "#ffb300",
-    "mark-focus": "#bcdcff",
-    "mark-sentence": "#e8eef5",
-    "mark-content": "#d5e3f2",
-    "mark-key": "#c8f0cf",
-    "mark-doubt": "#ffd0d4",
-    "mark-follow-up": "#cfe0ff",
-    "mark-note": "#e6e6e6",
-    "mark-selection": "#d6d0f0",
+    "mark-search": "#ffffaf",
+    "mark-search-current": "#ffd700",
+    "mark-focus": "#afd7ff",
+    "mark-sentence": "#eeeeee",
+    "mark-content": "#dadada",
+    "mark-key": "#d7ffd7",
+    "mark-doubt": "#ffd7d7",
+    "mark-follow-up": "#d7d7ff",
+    "mark-note": "#ffd7af",
+    "mark-selection": "#d7afff",
     "mark-gutter": "#a05a00",
     "mark-orphan": "#c0001a",
 }
@@ -140,22 +142,34 @@ class Marks:
         return self.entities[family_of(label).key]
 
     @classmethod
-    def build(cls, variables: Mapping[str, str], *, mono: bool = False) -> Marks:
-        if mono:
-            # attributes only: reverse marks the reader's own and the selected things
+    def build(
+        cls, variables: Mapping[str, str], *, mono: bool = False, few_colours: bool = False
+    ) -> Marks:
+        """The marks of a theme. ``mono``: attributes only; ``few_colours`` (a terminal of 16
+        or 8 colours, where the backgrounds would fall on one or two colours): entities in
+        their colours, marks by attributes as in mono."""
+        if mono or few_colours:
+            # each mark its own set of attributes; reverse marks what is found, selected or
+            # the reader's own (the margin's ★ ? → ✎ tell the meanings apart too)
             return cls(
-                mono=True,
-                entities={f.key: f.style() for f in FAMILIES},
+                mono=mono,
+                entities={
+                    f.key: f.style(None if mono else _fg(variables, f.variable)) for f in FAMILIES
+                },
                 hedge=Style(italic=True, overline=True),
                 cue=Style(overline=True),
                 search=Style(reverse=True),
                 search_current=Style(reverse=True, bold=True, underline=True),
-                current=Style(reverse=True),
-                focus=Style(reverse=True),
-                sentence=Style(reverse=True),
+                current=Style(reverse=True, bold=True),
+                focus=Style(reverse=True, overline=True),
+                sentence=Style(overline=True),
                 content=Style(reverse=True, bold=True),
-                meanings={m: Style(reverse=True) for m in MEANINGS},
-                note=Style(reverse=True),
+                meanings={
+                    "key": Style(reverse=True, italic=True),
+                    "doubt": Style(reverse=True, dim=True),
+                    "follow-up": Style(reverse=True, underline=True, overline=True),
+                },
+                note=Style(underline=True, overline=True),
                 selection=Style(reverse=True, underline=True),
                 gutter=Style(bold=True),
                 orphan=Style(italic=True, strike=True),
