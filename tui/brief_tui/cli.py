@@ -105,11 +105,21 @@ def _export_parser() -> argparse.ArgumentParser:
             "Export your annotations on a briefing, with its analysis: Markdown with YAML front "
             "matter, or a W3C Web Annotation collection as JSON."
         ),
+        epilog=(
+            "-o replaces an existing file only with --force, and never a directory, a "
+            "symbolic link or a device; a FIFO or a character device (e.g. /dev/stdout) is "
+            "written through. Missing directories are not made."
+        ),
     )
     p.add_argument("path", help="the briefing (as opened in the reader), or - for standard input")
-    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write here instead of standard output (- too)"
+    )
     p.add_argument(
         "--format", choices=("md", "json"), default=None, help="default: from -o's suffix, else md"
+    )
+    p.add_argument(
+        "-f", "--force", action="store_true", help="replace FILE if it is an existing file"
     )
     _common(p)
     return p
@@ -244,19 +254,37 @@ def cmd_analyze(ns: argparse.Namespace) -> int:
 
 
 def cmd_export(ns: argparse.Namespace) -> int:
+    import contextlib
+    import os
+
     from brief_tui.briefing import BriefingError, load_briefing
+    from brief_tui.briefing.untrusted import clean_line
     from brief_tui.library.anchoring import reanchor_all
-    from brief_tui.library.output import export_text, write_atomically
+    from brief_tui.library.output import (
+        ExportError,
+        check_target,
+        export_text,
+        for_terminal,
+        write_export,
+    )
     from brief_tui.library.store import Store, StoreError
 
+    output = None if ns.output in (None, "-") else Path(ns.output)
+    if output is not None:
+        # refused before the (possibly long) analysis, and checked again when written
+        try:
+            if check_target(output) == "file" and not ns.force:
+                return _fail(f"{clean_line(ns.output)} exists: not replaced (--force replaces it)")
+        except ExportError as e:
+            return _fail(str(e))
     try:
         briefing = load_briefing(ns.path)
     except BriefingError as e:
         return _fail(str(e))
-    fmt = ns.format or ("json" if ns.output and ns.output.lower().endswith(".json") else "md")
+    fmt = ns.format or ("json" if output is not None and output.suffix.lower() == ".json" else "md")
     store = Store.open(ns.data_dir)
     if store.warning:
-        print(f"brief-tui: warning: {store.warning}", file=sys.stderr)
+        print(f"brief-tui: warning: {clean_line(store.warning)}", file=sys.stderr)
     if not store.read_only and not briefing.origin.startswith("<"):
         try:
             for old in store.briefings_from_origin(briefing.origin):
@@ -264,7 +292,8 @@ def cmd_export(ns: argparse.Namespace) -> int:
                     store.add_briefing(briefing)
                     reanchor_all(store, old.id, briefing)
         except StoreError as e:
-            print(f"brief-tui: warning: notes not re-anchored: {e}", file=sys.stderr)
+            warning = f"notes not re-anchored: {clean_line(str(e))}"
+            print(f"brief-tui: warning: {warning}", file=sys.stderr)
     annotations = store.annotations(briefing.id)
     analysis = store.latest_cached_analysis(briefing.id)
     if analysis is None and not briefing.is_empty:
@@ -279,16 +308,29 @@ def cmd_export(ns: argparse.Namespace) -> int:
                 model=load_model(ns.model),
             )
         except ModelUnavailable as e:
-            print(f"brief-tui: warning: exported without the analysis: {e}", file=sys.stderr)
+            print(
+                f"brief-tui: warning: exported without the analysis: {clean_line(str(e))}",
+                file=sys.stderr,
+            )
     text = export_text(briefing, annotations, analysis, fmt)
-    if ns.output:
+    if output is None:
         try:
-            write_atomically(Path(ns.output), text)
-        except OSError as e:
-            return _fail(f"{ns.output}: cannot write ({e.strerror or e})")
-        print(f"exported {len(annotations)} annotations to {ns.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+            sys.stdout.write(for_terminal(text) if sys.stdout.isatty() else text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # the reader went away (| head): not an error of ours
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    try:
+        write_export(output, text, overwrite=ns.force)
+    except ExportError as e:
+        return _fail(str(e))
+    n = len(annotations)
+    print(
+        f"exported {n} annotation{'' if n == 1 else 's'} to {clean_line(ns.output)}",
+        file=sys.stderr,
+    )
     return 0
 
 
