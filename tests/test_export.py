@@ -260,7 +260,7 @@ def test_w3c_json(setup: tuple[Store, Briefing, Analysis]) -> None:
     assert doc["total"] == len(anns) == 8
     page = doc["first"]
     assert page["type"] == "AnnotationPage"
-    assert page["id"] == doc["last"] and page["partOf"] == doc["id"]
+    assert page["id"] == doc["last"] and page["partOf"]["id"] == doc["id"]
     items: list[dict[str, Any]] = page["items"]
     assert [i["id"] for i in items] == [f"urn:uuid:{a.id}" for a in anns]
     by_id = {i["id"]: i for i in items}

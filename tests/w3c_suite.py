@@ -48,7 +48,7 @@ class Result:
 
 
 @cache
-def _registry() -> Registry:  # type: ignore[type-arg]
+def _registry() -> Registry:
     resources = []
     for path in sorted((W3C / "defs").glob("*.json")):
         schema = json.loads(path.read_text(encoding="utf-8"))
@@ -71,9 +71,7 @@ def _assertion(name: str) -> tuple[dict[str, Any], Draft4Validator]:
     # registered beside the definitions it refers to, so its relative $refs resolve there
     uri = BASE + path.name
     registry = _registry().with_resource(uri, Resource(contents=schema, specification=DRAFT4))
-    validator = Draft4Validator(
-        {"$ref": uri}, registry=registry, format_checker=FormatChecker()
-    )
+    validator = Draft4Validator({"$ref": uri}, registry=registry, format_checker=FormatChecker())
     return schema, validator
 
 

@@ -671,7 +671,9 @@ def export_w3c_json(
         collection["first"] = {
             "id": page_id,
             "type": "AnnotationPage",
-            "partOf": collection_id,
+            # described, not only named: as the model's example has it (and the test suite
+            # reads a page's partOf as an object)
+            "partOf": {"id": collection_id, "label": briefing.title, "total": len(items)},
             "startIndex": 0,
             "items": items,
         }

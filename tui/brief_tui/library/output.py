@@ -80,6 +80,8 @@ def check_target(path: Path) -> Target:
         st = os.lstat(path)
     except FileNotFoundError:
         st = None
+    except NotADirectoryError:
+        raise ExportError(f"{_name(path.parent)}: not a directory") from None
     except OSError as e:
         raise ExportError(f"{_name(path)}: cannot export there ({e.strerror or e})") from e
     if st is None:
