@@ -213,13 +213,27 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
 
 
 async def test_export_dialog_writes_markdown(tmp_path: Path, data_dir: Path, loaded_model) -> None:
+    from brief_tui.ui.confirm import ReplaceFileDialog
+
     app = make_app(SAMPLE)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press("right_parenthesis", "h", "1")
+        # a folder that does not exist is not made: the dialog says so and stays open
         await pilot.press("x")
         assert isinstance(app.screen, ExportDialog)
-        target = tmp_path / "out" / "notes.md"
+        app.screen.query_one(Input).value = str(tmp_path / "out" / "notes.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog) and not (tmp_path / "out").exists()
+        assert "no such directory" in str(app.screen.query_one("#export-error").render())
+        # nor is a directory replaced
+        app.screen.query_one(Input).value = str(tmp_path)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        assert "is a directory" in str(app.screen.query_one("#export-error").render())
+        target = tmp_path / "notes.md"
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
         await pilot.pause()
@@ -227,16 +241,28 @@ async def test_export_dialog_writes_markdown(tmp_path: Path, data_dir: Path, loa
         body = target.read_text(encoding="utf-8")
         assert body.startswith("---\ntitle:")
         assert "Seoul warns North Korean troops" in body
-        # exporting again gives the same file apart from the export time
-        first = [ln for ln in body.splitlines() if "xported" not in ln]
+        # exporting again asks first: no keeps the file, yes replaces it (the same file
+        # apart from the export time)
+        target.write_text("mine")
         await pilot.press("x")
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
         await pilot.pause()
-        again = [
-            ln for ln in target.read_text(encoding="utf-8").splitlines() if "xported" not in ln
+        assert isinstance(app.screen, ReplaceFileDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog) and target.read_text() == "mine"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplaceFileDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert not isinstance(app.screen, (ExportDialog, ReplaceFileDialog))
+        again = target.read_text(encoding="utf-8").splitlines()
+        first = body.splitlines()
+        assert [ln for ln in first if "xported" not in ln] == [
+            ln for ln in again if "xported" not in ln
         ]
-        assert first == again
 
 
 async def test_read_only_data_dir_opens_and_refuses_writes(tmp_path: Path, loaded_model) -> None:

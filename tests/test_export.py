@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from brief_tui.analysis.model import (
 )
 from brief_tui.briefing import Briefing, briefing_from_text
 from brief_tui.library.annotations import Annotation
-from brief_tui.library.export import export_markdown, export_w3c_json, md_escape
+from brief_tui.library.export import export_markdown, export_w3c_json, json_text, md_escape
 from brief_tui.library.store import Store
 
 TITLE = 'Seoul: "troops" moving # to the front\n--- line'
@@ -165,15 +166,19 @@ def test_markdown_front_matter(setup: tuple[Store, Briefing, Analysis]) -> None:
     md = export_markdown(b, store.annotations(b.id), analysis, exported_at=WHEN)
     fm = front_matter(md)
     assert fm == {
-        "title": TITLE,
+        "title": b.title,
+        "aliases": [b.title],
         "source": "/home/analyst/in: box/brief.txt",
         "briefing_id": b.id,
-        "exported_at": "2026-05-01T12:30:00+00:00",
+        "exported_at": "2026-05-01T12:30:00Z",
         "model": "en_core_web_sm 3.8.0",
-        "tags": ["doubt", "figures:-check", "follow-up", "key", "troops"],
+        # Obsidian's form of each tag ("figures:-check" has a character tags may not hold)
+        "tags": ["doubt", "figures_-check", "follow-up", "key", "troops"],
     }
     # nothing in the front matter spans lines: a newline in the title is escaped
-    assert md.split("\n")[1] == 'title: "Seoul: \\"troops\\" moving # to the front\\n--- line"'
+    title = dataclasses.replace(b, title="Seoul\n--- line")
+    md = export_markdown(title, store.annotations(b.id), analysis, exported_at=WHEN)
+    assert md.split("\n")[1] == 'title: "Seoul\\n--- line"'
 
 
 def test_markdown_without_analysis(setup: tuple[Store, Briefing, Analysis]) -> None:
@@ -251,30 +256,49 @@ def test_md_escape() -> None:
 def test_w3c_json(setup: tuple[Store, Briefing, Analysis]) -> None:
     store, b, analysis = setup
     anns = store.annotations(b.id)
-    doc = export_w3c_json(b, anns, analysis, exported_at=WHEN)
-    doc = json.loads(json.dumps(doc, ensure_ascii=False))  # plain JSON all the way down
-    assert doc["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    doc = json.loads(json_text(export_w3c_json(b, anns, analysis, exported_at=WHEN)))
+    assert doc["@context"][0] == "http://www.w3.org/ns/anno.jsonld"
     assert doc["type"] == "AnnotationCollection"
     assert doc["total"] == len(anns) == 8
     page = doc["first"]
     assert page["type"] == "AnnotationPage"
+    assert page["id"] == doc["last"] and page["partOf"]["id"] == doc["id"]
     items: list[dict[str, Any]] = page["items"]
     assert [i["id"] for i in items] == [f"urn:uuid:{a.id}" for a in anns]
     by_id = {i["id"]: i for i in items}
     for a in anns:
         item = by_id[f"urn:uuid:{a.id}"]
         assert item["type"] == "Annotation"
-        assert item["target"]["source"] == f"urn:brief-tui:briefing:{b.id}"
-        sels = item["target"].get("selector", [])
+        target = item["target"]
+        sels = target.get("selector", [])
         sels = sels if isinstance(sels, list) else [sels]
         types = {s["type"]: s for s in sels}
-        if a.exact is not None:
+        if a.orphan:
+            # an earlier version of the document, found by its quote: not this text's id,
+            # and no position
+            assert target["source"] == "file:///home/analyst/in%3A%20box/brief.txt"
+            assert target["state"]["type"] == "TimeState"
+            assert set(types) == {"TextQuoteSelector"}
+            assert types["TextQuoteSelector"]["exact"] == a.exact
+            assert item["brief-tui:orphan"] is True
+            continue
+        assert target["source"] == {
+            "id": f"urn:brief-tui:briefing:{b.id}",
+            "type": "Text",
+            "format": "text/plain",
+            "via": "file:///home/analyst/in%3A%20box/brief.txt",
+        }
+        if "TextQuoteSelector" in types:
             q, p = types["TextQuoteSelector"], types["TextPositionSelector"]
+            assert TEXT[p["start"] : p["end"]] == q["exact"]
+            assert TEXT[: p["start"]].endswith(q["prefix"])
+            assert TEXT[p["end"] :].startswith(q["suffix"])
+        else:
+            assert a.target_type != "text" and set(types) == {"FragmentSelector"}
+        if a.exact is not None:
             assert (q["exact"], q["prefix"], q["suffix"]) == (a.exact, a.prefix, a.suffix)
             assert (p["start"], p["end"]) == (a.start, a.end)
-            if not a.orphan:
-                assert TEXT[p["start"] : p["end"]] == q["exact"]
-        else:
+        if a.target_type != "text":
             assert types["FragmentSelector"]["value"] == f"{a.target_type}={a.target_id}"
         if a.note:
             assert {
@@ -283,14 +307,38 @@ def test_w3c_json(setup: tuple[Store, Briefing, Analysis]) -> None:
                 "format": "text/plain",
                 "value": a.note,
             } in item["body"]
-        for t in a.tags:
-            assert {"type": "TextualBody", "purpose": "tagging", "value": t} in item["body"]
-        assert item.get("brief-tui:orphan", False) == a.orphan
+        tagging = [x["value"] for x in item.get("body", []) if x["purpose"] == "tagging"]
+        assert tagging == [t for t in a.tags if t != a.meaning]
+        assert "brief-tui:orphan" not in item
     motivations = {i["motivation"] for i in items}
     assert motivations == {"highlighting", "commenting", "assessing"}
     assert export_w3c_json(b, list(reversed(anns)), analysis, exported_at=WHEN) == export_w3c_json(
         b, anns, analysis, exported_at=WHEN
     )
+
+
+def test_w3c_notes_on_analysis_items_point_at_their_first_mention(
+    setup: tuple[Store, Briefing, Analysis],
+) -> None:
+    store, b, analysis = setup
+    doc = export_w3c_json(b, store.annotations(b.id), analysis, exported_at=WHEN)
+    quotes = {}
+    for item in doc["first"]["items"]:
+        sels = item["target"].get("selector", [])
+        sels = sels if isinstance(sels, list) else [sels]
+        frag = [s["value"] for s in sels if s["type"] == "FragmentSelector"]
+        quote = [s["exact"] for s in sels if s["type"] == "TextQuoteSelector"]
+        if frag:
+            quotes[frag[0]] = quote[0] if quote else None
+    assert quotes["actor=a1"] == "Lee Seong-kweun"
+    assert quotes["source=s2"] is None  # NIS has no actor and no claim naming it
+    assert quotes["claim=c1"] == TEXT[: TEXT.index(" About")]
+    assert quotes["claim=c99"] is None  # gone from the analysis: its id only
+    # without the analysis only the id is known
+    bare = export_w3c_json(b, store.annotations(b.id), None, exported_at=WHEN)
+    for item in bare["first"]["items"]:
+        if "FragmentSelector" in json.dumps(item):
+            assert item["target"]["selector"]["type"] == "FragmentSelector"
 
 
 def test_empty_export() -> None:
@@ -299,13 +347,14 @@ def test_empty_export() -> None:
     assert front_matter(md)["tags"] == []
     assert "_None._" in md
     doc = export_w3c_json(b, [], exported_at=WHEN)
-    assert doc["total"] == 0 and doc["first"]["items"] == []
+    # a page holds one or more annotations: an empty collection has none
+    assert doc["total"] == 0 and "first" not in doc and "last" not in doc
 
 
 def test_naive_datetime_is_taken_as_utc() -> None:
     b = briefing_from_text("x\n", "x")
     md = export_markdown(b, [], None, exported_at=datetime(2026, 1, 2, 3, 4, 5))
-    assert front_matter(md)["exported_at"] == "2026-01-02T03:04:05+00:00"
+    assert front_matter(md)["exported_at"] == "2026-01-02T03:04:05Z"
 
 
 def test_export_accepts_plain_annotation_objects() -> None:

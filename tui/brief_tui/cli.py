@@ -107,11 +107,21 @@ def _export_parser() -> argparse.ArgumentParser:
             "Export your annotations on a briefing, with its analysis: Markdown with YAML front "
             "matter, or a W3C Web Annotation collection as JSON."
         ),
+        epilog=(
+            "-o replaces an existing file only with --force, and never a directory, a "
+            "symbolic link or a device; a FIFO or a character device (e.g. /dev/stdout) is "
+            "written through. Missing directories are not made."
+        ),
     )
     p.add_argument("path", help="the briefing (as opened in the reader), or - for standard input")
-    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write here instead of standard output (- too)"
+    )
     p.add_argument(
         "--format", choices=("md", "json"), default=None, help="default: from -o's suffix, else md"
+    )
+    p.add_argument(
+        "-f", "--force", action="store_true", help="replace FILE if it is an existing file"
     )
     _common(p)
     return p
@@ -284,16 +294,34 @@ def cmd_analyze(ns: argparse.Namespace) -> int:
 
 
 def cmd_export(ns: argparse.Namespace) -> int:
+    import contextlib
+    import os
+
     from brief_tui.briefing import BriefingError, load_briefing
+    from brief_tui.briefing.untrusted import clean_line
     from brief_tui.library.anchoring import reanchor_all
-    from brief_tui.library.output import export_text, write_atomically
+    from brief_tui.library.output import (
+        ExportError,
+        check_target,
+        export_text,
+        for_terminal,
+        write_export,
+    )
     from brief_tui.library.store import Store, StoreError
 
+    output = None if ns.output in (None, "-") else Path(ns.output)
+    if output is not None:
+        # refused before the (possibly long) analysis, and checked again when written
+        try:
+            if check_target(output) == "file" and not ns.force:
+                return _fail(f"{clean_line(ns.output)} exists: not replaced (--force replaces it)")
+        except ExportError as e:
+            return _fail(str(e))
     try:
         briefing = load_briefing(ns.path)
     except BriefingError as e:
         return _fail(str(e))
-    fmt = ns.format or ("json" if ns.output and ns.output.lower().endswith(".json") else "md")
+    fmt = ns.format or ("json" if output is not None and output.suffix.lower() == ".json" else "md")
     store = Store.open(ns.data_dir)
     if store.warning:
         _error(store.warning, "warning: ")
@@ -321,14 +349,24 @@ def cmd_export(ns: argparse.Namespace) -> int:
         except ModelUnavailable as e:
             _error(str(e), "warning: exported without the analysis: ")
     text = export_text(briefing, annotations, analysis, fmt)
-    if ns.output:
+    if output is None:
         try:
-            write_atomically(Path(ns.output), text)
-        except OSError as e:
-            return _fail(f"{ns.output}: cannot write ({e.strerror or e})")
-        print(f"exported {len(annotations)} annotations to {ns.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+            sys.stdout.write(for_terminal(text) if sys.stdout.isatty() else text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # the reader went away (| head): not an error of ours
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    try:
+        write_export(output, text, overwrite=ns.force)
+    except ExportError as e:
+        return _fail(str(e))
+    n = len(annotations)
+    print(
+        f"exported {n} annotation{'' if n == 1 else 's'} to {clean_line(ns.output)}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -8,44 +8,94 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from brief_tui.analysis.model import Analysis, Claim, Source
 from brief_tui.briefing.load import Briefing
+from brief_tui.briefing.untrusted import clean_text
+from brief_tui.library.anchoring import make_selector
 from brief_tui.library.annotations import (
     CLAIM_GRADE_LABELS,
     SOURCE_GRADE_LABELS,
     Annotation,
 )
 
-W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 GENERATOR = "brief-tui"
 
 
 # -- escaping -------------------------------------------------------------------------------
+# Everything an export writes comes from outside (the document, the database, what was typed):
+# nothing in it may act on a terminal or break the format. JSON and YAML keep every code point
+# (escaped); Markdown shows controls as U+FFFD, one for one, like the reader does.
+
+#: what JSON and YAML escape besides C0 (which json.dumps escapes): DEL, C1, bidi embeddings,
+#: overrides, isolates and marks, the line and paragraph separators, the BOM, the
+#: noncharacters U+FFFE/U+FFFF and lone surrogates
+_ESCAPED = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+    "\ufeff\ufffe\uffff\ud800-\udfff]"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _u_escape(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group()):04x}"
+
+
+def json_text(doc: Any) -> str:
+    """``doc`` as JSON text (UTF-8, indented) with every control, bidi character and
+    noncharacter written as a ``\\uXXXX`` escape: the code points survive exactly, and the
+    text shown on a terminal cannot act on it."""
+    return _ESCAPED.sub(_u_escape, json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
+
+
 def yaml_str(value: str) -> str:
-    """A YAML double-quoted scalar. JSON strings are YAML double-quoted scalars; the line and
-    paragraph separators YAML 1.1 treats as line breaks are escaped as well."""
-    s = json.dumps(value, ensure_ascii=False)
-    for ch in ("\u0085", "\u2028", "\u2029", "\ufeff"):
-        s = s.replace(ch, f"\\u{ord(ch):04x}")
-    return s
+    """A YAML double-quoted scalar that YAML 1.1 and 1.2 readers accept: JSON string syntax
+    (a subset of YAML's), with every character YAML does not allow raw (DEL, C1, U+FFFE,
+    U+FFFF …) and the line breaks YAML 1.1 knows (U+0085, U+2028, U+2029) escaped. A lone
+    surrogate, which no YAML reader accepts even escaped, becomes U+FFFD."""
+    value = _SURROGATE.sub("\ufffd", value)
+    return _ESCAPED.sub(_u_escape, json.dumps(value, ensure_ascii=False))
 
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$])")
-_LINE_START = re.compile(r"^(\s*)(\d+)?([#>+=-]|(?<=\d)[.)])")
+def _plain(text: str) -> str:
+    """Text fit for a Markdown file shown on a terminal: CRLF as LF, every control but tab
+    and newline and every bidi control replaced one for one (see briefing.untrusted)."""
+    return clean_text(_SURROGATE.sub("\ufffd", text.replace("\r\n", "\n")))
+
+
+# Backslash-escaped wherever they are: CommonMark's inline syntax and Obsidian's (# starts a
+# tag, ^ a block id, [[ a link, $ maths, ~~ strike-through).
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$#^])")
+# Obsidian's %%comment%% and ==highlight== are not undone by a backslash: a doubled mark is
+# broken with a character reference (shown as the character itself).
+_DOUBLED = re.compile(r"([%=])(?=\1)")
+_REFERENCE = {"%": "&#37;", "=": "&#61;"}
+_LINE_START = re.compile(r"^(\s*)(\d+)?([>+=-]|(?<=\d)[.)])")
+# Spaces or tabs that start a line would make an indented code block: they are kept visible
+# as no-break spaces (a tab as four), which Markdown does not count as indentation.
+_INDENT = re.compile(r"^[ \t]+")
+
+
+def _indent(m: re.Match[str]) -> str:
+    return m.group().replace("\t", "    ").replace(" ", "\u00a0")
 
 
 def md_escape(text: str) -> str:
-    """Escape text so Markdown shows it literally, one line (newlines become spaces)."""
-    return md_escape_lines(" ".join(text.splitlines()))
+    """Escape text so Markdown (and Obsidian) shows it literally, one line (line breaks
+    become spaces)."""
+    return md_escape_lines(" ".join(_plain(text).splitlines()))
 
 
 def md_escape_lines(text: str) -> str:
-    """Escape each line so Markdown shows it literally; line breaks are kept as they are."""
+    """Escape each line so Markdown (and Obsidian) shows it literally; line breaks are kept."""
     out = []
-    for line in text.split("\n"):
-        line = _INLINE_SPECIAL.sub(r"\\\1", line.replace("\r", ""))
+    for line in _plain(text).split("\n"):
+        line = _INLINE_SPECIAL.sub(r"\\\1", line)
+        line = _DOUBLED.sub(lambda m: _REFERENCE[m.group(1)], line)
+        line = _INDENT.sub(_indent, line)
         line = _LINE_START.sub(lambda m: m.group(1) + (m.group(2) or "") + "\\" + m.group(3), line)
         out.append(line)
     return "\n".join(out)
@@ -56,22 +106,25 @@ def _blockquote(text: str) -> str:
     return "\n".join("> " + line if line.strip() else ">" for line in lines)
 
 
-def _paragraphs(text: str) -> str:
+def _paragraphs(text: str, indent: str = "") -> str:
     """A multi-line note: escaped, single line breaks kept as hard breaks (trailing ``\\``),
-    blank lines as paragraph breaks."""
+    blank lines as paragraph breaks; every line after the first starts with ``indent`` (to
+    stay inside a list item)."""
     lines = md_escape_lines(text.strip("\n")).split("\n")
     out: list[str] = []
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        line = line.rstrip()
         if line.strip() and nxt.strip():
-            out.append(line.rstrip() + "\\")
-        else:
-            out.append(line.rstrip())
+            line += "\\"
+        if i and line.strip():
+            line = indent + line
+        out.append(line if line.strip() else "")
     return "\n".join(out)
 
 
 def _code(text: str) -> str:
-    text = " ".join(text.splitlines())
+    text = " ".join(_plain(text).splitlines())
     fence = "`"
     while fence in text:
         fence += "`"
@@ -80,9 +133,34 @@ def _code(text: str) -> str:
 
 
 def _iso(dt: datetime) -> str:
+    """UTC as the W3C model asks: seconds, ending in 'Z'."""
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.isoformat(timespec="seconds")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _iso_text(value: str) -> str | None:
+    """A stored ISO 8601 time in the form :func:`_iso` writes, or None if it is not one."""
+    try:
+        return _iso(datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return None
+
+
+# Obsidian tags: letters, digits, _, - and / (nesting), and at least one non-digit.
+_NOT_TAG = re.compile(r"[^\w/-]+")
+
+
+def obsidian_tag(tag: str) -> str | None:
+    """The form of ``tag`` Obsidian accepts as a tag (other characters become '_', an all-digit
+    tag gets a leading '_'), or None if nothing of it is left."""
+    t = _NOT_TAG.sub("_", _plain(tag)).strip("/")
+    t = re.sub(r"/+", "/", t)
+    if not t.strip("_/"):
+        return None
+    if t.replace("/", "").isdigit():
+        t = "_" + t
+    return t
 
 
 # -- helpers over the analysis --------------------------------------------------------------
@@ -90,11 +168,22 @@ def _sorted(annotations: Iterable[Annotation]) -> list[Annotation]:
     return sorted(annotations, key=lambda a: a.sort_key())
 
 
+def _own_tags(a: Annotation) -> tuple[str, ...]:
+    """The annotation's tags without its meaning (a highlight is tagged with its meaning as
+    well, which the export states once)."""
+    if not a.meaning:
+        return a.tags
+    return tuple(t for t in a.tags if t.casefold() != a.meaning.casefold())
+
+
 def _all_tags(annotations: Sequence[Annotation]) -> list[str]:
+    """Every tag and meaning, in the form Obsidian accepts, sorted, once each."""
     tags: dict[str, str] = {}
     for a in annotations:
         for t in (*a.tags, *((a.meaning,) if a.meaning else ())):
-            tags.setdefault(t.casefold(), t)
+            ob = obsidian_tag(t)
+            if ob is not None:
+                tags.setdefault(ob.casefold(), ob)
     return [tags[k] for k in sorted(tags)]
 
 
@@ -141,6 +230,35 @@ def _grade_text(grade: str | None) -> str | None:
     return f"{grade} ({label})" if label else grade
 
 
+def _first_mention(analysis: Analysis, target_type: str, target_id: str) -> tuple[int, int] | None:
+    """Where an actor, claim or source first appears in the text: an actor's first mention
+    by name (not a pronoun), a claim's sentence, a source's first naming (its actor's first
+    mention, or where a claim names it)."""
+    spans: list[tuple[int, int]] = []
+    actor_id: str | None = None
+    if target_type == "claim":
+        for c in analysis.claims:
+            if c.id == target_id:
+                spans.append((c.start, c.end))
+    elif target_type == "actor":
+        actor_id = target_id
+    elif target_type == "source":
+        src = analysis.source(target_id)
+        if src is not None:
+            actor_id = src.actor
+            spans += [
+                (c.source_span.start, c.source_span.end)
+                for c in analysis.claims_by_source(src.id)
+                if c.source_span is not None
+            ]
+    actor = analysis.actor(actor_id)
+    if actor is not None:
+        named = [m for m in actor.mentions if m.how != "pronoun"] or actor.mentions
+        spans += [(m.start, m.end) for m in named]
+    spans = [(s, e) for s, e in spans if 0 <= s < e <= len(analysis.text)]
+    return min(spans) if spans else None
+
+
 def _annotation_fields(a: Annotation) -> list[str]:
     """The note and the bullet lines shared by every annotation entry."""
     out: list[str] = []
@@ -149,8 +267,9 @@ def _annotation_fields(a: Annotation) -> list[str]:
     meta: list[str] = []
     if a.meaning:
         meta.append(f"- Meaning: {md_escape(a.meaning)}")
-    if a.tags:
-        meta.append("- Tags: " + ", ".join(_code(t) for t in a.tags))
+    tags = _own_tags(a)
+    if tags:
+        meta.append("- Tags: " + ", ".join(_code(t) for t in tags))
     if a.grade:
         meta.append(f"- Grade: {md_escape(_grade_text(a.grade) or '')}")
     if a.status:
@@ -161,7 +280,8 @@ def _annotation_fields(a: Annotation) -> list[str]:
 
 
 def _target_entries(anns: Sequence[Annotation]) -> list[str]:
-    """Nested bullets for the annotations made on one claim, source or actor."""
+    """Nested bullets for the annotations made on one claim, source or actor; a note keeps
+    its line breaks and paragraphs inside its bullet."""
     out: list[str] = []
     for a in anns:
         bits: list[str] = []
@@ -172,18 +292,46 @@ def _target_entries(anns: Sequence[Annotation]) -> list[str]:
             bits.append(f"status {a.status}")
         if a.meaning:
             bits.append(f"meaning {a.meaning}")
-        if a.tags:
-            bits.append("tags " + ", ".join(a.tags))
+        tags = _own_tags(a)
+        if tags:
+            bits.append("tags " + ", ".join(tags))
         line = f"  - {a.kind.capitalize()}"
         if bits:
             line += ": " + md_escape(", ".join(bits))
         if a.note:
-            line += (" — " if bits else ": ") + md_escape(a.note)
+            line += (" — " if bits else ": ") + _paragraphs(a.note, indent="    ")
         out.append(line)
     return out
 
 
 # -- Markdown -------------------------------------------------------------------------------
+def _front_matter(
+    briefing: Briefing, tags: list[str], model: str | None, exported_at: datetime
+) -> list[str]:
+    fm = [
+        "---",
+        f"title: {yaml_str(briefing.title)}",
+        # the file is named after a slug of the title: the title itself finds it in links
+        "aliases:",
+        f"  - {yaml_str(briefing.title)}",
+        f"source: {yaml_str(briefing.origin)}",
+    ]
+    if briefing.url:
+        fm.append(f"url: {yaml_str(briefing.url)}")
+    if briefing.author:
+        fm.append(f"author: {yaml_str(briefing.author)}")
+    if briefing.date is not None:
+        fm.append(f"date: {briefing.date.isoformat()}")
+    fm += [
+        f"briefing_id: {yaml_str(briefing.id)}",
+        f"exported_at: {yaml_str(_iso(exported_at))}",
+        f"model: {yaml_str(model) if model else 'null'}",
+    ]
+    fm += ["tags:"] + [f"  - {yaml_str(t)}" for t in tags] if tags else ["tags: []"]
+    fm.append("---")
+    return fm
+
+
 def export_markdown(
     briefing: Briefing,
     annotations: Sequence[Annotation],
@@ -191,24 +339,21 @@ def export_markdown(
     *,
     exported_at: datetime,
 ) -> str:
-    """The briefing's annotations and analysis as Markdown with YAML front matter
-    (title, source, briefing_id, exported_at, model, tags) that Obsidian reads."""
+    """The briefing's annotations and analysis as Markdown with YAML front matter (title,
+    aliases, source, url, author, date, briefing_id, exported_at, model, tags) that Obsidian
+    reads. Note text is shown as typed: no Markdown or Obsidian syntax in it takes effect."""
     anns = _sorted(annotations)
     text = briefing.text
-    tags = _all_tags(anns)
     model = _model(analysis)
-    fm = [
-        "---",
-        f"title: {yaml_str(briefing.title)}",
-        f"source: {yaml_str(briefing.origin)}",
-        f"briefing_id: {yaml_str(briefing.id)}",
-        f"exported_at: {yaml_str(_iso(exported_at))}",
-        f"model: {yaml_str(model) if model else 'null'}",
-    ]
-    fm += ["tags:"] + [f"  - {yaml_str(t)}" for t in tags] if tags else ["tags: []"]
-    fm.append("---")
-    out = [*fm, "", f"# {md_escape(briefing.title)}", ""]
+    out = [*_front_matter(briefing, _all_tags(anns), model, exported_at)]
+    out += ["", f"# {md_escape(briefing.title)}", ""]
     out.append(f"Source: {md_escape(briefing.origin)}  ")
+    if briefing.url and briefing.url != briefing.origin:
+        out.append(f"URL: {md_escape(briefing.url)}  ")
+    if briefing.author:
+        out.append(f"Author: {md_escape(briefing.author)}  ")
+    if briefing.date is not None:
+        out.append(f"Date: {briefing.date.isoformat()}  ")
     out.append(f"Briefing: {_code(briefing.id)}  ")
     out.append(
         f"Exported: {_iso(exported_at)}" + (f" · analysis by {md_escape(model)}" if model else "")
@@ -347,6 +492,18 @@ def export_markdown(
 
 
 # -- W3C Web Annotation ---------------------------------------------------------------------
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+#: the project's own terms, so that JSON-LD processing keeps them (the W3C context defines
+#: none of them): ``brief-tui:`` names a term of this vocabulary, the rest are Dublin Core
+PROJECT_CONTEXT: dict[str, Any] = {
+    "brief-tui": "urn:brief-tui:terms:",
+    "title": "dcterms:title",
+    "author": "dcterms:creator",
+    "date": {"@id": "dcterms:date", "@type": "xsd:date"},
+    "origin": "brief-tui:origin",
+    "model": "brief-tui:model",
+}
+CONTEXT: list[Any] = [W3C_CONTEXT, PROJECT_CONTEXT]
 _MOTIVATION = {
     "highlight": "highlighting",
     "note": "commenting",
@@ -356,10 +513,46 @@ _MOTIVATION = {
 
 
 def briefing_urn(briefing_id: str) -> str:
+    """The IRI of one version of a briefing: the SHA-256 of its normalised text, which the
+    positions count in."""
     return f"urn:brief-tui:briefing:{briefing_id}"
 
 
-def _w3c_item(a: Annotation, source: str) -> dict[str, Any]:
+_IRI_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def document_iri(briefing: Briefing) -> str | None:
+    """Where the briefing was read from, as an IRI others can resolve: its http(s) address or
+    a ``file:`` URI; None for standard input."""
+    for candidate in (briefing.url, briefing.origin):
+        parts = urlsplit(candidate) if candidate else None
+        if parts is not None and parts.scheme in ("http", "https") and parts.netloc:
+            return quote(candidate, safe=_IRI_SAFE)
+    origin = Path(briefing.origin)
+    if briefing.origin and not briefing.origin.startswith("<") and origin.is_absolute():
+        return origin.as_uri()
+    return None
+
+
+def _text_source(briefing: Briefing) -> dict[str, Any]:
+    """The text the selectors point into: this version of the briefing, and where it was
+    read from (``via``)."""
+    source: dict[str, Any] = {
+        "id": briefing_urn(briefing.id),
+        "type": "Text",
+        "format": "text/plain",
+    }
+    iri = document_iri(briefing)
+    if iri is not None:
+        source["via"] = iri
+    return source
+
+
+def _quote_selector(exact: str, prefix: str, suffix: str) -> dict[str, Any]:
+    return {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix}
+
+
+def _w3c_item(a: Annotation, briefing: Briefing, analysis: Analysis | None) -> dict[str, Any]:
     body: list[dict[str, Any]] = []
     if a.note:
         body.append(
@@ -370,7 +563,7 @@ def _w3c_item(a: Annotation, source: str) -> dict[str, Any]:
                 "value": a.note,
             }
         )
-    for t in a.tags:
+    for t in _own_tags(a):
         body.append({"type": "TextualBody", "purpose": "tagging", "value": t})
     if a.meaning:
         body.append({"type": "TextualBody", "purpose": "classifying", "value": a.meaning})
@@ -379,16 +572,31 @@ def _w3c_item(a: Annotation, source: str) -> dict[str, Any]:
     if a.status:
         body.append({"type": "TextualBody", "purpose": "assessing", "value": a.status})
     selectors: list[dict[str, Any]] = []
-    if a.has_text_anchor:
-        selectors.append(
-            {
-                "type": "TextQuoteSelector",
-                "exact": a.exact,
-                "prefix": a.prefix or "",
-                "suffix": a.suffix or "",
-            }
-        )
-        selectors.append({"type": "TextPositionSelector", "start": a.start, "end": a.end})
+    target: dict[str, Any]
+    if a.orphan:
+        # The quote belongs to an earlier version of the text, which the store no longer
+        # holds: the target is the document as it was when the note was made, found by
+        # its quote; the position it had no longer holds anywhere.
+        iri = document_iri(briefing)
+        target = {"source": iri if iri is not None else briefing_urn(briefing.id)}
+        made = _iso_text(a.created_at)
+        if made is not None:
+            target["state"] = {"type": "TimeState", "sourceDate": made}
+        if a.exact is not None:
+            selectors.append(_quote_selector(a.exact, a.prefix or "", a.suffix or ""))
+    else:
+        target = {"source": _text_source(briefing)}
+        span: tuple[int, int] | None = None
+        if a.has_text_anchor:
+            assert a.start is not None and a.end is not None and a.exact is not None
+            selectors.append(_quote_selector(a.exact, a.prefix or "", a.suffix or ""))
+            selectors.append({"type": "TextPositionSelector", "start": a.start, "end": a.end})
+        elif a.target_type != "text" and a.target_id and analysis is not None:
+            span = _first_mention(analysis, a.target_type, a.target_id)
+        if span is not None and analysis is not None and analysis.briefing_id == briefing.id:
+            sel = make_selector(briefing.text, *span)
+            selectors.append(_quote_selector(sel.exact, sel.prefix, sel.suffix))
+            selectors.append({"type": "TextPositionSelector", "start": sel.start, "end": sel.end})
     if a.target_type != "text":
         selectors.append(
             {
@@ -397,7 +605,6 @@ def _w3c_item(a: Annotation, source: str) -> dict[str, Any]:
                 "value": f"{a.target_type}={a.target_id}",
             }
         )
-    target: dict[str, Any] = {"source": source}
     if len(selectors) == 1:
         target["selector"] = selectors[0]
     elif selectors:
@@ -406,9 +613,11 @@ def _w3c_item(a: Annotation, source: str) -> dict[str, Any]:
         "id": f"urn:uuid:{a.id}",
         "type": "Annotation",
         "motivation": _MOTIVATION.get(a.kind, a.kind),
-        "created": a.created_at,
-        "modified": a.updated_at,
     }
+    for key, value in (("created", a.created_at), ("modified", a.updated_at)):
+        when = _iso_text(value)
+        if when is not None:
+            item[key] = when
     if body:
         item["body"] = body
     item["target"] = target
@@ -424,27 +633,49 @@ def export_w3c_json(
     *,
     exported_at: datetime,
 ) -> dict[str, Any]:
-    """A W3C Web Annotation ``AnnotationCollection`` whose first (only) ``AnnotationPage``
-    holds one ``Annotation`` per annotation, in text order, each targeting the briefing
-    with a TextQuoteSelector and a TextPositionSelector (offsets in Unicode code points).
-    Serialise with ``json.dumps(..., ensure_ascii=False, indent=2)``."""
+    """A W3C Web Annotation ``AnnotationCollection``; with annotations, its one
+    ``AnnotationPage`` (``first`` and ``last``) holds one ``Annotation`` each, in text order.
+    Text targets carry a TextQuoteSelector and a TextPositionSelector (offsets in Unicode
+    code points of the briefing's text); notes on an actor, claim or source carry those of
+    its first mention (when the analysis is given) and a FragmentSelector naming it; an
+    orphan carries its quote only. Serialise with :func:`json_text`."""
     anns = _sorted(annotations)
-    source = briefing_urn(briefing.id)
-    items = [_w3c_item(a, source) for a in anns]
+    items = [_w3c_item(a, briefing, analysis) for a in anns]
+    collection_id = f"{briefing_urn(briefing.id)}:annotations"
+    about: dict[str, Any] = {
+        "id": briefing_urn(briefing.id),
+        "type": "Text",
+        "title": briefing.title,
+        "origin": briefing.origin,
+    }
+    iri = document_iri(briefing)
+    if iri is not None:
+        about["via"] = iri
+    if briefing.author:
+        about["author"] = briefing.author
+    if briefing.date is not None:
+        about["date"] = briefing.date.isoformat()
+    about["model"] = _model(analysis)
     collection: dict[str, Any] = {
-        "@context": W3C_CONTEXT,
-        "id": f"{source}:annotations",
+        "@context": CONTEXT,
+        "id": collection_id,
         "type": "AnnotationCollection",
         "label": briefing.title,
         "total": len(items),
         "generated": _iso(exported_at),
         "generator": {"type": "Software", "name": GENERATOR},
-        "brief-tui:briefing": {
-            "id": briefing.id,
-            "title": briefing.title,
-            "origin": briefing.origin,
-            "model": _model(analysis),
-        },
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+        "brief-tui:briefing": about,
     }
+    if items:
+        page_id = f"{collection_id}:page-1"
+        collection["first"] = {
+            "id": page_id,
+            "type": "AnnotationPage",
+            # described, not only named: as the model's example has it (and the test suite
+            # reads a page's partOf as an object)
+            "partOf": {"id": collection_id, "label": briefing.title, "total": len(items)},
+            "startIndex": 0,
+            "items": items,
+        }
+        collection["last"] = page_id
     return collection

@@ -532,37 +532,26 @@ class AnnotatingMixin:
         self._app().push_screen(ExportDialog(default), self._export_chosen)
 
     def _export_chosen(self, choice: ExportChoice | None) -> None:
-        if choice is None:
-            return
-        if choice.path.expanduser().exists():
-            from brief_tui.ui.dialogs import ConfirmDialog
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self._export_write(choice)
-
-            self._app().push_screen(
-                ConfirmDialog(f"{choice.path.name} exists. Replace it?"), answered
-            )
-            return
-        self._export_write(choice)
+        # the dialog has refused what may not be written and asked before replacing a file
+        if choice is not None:
+            self._export_write(choice)
 
     def _export_write(self, choice: ExportChoice) -> None:
-        from brief_tui.library.output import export_text, write_atomically
+        from brief_tui.library.output import ExportError, export_text, write_export
 
         try:
             text = export_text(self.briefing, self.annotations, self.analysis, choice.format)
-            write_atomically(choice.path, text)
-        except OSError as e:
-            self._app().notify(
-                f"Could not export to {choice.path}: {e.strerror or e}",
-                severity="error",
-                timeout=10,
-            )
+            write_export(choice.path, text, overwrite=choice.overwrite)
+        except ExportError as e:
+            self._app().notify(f"Not exported: {e}", severity="error", timeout=10, markup=False)
             return
+        from brief_tui.briefing.untrusted import clean_line
         from brief_tui.ui.panel import plural
 
-        self._app().notify(f"Exported {plural(len(self.annotations), 'note')} to {choice.path}")
+        where = clean_line(str(choice.path), 120)
+        self._app().notify(
+            f"Exported {plural(len(self.annotations), 'note')} to {where}", markup=False
+        )
 
 
 def _short(text: str, n: int = 50) -> str:

@@ -271,13 +271,24 @@ assert set(GradePicker.STATUS_KEYS.values()) == set(STATUSES)
 class ExportChoice:
     path: Path
     format: str
+    #: the reader said yes to replacing the file already at ``path``
+    overwrite: bool = False
 
 
 class ExportDialog(ModalScreen[ExportChoice | None]):
+    """Where and how to export. A path that may not be written (a directory, a link, a
+    device, a folder that does not exist) is refused here with the reason; an existing
+    file is replaced only after a yes (see :mod:`brief_tui.ui.confirm`)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export.cancel")
     ]
-    DEFAULT_CSS = DIALOG_CSS.format(name="ExportDialog")
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ExportDialog")
+        + """
+    ExportDialog #export-error { color: $error; height: auto; }
+    """
+    )
 
     def __init__(self, default_path: Path) -> None:
         super().__init__()
@@ -287,6 +298,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         with Vertical():
             yield Label("Export notes", classes="title")
             yield Input(str(self.default_path), id="export-path")
+            yield Static("", id="export-error")
             with RadioSet(id="export-format"):
                 yield RadioButton(
                     "Markdown (front matter, for Obsidian and friends)", value=True, id="fmt-md"
@@ -310,12 +322,36 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         fmt = self._format()
         path_input.value = str(path.with_suffix(".json" if fmt == "json" else ".md"))
 
+    def _refuse(self, message: str) -> None:
+        self.query_one("#export-error", Static).update(Text(message))
+        self.app.bell()
+
     def _go(self) -> None:
+        from brief_tui.library.output import ExportError, check_target
+        from brief_tui.ui.confirm import ReplaceFileDialog
+
         value = self.query_one(Input).value.strip()
         if not value:
-            self.notify("Give a file name to export to.", severity="error")
+            self._refuse("Give a file name to export to.")
             return
-        self.dismiss(ExportChoice(Path(value).expanduser(), self._format()))
+        path = Path(value).expanduser()
+        try:
+            kind = check_target(path)
+        except ExportError as e:
+            self._refuse(str(e))
+            return
+        if kind != "file":
+            self.dismiss(ExportChoice(path, self._format()))
+            return
+        fmt = self._format()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(ExportChoice(path, fmt, overwrite=True))
+            else:
+                self.query_one(Input).focus()
+
+        self.app.push_screen(ReplaceFileDialog(path), answered)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._go()
