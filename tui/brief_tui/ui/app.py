@@ -113,6 +113,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         Binding(
             "shift+tab", "app.focus_previous", "Prev pane", id="app.focus_previous", show=False
         ),
+        Binding("right_square_bracket", "tab_step(1)", "Next tab", id="panel.next_tab"),
+        Binding("left_square_bracket", "tab_step(-1)", "Prev tab", id="panel.prev_tab", show=False),
         *ANNOTATION_BINDINGS,
         *READING_BINDINGS,
     ]
@@ -749,6 +751,22 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.update_status()
 
     # ------------------------------------------------------------------ actions
+    def action_tab_step(self, step: int) -> None:
+        """The side panel's next or previous tab, from anywhere; when the panel has the focus
+        it goes to the new tab's list, so j/k move its rows at once."""
+        try:
+            tabs = self.query_one("#tabs", TabbedContent)
+        except NoMatches:  # the panel's tabs are mounted just after the first frame
+            return
+        panes = [p.id for p in tabs.query("TabPane") if p.id]
+        if not panes:
+            return
+        at = panes.index(tabs.active) if tabs.active in panes else 0
+        tabs.active = panes[(at + step) % len(panes)]
+        panel = self.query_one(SidePanel)
+        if self.focused is not None and panel in self.focused.ancestors_with_self:
+            panel.focus_list()
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(binding_rows(self.all_bindings(), dict(self._keymap))))
 

@@ -29,6 +29,10 @@ def _keys(binding: Binding, keymap: dict[str, str]) -> str:
                 "pageup": "PgUp",
                 "escape": "esc",
                 "shift+tab": "shift+tab",
+                "left_square_bracket": "[",
+                "right_square_bracket": "]",
+                "left_curly_bracket": "{",
+                "right_curly_bracket": "}",
             }.get(k, k)
         )
     return " ".join(pretty)
@@ -84,7 +88,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table, id="help-table")
             yield Static(
                 Text(
-                    "tab / shift+tab move between the article and the side panel. "
+                    "tab / shift+tab move between the article and the side panel's list; "
+                    "[ and ] change the panel's tab from anywhere. "
                     "Press esc, q or ? to close.",
                     style="dim",
                 )

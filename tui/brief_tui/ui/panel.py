@@ -15,7 +15,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.widget import MountError
-from textual.widgets import ProgressBar, TabbedContent, TabPane
+from textual.widgets import ProgressBar, TabbedContent, TabPane, Tabs
 from textual.widgets.option_list import Option
 
 from brief_tui.library.annotations import Annotation
@@ -186,6 +186,8 @@ FILL_REST_AFTER = 0.3
 class SidePanel(Vertical):
     DEFAULT_CSS = """
     SidePanel { width: 42%; min-width: 36; border-left: solid $primary-muted; }
+    SidePanel:focus-within { border-left: thick $accent; }
+    SidePanel:focus-within Tabs .underline--bar { color: $accent; }
     SidePanel #state { height: auto; width: 100%; padding: 0 1; color: $text-muted; }
     SidePanel #progress { padding: 0 1; }
     SidePanel #legend {
@@ -222,6 +224,9 @@ class SidePanel(Vertical):
         try:
             await self.mount(PanelTabs(), Static(self.legend(self.marks), id="legend"))
             self._add_columns()
+            # tab goes from the article straight to the list: tabs change with [ and ]
+            for strip in self.query(Tabs):
+                strip.can_focus = False
         except (MountError, NoMatches):  # the reader was closed before its first frame settled
             return
         self.ready.set()
@@ -269,6 +274,18 @@ class SidePanel(Vertical):
             text.append("  ")
             text.append(f" {MEANING_MARKS[meaning]} {meaning} ", style=m.meanings[meaning])
         return text
+
+    def focus_list(self) -> None:
+        """Focus the list of the tab in view (its first focusable widget)."""
+        try:
+            tabs = self.query_one("#tabs", TabbedContent)
+            pane = tabs.get_pane(tabs.active)
+        except (NoMatches, ValueError):
+            return
+        for widget in pane.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
 
     def set_marks(self, marks: Marks) -> None:
         self.marks = marks
