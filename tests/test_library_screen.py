@@ -187,7 +187,8 @@ def shared(store: Store) -> list[Briefing]:
 async def test_across_pane_lists_the_other_briefing(store: Store, shared: list[Briefing]) -> None:
     a, b, _ = shared
     app = AcrossApp()
-    async with app.run_test(size=(120, 40)) as pilot:
+    # as wide as the side panel of a 160-column reader
+    async with app.run_test(size=(67, 40)) as pilot:
         pane = app.query_one(AcrossPane)
         pane.show_for(
             store,
@@ -201,7 +202,9 @@ async def test_across_pane_lists_the_other_briefing(store: Store, shared: list[B
         table = pane.query_one(DataTable)
         assert [str(k.value) for k in table.rows] == [b.id]
         row = table.get_row_at(0)
-        assert row[2].plain == "2" and row[3].plain == "1" and str(row[4]) == "NIS"
+        assert row[0].plain == "2" and row[1].plain == "1" and str(row[4]) == "NIS"
+        # every column is on screen
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.size.width
         assert "National Intelligence Service" in str(pane.header.content)
         table.focus()
         await pilot.press("enter")

@@ -75,10 +75,11 @@ class AcrossPane(Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Briefing", key="title")
-        table.add_column("Date", key="date")
+        # the counts first: at a narrow width what is cut is the end of a title
         table.add_column("Mentions", key="mentions")
         table.add_column("Claims", key="claims")
+        table.add_column("Date", key="date")
+        table.add_column("Briefing", key="title")
         table.add_column("Called there", key="names")
 
     @property
@@ -133,16 +134,20 @@ class AcrossPane(Vertical):
         self.hits = hits
         table = self.query_one(DataTable)
         table.clear()
+        # the title takes what the counts and the date leave, the names the rest
+        room = max(20, table.size.width - 8 - 6 - 10 - 8 - 2)
+        title_width = min(_TITLE_WIDTH, max(16, room * 2 // 3))
+        names_width = max(12, min(30, room - title_width))
         for hit in hits:
             mentions = Text(str(hit.mentions), justify="right")
             if not hit.analysed:
                 mentions.append(" (text)", style="dim")
             table.add_row(
-                _short(hit.title),
-                hit.date or "–",
                 mentions,
                 Text(str(hit.claims), justify="right"),
-                _short(", ".join(hit.names), 30),
+                hit.date or "–",
+                _short(hit.title, title_width),
+                _short(", ".join(hit.names), names_width),
                 key=hit.briefing_id,
             )
         n = len(hits)

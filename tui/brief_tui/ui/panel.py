@@ -575,7 +575,7 @@ class SidePanel(Vertical):
         """Dated events in date order; each row's key is "start:end" of its sentence."""
         self.query_one("#timeline-note", Label).update(
             Text(
-                f"{len(events)} dated mentions, in date order."
+                f"{len(events)} dated mention{'' if len(events) == 1 else 's'}, in date order."
                 if dated
                 else "This briefing carries no date, so relative dates (“Tuesday”, “in June”) "
                 "cannot be placed; only dates written in full are listed. Give one with "
