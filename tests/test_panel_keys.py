@@ -52,3 +52,19 @@ async def test_help_and_palette_name_the_tab_keys() -> None:
         await pilot.pause()
         ids = {b.id for _, bindings in app.all_bindings() for b in bindings}
         assert {"panel.next_tab", "panel.prev_tab"} <= ids
+
+
+async def test_summary_line_fits_a_small_terminal(loaded_model) -> None:
+    """At 80x24 the state line has two lines: the short summary, whole, not a cut one."""
+    from tests.uihelpers import screen_text
+
+    app = make_app(SAMPLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_analysis(app, pilot)
+        await pilot.pause()
+        state = str(app.query_one("#state").render())
+        assert state.startswith(f"{len(app.analysis.actors)} actors")
+        assert state.endswith(f"{len(app.analysis.sources)} sources")
+        label = app.query_one("#state")
+        assert len(label.render_lines(label.content_region)) <= 2  # all of it shown
+        assert f"{len(app.analysis.sources)} sources" in screen_text(app)

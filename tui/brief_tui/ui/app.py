@@ -636,7 +636,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             cached = " · from the cache" if self.analysis_source == "cache" else ""
             panel.set_state(
                 f"{len(analysis.actors)} actors · {line}  ({analysis.model_name} "
-                f"{analysis.model_version}{cached})"
+                f"{analysis.model_version}{cached})",
+                short=f"{len(analysis.actors)} actors · {len(analysis.claims)} claims, "
+                f"{sourced} sourced · {len(analysis.sources)} sources",
             )
         else:
             left = ""

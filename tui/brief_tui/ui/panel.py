@@ -296,12 +296,22 @@ class SidePanel(Vertical):
 
     # ------------------------------------------------------------------ state
     def set_state(
-        self, message: str, fraction: float | None = None, *, error: bool = False
+        self,
+        message: str,
+        fraction: float | None = None,
+        *,
+        error: bool = False,
+        short: str | None = None,
     ) -> None:
+        """The state line; ``short`` replaces ``message`` where the message would be cut
+        (a short terminal leaves it two lines)."""
         label = self.query_one("#state", Label)
         # the label is as wide as the panel: a message on one line, replacing one on one
         # line (the progress of the analysis), keeps its size and needs no re-layout
         room = label.content_region.width
+        lines = 2 if self.has_class("-short") else 6
+        if short is not None and room and len(message) > room * lines - room // 3:
+            message = short
         one_line = 0 < len(message) <= room and 0 < len(self._state_message) <= room
         self._state_message = message
         label.update(Text(message, style="bold red" if error else ""), layout=not one_line)
