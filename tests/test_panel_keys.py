@@ -68,3 +68,15 @@ async def test_summary_line_fits_a_small_terminal(loaded_model) -> None:
         label = app.query_one("#state")
         assert len(label.render_lines(label.content_region)) <= 2  # all of it shown
         assert f"{len(app.analysis.sources)} sources" in screen_text(app)
+
+
+async def test_notifications_do_not_pile_up() -> None:
+    from brief_tui.ui.app import MAX_TOASTS
+
+    app = make_app(SAMPLE, analyse=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for i in range(6):
+            app.notify(f"message {i}")
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert shown == [f"message {i}" for i in range(6 - MAX_TOASTS, 6)]

@@ -88,6 +88,10 @@ class SearchBar(Input):
         self.app.query_one(ArticleView).focus()
 
 
+#: notifications shown at once
+MAX_TOASTS = 3
+
+
 class StatusLine(Static):
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel; color: $text; padding: 0 1; }
@@ -195,6 +199,16 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
             timeout=timeout,
             markup=False,
         )
+        # (the notification is added when its message is handled: trim after that)
+        self.call_later(self._trim_toasts)
+
+    def _trim_toasts(self) -> None:
+        """At most MAX_TOASTS at once, the newest: a pile would cover the panel's legend."""
+        current = list(self._notifications)
+        if len(current) > MAX_TOASTS:
+            for old in current[: len(current) - MAX_TOASTS]:
+                self._unnotify(old, refresh=False)
+            self._refresh_notifications()
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
