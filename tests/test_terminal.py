@@ -105,3 +105,29 @@ def test_output_into_head_ends_quietly(tmp_path: Path, command: list[str]) -> No
     assert first.strip() in (b"[", b"{")
     assert "Traceback" not in err and "BrokenPipe" not in err, err
     assert status == 0
+
+
+@pytest.mark.slow
+def test_analyze_is_readable_at_80_columns(tmp_path: Path) -> None:
+    """At 80 columns the tables keep their essential columns and the claims come one a
+    block: no column squeezed to a few letters a line."""
+    from rich.cells import cell_len
+
+    sample = REPO / "seeds" / "north-korean-troops-in-russia.txt"
+    env = _env(tmp_path)
+    env["COLUMNS"] = "80"
+    out = subprocess.run(
+        [sys.executable, "-m", "brief_tui", "analyze", str(sample)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    flat = " ".join(out.stdout.split())
+    # a claim's content reads as a sentence, its source and cue on the line above
+    assert "Lee Seong-kweun said" in flat
+    assert "dragging in new players" in flat
+    assert "hedges: possibly" in flat

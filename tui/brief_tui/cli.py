@@ -288,7 +288,7 @@ def cmd_analyze(ns: argparse.Namespace) -> int:
 
             console = text_console()
             console.rule(Text(briefing.title, style="bold"))
-            for table in render_tables(analysis):
+            for table in render_tables(analysis, console.width):
                 console.print(table)
     return status
 

@@ -16,9 +16,16 @@ def _snip(s: str, n: int = 120) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def render_tables(analysis: Analysis) -> list[Any]:
-    """Actors, sources and claims as Rich renderables (a profile line, then three tables)."""
+#: below this many columns the claims are printed one a block, not as a table
+NARROW = 120
+
+
+def render_tables(analysis: Analysis, width: int | None = None) -> list[Any]:
+    """Actors, sources and claims as Rich renderables (a profile line, then three tables).
+    On a terminal narrower than NARROW columns, the tables keep their essential columns and
+    the claims come one a block."""
     an = analysis
+    narrow = width is not None and width < NARROW
     out: list[Any] = []
     line = an.profile.get("line") if an.profile else None
     if line:
@@ -30,7 +37,8 @@ def render_tables(analysis: Analysis) -> list[Any]:
     actors.add_column("kind")
     actors.add_column("mentions", justify="right")
     actors.add_column("aliases")
-    actors.add_column("descriptors")
+    if not narrow:
+        actors.add_column("descriptors")
     for a in sorted(
         an.actors, key=lambda a: (-len(a.mentions), int(a.id[1:]) if a.id[1:].isdigit() else 0)
     ):
@@ -39,16 +47,16 @@ def render_tables(analysis: Analysis) -> list[Any]:
             f"{al} ({marks[al]})" if marks.get(al) in {"metonym", "demonym", "description"} else al
             for al in a.aliases
         )
-        actors.add_row(
-            a.id, a.name, a.kind, str(len(a.mentions)), aliases, "; ".join(a.descriptors)
-        )
+        row = [a.id, a.name, a.kind, str(len(a.mentions)), aliases]
+        actors.add_row(*row, *([] if narrow else ["; ".join(a.descriptors)]))
     out.append(actors)
 
     sources = Table(title="Sources")
     sources.add_column("id", style="dim")
     sources.add_column("source", style="bold", no_wrap=True)
     sources.add_column("kind")
-    sources.add_column("descriptor")
+    if not narrow:
+        sources.add_column("descriptor")
     sources.add_column("via")
     sources.add_column("claims", justify="right")
     for s in an.sources:
@@ -57,11 +65,16 @@ def render_tables(analysis: Analysis) -> list[Any]:
             s.id,
             s.name,
             s.kind,
-            s.descriptor or "",
+            *([] if narrow else [s.descriptor or ""]),
             via.name if via else "",
             str(len(an.claims_by_source(s.id))),
         )
     out.append(sources)
+
+    if narrow:
+        out.append(Text("Claims", style="bold", justify="center"))
+        out.extend(_claim_blocks(an))
+        return out
 
     claims = Table(title="Claims")
     claims.add_column("id", style="dim")
@@ -91,4 +104,42 @@ def render_tables(analysis: Analysis) -> list[Any]:
             figs,
         )
     out.append(claims)
+    return out
+
+
+def _source_chain(an: Analysis, source_id: str | None) -> list[str]:
+    src = an.source(source_id)
+    chain: list[str] = []
+    seen: set[str] = set()
+    while src is not None and src.id not in seen:
+        seen.add(src.id)
+        chain.append(src.name)
+        src = an.source(src.via)
+    return chain
+
+
+def _claim_blocks(an: Analysis) -> list[Any]:
+    """One block a claim: its id, source and cue on the first line, then its content (the
+    terminal wraps it), hedges and figures; a blank line after each."""
+    out: list[Any] = []
+    for c in an.claims:
+        head = Text()
+        head.append(c.id, style="dim")
+        head.append("  ")
+        chain = _source_chain(an, c.source)
+        if chain:
+            head.append(" via ".join(chain), style="bold")
+        else:
+            head.append("(author)", style="italic dim")
+        if c.cue:
+            head.append(f"  {c.cue.text}", style="cyan")
+        lines = [head, Text("  " + " … ".join(an.text[f.start : f.end] for f in c.content))]
+        if c.hedges:
+            hedges = ", ".join(f"{h.text} [{h.level}]" for h in c.hedges)
+            lines.append(Text(f"  hedges: {hedges}", style="dim"))
+        if c.figures:
+            figs = ", ".join(f.text + (f" ={f.measure}" if f.measure else "") for f in c.figures)
+            lines.append(Text(f"  figures: {figs}", style="dim"))
+        lines.append(Text(""))
+        out.extend(lines)
     return out
