@@ -376,11 +376,38 @@ def _is_unwritable(e: sqlite3.Error) -> bool:
     return _cause(e) in ("read-only", "cannot open", "i/o")
 
 
+def _unwritable_because(path: Path) -> str | None:
+    """Why the database files at ``path`` cannot be written now (an immutable file, a file
+    system remounted read-only, permissions), or ``None`` if they can be opened for writing.
+    SQLite reports these as a bare "disk I/O error"."""
+    for file in (path, path.with_name(path.name + "-wal")):
+        try:
+            fd = os.open(file, os.O_WRONLY)
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            return err.strerror or str(err)
+        os.close(fd)
+    return None
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        return False
+
+
 def store_error(e: sqlite3.Error, path: Path | None) -> StoreError:
     """The :class:`StoreError` naming the real cause of ``e`` (met on the database at
     ``path``), with a one-line message fit to show a user."""
     where = str(path) if path is not None else "the database"
     cause = _cause(e)
+    if cause in ("i/o", "cannot open", "read-only") and path is not None:
+        if _disk_full(path):
+            cause = "full"
+        elif (why := _unwritable_because(path)) is not None:
+            return StoreReadOnly(f"{where} has become read-only ({why})")
     if cause == "full":
         return StoreFull(
             f"the disk holding {where} is full (or the database reached its size limit)"
