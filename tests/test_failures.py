@@ -28,7 +28,8 @@ import pytest
 from textual.widgets import Static, TextArea
 
 from brief_tui.briefing import Briefing, briefing_from_text, load_briefing
-from brief_tui.library import paths, store as store_module
+from brief_tui.library import paths
+from brief_tui.library import store as store_module
 from brief_tui.library.drafts import drafts_for
 from brief_tui.library.store import (
     Store,
@@ -436,9 +437,7 @@ async def test_save_waiting_for_a_lock_does_not_block_the_reader(data_dir: Path)
             assert area.cursor_location != before
             assert holder.poll() is None and editor.saving  # (still held, still saving)
         await _until(pilot, lambda: app.screen is not editor, "the save after the lock")
-        assert [a.note for a in app.annotations] == [
-            "written while another process holds the lock"
-        ]
+        assert [a.note for a in app.annotations] == ["written while another process holds the lock"]
 
 
 async def test_undo_in_one_reader_leaves_another_readers_note(data_dir: Path) -> None:

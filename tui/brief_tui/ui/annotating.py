@@ -227,7 +227,8 @@ class AnnotatingMixin:
             return
         if getattr(self, "_drafts_offered", None) != self.briefing.id:
             self._drafts_offered = self.briefing.id
-            self._offer_draft()
+            # after what is already queued: the store being handed over, when it is opening
+            app.call_later(self._offer_draft)
         article = self._article()
         if article is None:
             return
