@@ -22,7 +22,13 @@ from brief_tui.ui.article import ArticleView
 from brief_tui.ui.dialogs import ExportDialog, GradePicker, HighlightPicker, NoteEditor, TagEditor
 from brief_tui.ui.panel import ItemTable, NotesTable
 from tests.conftest import SAMPLE
-from tests.uihelpers import make_app, screen_text, style_of_text, wait_for_analysis
+from tests.uihelpers import (
+    make_app,
+    saves_done,
+    screen_text,
+    style_of_text,
+    wait_for_analysis,
+)
 
 SIZE = (150, 42)
 _ANSI = re.compile(rb"\x1b\[[0-9;?]*[a-zA-Z]")
@@ -49,6 +55,7 @@ async def test_highlight_current_sentence_with_meaning(data_dir: Path, loaded_mo
         await pilot.press("h")
         assert isinstance(app.screen, HighlightPicker)
         await pilot.press("2")
+        await saves_done(app, pilot)
         await pilot.pause()
         saved = stored(data_dir, app.briefing.id)
         assert len(saved) == 1
@@ -86,6 +93,7 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
         area = app.screen.query_one(TextArea)
         area.insert("Check against NIS readout.\nSecond line.")
         await pilot.press("ctrl+s")
+        await saves_done(app, pilot)
         await pilot.pause()
         assert not isinstance(app.screen, NoteEditor)
         saved = stored(data_dir, app.briefing.id)
@@ -100,6 +108,7 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
         assert isinstance(app.screen, TagEditor)
         await pilot.press(*"troops, nis")
         await pilot.press("enter")
+        await saves_done(app, pilot)
         await pilot.pause()
         await pilot.press("t")
         tag_input = app.screen.query_one(Input)
@@ -107,6 +116,7 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
         await pilot.pause()
         assert tag_input._suggestion == "troops"
         await pilot.press("right", "enter")
+        await saves_done(app, pilot)
         await pilot.pause()
         tags = [a.tags for a in stored(data_dir, app.briefing.id) if a.kind == "tag"]
         assert ("troops", "nis") in tags and ("troops",) in tags
@@ -121,12 +131,15 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
         await pilot.press("r")
         assert isinstance(app.screen, GradePicker)
         await pilot.press("b")
+        await saves_done(app, pilot)
         await pilot.pause()
         claim = next(c for c in app.analysis.claims if c.source == miller.id)
         view.focus()
         view.cursor = claim.start
         await pilot.press("r", "2")
+        await saves_done(app, pilot)
         await pilot.press("r", "c")
+        await saves_done(app, pilot)
         await pilot.pause()
         grades = {
             (a.target_type, a.target_id): (a.grade, a.status)
@@ -151,10 +164,12 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
         before = notes.row_count
         assert before == len(stored(data_dir, app.briefing.id)) == 5
         await pilot.press("d")
+        await saves_done(app, pilot)
         await pilot.pause()
         assert notes.row_count == before - 1
         assert len(stored(data_dir, app.briefing.id)) == before - 1
         await pilot.press("u")
+        await saves_done(app, pilot)
         await pilot.pause()
         assert notes.row_count == before
         # e edits the note of the selected row
@@ -163,6 +178,7 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
         assert isinstance(app.screen, NoteEditor)
         app.screen.query_one(TextArea).text = "Edited note."
         await pilot.press("ctrl+s")
+        await saves_done(app, pilot)
         await pilot.pause()
         assert (
             next(a for a in stored(data_dir, app.briefing.id) if a.id == note.id).note
@@ -219,6 +235,7 @@ async def test_export_dialog_writes_markdown(tmp_path: Path, data_dir: Path, loa
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press("right_parenthesis", "h", "1")
+        await saves_done(app, pilot)
         # a folder that does not exist is not made: the dialog says so and stays open
         await pilot.press("x")
         assert isinstance(app.screen, ExportDialog)
@@ -306,6 +323,7 @@ async def test_corrupted_database_is_kept_aside(data_dir: Path, loaded_model) ->
         messages = [n.message for n in app._notifications]
         assert any("damaged" in m for m in messages), messages
         await pilot.press("right_parenthesis", "h", "3")
+        await saves_done(app, pilot)
         await pilot.pause()
     assert len(stored(data_dir, app.briefing.id)) == 1
 

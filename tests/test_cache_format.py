@@ -339,10 +339,12 @@ def test_damage_in_the_annotations_is_caught_on_every_open(
     ).fetchone()
     conn.close()
     _scribble(db, [root])
-    s = Store.open(d)
+    s = Store.open(d, repair=True)
     assert s.warning is not None and "damaged" in s.warning
     assert any(p.name.startswith(db.name + ".corrupt-") for p in d.iterdir())
-    assert s.list_briefings() == []
+    # the briefing is salvaged; the one note was on the damaged page
+    assert [b.id for b in s.list_briefings()] == [sample_briefing.id]
+    assert "salvaged 0 of 1 annotation" in s.warning
     s.close()
 
 
@@ -364,10 +366,13 @@ def test_damage_in_the_cache_is_a_miss_then_caught_at_the_next_open(
         assert s.latest_cached_analysis(sample.briefing_id) is None
         # ... and has the next open check the whole file
         assert not _record(d).exists()
-    s = Store.open(d)
+    s = Store.open(d, repair=True)
     assert s.warning is not None and "damaged" in s.warning
     aside = [p for p in d.iterdir() if p.name.startswith(db.name + ".corrupt-")]
     assert len(aside) == 1
+    # salvaged: the note is in the new file; the damaged analysis was not readable
+    assert [a.note for a in s.annotations(sample_briefing.id)] == ["precious"]
+    assert s.latest_cached_analysis(sample_briefing.id) is None
     s.close()
     # the annotation is still in the file kept aside
     conn = sqlite3.connect(aside[0])
@@ -396,7 +401,7 @@ def test_damage_met_while_reading_raises_store_damaged(
             s.search_briefings("troops")
         assert "damaged" in str(e.value)
         assert not _record(d).exists()
-    s = Store.open(d)
+    s = Store.open(d, repair=True)
     assert s.warning is not None and "damaged" in s.warning
     s.close()
 
@@ -409,7 +414,7 @@ def test_open_without_a_record_runs_the_full_check(
     db = paths.db_path(d)
     _scribble(db, _cache_pages(db)[-3:])
     os.remove(_record(d))  # e.g. a database copied in from elsewhere
-    s = Store.open(d)
+    s = Store.open(d, repair=True)
     assert s.warning is not None and "damaged" in s.warning
     s.close()
 

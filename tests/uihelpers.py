@@ -81,3 +81,12 @@ def screen_text(app: BriefApp) -> str:
     """Everything on the terminal right now, as plain text lines."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+async def saves_done(app: BriefApp, pilot: object, timeout: float = 30.0) -> None:
+    """Until every annotation save started so far has ended and its outcome is shown (saves
+    run in a worker and post their outcome back)."""
+    deadline = time.monotonic() + timeout
+    while getattr(app, "_pending_saves", None) and time.monotonic() < deadline:
+        await pilot.pause(0.01)  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]

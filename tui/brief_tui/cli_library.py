@@ -24,6 +24,15 @@ def library_parser() -> argparse.ArgumentParser:
             "source, date, number of claims and annotations, when it was last opened."
         ),
     )
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=["repair"],
+        help=(
+            "repair: salvage a damaged library (every readable row is copied into a new file; "
+            "the original is kept beside it). Listing never changes the library."
+        ),
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array for scripts")
     p.add_argument(
         "--data-dir",
@@ -40,7 +49,9 @@ def cmd_library(argv: Sequence[str]) -> int:
     from brief_tui.library.crossref import library_listing, local_time
     from brief_tui.library.store import Store, StoreError
 
-    store = Store.open(ns.data_dir)
+    if ns.action == "repair":
+        return _repair(ns.data_dir)
+    store = Store.open(ns.data_dir)  # (never repair: a listing leaves a damaged file where it is)
     try:
         if store.warning:
             print(f"brief-tui: warning: {clean_line(store.warning)}", file=sys.stderr)
@@ -82,6 +93,23 @@ def cmd_library(argv: Sequence[str]) -> int:
             r["id"][:12],
         )
     console.print(table)
+    return 0
+
+
+def _repair(data_dir: str | None) -> int:
+    """``brief-tui library repair``: open the library as the reader does (a damaged one is
+    salvaged) and say what happened."""
+    from brief_tui.briefing.untrusted import clean_line
+    from brief_tui.library.store import Store
+
+    with Store.open(data_dir, repair=True, full_check=True) as store:
+        if store.read_only:
+            print(f"brief-tui: {clean_line(store.warning or 'read-only')}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if store.warning:
+            print(f"brief-tui: {clean_line(store.warning)}", file=sys.stderr)
+            return 0
+        print(f"brief-tui: the library {store.path} is sound; nothing to repair", file=sys.stderr)
     return 0
 
 

@@ -27,3 +27,8 @@ def data_dir(explicit: str | Path | None = None) -> Path:
 def db_path(data_dir: str | Path) -> Path:
     """The database file inside ``data_dir``."""
     return Path(data_dir) / DB_NAME
+
+
+def drafts_dir(data_dir: str | Path) -> Path:
+    """Where notes that could not be saved yet are kept, beside the database."""
+    return Path(data_dir) / "drafts"

@@ -9,23 +9,33 @@ write lock up front so a transaction never fails half-way on a lock.
 
 Failures never lose annotations and never stop a briefing from opening:
 
-- a damaged database (not SQLite, or ``PRAGMA quick_check`` not ok) is renamed to
-  ``<name>.corrupt-<timestamp>`` (kept, with its -wal/-shm files) and a fresh one started;
-  ``store.warning`` says so in one line. What is checked when: see :meth:`Store.open`;
-  damage met later, while reading or writing, raises :class:`StoreDamaged` and has the
-  next :meth:`Store.open` check the whole file again;
+- a damaged database (not SQLite, or ``PRAGMA quick_check`` not ok), opened with
+  ``repair=True`` (the reader does), is salvaged: every readable row of every table is
+  copied into a fresh file with the current schema, the original is renamed to
+  ``<name>.corrupt-<timestamp>`` (kept, with its -wal/-shm files) and ``store.warning``
+  says what was recovered and where the original is. Without ``repair`` (the read-only
+  commands) nothing is moved or written: the damaged file is opened read-only and the
+  warning says how to repair it. What is checked when: see :meth:`Store.open`; damage met
+  later, while reading or writing, raises :class:`StoreDamaged` and has the next
+  :meth:`Store.open` check the whole file again;
 - a data directory or database that cannot be written (permissions, read-only file system),
   or a database written by a newer brief-tui, gives a **read-only store**:
   ``store.read_only`` is True, ``store.warning`` holds the one-line reason, reads work on
   what is there (or on an empty store if nothing can be read), and every write raises
   :class:`StoreReadOnly` carrying the same message. ``Store.open`` itself does not raise for
-  these conditions.
+  these conditions;
+- a write that fails names its cause (:func:`store_error`): a full disk
+  (:class:`StoreFull`), a lock another process holds (:class:`StoreBusy`), a store gone
+  read-only (:class:`StoreReadOnly`), damage (:class:`StoreDamaged`), an I/O error.
 
 Undo: every annotation action (add, update, delete) writes a row to ``undo_log`` in the same
-transaction, holding the annotation as it was before. :meth:`Store.undo` reverses the latest
-row (optionally the latest for one briefing) and removes it. The log is persisted, so undo
-works after a restart; it keeps the last :data:`UNDO_DEPTH` actions. It is shared by all
-processes using the file (the last action is the last one anybody made).
+transaction, holding the annotation as it was before and the ``session`` of the Store that
+made it (a random id per :meth:`Store.open`). :meth:`Store.undo` reverses the latest row of
+its own session (optionally the latest for one briefing) and removes it: two readers on one
+file never undo each other's actions. :meth:`Store.close` hands its rows over (session
+NULL), and a session with nothing of its own to undo takes the latest handed-over row, so
+undo still works after a restart. A reader killed without closing leaves its rows to
+nobody (never undone by another reader). The log keeps the last :data:`UNDO_DEPTH` actions.
 
 Thread safety: one connection guarded by a lock, usable from worker threads.
 """
@@ -88,7 +98,9 @@ __all__ = [
     "StoreBusy",
     "StoreDamaged",
     "StoreError",
+    "StoreFull",
     "StoreReadOnly",
+    "store_error",
 ]
 
 
@@ -106,7 +118,11 @@ class StoreBusy(StoreError):
 
 class StoreDamaged(StoreError):
     """SQLite found the database damaged while reading or writing it. The next
-    :meth:`Store.open` checks the whole file (and sets it aside if it is damaged)."""
+    :meth:`Store.open` checks the whole file (and salvages it if it is damaged)."""
+
+
+class StoreFull(StoreError):
+    """The disk (or the database's size limit) is full: the write was not made."""
 
 
 def _q(values: Sequence[str]) -> str:
@@ -191,6 +207,11 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             DELETE FROM briefings_fts WHERE briefing_id = old.id;
             INSERT INTO briefings_fts (briefing_id, title, text) VALUES (new.id, new.title, new.text);
         END""",  # noqa: E501  migration SQL is stored verbatim in sqlite_schema: kept as shipped
+    ),
+    # 3: the undo log remembers which reader (Store session) made each action
+    (
+        "ALTER TABLE undo_log ADD COLUMN session TEXT",
+        "CREATE INDEX undo_log_session ON undo_log(session, seq)",
     ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -323,25 +344,91 @@ def _describe(a: Annotation) -> str:
     return what
 
 
-def _is_corruption(e: sqlite3.DatabaseError) -> bool:
+def _cause(e: sqlite3.Error) -> str:
+    """What went wrong, from SQLite's (extended) result code, else its message: ``full``,
+    ``busy``, ``read-only``, ``damaged``, ``cannot open``, ``i/o`` or ``other``."""
+    name = str(getattr(e, "sqlite_errorname", "") or "")
     msg = str(e).lower()
-    return (
-        "file is not a database" in msg
-        or "malformed" in msg
-        or "database corrupt" in msg
-        or getattr(e, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB")
-    )
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or any(
+        m in msg for m in ("file is not a database", "malformed", "database corrupt")
+    ):
+        return "damaged"
+    if name.startswith("SQLITE_FULL") or "database or disk is full" in msg:
+        return "full"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or any(
+        m in msg for m in ("database is locked", "database table is locked", "database is busy")
+    ):
+        return "busy"
+    if name.startswith("SQLITE_READONLY") or "readonly" in msg or "read-only" in msg:
+        return "read-only"
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open database file" in msg:
+        return "cannot open"
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in msg:
+        return "i/o"
+    return "other"
 
 
-def _is_unwritable(e: sqlite3.DatabaseError) -> bool:
-    msg = str(e).lower()
-    return (
-        "readonly" in msg
-        or "read-only" in msg
-        or "unable to open database file" in msg
-        or "disk i/o error" in msg
-        or getattr(e, "sqlite_errorname", "").startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN"))
-    )
+def _is_corruption(e: sqlite3.Error) -> bool:
+    return _cause(e) == "damaged"
+
+
+def _is_unwritable(e: sqlite3.Error) -> bool:
+    return _cause(e) in ("read-only", "cannot open", "i/o")
+
+
+def _unwritable_because(path: Path) -> str | None:
+    """Why the database files at ``path`` cannot be written now (an immutable file, a file
+    system remounted read-only, permissions), or ``None`` if they can be opened for writing.
+    SQLite reports these as a bare "disk I/O error"."""
+    for file in (path, path.with_name(path.name + "-wal")):
+        try:
+            fd = os.open(file, os.O_WRONLY)
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            return err.strerror or str(err)
+        os.close(fd)
+    return None
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        return False
+
+
+def store_error(e: sqlite3.Error, path: Path | None) -> StoreError:
+    """The :class:`StoreError` naming the real cause of ``e`` (met on the database at
+    ``path``), with a one-line message fit to show a user."""
+    where = str(path) if path is not None else "the database"
+    cause = _cause(e)
+    if cause in ("i/o", "cannot open", "read-only") and path is not None:
+        if _disk_full(path):
+            cause = "full"
+        elif (why := _unwritable_because(path)) is not None:
+            return StoreReadOnly(f"{where} has become read-only ({why})")
+    if cause == "full":
+        return StoreFull(
+            f"the disk holding {where} is full (or the database reached its size limit)"
+        )
+    if cause == "busy":
+        return StoreBusy(
+            f"another brief-tui (or another program) is holding {where} "
+            f"for more than {BUSY_TIMEOUT_S:g} s; try again when it is done"
+        )
+    if cause == "read-only":
+        return StoreReadOnly(f"{where} has become read-only ({e})")
+    if cause == "damaged":
+        _forget_full_check(path)
+        return StoreDamaged(
+            f"the database is damaged ({e}); brief-tui salvages it when the reader next starts"
+        )
+    if cause == "cannot open":
+        return StoreError(f"cannot open {where} any more ({e})")
+    if cause == "i/o":
+        return StoreError(f"disk I/O error on {where} ({e})")
+    return StoreError(f"database error: {e}")
 
 
 # -- when the whole file was last checked -----------------------------------------------------
@@ -479,6 +566,179 @@ def _headings_from_meta(meta: dict[str, Any], text: str) -> tuple[Heading, ...]:
     return tuple(out)
 
 
+# -- salvaging a damaged database ---------------------------------------------------------------
+#: the tables salvaged, in the order they are copied (the full-text index is made again from
+#: the briefings by its triggers)
+SALVAGED_TABLES: Final = ("briefings", "annotations", "undo_log", "analysis_cache")
+#: the title of a briefing made up for notes whose briefing's row could not be read
+LOST_BRIEFING_TITLE: Final = "Recovered notes (the briefing's text was in a damaged page)"
+#: rowids probed one by one after stepping over a damaged stretch of a table
+_PROBE_LIMIT: Final = 1 << 16
+
+
+@dataclass(slots=True)
+class SalvageCounts:
+    """What a salvage recovered: rows copied per table, and per table the rows the damaged
+    file's indexes still count (``None`` when that count could not be read either)."""
+
+    copied: dict[str, int]
+    expected: dict[str, int | None]
+    lost_briefings: int = 0
+
+    def summary(self) -> str:
+        def part(table: str, noun: str) -> str:
+            n, total = self.copied.get(table, 0), self.expected.get(table)
+            of = f" of {total}" if total is not None and total != n else ""
+            return f"{n}{of} {noun}{'' if n == 1 and not of else 's'}"
+
+        parts = [part("annotations", "annotation"), part("briefings", "briefing")]
+        for table, noun in (("undo_log", "undo step"), ("analysis_cache", "cached analysis")):
+            if self.copied.get(table) or self.expected.get(table):
+                parts.append(part(table, noun).replace("analysiss", "analyses"))
+        text = "salvaged " + ", ".join(parts)
+        if self.lost_briefings:
+            text += (
+                f" ({self.lost_briefings} briefing text{'s' if self.lost_briefings > 1 else ''} "
+                "unreadable: its notes are kept, listed under "
+                f"“{LOST_BRIEFING_TITLE}” until the document is opened again)"
+            )
+        return text
+
+
+def _readable_rows(
+    src: sqlite3.Connection, table: str, columns: Sequence[str]
+) -> Iterator[tuple[Any, ...]]:
+    """Every row of ``table`` that SQLite can still read, in rowid order (the rowid first):
+    a scan that meets damage steps over it (further and further until a read succeeds),
+    then tries the rowids it stepped over one by one."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    scan = f"SELECT rowid, {cols} FROM {table} WHERE rowid > ? ORDER BY rowid"
+    one = f"SELECT rowid, {cols} FROM {table} WHERE rowid = ?"
+    pos = -(1 << 63)
+    while True:
+        try:
+            for row in src.execute(scan, (pos,)):
+                pos = row[0]
+                yield tuple(row)
+            return
+        except sqlite3.DatabaseError:
+            pass
+        if pos == (1 << 63) - 1:
+            return
+        base = max(pos, 0)
+        step = 1
+        nxt: Any = None
+        while step <= 1 << 40:
+            try:
+                nxt = src.execute(
+                    f"SELECT rowid FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 1",
+                    (base + step,),
+                ).fetchone()
+                break
+            except sqlite3.DatabaseError:
+                step *= 2
+        else:
+            return  # nothing past the damage can be reached
+        if step <= _PROBE_LIMIT:
+            for rowid in range(base + 1, base + step + 1):
+                try:
+                    row = src.execute(one, (rowid,)).fetchone()
+                except sqlite3.DatabaseError:
+                    continue
+                if row is not None:
+                    yield tuple(row)
+        if nxt is None:
+            return
+        pos = base + step
+
+
+def _salvage_into(src_path: Path, dst_path: Path) -> SalvageCounts:
+    """Copy what can be read of the database at ``src_path`` (opened read-only: it is not
+    changed) into a new database at ``dst_path`` with the current schema, row by row."""
+    dst_path.unlink(missing_ok=True)
+    for extra in ("-journal", "-wal", "-shm"):
+        dst_path.with_name(dst_path.name + extra).unlink(missing_ok=True)
+    dst = sqlite3.connect(dst_path, isolation_level=None)
+    try:
+        dst.execute("PRAGMA foreign_keys = OFF")  # notes are kept even if their briefing is not
+        Store._migrate(dst)
+        counts = SalvageCounts({}, {})
+        try:
+            src = sqlite3.connect(
+                f"{src_path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+            )
+        except sqlite3.Error:
+            src = None
+        if src is not None:
+            try:
+                _copy_readable(src, dst, counts)
+            finally:
+                src.close()
+        dst.execute("PRAGMA integrity_check").fetchone()
+        dst.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dst.close()
+    fd = os.open(dst_path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return counts
+
+
+def _copy_readable(src: sqlite3.Connection, dst: sqlite3.Connection, counts: SalvageCounts) -> None:
+    dst.execute("BEGIN IMMEDIATE")
+    for table in SALVAGED_TABLES:
+        counts.copied[table] = 0
+        try:  # (the schema itself may be unreadable: then nothing can be found)
+            src_cols = [str(r[1]) for r in src.execute(f"PRAGMA table_info({table})")]
+        except sqlite3.DatabaseError:
+            src_cols = []
+        try:  # what the damaged file's smallest index still counts
+            counts.expected[table] = int(src.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        except sqlite3.DatabaseError:
+            counts.expected[table] = None
+        dst_cols = [r[1] for r in dst.execute(f"PRAGMA table_info({table})")]
+        columns = [c for c in dst_cols if c in src_cols]
+        if not columns:
+            continue
+        names = ", ".join(f'"{c}"' for c in columns)
+        insert = (
+            f"INSERT OR IGNORE INTO {table} (rowid, {names}) "
+            f"VALUES ({', '.join('?' * (len(columns) + 1))})"
+        )
+        for row in _readable_rows(src, table, columns):
+            try:
+                dst.execute("SAVEPOINT row")
+                cur = dst.execute(insert, row)
+                dst.execute("RELEASE row")
+            except sqlite3.Error:  # a row the damage made invalid (types, CHECKs)
+                dst.execute("ROLLBACK TO row")
+                dst.execute("RELEASE row")
+                continue
+            counts.copied[table] += cur.rowcount
+    # notes whose briefing could not be read: a stand-in briefing keeps them listed (as
+    # orphans, their quotes kept) until the document is opened again
+    lost = [
+        r[0]
+        for r in dst.execute(
+            "SELECT DISTINCT briefing_id FROM annotations "
+            "WHERE briefing_id NOT IN (SELECT id FROM briefings)"
+        )
+    ]
+    now = _now()
+    for briefing_id in lost:
+        dst.execute(
+            """INSERT INTO briefings (id, title, origin, format, text, added_at, last_opened_at,
+                                      meta)
+               VALUES (?, ?, '', 'text', '', ?, ?, '{"lost_text": true}')""",
+            (briefing_id, LOST_BRIEFING_TITLE, now, now),
+        )
+        dst.execute("UPDATE annotations SET orphan = 1 WHERE briefing_id = ?", (briefing_id,))
+    counts.lost_briefings = len(lost)
+    dst.execute("COMMIT")
+
+
 class _Corrupt(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -497,6 +757,12 @@ class _TooNew(Exception):
         self.version = version
 
 
+class _Full(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
 class Store:
     """One SQLite database of briefings and annotations. Open it with :meth:`Store.open`."""
 
@@ -510,6 +776,8 @@ class Store:
     ) -> None:
         self._conn = conn
         self._lock = threading.RLock()
+        #: this reader's id in the undo log: its undo never reverses another's actions
+        self.session = uuid.uuid4().hex
         #: the database file (``None`` for the empty in-memory fallback)
         self.path = path
         #: True when writes are refused; ``warning`` says why
@@ -519,10 +787,20 @@ class Store:
 
     # -- opening ------------------------------------------------------------------------
     @classmethod
-    def open(cls, data_dir: str | Path | None = None, *, check: bool = True) -> Store:
+    def open(
+        cls,
+        data_dir: str | Path | None = None,
+        *,
+        check: bool = True,
+        repair: bool = False,
+        full_check: bool = False,
+    ) -> Store:
         """Open (creating if needed) the store in ``data_dir`` (resolved by
-        :func:`brief_tui.library.paths.data_dir`). ``check`` checks the database for damage
-        (a damaged one is set aside and a new one started, before anything is written).
+        :func:`brief_tui.library.paths.data_dir`). ``check`` checks the database for damage.
+        A damaged one is salvaged into a new file when ``repair`` is True (the reader and
+        ``brief-tui library repair``); otherwise (the read-only commands) it is left where
+        it is, opened read-only, and the warning says how to repair it. ``full_check``
+        checks the whole file whenever it was last checked.
 
         Never raises for a damaged or unwritable database: see the module docstring.
 
@@ -553,6 +831,8 @@ class Store:
         sets a damaged file aside)."""
         directory = resolve_data_dir(data_dir)
         path = db_path(directory)
+        if full_check:
+            _forget_full_check(path)
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -579,27 +859,19 @@ class Store:
         try:
             try:
                 conn = cls._connect_rw(path, check=check)
-            except sqlite3.OperationalError:
-                # e.g. another process held the file beyond the busy timeout: try once more
+            except sqlite3.OperationalError as e:
+                if _cause(e) != "busy":
+                    raise
+                # another process held the file beyond the busy timeout: try once more
                 conn = cls._connect_rw(path, check=check)
         except _Corrupt as c:
-            moved = cls._move_aside(path)
-            if moved is None:
-                return cls._empty_read_only(
-                    f"the database {path} is damaged ({c.detail}) and cannot be moved aside; "
-                    "annotations will not be saved"
-                )
-            warning = (
-                f"the database was damaged ({c.detail}); it was kept as {moved.name} "
-                "and a new one was started"
+            if not repair:
+                return cls._open_damaged(path, c.detail)
+            return cls._salvage(path, c.detail)
+        except _Full as f:
+            return cls._open_read_only(
+                path, f"the disk holding {directory} is full ({f.detail})", fresh_ok=True
             )
-            try:
-                conn = cls._connect_rw(path, check=False)
-            except (_Corrupt, _Unwritable, _TooNew, sqlite3.Error) as e:
-                return cls._empty_read_only(
-                    f"{warning}, but that failed too ({e}); annotations will not be saved"
-                )
-            return cls(conn, path, warning=warning)
         except _Unwritable as u:
             return cls._open_read_only(path, f"the database {path} cannot be written ({u.detail})")
         except _TooNew as t:
@@ -609,6 +881,12 @@ class Store:
                 f"this one knows {SCHEMA_VERSION})",
             )
         except sqlite3.Error as e:
+            if _cause(e) == "busy":
+                return cls._open_read_only(
+                    path,
+                    f"another brief-tui (or another program) is holding {path}",
+                    fresh_ok=True,
+                )
             return cls._open_read_only(path, f"the database {path} could not be opened ({e})")
         return cls(conn, path)
 
@@ -637,6 +915,8 @@ class Store:
             except sqlite3.DatabaseError as e:
                 if _is_corruption(e):
                     raise _Corrupt(str(e)) from None
+                if _cause(e) == "full":
+                    raise _Full(str(e)) from None
                 if _is_unwritable(e):
                     raise _Unwritable(str(e)) from None
                 raise
@@ -710,7 +990,75 @@ class Store:
         return target
 
     @classmethod
-    def _open_read_only(cls, path: Path, reason: str) -> Store:
+    def _open_damaged(cls, path: Path, detail: str) -> Store:
+        """A damaged database opened read-only where it is (nothing moved or written): what
+        can be read is shown, and the warning says how to salvage it."""
+        _forget_full_check(path)
+        message = (
+            f"the database {path} is damaged ({_short(detail, 80)}); nothing was changed. "
+            "Open the reader (brief-tui) or run `brief-tui library repair` to salvage it"
+        )
+        try:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            cls._configure(conn)
+        except sqlite3.Error:
+            return cls._empty_read_only(message)
+        return cls(conn, path, read_only=True, warning=message)
+
+    @classmethod
+    def _salvage(cls, path: Path, detail: str) -> Store:
+        """Copy every readable row of the damaged database at ``path`` into a new file with
+        the current schema, keep the original beside it, and open the new one."""
+        tmp = path.with_name(path.name + ".salvage")
+        sides = [path.with_name(path.name + extra) for extra in ("-wal", "-shm")]
+        made = [side for side in sides if not side.exists()]
+        try:
+            counts = _salvage_into(path, tmp)
+        except (OSError, sqlite3.Error) as e:
+            with suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            damaged = cls._open_damaged(path, detail)
+            damaged.warning = (
+                f"the database {path} is damaged ({_short(detail, 80)}) and could not be "
+                f"salvaged ({e}); nothing was changed, annotations will not be saved"
+            )
+            return damaged
+        for side in made:  # (empty ones the read-only reading made)
+            with suppress(OSError):
+                if side.name.endswith("-shm") or side.stat().st_size == 0:
+                    side.unlink()
+        moved = cls._move_aside(path)
+        if moved is None:
+            with suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            damaged = cls._open_damaged(path, detail)
+            damaged.warning = (
+                f"the database {path} is damaged ({_short(detail, 80)}) and cannot be moved "
+                "aside; annotations will not be saved"
+            )
+            return damaged
+        os.replace(tmp, path)
+        warning = (
+            f"the database was damaged ({_short(detail, 80)}); {counts.summary()} into a new "
+            f"one; the original is kept as {moved}"
+        )
+        try:
+            conn = cls._connect_rw(path, check=False)
+        except (_Corrupt, _Unwritable, _TooNew, _Full, sqlite3.Error) as e:
+            return cls._empty_read_only(
+                f"{warning}, but opening it failed ({e}); annotations will not be saved"
+            )
+        return cls(conn, path, warning=warning)
+
+    @classmethod
+    def _open_read_only(cls, path: Path, reason: str, *, fresh_ok: bool = False) -> Store:
+        """The database opened read-only for ``reason``. ``fresh_ok``: a database not made
+        yet (or not upgraded) is not a problem of its own, ``reason`` says all."""
         message = f"{reason}; opened read-only, annotations will not be saved"
         uri = path.resolve().as_uri()
         for params in ("mode=ro", "immutable=1"):
@@ -725,15 +1073,19 @@ class Store:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 if version < SCHEMA_VERSION:
                     conn.close()
+                    if fresh_ok or version == 0:
+                        return cls._empty_read_only(f"{reason}; annotations will not be saved")
                     return cls._empty_read_only(
-                        f"{reason}, and its schema is too old to read without upgrading; "
-                        "annotations will not be saved"
+                        f"{reason}, and its schema (version {version}) needs an upgrade that "
+                        "could not be written; annotations will not be saved"
                     )
                 conn.execute("SELECT count(*) FROM annotations").fetchone()
             except sqlite3.Error:
                 conn.close()
                 continue
             return cls(conn, path, read_only=True, warning=message)
+        if fresh_ok:
+            return cls._empty_read_only(f"{reason}; annotations will not be saved")
         return cls._empty_read_only(
             f"{reason}, and it cannot be read either; annotations will not be saved"
         )
@@ -746,7 +1098,14 @@ class Store:
         return cls(conn, None, read_only=True, warning=message)
 
     def close(self) -> None:
+        """Close the database, handing this reader's undo history over (see the module
+        docstring) so that the next reader can undo it."""
         with self._lock:
+            if not self.read_only:
+                with suppress(sqlite3.Error):
+                    self._conn.execute(
+                        "UPDATE undo_log SET session = NULL WHERE session = ?", (self.session,)
+                    )
             self._conn.close()
 
     def __enter__(self) -> Self:
@@ -763,22 +1122,13 @@ class Store:
     # -- transactions -------------------------------------------------------------------
     def _error(self, e: sqlite3.Error) -> StoreError:
         """The StoreError to raise for ``e``; damage also has the next open check it all."""
-        if isinstance(e, sqlite3.DatabaseError) and _is_corruption(e):
-            _forget_full_check(self.path)
-            return StoreDamaged(
-                f"the database is damaged ({e}); it is checked when brief-tui next starts"
-            )
-        return StoreError(f"database error: {e}")
+        return store_error(e, self.path)
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             try:
                 yield self._conn
-            except sqlite3.OperationalError as e:
-                if "locked" in str(e) or "busy" in str(e):
-                    raise StoreBusy(f"the database is busy ({e})") from None
-                raise self._error(e) from None
             except sqlite3.Error as e:
                 raise self._error(e) from None
 
@@ -790,25 +1140,17 @@ class Store:
             conn = self._conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as e:
-                if "locked" in str(e) or "busy" in str(e):
-                    raise StoreBusy(
-                        "the database is held by another process "
-                        f"for more than {BUSY_TIMEOUT_S:g} s"
-                    ) from None
-                if _is_unwritable(e):
-                    raise StoreReadOnly(f"the database cannot be written ({e})") from None
+            except sqlite3.Error as e:
                 raise self._error(e) from None
             try:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException as e:
                 if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                    with suppress(sqlite3.Error):  # (SQLite may have rolled back already)
+                        conn.execute("ROLLBACK")
                 if isinstance(e, sqlite3.IntegrityError):
                     raise StoreError(f"refused by the database: {e}") from None
-                if isinstance(e, sqlite3.OperationalError) and _is_unwritable(e):
-                    raise StoreReadOnly(f"the database cannot be written ({e})") from None
                 if isinstance(e, sqlite3.Error):
                     raise self._error(e) from None
                 raise
@@ -828,14 +1170,11 @@ class Store:
         now = _now()
         own = _meta_of(briefing)
         with self._write() as conn:
-            if meta is None:
-                row = conn.execute(
-                    "SELECT meta FROM briefings WHERE id = ?", (briefing.id,)
-                ).fetchone()
-                base = _loads_meta(row[0]) if row else {}
-                merged = {**base, **own}
-            else:
-                merged = {**own, **meta}
+            row = conn.execute("SELECT meta FROM briefings WHERE id = ?", (briefing.id,)).fetchone()
+            base = _loads_meta(row[0]) if row else {}
+            if base.pop("lost_text", None):
+                self._restore_lost_text(conn, briefing)
+            merged = {**base, **own} if meta is None else {**own, **meta}
             conn.execute(
                 """INSERT INTO briefings (id, title, origin, format, text, added_at, last_opened_at,
                                           encoding, meta)
@@ -862,6 +1201,19 @@ class Store:
         info = self.briefing_info(briefing.id)
         assert info is not None
         return info
+
+    @staticmethod
+    def _restore_lost_text(conn: sqlite3.Connection, briefing: Briefing) -> None:
+        """The stand-in a salvage made for a briefing whose row was unreadable gets its text
+        back (the same id: the same text), and its notes whose quote is there again are no
+        longer orphans."""
+        conn.execute("UPDATE briefings SET text = ? WHERE id = ?", (briefing.text, briefing.id))
+        conn.execute(
+            """UPDATE annotations SET orphan = 0
+               WHERE briefing_id = ? AND orphan = 1 AND start IS NOT NULL
+                 AND substr(?, start + 1, "end" - start) = exact""",
+            (briefing.id, briefing.text),
+        )
 
     def touch_briefing(self, briefing_id: str) -> None:
         """Mark a stored briefing opened now."""
@@ -1192,8 +1544,8 @@ class Store:
             _row_params(a),
         )
 
-    @staticmethod
     def _log(
+        self,
         conn: sqlite3.Connection,
         action: str,
         a: Annotation,
@@ -1202,8 +1554,8 @@ class Store:
     ) -> None:
         conn.execute(
             """INSERT INTO undo_log
-               (briefing_id, action, annotation_id, before, description, created_at)
-               VALUES (?, ?, ?, ?, ?, ?)""",
+               (briefing_id, action, annotation_id, before, description, created_at, session)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
             (
                 a.briefing_id,
                 action,
@@ -1211,24 +1563,34 @@ class Store:
                 json.dumps(_annotation_to_json(before), ensure_ascii=False) if before else None,
                 description,
                 _now(),
+                self.session,
             ),
         )
         conn.execute(
             "DELETE FROM undo_log WHERE seq <= (SELECT max(seq) FROM undo_log) - ?", (UNDO_DEPTH,)
         )
 
+    def _undo_row(self, conn: sqlite3.Connection, briefing_id: str | None) -> sqlite3.Row | None:
+        """The action :meth:`undo` reverses: this session's latest (of ``briefing_id`` if
+        given), else the latest one a closed session handed over."""
+        where = " AND briefing_id = ?" if briefing_id is not None else ""
+        extra: tuple[str, ...] = (briefing_id,) if briefing_id is not None else ()
+        for owner, params in (("session = ?", (self.session,)), ("session IS NULL", ())):
+            row: sqlite3.Row | None = conn.execute(
+                f"SELECT * FROM undo_log WHERE {owner}{where} ORDER BY seq DESC LIMIT 1",
+                (*params, *extra),
+            ).fetchone()
+            if row is not None:
+                return row
+        return None
+
     def undo(self, briefing_id: str | None = None) -> str | None:
-        """Reverse the latest annotation action (of ``briefing_id`` if given): an add is
-        deleted, an edit restored, a delete brought back. Returns what was undone, e.g.
-        ``"undid: delete highlight “Kim said”"``, or ``None`` when there is nothing to undo."""
+        """Reverse this reader's latest annotation action (of ``briefing_id`` if given): an
+        add is deleted, an edit restored, a delete brought back. Returns what was undone,
+        e.g. ``"undid: delete highlight “Kim said”"``, or ``None`` when there is nothing to
+        undo. Another reader's actions are never undone (see the module docstring)."""
         with self._write() as conn:
-            if briefing_id is None:
-                row = conn.execute("SELECT * FROM undo_log ORDER BY seq DESC LIMIT 1").fetchone()
-            else:
-                row = conn.execute(
-                    "SELECT * FROM undo_log WHERE briefing_id = ? ORDER BY seq DESC LIMIT 1",
-                    (briefing_id,),
-                ).fetchone()
+            row = self._undo_row(conn, briefing_id)
             if row is None:
                 return None
             if row["action"] == "add":
@@ -1240,14 +1602,7 @@ class Store:
 
     def can_undo(self, briefing_id: str | None = None) -> bool:
         with self._read() as conn:
-            if briefing_id is None:
-                return conn.execute("SELECT 1 FROM undo_log LIMIT 1").fetchone() is not None
-            return (
-                conn.execute(
-                    "SELECT 1 FROM undo_log WHERE briefing_id = ? LIMIT 1", (briefing_id,)
-                ).fetchone()
-                is not None
-            )
+            return self._undo_row(conn, briefing_id) is not None
 
     # -- moving to a new version of a briefing ------------------------------------------
     def relocate_annotations(

@@ -1,19 +1,26 @@
 """The reader's own marks: select, highlight, note, tag, grade, undo, export.
 
-Every action is written to the store the moment it is made (one transaction each); the
-screen is refreshed from what the store then holds, so what is shown is what is saved.
+Every action is written to the store the moment it is made (one transaction each), in a
+worker thread (another process holding the database must not freeze the screen) that posts
+a :class:`SaveFinished` back; the screen is then refreshed from what the store holds, so
+what is shown is what is saved. The note editor stays open until its save succeeded; a note
+that could not be saved is kept as a draft on disk (:mod:`brief_tui.library.drafts`) and
+offered back when the briefing is opened again.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.message import Message
 
 from brief_tui.library.annotations import Annotation
 from brief_tui.ui import palette
@@ -23,8 +30,9 @@ from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
     from brief_tui.briefing import Briefing
+    from brief_tui.library.drafts import Draft
     from brief_tui.library.store import Store
-    from brief_tui.ui.dialogs import ExportChoice, GradeChoice
+    from brief_tui.ui.dialogs import ExportChoice, GradeChoice, NoteEditor
 
 ANNOTATION_BINDINGS = [
     Binding("v", "visual", "Select (visual)", id="annotate.visual"),
@@ -39,6 +47,22 @@ ANNOTATION_BINDINGS = [
 ]
 
 _WORD = re.compile(r"\w[\w’'\-]*")
+_SAVES = itertools.count(1)
+
+
+class SaveFinished(Message):
+    """A store write made in a worker has ended (posted from the worker thread)."""
+
+    def __init__(
+        self, token: int, result: Any, error: str | None, annotations: list[Annotation] | None
+    ) -> None:
+        super().__init__()
+        self.token = token
+        self.result = result
+        #: the one-line reason it failed, or None
+        self.error = error
+        #: what the store holds for the briefing after the write (None: could not be read)
+        self.annotations = annotations
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,24 +126,80 @@ class AnnotatingMixin:
             return None
         return self.store
 
-    def _save(self, action: str, fn: Any) -> Annotation | None:
-        """Run one store write; report failures without losing anything already saved."""
+    def _save(
+        self,
+        action: str,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_fail: Callable[[str], None] | None = None,
+        *,
+        failed: Callable[[str], str] | None = None,
+        succeeded: Callable[[], None] | None = None,
+    ) -> None:
+        """Run one store write in a worker; ``on_done(result)`` or ``on_fail(message)`` runs
+        on the UI thread afterwards (after the screen shows what the store holds).
+        ``failed(message)`` and ``succeeded()`` run in the worker (for disk work: the
+        draft), ``failed`` returning the message to show."""
         from brief_tui.library.store import StoreError
 
-        try:
-            result = fn()
-        except (StoreError, ValueError, KeyError) as e:
-            self._app().notify(f"Could not {action}: {e}", severity="error", timeout=8)
-            return None
-        self.reload_annotations()
-        return result
+        app = self._app()
+        store = self.store
+        briefing_id = self.briefing.id
+        token = next(_SAVES)
+        if not hasattr(self, "_pending_saves"):
+            self._pending_saves: dict[int, tuple[str, Any, Any]] = {}
+        self._pending_saves[token] = (action, on_done, on_fail)
 
-    def _add(self, store: Store, kind: str, target: Target, **fields: Any) -> Annotation | None:
+        def work() -> None:
+            try:
+                result = fn()
+            except (StoreError, ValueError, KeyError, OSError) as e:
+                message = _reason(e)
+                if failed is not None:
+                    message = failed(message)
+                app.post_message(SaveFinished(token, None, message, None))
+                return
+            if succeeded is not None:
+                succeeded()
+            notes: list[Annotation] | None = None
+            if store is not None:
+                try:
+                    notes = store.annotations(briefing_id)
+                except StoreError:
+                    notes = None
+            app.post_message(SaveFinished(token, result, None, notes))
+
+        app.run_worker(work, thread=True, group="save", exit_on_error=False)
+
+    def on_save_finished(self, message: SaveFinished) -> None:
+        pending = getattr(self, "_pending_saves", {}).pop(message.token, None)
+        if pending is None:
+            return
+        action, on_done, on_fail = pending
+        if message.error is not None:
+            self._app().notify(f"Could not {action}: {message.error}", severity="error", timeout=10)
+            if on_fail is not None:
+                on_fail(message.error)
+            return
+        if message.annotations is not None:
+            self.show_annotations(message.annotations)
+        if on_done is not None:
+            on_done(message.result)
+
+    def _add(
+        self,
+        store: Store,
+        kind: str,
+        target: Target,
+        on_done: Callable[[Annotation], None] | None = None,
+        **fields: Any,
+    ) -> None:
         """Make one annotation of ``kind`` on ``target``, saved at once (see ``_save``)."""
-        return self._save(
+        briefing_id = self.briefing.id
+        self._save(
             f"save the {kind}",
             lambda: store.add_annotation(
-                self.briefing.id,
+                briefing_id,
                 kind,
                 target_type=target.target_type,
                 target_id=target.target_id,
@@ -127,6 +207,7 @@ class AnnotatingMixin:
                 end=target.end,
                 **fields,
             ),
+            on_done,
         )
 
     def reload_annotations(self) -> None:
@@ -144,6 +225,10 @@ class AnnotatingMixin:
             app.query_one(SidePanel).set_annotations(self.annotations)
         except NoMatches:  # not composed yet
             return
+        if getattr(self, "_drafts_offered", None) != self.briefing.id:
+            self._drafts_offered = self.briefing.id
+            # after what is already queued: the store being handed over, when it is opening
+            app.call_later(self._offer_draft)
         article = self._article()
         if article is None:
             return
@@ -333,16 +418,28 @@ class AnnotatingMixin:
             store = self._writable()
             if meaning is None or store is None:
                 return
-            a = self._add(store, "highlight", target, meaning=meaning, tags=[meaning])
-            if a is not None:
+
+            def saved(a: Annotation) -> None:
                 self._app().notify(f"Highlighted as {meaning}: “{_short(quote)}”")
                 self.end_visual()
+
+            self._add(store, "highlight", target, saved, meaning=meaning, tags=[meaning])
 
         from brief_tui.ui.dialogs import HighlightPicker
 
         self._app().push_screen(HighlightPicker(quote), done)
 
-    def action_note(self, existing: Annotation | None = None) -> None:
+    def _drafts_dir(self) -> Path:
+        from brief_tui.library.paths import data_dir, drafts_dir
+
+        if self.store is not None and self.store.path is not None:
+            return drafts_dir(self.store.path.parent)
+        return drafts_dir(data_dir(getattr(self, "data_dir", None)))
+
+    def action_note(self, existing: Annotation | None = None, draft: Draft | None = None) -> None:
+        """Write a note on the target (or edit ``existing``; ``draft``: a kept draft offered
+        back). The editor stays open until the note is saved; if it cannot be, its text is
+        kept as a draft on disk too."""
         if self._writable() is None:
             return
         if existing is not None:
@@ -351,35 +448,122 @@ class AnnotatingMixin:
             )
             label = self._app().query_one(SidePanel).describe_target(existing, 60)
             quote = existing.exact
+        elif draft is not None:
+            target = Target(draft.target_type, draft.target_id, draft.start, draft.end, "")
+            label, quote = draft.label or "the kept draft", draft.quote
         else:
             t = self._target()
             if t is None:
                 return
             target, label, quote = t, t.label, self._quote(t)
+        from brief_tui.library.drafts import Draft, remove_draft, save_draft
 
-        def done(note: str | None) -> None:
+        folder = self._drafts_dir()
+        briefing_id = self.briefing.id
+        kept: list[Draft] = [draft] if draft is not None else []
+
+        def save(editor: NoteEditor, note: str) -> None:
             store = self._writable()
-            if note is None or store is None:
+            if store is None:
+                editor.failed("Nothing was saved: the store cannot be written.")
                 return
-            if existing is not None:
-                a = self._save(
-                    "save the note",
-                    lambda: store.update_annotation(existing.id, note=note.rstrip() or None),
+            this = Draft(
+                briefing_id,
+                note,
+                annotation_id=existing.id if existing is not None else None,
+                target_type=target.target_type,
+                target_id=target.target_id,
+                start=target.start,
+                end=target.end,
+                label=label,
+                quote=quote,
+            )
+            if existing is None and not note.strip():
+                self._app().notify("The note is empty: nothing was saved.", severity="warning")
+                for d in kept:
+                    remove_draft(folder, d)
+                editor.dismiss(None)
+                return
+
+            def write() -> Annotation:
+                if existing is not None:
+                    return store.update_annotation(existing.id, note=note.rstrip() or None)
+                return store.add_annotation(
+                    briefing_id,
+                    "note",
+                    target_type=target.target_type,
+                    target_id=target.target_id,
+                    start=target.start,
+                    end=target.end,
+                    note=note.rstrip(),
                 )
-            else:
-                if not note.strip():
-                    self._app().notify("The note is empty: nothing was saved.", severity="warning")
-                    return
-                a = self._add(store, "note", target, note=note.rstrip())
-            if a is not None:
+
+            def keep(reason: str) -> str:  # (in the worker)
+                try:
+                    where = save_draft(folder, this)
+                except OSError as e:
+                    return f"{reason}. The draft could not be kept either ({_reason(e)})"
+                kept[:] = [this]
+                return f"{reason}. The text is kept as a draft ({where})"
+
+            def forget() -> None:  # (in the worker)
+                for d in (*kept, this):
+                    remove_draft(folder, d)
+
+            def done(_: Annotation) -> None:
+                kept.clear()
+                editor.saved()
                 self._app().notify("Note saved.")
                 self.end_visual()
 
+            self._save("save the note", write, done, editor.failed, failed=keep, succeeded=forget)
+
+        def closed(note: str | None) -> None:
+            if note is not None or not kept:
+                return
+            if draft is not None and kept == [draft]:  # a restored draft dismissed: discard it
+                remove_draft(folder, draft)
+                self._app().notify("The draft was discarded.")
+            else:
+                self._app().notify(
+                    "The unsaved note is kept as a draft: it is offered again when this "
+                    "briefing is opened.",
+                    severity="warning",
+                    timeout=10,
+                )
+
         from brief_tui.ui.dialogs import NoteEditor
 
-        self._app().push_screen(
-            NoteEditor(label, quote, existing.note or "" if existing else ""), done
-        )
+        text = draft.text if draft is not None else (existing.note or "" if existing else "")
+        hint = "ctrl+s saves · esc cancels"
+        if draft is not None:
+            hint = f"a draft kept {draft.saved_at} · ctrl+s saves it · esc discards it"
+        self._app().push_screen(NoteEditor(label, quote, text, on_save=save, hint=hint), closed)
+
+    def _offer_draft(self) -> None:
+        """Open the newest note draft kept for this briefing (a save that failed before)."""
+        from brief_tui.library.drafts import drafts_for
+
+        drafts = drafts_for(self._drafts_dir(), self.briefing.id)
+        app = self._app()
+        if not drafts or self.store is None or self.store.read_only:
+            return
+        if len(app.screen_stack) > 1:  # another dialog or screen is in front
+            app.notify(
+                f"{len(drafts)} unsaved note draft(s) kept for this briefing: reopen it to "
+                "save them.",
+                severity="warning",
+            )
+            return
+        draft = drafts[0]
+        existing = None
+        if draft.annotation_id is not None:
+            existing = self._annotation(draft.annotation_id)
+            if existing is None:  # the note is gone: save the text as a new note
+                draft = replace(draft, annotation_id=None)
+        more = f" ({len(drafts) - 1} more after it)" if len(drafts) > 1 else ""
+        app.notify(f"An unsaved note was kept as a draft: here it is again{more}.", timeout=10)
+        self.action_note(existing=existing, draft=draft)
 
     def action_tags(self) -> None:
         store = self._writable()
@@ -393,10 +577,12 @@ class AnnotatingMixin:
             store = self._writable()
             if not tags or store is None:
                 return
-            a = self._add(store, "tag", target, tags=tags)
-            if a is not None:
+
+            def saved(a: Annotation) -> None:
                 self._app().notify("Tagged " + " ".join("#" + t for t in a.tags))
                 self.end_visual()
+
+            self._add(store, "tag", target, saved, tags=tags)
 
         from brief_tui.ui.dialogs import TagEditor
 
@@ -444,42 +630,43 @@ class AnnotatingMixin:
             store = self._writable()
             if choice is None or store is None:
                 return
-            if previous:
-                a = self._save(
-                    "grade",
-                    lambda: store.update_annotation(
-                        previous[-1].id, grade=choice.grade, status=choice.status
-                    ),
-                )
-            else:
-                a = self._add(store, "grade", target, grade=choice.grade, status=choice.status)
-            if a is not None:
+
+            def saved(_: Annotation) -> None:
                 shown = " · ".join(x for x in (choice.grade, choice.status) if x)
                 if shown:
                     self._app().notify(f"Graded {target.target_type}: {shown}")
                 else:
                     self._app().notify(f"Grade cleared from the {target.target_type}")
 
+            if previous:
+                self._save(
+                    "grade",
+                    lambda: store.update_annotation(
+                        previous[-1].id, grade=choice.grade, status=choice.status
+                    ),
+                    saved,
+                )
+            else:
+                self._add(store, "grade", target, saved, grade=choice.grade, status=choice.status)
+
         from brief_tui.ui.dialogs import GradePicker
 
         self._app().push_screen(GradePicker(target.target_type, name, grade, status), done)
 
     def action_undo(self) -> None:
+        """Undo this reader's latest action on the briefing (never another reader's)."""
         store = self._writable()
         if store is None:
             return
-        from brief_tui.library.store import StoreError
+        briefing_id = self.briefing.id
 
-        try:
-            what = store.undo(self.briefing.id)
-        except StoreError as e:
-            self._app().notify(f"Could not undo: {e}", severity="error")
-            return
-        if what is None:
-            self._app().notify("Nothing to undo.")
-            return
-        self.reload_annotations()
-        self._app().notify(what[:1].upper() + what[1:])
+        def undone(what: str | None) -> None:
+            if what is None:
+                self._app().notify("Nothing to undo.")
+            else:
+                self._app().notify(what[:1].upper() + what[1:])
+
+        self._save("undo", lambda: store.undo(briefing_id), undone)
 
     # ------------------------------------------------------------------ Notes tab
     def _annotation(self, annotation_id: str) -> Annotation | None:
@@ -520,8 +707,11 @@ class AnnotatingMixin:
         a = self._annotation(event.key)
         if store is None or a is None:
             return
-        if self._save("delete", lambda: store.delete_annotation(a.id)) is not None:
-            self._app().notify("Deleted — press u to undo.")
+        self._save(
+            "delete",
+            lambda: store.delete_annotation(a.id),
+            lambda _: self._app().notify("Deleted — press u to undo."),
+        )
 
     # ------------------------------------------------------------------ export
     def action_export(self) -> None:
@@ -552,6 +742,15 @@ class AnnotatingMixin:
         self._app().notify(
             f"Exported {plural(len(self.annotations), 'note')} to {where}", markup=False
         )
+
+
+def _reason(e: BaseException) -> str:
+    """One line saying why ``e`` happened, for a message."""
+    if isinstance(e, OSError):
+        return f"{e.strerror or e}" + (f": {e.filename}" if e.filename else "")
+    if isinstance(e, KeyError) and e.args:
+        return str(e.args[0])
+    return str(e) or type(e).__name__
 
 
 def _short(text: str, n: int = 50) -> str:

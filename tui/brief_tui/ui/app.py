@@ -359,7 +359,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         store = self.store
         opened = store is None
         if store is None:
-            store = Store.open(self.data_dir)
+            store = Store.open(self.data_dir, repair=True)  # (salvages a damaged one)
             self.call_later(self._store_opened, store)  # (thread-safe; no need to wait)
             if self.open_library:  # it decides whether the library opens first
                 self._keep_sample(store)

@@ -3,6 +3,7 @@ export, confirm."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -81,7 +82,11 @@ class HighlightPicker(ModalScreen[str | None]):
 
 
 class NoteEditor(ModalScreen[str | None]):
-    """A multi-line note. ctrl+s saves, escape cancels."""
+    """A multi-line note. ctrl+s saves, escape cancels.
+
+    With ``on_save`` the editor stays open while the note is saved: ``on_save(editor,
+    text)`` starts the save, which ends with :meth:`saved` (the editor closes) or
+    :meth:`failed` (it stays open with its text and the message)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save note", id="note.save", priority=True),
@@ -91,14 +96,27 @@ class NoteEditor(ModalScreen[str | None]):
         DIALOG_CSS.format(name="NoteEditor")
         + """
     NoteEditor TextArea { height: 10; }
+    NoteEditor #note-error { color: $error; margin-top: 1; display: none; }
     """
     )
 
-    def __init__(self, target: str, quote: str | None, note: str = "") -> None:
+    def __init__(
+        self,
+        target: str,
+        quote: str | None,
+        note: str = "",
+        *,
+        on_save: Callable[[NoteEditor, str], None] | None = None,
+        hint: str = "ctrl+s saves · esc cancels",
+    ) -> None:
         super().__init__()
         self.target = target
         self.quote = quote
         self.note = note
+        self.on_save = on_save
+        self.hint = hint
+        #: a save was started and has not ended yet
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -107,7 +125,8 @@ class NoteEditor(ModalScreen[str | None]):
                 yield Static(_quote_line(self.quote), classes="quote")
             area = TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
             yield area
-            yield Static("ctrl+s saves · esc cancels", classes="hint")
+            yield Static(id="note-error")
+            yield Static(self.hint, classes="hint", id="note-hint")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -115,9 +134,36 @@ class NoteEditor(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
+        text = self.query_one(TextArea).text
+        if self.on_save is None:
+            self.dismiss(text)
+            return
+        if self.saving:
+            self.app.bell()
+            return
+        self.saving = True
+        self.query_one(TextArea).read_only = True  # what is saved is what is shown
+        self.query_one("#note-hint", Static).update("saving…")
+        self.on_save(self, text)
+
+    def saved(self) -> None:
+        """The save succeeded: close with the text."""
+        self.saving = False
         self.dismiss(self.query_one(TextArea).text)
 
+    def failed(self, message: str) -> None:
+        """The save failed: stay open with the text, saying why (``message`` is plain text)."""
+        self.saving = False
+        self.query_one(TextArea).read_only = False
+        error = self.query_one("#note-error", Static)
+        error.update(Text(message))
+        error.display = True
+        self.query_one("#note-hint", Static).update("ctrl+s tries again · esc closes")
+
     def action_cancel(self) -> None:
+        if self.saving:  # closing now could lose the note if the save then fails
+            self.app.bell()
+            return
         self.dismiss(None)
 
 
