@@ -24,7 +24,7 @@ from textual.message import Message
 
 from brief_tui.library.annotations import Annotation
 from brief_tui.ui import palette
-from brief_tui.ui.article import ArticleView
+from brief_tui.ui.article import ArticleView, combine_marks
 from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel
 
 if TYPE_CHECKING:
@@ -265,8 +265,9 @@ class AnnotatingMixin:
             else:
                 continue
             prev = marks.get(start)
-            if prev is None or len(mark) > len(prev[0].strip()):
-                marks[start] = (" " + mark, self.marks.gutter)
+            if prev is not None:
+                mark = combine_marks([prev[0].strip(), mark])
+            marks[start] = (" " + mark, self.marks.gutter)
         return marks
 
     def _update_gutter(self) -> None:
@@ -289,6 +290,12 @@ class AnnotatingMixin:
             if self.selection is not None:
                 size = self.selection[1] - self.selection[0]
                 self._app().focus_label = f"selection: {size} characters"
+        elif self.selection is not None:
+            # a kept selection goes when the reader moves on: h must not act on a
+            # selection no longer shown (the move has drawn its own mark)
+            self.selection = None
+            if self._app().focus_label.startswith("selection"):
+                self._app().focus_label = ""
 
     # ------------------------------------------------------------------ selection
     def _word_at(self, offset: int) -> tuple[int, int] | None:
@@ -303,7 +310,15 @@ class AnnotatingMixin:
         if article is None:
             return
         if self._visual_anchor is not None:
-            self.end_visual()
+            # the second v ends the selecting and keeps the selection for h, a or t (esc
+            # drops it)
+            self._visual_anchor = None
+            if self.selection is not None:
+                size = self.selection[1] - self.selection[0]
+                self._app().focus_label = (
+                    f"selection: {size} characters · h a t act on it, esc drops it"
+                )
+                self._app().update_status()
             return
         span = article.current or self._word_at(article.cursor)
         if span is None:

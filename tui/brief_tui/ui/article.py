@@ -40,6 +40,22 @@ _CONTROL.update({i: "\u2421" for i in range(127, 160)})
 _LONG_SPAN = 2048
 
 
+def combine_marks(marks: list[str], room: int = GUTTER - 1) -> str:
+    """The margin's marks of one line in the ``room`` it has: each kind once, a note's ✎
+    always among them (a highlight's ★ beside it, not instead of it)."""
+    chars: list[str] = []
+    for mark in marks:
+        for ch in mark:
+            if ch not in chars:
+                chars.append(ch)
+    if len(chars) <= room:
+        return "".join(chars)
+    if "✎" in chars:
+        others = [c for c in chars if c != "✎"]
+        return "".join(others[: room - 1]) + "✎"
+    return "".join(chars[:room])
+
+
 @functools.cache
 def _not_single_cell() -> re.Pattern[str]:
     """A pattern matching any character that may not take exactly one cell as Rich (and so
@@ -548,9 +564,15 @@ class ArticleView(ScrollView, can_focus=True):
         start = self._lines[index][0]
         nxt = self._lines[index + 1][0] if index + 1 < len(self._lines) else len(self.text) + 1
         i = bisect_left(offsets, start)
-        if i < len(offsets) and offsets[i] < max(nxt, start + 1):
-            return self.gutter_marks[offsets[i]]
-        return None
+        found: list[tuple[str, Style]] = []
+        while i < len(offsets) and offsets[i] < max(nxt, start + 1):
+            found.append(self.gutter_marks[offsets[i]])
+            i += 1
+        if not found:
+            return None
+        if len(found) == 1:
+            return found[0]
+        return (" " + combine_marks([m[0].strip() for m in found]), found[0][1])
 
     def _render_text_line(self, index: int) -> Strip:
         start, end = self._lines[index]

@@ -1,0 +1,73 @@
+"""What a newcomer tripped on in the reader: a selection ended with v is kept for h, a note's
+✎ stays beside a highlight's mark in the margin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from brief_tui.library.store import Store
+from brief_tui.ui.article import ArticleView, combine_marks
+from brief_tui.ui.dialogs import HighlightPicker, NoteEditor
+from tests.conftest import SAMPLE
+from tests.uihelpers import make_app, saves_done, wait_for_analysis
+
+SIZE = (150, 42)
+
+
+async def test_a_selection_ended_with_v_is_what_h_highlights(data_dir: Path, loaded_model) -> None:
+    app = make_app(SAMPLE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        app.query_one(ArticleView).focus()
+        app.search("spy agency")
+        await pilot.press("escape", "v", "w", "w", "v")
+        assert app.selection is not None
+        kept = app.selection
+        assert "selection:" in app.focus_label
+        await pilot.press("h")
+        assert isinstance(app.screen, HighlightPicker)
+        await pilot.press("1")
+        await saves_done(app, pilot)
+        with Store.open(data_dir) as store:
+            (a,) = store.annotations(app.briefing.id)
+        assert (a.start, a.end) == kept
+        assert a.exact.startswith("spy agency")
+        assert app.selection is None  # used, then dropped
+
+
+async def test_a_kept_selection_goes_when_the_reader_moves(loaded_model) -> None:
+    app = make_app(SAMPLE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        app.query_one(ArticleView).focus()
+        app.search("spy agency")
+        await pilot.press("escape", "v", "w", "v")
+        assert app.selection is not None
+        await pilot.press("right_parenthesis")  # the next sentence
+        assert app.selection is None
+
+
+def test_margin_marks_combine() -> None:
+    assert combine_marks(["★", "✎"]) == "★✎"
+    assert combine_marks(["★", "?", "✎"]) == "★✎"  # the note's mark is never the one cut
+    assert combine_marks(["✎", "✎"]) == "✎"
+
+
+async def test_note_mark_stays_beside_a_highlight(loaded_model) -> None:
+    app = make_app(SAMPLE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        view = app.query_one(ArticleView)
+        view.focus()
+        await pilot.press("right_parenthesis", "right_parenthesis")
+        await pilot.press("h", "1")
+        await saves_done(app, pilot)
+        await pilot.press("a")
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"check")
+        await pilot.press("ctrl+s")
+        await saves_done(app, pilot)
+        await pilot.pause()
+        line = view.line_of(view.current[0] if view.current else view.cursor)
+        gutter = view.render_line(line - int(view.scroll_offset.y)).text[:3]
+        assert "★" in gutter and "✎" in gutter, gutter
