@@ -71,3 +71,27 @@ async def test_note_mark_stays_beside_a_highlight(loaded_model) -> None:
         line = view.line_of(view.current[0] if view.current else view.cursor)
         gutter = view.render_line(line - int(view.scroll_offset.y)).text[:3]
         assert "★" in gutter and "✎" in gutter, gutter
+
+
+async def test_a_date_given_once_is_remembered(tmp_path: Path, loaded_model) -> None:
+    import dataclasses
+    import datetime
+
+    from brief_tui.briefing import load_briefing
+    from brief_tui.ui.app import BriefApp
+
+    path = tmp_path / "undated.txt"
+    path.write_text("Talks resume\n\nThe minister said on Tuesday that talks would resume.\n")
+    given = datetime.date(2016, 9, 17)
+    first = BriefApp(dataclasses.replace(load_briefing(str(path)), date=given))
+    async with first.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(first, pilot)
+    again = BriefApp(load_briefing(str(path)))
+    assert again.briefing.date is None
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(again, pilot)
+        assert again.briefing.date == given
+        await pilot.press("left_square_bracket")  # the Timeline tab
+        await pilot.pause(0.5)
+        note = str(again.query_one("#timeline-note").render())
+        assert "carries no date" not in note

@@ -1222,6 +1222,13 @@ class Store:
                 "UPDATE briefings SET last_opened_at = ? WHERE id = ?", (_now(), briefing_id)
             )
 
+    def briefing_date(self, briefing_id: str) -> date | None:
+        """The date stored with a briefing (given with --date or read before), without
+        reading its text."""
+        with self._read() as conn:
+            row = conn.execute("SELECT meta FROM briefings WHERE id = ?", (briefing_id,)).fetchone()
+        return _date_from_meta(_loads_meta(row[0]).get("date")) if row else None
+
     def get_briefing(self, briefing_id: str) -> Briefing | None:
         """The stored briefing with its text, format, encoding and (from its meta) author,
         date, url, headings and paragraphs."""

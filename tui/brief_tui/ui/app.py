@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 import threading
 import time
@@ -475,6 +476,9 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                 if b.id != self.briefing.id
             ]
         store.add_briefing(self.briefing)
+        if self.briefing.date is None and (known := store.briefing_date(self.briefing.id)):
+            # a date given once (--date, or the document of an earlier read) is remembered
+            self.briefing = dataclasses.replace(self.briefing, date=known)
         for old in previous:
             report = reanchor_all(store, old.id, self.briefing)
             if report.moved:
