@@ -341,3 +341,25 @@ def test_analyze_says_before_a_long_analysis(tmp_path: Path) -> None:
     # the note comes first, before the model is even looked for
     first = out.stderr.splitlines()[0]
     assert first.startswith("brief-tui: note: ") and "its analysis will take about" in first
+
+
+def test_what_the_database_holds_is_cleaned_when_read(tmp_path: Path) -> None:
+    """A library written by an older version (or another program) may hold anything."""
+    import sqlite3
+
+    from brief_tui.library.store import Store
+
+    b = briefing_from_text("Title\n\nThe minister said troops moved.\n", "/x/t.txt")
+    with Store.open(tmp_path / "data") as store:
+        store.add_briefing(b)
+    raw_text = f"Title\n\nThe minister {OSC52} said troops moved.\n"
+    with sqlite3.connect(tmp_path / "data" / "library.sqlite3") as conn:
+        conn.execute(
+            "UPDATE briefings SET title = ?, text = ? WHERE id = ?",
+            (f"T {TITLE_SET}\u202e", raw_text, b.id),
+        )
+    with Store.open(tmp_path / "data") as store:
+        got = store.get_briefing(b.id)
+    assert got is not None
+    assert is_clean(got.title) and is_clean(got.text)
+    assert len(got.text) == len(raw_text)  # offsets into it still hold

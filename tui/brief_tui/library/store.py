@@ -59,6 +59,7 @@ from typing import Any, Final, Self
 from brief_tui.analysis.model import CACHE_FORMAT, Analysis
 from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
 from brief_tui.briefing.load import Briefing, Heading, paragraph_spans
+from brief_tui.briefing.untrusted import clean_line, clean_text
 from brief_tui.library.anchoring import CONTEXT, ReanchorReport, Selector, selector_of
 from brief_tui.library.annotations import (
     GRADES,
@@ -1240,19 +1241,22 @@ class Store:
             ).fetchone()
         if row is None:
             return None
-        text: str = row["text"]
+        # the database is untrusted too (an older version or another program wrote it):
+        # what is shown is cleaned as a document is, the text one character for one so that
+        # offsets hold; the origin stays as it is (it is the path to read the file again)
+        text: str = clean_text(row["text"])
         meta = _loads_meta(row["meta"])
         return Briefing(
             id=row["id"],
-            title=row["title"],
+            title=clean_line(row["title"]),
             text=text,
             origin=row["origin"],
             paragraphs=_paragraphs_from_meta(meta, text),
             format=row["format"],
             encoding=row["encoding"],
-            author=str(meta.get("author") or ""),
+            author=clean_line(str(meta.get("author") or "")),
             date=_date_from_meta(meta.get("date")),
-            url=str(meta.get("url") or ""),
+            url=clean_line(str(meta.get("url") or "")),
             headings=_headings_from_meta(meta, text),
         )
 
