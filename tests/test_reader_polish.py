@@ -95,3 +95,22 @@ async def test_a_date_given_once_is_remembered(tmp_path: Path, loaded_model) -> 
         await pilot.pause(0.5)
         note = str(again.query_one("#timeline-note").render())
         assert "carries no date" not in note
+
+
+async def test_reading_position_is_restored(data_dir: Path) -> None:
+    first = make_app(SAMPLE, analyse=False)
+    async with first.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(first, pilot)
+        view = first.query_one(ArticleView)
+        view.focus()
+        await pilot.press(*["right_curly_bracket"] * 6)
+        where = view.cursor
+        assert where > 0
+        await pilot.press("q")
+    again = make_app(SAMPLE, analyse=False)
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(again, pilot)
+        await pilot.pause()
+        view = again.query_one(ArticleView)
+        assert view.cursor == where
+        assert view.scroll_offset.y > 0 or view.line_of(where) < view.size.height

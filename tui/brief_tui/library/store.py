@@ -1223,6 +1223,19 @@ class Store:
                 "UPDATE briefings SET last_opened_at = ? WHERE id = ?", (_now(), briefing_id)
             )
 
+    def set_reading_position(self, briefing_id: str, offset: int) -> None:
+        """Where the reader was in a briefing (a character offset), kept for its next
+        opening."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE briefings SET meta = json_set(meta, '$.position', ?) WHERE id = ?",
+                (int(offset), briefing_id),
+            )
+
+    def reading_position(self, briefing_id: str) -> int | None:
+        position = self.briefing_meta(briefing_id).get("position")
+        return position if isinstance(position, int) and position >= 0 else None
+
     def briefing_date(self, briefing_id: str) -> date | None:
         """The date stored with a briefing (given with --date or read before), without
         reading its text."""

@@ -164,6 +164,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.timings: dict[str, float] = {}
         #: when the analysis process had loaded its model (for the time left)
         self._analysis_began = 0.0
+        #: the offset a briefing was opened at (from Across): not the last reading position
+        self._open_at: int | None = None
         self.title = briefing.title
         self.sub_title = briefing.origin
         self.store: Store | None = None
@@ -388,6 +390,13 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                 self.call_from_thread(
                     self.notify, f"Could not save the briefing: {e}", severity="error", timeout=10
                 )
+        if not self.briefing.is_empty and self._open_at is None:
+            try:
+                position = store.reading_position(self.briefing.id)
+            except StoreError:
+                position = None
+            if position:
+                self.call_later(self._restore_position, self.briefing.id, position)
         # read here, shown there: the UI thread never waits for the store
         try:
             notes = store.annotations(self.briefing.id)
@@ -942,6 +951,8 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
 
     async def open_briefing(self, briefing: Briefing, offset: int | None = None) -> None:
         """Replace the briefing on screen with another (from the library or Across)."""
+        self._save_position()
+        self._open_at = offset
         self.workers.cancel_group(self, "analysis")
         self._panel_ready.set()  # (a worker still waiting for the old panel)
         self._stop_child()  # the worker waiting on it sees the end and finishes
@@ -1083,6 +1094,37 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
     def on_key(self) -> None:
         self.heap.touched()
         self.call_after_refresh(self.update_status)
+
+    def _restore_position(self, briefing_id: str, offset: int) -> None:
+        """Back where the reader was last time, unless they have moved already."""
+        if briefing_id != self.briefing.id or self.briefing.is_empty:
+            return
+        try:
+            article = self.query_one(ArticleView)
+        except NoMatches:
+            return
+        if article.cursor == 0 and article.scroll_offset.y == 0 and offset < len(article.text):
+            article.cursor = offset
+            article.scroll_to_offset(offset)
+            self.update_status()
+
+    def _save_position(self) -> None:
+        """Where the reader is, for the next opening (on quitting or opening another)."""
+        store = self.store
+        if store is None or store.read_only or self.briefing.is_empty:
+            return
+        try:
+            article = self.query_one(ArticleView)
+        except NoMatches:
+            return
+        from brief_tui.library.store import StoreError
+
+        with contextlib.suppress(StoreError, OSError):  # a position not kept: no error
+            store.set_reading_position(self.briefing.id, article.cursor)
+
+    async def action_quit(self) -> None:
+        self._save_position()
+        await super().action_quit()
 
     def on_unmount(self) -> None:
         self._panel_ready.set()  # a worker still waiting for the panel: let it end
