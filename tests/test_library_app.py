@@ -93,7 +93,7 @@ async def test_across_lists_the_other_briefing_and_opens_it_at_the_mention(
         await pilot.pause()
         table = pane.query_one(DataTable)
         assert table.row_count == 1
-        assert "NATO chief warns" in str(table.get_row_at(0)[0])
+        assert "NATO chief warns" in str(table.get_row_at(0)[3])
         table.focus()
         await pilot.press("enter")
         await pilot.pause()

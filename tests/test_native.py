@@ -65,6 +65,7 @@ async def test_config_remaps_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert app.theme == "brief-light"
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
+        await pilot.press(*["j"] * 12)  # down to the article's keys
         assert "ctrl+n" in screen_text(app)
         await pilot.press("escape")
         await pilot.press("question_mark")

@@ -246,7 +246,7 @@ async def test_help_lists_every_binding_and_q_quits() -> None:
             assert binding.description, f"binding {binding.id} has no description"
             assert binding.id in ids
         shown = screen_text(app)
-        assert "Next entity" in shown and "Search" in shown and "article.next_entity" in shown
+        assert "Clear marks" in shown and "Search" in shown and "app.search_next" in shown
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("q")

@@ -118,7 +118,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         Binding(
             "shift+tab", "app.focus_previous", "Prev pane", id="app.focus_previous", show=False
         ),
-        Binding("right_square_bracket", "tab_step(1)", "Next tab", id="panel.next_tab"),
+        Binding("right_square_bracket", "tab_step(1)", "Next tab", id="panel.next_tab", show=False),
         Binding("left_square_bracket", "tab_step(-1)", "Prev tab", id="panel.prev_tab", show=False),
         *ANNOTATION_BINDINGS,
         *READING_BINDINGS,
