@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brief_tui.briefing.untrusted import clean_line, is_clean
+
 ENV_VAR = "BRIEF_TUI_CONFIG"
 THEMES = ("brief-dark", "brief-light", "brief-mono")
 MEANINGS = ("key", "doubt", "follow-up")
@@ -64,60 +66,102 @@ class Config:
     problems: list[str] = field(default_factory=list)
 
 
-def _line_of(text: str, key: str, section: str | None = None) -> int | None:
-    """The line number (1-based) where ``key`` is set, within ``[section]`` if given."""
+#: a configuration is a few hundred bytes: a larger file is refused before it is parsed
+MAX_CONFIG_BYTES = 1024 * 1024
+#: problems reported one by one; past these, one line says how many more there were
+MAX_PROBLEMS = 10
+#: keymap entries read; the rest are reported and ignored
+MAX_KEYMAP = 500
+_KEY_LINE = re.compile(r'^[ \t]*(?:"([^"\n]*)"|\'([^\'\n]*)\'|([A-Za-z0-9_.-]+))[ \t]*=')
+
+
+def _line_numbers(text: str) -> dict[tuple[str | None, str], int]:
+    """(section, key) -> the line number (1-based) where the key is first set; one pass."""
+    lines: dict[tuple[str | None, str], int] = {}
     current: str | None = None
-    pattern = re.compile(rf'^\s*(?:"{re.escape(key)}"|{re.escape(key)})\s*=')
     for n, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("[") and stripped.endswith("]"):
-            current = stripped.strip("[]").strip()
+            current = stripped.strip("[]").strip().strip("\"'")
             continue
-        if current == section and pattern.match(line):
-            return n
-    return None
+        m = _KEY_LINE.match(line)
+        if m:
+            key = next(g for g in m.groups() if g is not None)
+            lines.setdefault((current, key), n)
+    return lines
+
+
+def _shown(value: object) -> str:
+    """A key or value from the file as a message shows it: quoted, one line, short."""
+    return repr(clean_line(str(value), 60))
+
+
+def _read_text(path: Path) -> str:
+    """The file's text: a regular file of at most ``MAX_CONFIG_BYTES`` (a FIFO or a device
+    named as the configuration would block or never end). Raises ValueError with the reason."""
+    import stat
+
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError("not a regular file")
+    with open(path, "rb") as f:
+        data = f.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ValueError(f"larger than {MAX_CONFIG_BYTES // 1024} kB, not a configuration")
+    return data.decode("utf-8")
 
 
 def load_config(path: Path | None = None) -> Config:
+    """The configuration at ``path`` (default: :func:`config_path`). Never raises: every
+    problem is a one-line message in ``problems`` and the setting keeps its default."""
     path = path or config_path()
     cfg = Config()
+    shown_path = clean_line(str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
     except FileNotFoundError:
         return cfg
-    except (OSError, UnicodeDecodeError) as e:
-        cfg.problems.append(
-            f"{path}: cannot be read ({getattr(e, 'strerror', None) or e}); using defaults"
-        )
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        reason = getattr(e, "strerror", None) or e
+        cfg.problems.append(clean_line(f"{shown_path}: cannot be read ({reason}); using defaults"))
         return cfg
     cfg.path = path
     import tomllib  # only when there is a file to read
 
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        cfg.problems.append(f"{path}: {e}; using defaults")
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as e:
+        reason = e if isinstance(e, tomllib.TOMLDecodeError) else "nested too deeply"
+        cfg.problems.append(clean_line(f"{shown_path}: {reason}; using defaults", 300))
         return cfg
+    line_numbers: dict[tuple[str | None, str], int] | None = None
+    dropped = 0
 
     def problem(key: str, message: str, section: str | None = None) -> None:
-        line = _line_of(text, key, section)
-        where = f"{path}, line {line}" if line else str(path)
-        cfg.problems.append(f"{where}: {message}")
+        nonlocal line_numbers, dropped
+        if len(cfg.problems) >= MAX_PROBLEMS:
+            dropped += 1
+            return
+        if line_numbers is None:
+            line_numbers = _line_numbers(text)
+        line = line_numbers.get((section, key))
+        where = f"{shown_path}, line {line}" if line else shown_path
+        cfg.problems.append(clean_line(f"{where}: {message}", 300))
 
     known = {"theme", "model", "export_dir", "highlights", "keymap"}
     for key in data:
         if key not in known:
-            problem(key, f"unknown setting {key!r} (ignored)")
+            problem(key, f"unknown setting {_shown(key)} (ignored)")
 
     theme = data.get("theme")
     if theme is not None:
         if theme in THEMES:
             cfg.theme = theme
         else:
-            problem("theme", f"theme must be one of {', '.join(THEMES)}, not {theme!r}")
+            problem("theme", f"theme must be one of {', '.join(THEMES)}, not {_shown(theme)}")
     model = data.get("model")
     if model is not None:
-        if isinstance(model, str) and model.strip():
+        if isinstance(model, str) and model.strip() and clean_line(model) == model.strip():
             cfg.model = model.strip()
         else:
             problem("model", 'model must be a package name such as "en_core_web_sm"')
@@ -135,26 +179,31 @@ def load_config(path: Path | None = None) -> Config:
             if meaning not in MEANINGS:
                 problem(
                     meaning,
-                    f"unknown highlight meaning {meaning!r} (key, doubt, follow-up)",
+                    f"unknown highlight meaning {_shown(meaning)} (key, doubt, follow-up)",
                     "highlights",
                 )
             elif not isinstance(colour, str) or not _COLOUR.match(colour):
-                problem(meaning, f'colour for {meaning!r} must be "#rrggbb"', "highlights")
+                problem(meaning, f'colour for {_shown(meaning)} must be "#rrggbb"', "highlights")
             else:
                 cfg.highlights[meaning] = colour
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
         problem("keymap", 'keymap must be a table of binding-id = "keys"')
     else:
-        for binding_id, keys in keymap.items():
-            if not isinstance(keys, str) or not keys.strip():
+        for n, (binding_id, keys) in enumerate(keymap.items()):
+            if n == MAX_KEYMAP:
+                problem("keymap", f"more than {MAX_KEYMAP} key bindings: the rest ignored")
+                break
+            if not isinstance(keys, str) or not keys.strip() or not is_clean(binding_id + keys):
                 problem(
                     binding_id,
-                    f'keys for {binding_id!r} must be a string such as "ctrl+n"',
+                    f'keys for {_shown(binding_id)} must be a string such as "ctrl+n"',
                     "keymap",
                 )
             else:
                 cfg.keymap[binding_id] = ",".join(k.strip() for k in keys.split(",") if k.strip())
+    if dropped:
+        cfg.problems.append(f"{shown_path}: {dropped} more problems (not listed)")
     return cfg
 
 

@@ -17,7 +17,7 @@ first frame), and closes it::
 
 The child answers with one JSON object per line on stdout:
 
-    {"event": "loaded", "model": name, "version": version}
+    {"event": "loaded", "model": name, "version": version, "warning": text or ""}
     {"event": "progress", "fraction": f, "analysis": {...}}   (zero or more)
     {"event": "done", "analysis": {...}}
     {"event": "error", "kind": "model" | "failed", "message": "..."}
@@ -145,7 +145,13 @@ class AnalysisProcess:
                 continue  # not ours (a library printing to stdout): skip it
             kind = msg.get("event")
             if kind == "loaded":
-                yield Event("loaded", model=msg["model"], version=msg["version"])
+                # message: the model's files differ from the tested ones ("" when not)
+                yield Event(
+                    "loaded",
+                    model=msg["model"],
+                    version=msg["version"],
+                    message=msg.get("warning") or "",
+                )
             elif kind in ("progress", "done"):
                 analysis = _unwire(msg["analysis"], self.text)
                 yield Event(kind, fraction=msg.get("fraction", 1.0), analysis=analysis)
@@ -210,7 +216,15 @@ def main() -> int:
     except ModelUnavailable as e:
         _send(out, {"event": "error", "kind": "model", "message": str(e)})
         return 0
-    _send(out, {"event": "loaded", "model": loaded.name, "version": loaded.version})
+    _send(
+        out,
+        {
+            "event": "loaded",
+            "model": loaded.name,
+            "version": loaded.version,
+            "warning": loaded.warning,
+        },
+    )
 
     def reader_check() -> None:
         if os.getppid() != parent:  # the reader is gone: nobody reads this any more

@@ -172,6 +172,8 @@ _ABBREVIATIONS = frozenset((
 ))
 # fmt: on
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_WORD_BEFORE_STOP = re.compile(r"([A-Za-z.]+)\.$")
+_ABBREVIATION_REACH = 24
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -182,8 +184,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         s = line.group()
         start = 0
         for m in _SENTENCE_END.finditer(s):
-            before = s[start : m.start() + 1]
-            word = re.search(r"([A-Za-z.]+)\.$", before)
+            # the word before the stop, looked for in its last characters only (searching
+            # the sentence so far made a line of "a. a. a." quadratic)
+            before = s[max(start, m.start() - _ABBREVIATION_REACH) : m.start() + 1]
+            word = _WORD_BEFORE_STOP.search(before)
             if word and (
                 word.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(word.group(1)) == 1
             ):

@@ -7,6 +7,7 @@ table rows) become paragraphs of the text, separated by a blank line.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import warnings
@@ -236,9 +237,45 @@ def _choose_title(found: str, tree: _Element | None) -> str:
     return found
 
 
+# ------------------------------------------------------------------ absurd markup
+#
+# libxml2's HTML parser (under lxml and trafilatura) checks each attribute of a tag against
+# the ones before it: one tag with 20k attributes takes a second to parse, 50k take 25 s,
+# 200k many minutes. No page needs more than a few hundred; a tag with more keeps its name
+# and loses its attributes before the page is parsed. (Deep nesting is no such risk:
+# libxml2 stops nesting at 256 levels.)
+
+#: attributes one tag may keep
+MAX_ATTRIBUTES = 1000
+#: only tags at least this long can hold that many attributes: shorter ones are not looked at
+_LONG_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9:-]{{0,40}})([^<>]{{{2 * MAX_ATTRIBUTES},}})>?")
+#: one attribute: a name, and a value (quoted values taken whole)
+_ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]*))?""")
+
+
+def defuse_markup(html: str) -> str:
+    """``html`` with the attributes of any tag holding more than ``MAX_ATTRIBUTES`` of them
+    removed; the same string when there is none (the usual case)."""
+    if _LONG_TAG.search(html) is None:
+        return html
+    tamed = 0
+
+    def tame(m: re.Match[str]) -> str:
+        nonlocal tamed
+        for count, _ in enumerate(_ATTRIBUTE.finditer(m.group(2)), 1):
+            if count > MAX_ATTRIBUTES:
+                tamed += 1
+                return f"<{m.group(1)}>"
+        return m.group(0)
+
+    out = _LONG_TAG.sub(tame, html)
+    return out if tamed else html
+
+
 def extract_html(html: str) -> tuple[TextBuilder, dict[str, str]]:
     """The article text of an HTML page, and its metadata (title, author, date, url)."""
     _quiet()
+    html = defuse_markup(html)
     try:
         from trafilatura import bare_extraction
     except ImportError as e:  # lxml_html_clean missing, most often
@@ -296,6 +333,16 @@ def _parse(html: str) -> _Element | None:
         return None
 
 
+def _too_deep(html: str) -> bool:
+    """Whether the parser stopped at its nesting limit (it drops what lies deeper)."""
+    import lxml.etree  # type: ignore[import-untyped]
+
+    parser = lxml.etree.HTMLParser()
+    with contextlib.suppress(lxml.etree.LxmlError, ValueError):
+        lxml.etree.fromstring(html, parser)
+    return any("Excessive depth" in e.message for e in parser.error_log)
+
+
 def briefing_from_html(
     html: str, origin: str, *, encoding: str = "utf-8", url: str = ""
 ) -> Briefing:
@@ -303,6 +350,11 @@ def briefing_from_html(
     if not blocks.paragraphs:
         if not html.strip():
             return briefing_from_text("", origin, fmt="html", encoding=encoding, url=url)
+        if _too_deep(html):
+            raise BriefingError(
+                "this HTML page nests its elements more than 256 levels deep, past what the"
+                " HTML parser reads; no article text could be found"
+            )
         raise BriefingError("no article text could be found in this HTML page")
     text = blocks.text
     date = parse_date_string(meta.get("date")) or dateline_date(text)

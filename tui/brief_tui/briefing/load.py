@@ -14,7 +14,10 @@ libraries) are imported only when such a file is opened.
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -113,24 +116,29 @@ def detect_format(data: bytes, name: str = "", content_type: str = "") -> str:
 _PLAIN_SUFFIXES = frozenset({".txt", ".text"})
 _MARKDOWN_SNIFF_BYTES = 64 * 1024
 _MD_ATX_HEADING = re.compile(rb"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
+# Every pattern here runs on untrusted bytes and stays linear: no nested quantifiers, and
+# a span's characters exclude its own delimiters, so that a match tried from each of many
+# openers stops at the next opener instead of scanning to the end of the line again.
 _MD_SIGNS: tuple[re.Pattern[bytes], ...] = (
     # [text](target) or ![alt](image): a link to a URL, a path or an anchor
     re.compile(
-        rb"!?\[[^\]\n]+\]\((?:[a-z][a-z0-9+.-]*:|/|\.|#|www\.)[^)\s]*(?:\s+\"[^\"\n]*\")?\)"
+        rb"!?\[[^\[\]\n]{1,500}\]\((?:[a-z][a-z0-9+.-]{0,30}:|/|\.|#|www\.)"
+        rb"[^()\s]{0,2000}(?:[ \t]+\"[^\"\n]{0,500}\")?\)"
     ),
     # **strong** or __strong__, opened and closed on the same line
-    re.compile(rb"(?<![*\w])(\*\*|__)(?=[^\s*_])[^\n]*?(?<=[^\s*_])\1(?![*\w])"),
+    re.compile(
+        rb"(?<![*\w])\*\*(?=[^\s*])[^*\n]*?(?<=[^\s*_])\*\*(?![*\w])"
+        rb"|(?<![_\w])__(?=[^\s_])[^_\n]*?(?<=[^\s*_])__(?![_\w])"
+    ),
     # *emphasis* or _emphasis_ around a word or phrase
     re.compile(rb"(?<![*\w])([*_])(?=[^\s*_])[^*_\n]*?(?<=[^\s*_])\1(?![*\w])"),
-    # a fenced code block
-    re.compile(
-        rb"^ {0,3}(?:```|~~~)[^\n]*\n.*?^ {0,3}(?:```|~~~)[ \t]*$", re.MULTILINE | re.DOTALL
-    ),
     # `inline code`
     re.compile(rb"(?<!`)`[^`\n]+`(?!`)"),
     # a table's delimiter row: | --- | :---: |
     re.compile(rb"^ {0,3}\|?(?: *:?-{3,}:? *\|)+ *:?-{3,}:? *\|? *$", re.MULTILINE),
 )
+#: a fence line (``` or ~~~ at a line start) and a bare one, which can close a code block
+_MD_FENCE = re.compile(rb"^ {0,3}(?:```|~~~)([^\n]*)$", re.MULTILINE)
 #: a list item or a block quote
 _MD_BLOCK_LINE = re.compile(rb"^ {0,3}(?:[-*+]|\d{1,9}[.)]|>)[ \t]+\S", re.MULTILINE)
 _MD_FRONT_MATTER = re.compile(
@@ -147,7 +155,7 @@ def looks_like_markdown(data: bytes) -> bool:
     if _MD_FRONT_MATTER.match(data):
         return True
     headings = len(_MD_ATX_HEADING.findall(data))
-    signs = sum(1 for sign in _MD_SIGNS if sign.search(data))
+    signs = sum(1 for sign in _MD_SIGNS if sign.search(data)) + _has_fenced_code(data)
     if headings:
         return (
             signs >= 1
@@ -155,6 +163,17 @@ def looks_like_markdown(data: bytes) -> bool:
             or (headings >= 2 and _MD_BLOCK_LINE.search(data) is not None)
         )
     return signs >= 2
+
+
+def _has_fenced_code(data: bytes) -> bool:
+    """A fence line followed, later, by a bare fence line that closes it (one pass: a
+    pattern spanning from each opener to its closer rescanned the text from every opener)."""
+    opened = False
+    for m in _MD_FENCE.finditer(data):
+        if opened and not m.group(1).strip():
+            return True
+        opened = True
+    return False
 
 
 def _read_stream(stream: BinaryIO, where: str) -> bytes:
@@ -187,40 +206,51 @@ def briefing_from_bytes(
         fmt = detect_format(data, name, content_type)
     if not data.strip():
         return briefing_from_text("", origin, fmt=fmt, url=url)
+    from brief_tui.briefing import limits
+
     try:
-        if fmt == "pdf":
-            if not data.startswith(b"%PDF-"):
-                raise BriefingError("not a PDF file (it does not start with %PDF-)")
-            from brief_tui.briefing.pdf import briefing_from_pdf
-
-            return briefing_from_pdf(data, origin, url=url)
-        if fmt == "html":
-            from brief_tui.briefing.encoding import decode_bytes as _decode
-            from brief_tui.briefing.encoding import html_declared_charset
-
-            text, enc = _decode(
-                data, where, declared=declared_charset or html_declared_charset(data)
-            )
-            from brief_tui.briefing.html import briefing_from_html
-
-            return briefing_from_html(text, origin, encoding=enc, url=url)
-        from brief_tui.briefing.encoding import decode_bytes as _decode
-
-        text, enc = _decode(data, where, declared=declared_charset)
-        if fmt == "markdown":
-            from brief_tui.briefing.markdown import briefing_from_markdown
-
-            return briefing_from_markdown(text, origin, encoding=enc, url=url)
-        return briefing_from_text(text, origin, encoding=enc, url=url)
+        with limits.budget():
+            return _convert(data, origin, where, fmt, declared_charset, url)
     except BriefingError as e:
         message = str(e)
         raise BriefingError(
             message if message.startswith(where) else f"{where}: {message}"
         ) from None
+    except limits.BudgetExceeded:
+        raise BriefingError(
+            f"{where}: reading it took longer than the {limits.extract_seconds():g} s limit"
+            " (a document built to take this long?); not opened"
+        ) from None
     except RecursionError:
         raise BriefingError(f"{where}: the document is nested too deeply to be read") from None
     except MemoryError:
         raise BriefingError(f"{where}: too large to be read into memory") from None
+
+
+def _convert(
+    data: bytes, origin: str, where: str, fmt: str, declared_charset: str | None, url: str
+) -> Briefing:
+    if fmt == "pdf":
+        if not data.startswith(b"%PDF-"):
+            raise BriefingError("not a PDF file (it does not start with %PDF-)")
+        from brief_tui.briefing.pdf import briefing_from_pdf
+
+        return briefing_from_pdf(data, origin, url=url)
+    from brief_tui.briefing.encoding import decode_bytes as _decode
+
+    if fmt == "html":
+        from brief_tui.briefing.encoding import html_declared_charset
+
+        text, enc = _decode(data, where, declared=declared_charset or html_declared_charset(data))
+        from brief_tui.briefing.html import briefing_from_html
+
+        return briefing_from_html(text, origin, encoding=enc, url=url)
+    text, enc = _decode(data, where, declared=declared_charset)
+    if fmt == "markdown":
+        from brief_tui.briefing.markdown import briefing_from_markdown
+
+        return briefing_from_markdown(text, origin, encoding=enc, url=url)
+    return briefing_from_text(text, origin, encoding=enc, url=url)
 
 
 def load_url(url: str, *, timeout: float | None = None) -> Briefing:
@@ -250,6 +280,70 @@ def load_url(url: str, *, timeout: float | None = None) -> Briefing:
     )
 
 
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int, shown: str) -> BriefingError:
+    if stat.S_ISDIR(mode):
+        return BriefingError(f"{shown}: is a directory, not a briefing file")
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return BriefingError(f"{shown}: is {kind}, not a briefing file; only regular files are read")
+
+
+def _missing(path: Path, shown: str, error: OSError) -> BriefingError:
+    """The message for a path that cannot be opened, naming the real cause."""
+    if error.errno == errno.ELOOP:
+        return BriefingError(f"{shown}: a loop of symbolic links; not opened")
+    if error.errno == errno.ENOENT:
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return BriefingError(
+                    f"{shown}: a symbolic link to {os.readlink(path)}, which does not exist"
+                )
+        except OSError:
+            pass
+        return BriefingError(f"{shown}: no such file")
+    if error.errno == errno.ENOTDIR:
+        return BriefingError(f"{shown}: no such file (a part of the path is not a directory)")
+    if isinstance(error, PermissionError):
+        return BriefingError(f"{shown}: permission denied")
+    return BriefingError(f"{shown}: cannot be read ({error.strerror or error})")
+
+
+def _read_file(path: Path, shown: str) -> bytes:
+    """The bytes of a regular file of at most the size limit. A FIFO, a device or a socket
+    is refused before anything is read from it: it is opened without blocking and checked
+    on the open descriptor (the path cannot be swapped between the check and the read)."""
+    limit = _max_bytes()
+    try:
+        before = os.stat(path)
+    except OSError as e:
+        raise _missing(path, shown, e) from None
+    if not stat.S_ISREG(before.st_mode):
+        raise _not_regular(before.st_mode, shown)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as e:
+        raise _missing(path, shown, e) from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(info.st_mode, shown)
+        if info.st_size > limit:
+            raise BriefingError(
+                f"{shown}: {_mb(info.st_size)} is larger than the {_mb(limit)} limit; not opened"
+            )
+        try:
+            return _read_stream(f, shown)
+        except OSError as e:
+            raise BriefingError(f"{shown}: cannot be read ({e.strerror or e})") from None
+
+
 def load_briefing(source: str | Path, *, timeout: float | None = None) -> Briefing:
     """Read a briefing from a path, from standard input when ``source`` is ``-``, or from an
     http(s) URL (``timeout`` in seconds bounds the whole fetch). Every failure is a
@@ -261,21 +355,5 @@ def load_briefing(source: str | Path, *, timeout: float | None = None) -> Briefi
         return load_url(source, timeout=timeout)
     path = Path(source).expanduser()
     shown = str(source)
-    limit = _max_bytes()
-    try:
-        if not path.exists():
-            raise BriefingError(f"{shown}: no such file")
-        if path.is_dir():
-            raise BriefingError(f"{shown}: is a directory, not a briefing file")
-        size = path.stat().st_size
-        if size > limit:
-            raise BriefingError(
-                f"{shown}: {_mb(size)} is larger than the {_mb(limit)} limit; not opened"
-            )
-        with path.open("rb") as f:
-            data = _read_stream(f, shown)
-    except PermissionError:
-        raise BriefingError(f"{shown}: permission denied") from None
-    except OSError as e:
-        raise BriefingError(f"{shown}: cannot be read ({e.strerror or e})") from None
+    data = _read_file(path, shown)
     return briefing_from_bytes(data, str(path.resolve()), shown, name=path.name)

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_HTML_TAG = re.compile(r"<[^>]*>")
+#: a tag; "<" is not part of one, so that a run of "<" without ">" is not rescanned
+_HTML_TAG = re.compile(r"<[^<>]*>")
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], str]:

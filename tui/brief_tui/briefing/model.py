@@ -198,7 +198,9 @@ class TextBuilder:
 def is_url(source: str) -> bool:
     """Whether ``source`` names an address (scheme://...) rather than a file. Here, not in
     fetch.py: opening a file should not import the HTTP client."""
-    import urllib.parse
+    return _URL.match(source) is not None
 
-    scheme = urllib.parse.urlsplit(source).scheme.lower()
-    return "://" in source and len(scheme) > 1 and scheme.isascii()
+
+#: a scheme of two characters or more, then "://" (one letter is a Windows drive: C://x);
+#: not urllib's parser, which raises on some addresses ("http://[::1")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")

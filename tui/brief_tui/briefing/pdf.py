@@ -10,16 +10,19 @@ clearly larger font than the body become headings.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
 import statistics
 import warnings
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from brief_tui.briefing import limits
 from brief_tui.briefing.dates import dateline_date, parse_date_string
 from brief_tui.briefing.model import (
     Briefing,
@@ -57,7 +60,7 @@ class _Line:
     page: int
 
 
-def _page_lines(page: Any, number: int) -> list[_Line]:
+def _page_lines(page: Any, number: int, budget: limits.Budget) -> list[_Line]:
     lines: list[_Line] = []
     buf: list[str] = []
     pos: list[tuple[float, float] | None] = [None]
@@ -79,6 +82,8 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
             return 0.0, 0.0
 
     def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        budget.add_text(len(text))
+        budget.check()
         parts = text.split("\n")
         for i, part in enumerate(parts):
             if i:
@@ -132,14 +137,19 @@ def _drop_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     return out
 
 
-def _join(a: str, b: str) -> str:
+def _join(parts: list[str], b: str) -> None:
+    """Append the line ``b`` to the paragraph being built of ``parts`` (a list, not one
+    string: adding to a string copies it, which made a long paragraph quadratic)."""
+    a = parts[-1]
     if a.endswith("\u00ad"):
-        return a[:-1] + b
-    if a.endswith("-") and len(a) >= 2 and a[-2].isalpha():
+        parts[-1] = a[:-1]
+    elif a.endswith("-") and (a[-2:-1] or "".join(parts[-2:])[-2:-1]).isalpha():
         if b[:1].islower():
-            return a[:-1] + b  # a word split by hyphenation
-        return a + b  # "North-" + "Korean": a real hyphen
-    return a + " " + b
+            parts[-1] = a[:-1]  # a word split by hyphenation
+        # else "North-" + "Korean": a real hyphen
+    else:
+        parts.append(" ")
+    parts.append(b)
 
 
 def rebuild_paragraphs(pages: list[list[_Line]]) -> TextBuilder:
@@ -163,7 +173,7 @@ def rebuild_paragraphs(pages: list[list[_Line]]) -> TextBuilder:
             return 1 if ln.size > 1.5 * body_size else 2
         return 0
 
-    current = ""
+    current: list[str] = [""]
     current_level = 0
     for prev, ln in zip([None, *lines], lines, strict=False):
         level = heading_level(ln)
@@ -182,11 +192,11 @@ def rebuild_paragraphs(pages: list[list[_Line]]) -> TextBuilder:
             elif prev.page != ln.page:
                 new_block = ends_sentence and not ln.text[:1].islower() and short
         if new_block:
-            out.add(current, heading_level=current_level)
-            current, current_level = ln.text, level
+            out.add("".join(current), heading_level=current_level)
+            current, current_level = [ln.text], level
         else:
-            current = _join(current, ln.text)
-    out.add(current, heading_level=current_level)
+            _join(current, ln.text)
+    out.add("".join(current), heading_level=current_level)
     return out
 
 
@@ -194,6 +204,96 @@ def _quiet() -> None:
     logger = logging.getLogger("pypdf")
     if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
         logger.addHandler(logging.NullHandler())
+
+
+def _content_key(page: Any) -> tuple[Any, ...] | None:
+    """What a page draws, when it is made of shared objects: its content streams and its
+    fonts, by object number. Pages with the same key have the same text (None: the page's
+    content is its own)."""
+    contents = page.get("/Contents")
+    refs = contents if isinstance(contents, list) else [contents]
+    streams = []
+    for ref in refs:
+        number = getattr(ref, "idnum", None)
+        if number is None:
+            return None
+        streams.append((number, getattr(ref, "generation", 0)))
+    fonts: Any = None
+    try:
+        resources = page.get("/Resources")
+        font_dict = resources.get_object().get("/Font") if resources is not None else None
+        if font_dict is not None:
+            fonts = tuple(sorted((str(k), str(v)) for k, v in font_dict.get_object().items()))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return (tuple(streams), fonts)
+
+
+def _all_pages(reader: Any) -> list[list[_Line]]:
+    """The lines of every page, within the text cap and the time budget. Pages that draw the
+    same shared content stream are read once (the rest reuse its lines, and count again
+    towards the cap): a stream shared by many pages cannot multiply the work."""
+    budget = limits.current()
+    seen: dict[tuple[Any, ...], list[_Line]] = {}
+    pages: list[list[_Line]] = []
+    for number, page in enumerate(reader.pages):
+        budget.check()
+        key = _content_key(page)
+        if key is not None and key in seen:
+            lines = [_Line(ln.text, ln.y, ln.size, number) for ln in seen[key]]
+            budget.add_text(sum(len(ln.text) for ln in lines))
+        else:
+            _check_content_size(page, budget)
+            lines = _page_lines(page, number, budget)
+            if key is not None:
+                seen[key] = lines
+        pages.append(lines)
+    return pages
+
+
+def _check_content_size(page: Any, budget: limits.Budget) -> None:
+    """Refuse a page whose content streams inflate past the text cap: drawing that much is
+    not a page of a briefing, and pypdf's parsing of it would take minutes. (pypdf keeps
+    the decoded data: its extraction does not decode it again.)"""
+    contents = page.get("/Contents")
+    if contents is None:
+        return
+    refs = contents if isinstance(contents, list) else [contents]
+    size = 0
+    for ref in refs:
+        stream = ref.get_object()
+        if stream is None or not hasattr(stream, "get_data"):
+            continue
+        size += len(stream.get_data())
+        budget.check()
+        if size > budget.max_chars:
+            raise BriefingError(
+                f"this PDF holds a page whose content inflates past the"
+                f" {_mb(budget.max_chars)} limit (a compression bomb?); not opened"
+            )
+
+
+@contextlib.contextmanager
+def _decoding_limits(cap: int) -> Iterator[None]:
+    """pypdf (7 and later) stops decoding a stream at a configurable size: make that the
+    text cap, so that a bomb stops there instead of at pypdf's 75 MB."""
+    try:
+        from pypdf import apply_configuration  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        yield
+        return
+    with apply_configuration(
+        zlib_maximum_output_length=cap,
+        lzw_maximum_output_length=cap,
+        run_length_maximum_output_length=cap,
+        array_based_stream_maximum_output_length=cap,
+        maximum_declared_stream_length=max(cap, 75_000_000),
+    ):
+        yield
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} kB"
 
 
 def briefing_from_pdf(data: bytes, origin: str, *, url: str = "") -> Briefing:
@@ -204,7 +304,7 @@ def briefing_from_pdf(data: bytes, origin: str, *, url: str = "") -> Briefing:
         from pypdf import PdfReader
     except ImportError as e:
         raise BriefingError(f"PDF support is not installed ({e}); pip install pypdf") from None
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _decoding_limits(limits.max_text()):
         warnings.simplefilter("ignore")
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
@@ -216,7 +316,7 @@ def briefing_from_pdf(data: bytes, origin: str, *, url: str = "") -> Briefing:
                     ok = 0
                 if not ok:
                     raise BriefingError("this PDF is encrypted (password protected); not opened")
-            pages = [_page_lines(page, i) for i, page in enumerate(reader.pages)]
+            pages = _all_pages(reader)
             meta: dict[str, str] = {}
             try:
                 raw: Any = reader.metadata or {}
@@ -229,6 +329,11 @@ def briefing_from_pdf(data: bytes, origin: str, *, url: str = "") -> Briefing:
         except BriefingError:
             raise
         except Exception as e:  # noqa: BLE001 (pypdf raises many kinds on damaged files)
+            if type(e).__name__ == "LimitReachedError":
+                raise BriefingError(
+                    f"this PDF holds a stream that inflates past the {_mb(limits.max_text())}"
+                    " limit (a compression bomb?); not opened"
+                ) from None
             detail = str(e) or type(e).__name__
             raise BriefingError(
                 f"this PDF is damaged or truncated and could not be read ({detail})"
