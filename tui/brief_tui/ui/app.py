@@ -551,6 +551,14 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
                             title="Analysis",
                             timeout=15,
                         )
+                    if event.message:  # the model's files differ from the ones tested
+                        self.call_from_thread(
+                            self.notify,
+                            event.message,
+                            title="Language model",
+                            severity="warning",
+                            timeout=20,
+                        )
                     self.call_from_thread(self.query_one(SidePanel).set_state, state, 0.0)
                 elif event.kind == "progress" and event.analysis is not None:
                     self.call_from_thread(self._apply_analysis, event.analysis, event.fraction)
