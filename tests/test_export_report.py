@@ -17,7 +17,7 @@ import yaml
 from textual.widgets import Checkbox, Input, RadioButton
 
 from brief_tui.analysis import analyze
-from brief_tui.analysis.model import Analysis, Claim, Source
+from brief_tui.analysis.model import Analysis, Claim, Source, Span
 from brief_tui.briefing import Briefing, briefing_from_text, load_briefing
 from brief_tui.library.annotations import Annotation
 from brief_tui.library.export import export_markdown
@@ -163,9 +163,7 @@ def test_a_grade_is_written_once(sample: Sample, tmp_path: Path) -> None:
         status="corroborated",
     )
     assert claim.source is not None
-    sample.store.add_annotation(
-        b, "grade", target_type="source", target_id=claim.source, grade="B"
-    )
+    sample.store.add_annotation(b, "grade", target_type="source", target_id=claim.source, grade="B")
     sample.store.add_annotation(
         b, "note", target_type="source", target_id=claim.source, note="Sits on the committee."
     )
@@ -293,3 +291,38 @@ async def test_the_dialog_exports_the_whole_analysis_only_when_asked(
         assert "## Other claims" in whole
         assert claim_ids(body_of(whole)) == {c.id for c in app.analysis.claims}
         assert len(whole.splitlines()) > 3 * len(report.splitlines())
+
+
+def test_a_claim_touched_by_two_passages_is_shown_once() -> None:
+    text = "Alpha said the troops moved. Beta denied it.\n"
+    b = replace(briefing_from_text(text, "x"), title="T")
+    analysis = Analysis(
+        b.id,
+        b.title,
+        text,
+        "m",
+        "1",
+        sources=[Source("s1", "Alpha", "person")],
+        claims=[Claim("c1", 0, 28, [Span(11, 27)], source="s1")],
+    )
+
+    def mark(i: str, s: int, e: int, **kw: object) -> Annotation:
+        return Annotation(i, b.id, "highlight", start=s, end=e, exact=text[s:e], **kw)  # type: ignore[arg-type]
+
+    anns = [
+        mark("1", 0, 5, meaning="doubt", tags=("doubt",)),  # "Alpha", the source's name
+        mark("2", 0, 28, meaning="key", tags=("key",)),  # the whole sentence
+        Annotation("3", b.id, "grade", target_type="claim", target_id="c1", grade="5"),
+        Annotation("4", b.id, "tag", target_type="source", target_id="s1", tags=("press",)),
+    ]
+    body = body_of(export_markdown(b, anns, analysis, exported_at=WHEN))
+    assert len(re.findall(r"^- Claim c1\b(?!: in passage)", body, re.M)) == 1
+    first = body.split("### 2.")[0]
+    # shown in full where it is first touched, with its grade; the content, since the
+    # passage ("Alpha") does not hold it
+    assert "- Claim c1 · credibility 5 (improbable)" in first
+    assert "  - Content: the troops moved" in first
+    assert first.count("Highlight + grade") == 1
+    assert "- Claim c1: in passage 1" in body.split("### 2.")[1]
+    assert body.count("improbable") == 1
+    assert "- **Alpha** (s1): person; 1 claim\n  - Tags: `press`" in body
