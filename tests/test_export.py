@@ -172,8 +172,9 @@ def test_markdown_front_matter(setup: tuple[Store, Briefing, Analysis]) -> None:
         "briefing_id": b.id,
         "exported_at": "2026-05-01T12:30:00Z",
         "model": "en_core_web_sm 3.8.0",
-        # Obsidian's form of each tag ("figures:-check" has a character tags may not hold)
-        "tags": ["doubt", "figures_-check", "follow-up", "key", "troops"],
+        # Obsidian's form of each tag ("figures:-check" has a character tags may not hold);
+        # the meanings of highlights (key, doubt, follow-up) are not tags nobody typed
+        "tags": ["figures_-check", "troops"],
     }
     # nothing in the front matter spans lines: a newline in the title is escaped
     title = dataclasses.replace(b, title="Seoul\n--- line")
@@ -195,16 +196,16 @@ def test_markdown_sections_and_order(setup: tuple[Store, Briefing, Analysis]) ->
     md = export_markdown(b, store.annotations(b.id), analysis, exported_at=WHEN)
     body = md.split("\n---\n", 1)[1]
     heads = [line for line in body.split("\n") if line.startswith("## ")]
+    # what was made, and the sources and actors it touches: no list of every claim
     assert heads == [
         "## Highlights and notes",
         "## Orphaned annotations",
-        "## Claims",
         "## Sources",
         "## Actors",
         "## Notes on actors, claims and sources",
     ]
     hl = body.split("## Highlights and notes")[1].split("## Orphaned")[0]
-    # text order
+    # text order, one entry per passage
     assert hl.index("North Korean troops") < hl.index("About 3,000") < hl.index("Not a list item")
     assert "> North Korean troops" in hl
     assert "- Meaning: key" in hl and "- Tags: `troops`, `figures:-check`" in hl
@@ -212,27 +213,46 @@ def test_markdown_sections_and_order(setup: tuple[Store, Briefing, Analysis]) ->
     assert 'Check: "3,000" vs 1,500?\\\n\\# not a heading\n\n\\---\\\nsecond paragraph' in hl
     # quoted markup is shown literally
     assert "> \\* Not a list item: \\[not a link\\](x) and \\<b\\>not html\\</b\\>." in hl
-    orphans = body.split("## Orphaned annotations")[1].split("## Claims")[0]
+    # the claims the marks touch, in the passage that touches them, graded once
+    first = hl.split("### 2.")[0]
+    assert first.startswith("\n\n### 1. Highlight + grade (characters 8–27)")
+    assert "- Claim c1 · credibility 3 (possibly true), disputed" in first
+    assert "Source chain: Lee Seong-kweun (person) ← NIS (intelligence)" in first
+    assert "Hedges: may (possible)" in first and "  - Note: Only one source." in first
+    assert body.count("possibly true") == 1 and body.count("disputed") == 1
+    assert "Figures: About 3,000 soldiers" in hl
+    assert "Source: the author (no attribution)" in hl
+    orphans = body.split("## Orphaned annotations")[1].split("## Sources")[0]
     assert "> SEOUL" in orphans and "was the dateline" in orphans
-    claims = body.split("## Claims")[1].split("## Sources")[0]
-    assert "Source chain: Lee Seong-kweun (person) ← NIS (intelligence)" in claims
-    assert "Hedges: may (possible)" in claims
-    assert "Analyst's assessment: credibility 3 (possibly true), status disputed" in claims
-    assert "Only one source." in claims
-    assert "Figures: About 3,000 soldiers" in claims
-    assert "Source: the author (no attribution)" in claims
     sources = body.split("## Sources")[1].split("## Actors")[0]
     assert (
         "**NIS** (s2): intelligence; South Korea's spy agency; "
         "reliability B (usually reliable); 0 claims" in sources
     )
     assert "**Lee Seong-kweun** (s1): person; lawmaker; via NIS; 1 claim" in sources
+    assert body.count("usually reliable") == 1
     actors = body.split("## Actors")[1].split("## Notes on")[0]
     assert "**Lee Seong-kweun** (person) — aliases: Lee — lawmaker — 1 mention" in actors
-    assert "aliases: North Korean, Pyongyang" in actors
     assert "Intelligence committee member" in actors
+    assert "North Korea" not in actors  # no mark on it
     rest = body.split("## Notes on actors, claims and sources")[1]
     assert "`c99`" in rest and "claim gone from analysis" in rest
+
+    # the whole analysis when asked: every actor, source and claim, each once
+    whole = export_markdown(
+        b, store.annotations(b.id), analysis, exported_at=WHEN, whole_analysis=True
+    ).split("\n---\n", 1)[1]
+    assert [line for line in whole.split("\n") if line.startswith("## ")] == [
+        "## Highlights and notes",
+        "## Orphaned annotations",
+        "## Other claims",
+        "## Sources",
+        "## Actors",
+        "## Notes on actors, claims and sources",
+    ]
+    assert whole.split("## Other claims")[0] == body.split("## Sources")[0]
+    actors = whole.split("## Actors")[1].split("## Notes on")[0]
+    assert "aliases: North Korean, Pyongyang" in actors
 
 
 def test_markdown_is_deterministic(setup: tuple[Store, Briefing, Analysis], tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def _squash(lines: list[str]) -> list[str]:
     return ["".join(line.split()) for line in lines if "".join(line.split())]
 
 
-def _export(title: str, note: str, tag: str) -> str:
+def _export(title: str, note: str, tag: str, whole_analysis: bool = False) -> str:
     b = Briefing(
         id="ab" * 32,
         title=title,
@@ -112,13 +112,18 @@ def _export(title: str, note: str, tag: str) -> str:
         model_version="1",
         actors=[Actor("a1", "Alpha", "person", ["Alpha"], [], [Mention(0, 5, "Alpha")])],
     )
-    return export_markdown(b, anns, analysis, exported_at=WHEN)
+    return export_markdown(b, anns, analysis, exported_at=WHEN, whole_analysis=whole_analysis)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=HOSTILE, note=HOSTILE, tag=HOSTILE)
 def test_markdown_export_reads_back_as_written(title: str, note: str, tag: str) -> None:
-    md = _export(title, note, tag)
+    for whole in (False, True):
+        _reads_back_as_written(title, note, tag, whole)
+
+
+def _reads_back_as_written(title: str, note: str, tag: str, whole: bool) -> None:
+    md = _export(title, note, tag, whole)
     assert not TERMINAL_CONTROL.search(md)
     front, body = _split(md)
     # the front matter: the same values in a YAML 1.1 and a strict YAML 1.2 reader
@@ -135,12 +140,11 @@ def test_markdown_export_reads_back_as_written(title: str, note: str, tag: str) 
     assert not kinds & {"code_block", "fence", "html_block", "hr"}
     assert not any(c.type == "html_inline" for t in tokens for c in t.children or [])
     heads = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert len(heads) == 7  # title, 5 sections, 1 highlight
+    # the title, the note's passage, the sections (all of them with the whole analysis)
     assert heads[1:] == [
         "Highlights and notes",
-        "1. Note · key (characters 0–5)",
-        "Claims",
-        "Sources",
+        "1. Note (characters 0–5)",
+        *(["Other claims", "Sources"] if whole else []),
         "Actors",
         "Notes on actors, claims and sources",
     ]

@@ -51,7 +51,7 @@ def _reader_parser() -> argparse.ArgumentParser:
         epilog=(
             "commands:\n"
             "  brief-tui analyze PATH... [--json]   print the analysis (Rich tables or JSON)\n"
-            "  brief-tui export PATH [-o FILE] [--format md|json]\n"
+            "  brief-tui export PATH [-o FILE] [--format md|json] [--whole-analysis]\n"
             "                                       export your notes on a briefing\n"
             "  brief-tui library [--json]           list every briefing you have opened\n\n"
             + _model_status()
@@ -106,8 +106,9 @@ def _export_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="brief-tui export",
         description=(
-            "Export your annotations on a briefing, with its analysis: Markdown with YAML front "
-            "matter, or a W3C Web Annotation collection as JSON."
+            "Export your annotations on a briefing: Markdown with YAML front matter (one entry "
+            "per passage you marked, with the claims it touches and their sources), or a W3C "
+            "Web Annotation collection as JSON."
         ),
         epilog=(
             "-o replaces an existing file only with --force, and never a directory, a "
@@ -124,6 +125,12 @@ def _export_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "-f", "--force", action="store_true", help="replace FILE if it is an existing file"
+    )
+    p.add_argument(
+        "--whole-analysis",
+        action="store_true",
+        help="Markdown only: add every other claim, source and actor of the analysis "
+        "(default: only those your marks touch)",
     )
     _common(p)
     return p
@@ -314,6 +321,9 @@ def cmd_export(ns: argparse.Namespace) -> int:
     from brief_tui.library.store import Store, StoreError
 
     output = None if ns.output in (None, "-") else Path(ns.output)
+    fmt = ns.format or ("json" if output is not None and output.suffix.lower() == ".json" else "md")
+    if ns.whole_analysis and fmt != "md":
+        return _fail("--whole-analysis is for Markdown: the JSON export holds your annotations")
     if output is not None:
         # refused before the (possibly long) analysis, and checked again when written
         try:
@@ -325,7 +335,6 @@ def cmd_export(ns: argparse.Namespace) -> int:
         briefing = load_briefing(ns.path)
     except BriefingError as e:
         return _fail(str(e))
-    fmt = ns.format or ("json" if output is not None and output.suffix.lower() == ".json" else "md")
     store = Store.open(ns.data_dir)
     if store.warning:
         _error(store.warning, "warning: ")
@@ -352,7 +361,7 @@ def cmd_export(ns: argparse.Namespace) -> int:
             )
         except ModelUnavailable as e:
             _error(str(e), "warning: exported without the analysis: ")
-    text = export_text(briefing, annotations, analysis, fmt)
+    text = export_text(briefing, annotations, analysis, fmt, whole_analysis=ns.whole_analysis)
     if output is None:
         try:
             sys.stdout.write(for_terminal(text) if sys.stdout.isatty() else text)

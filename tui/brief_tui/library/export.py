@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from brief_tui.briefing.untrusted import clean_text
 from brief_tui.library.anchoring import make_selector
 from brief_tui.library.annotations import (
     CLAIM_GRADE_LABELS,
+    KINDS,
     SOURCE_GRADE_LABELS,
     Annotation,
 )
@@ -176,11 +178,12 @@ def _own_tags(a: Annotation) -> tuple[str, ...]:
     return tuple(t for t in a.tags if t.casefold() != a.meaning.casefold())
 
 
-def _all_tags(annotations: Sequence[Annotation]) -> list[str]:
-    """Every tag and meaning, in the form Obsidian accepts, sorted, once each."""
+def _user_tags(annotations: Sequence[Annotation]) -> list[str]:
+    """Every tag the analyst typed, in the form Obsidian accepts, sorted, once each. A
+    highlight's meaning is not one (the reader stores it as the highlight's tag too)."""
     tags: dict[str, str] = {}
     for a in annotations:
-        for t in (*a.tags, *((a.meaning,) if a.meaning else ())):
+        for t in _own_tags(a):
             ob = obsidian_tag(t)
             if ob is not None:
                 tags.setdefault(ob.casefold(), ob)
@@ -259,29 +262,56 @@ def _first_mention(analysis: Analysis, target_type: str, target_id: str) -> tupl
     return min(spans) if spans else None
 
 
-def _annotation_fields(a: Annotation) -> list[str]:
-    """The note and the bullet lines shared by every annotation entry."""
+def _unique(values: Iterable[str]) -> list[str]:
+    """Each value once (compared case-insensitively), first spelling and order kept."""
+    seen: set[str] = set()
     out: list[str] = []
-    if a.note:
-        out += ["", _paragraphs(a.note)]
+    for v in values:
+        if v.casefold() not in seen:
+            seen.add(v.casefold())
+            out.append(v)
+    return out
+
+
+def _marks_fields(anns: Sequence[Annotation]) -> list[str]:
+    """The notes (each once, as typed) and one bullet each for the meanings, tags, grade and
+    status of the annotations made on one passage."""
+    out: list[str] = []
+    for note in _unique(a.note for a in anns if a.note and a.note.strip()):
+        out += ["", _paragraphs(note)]
     meta: list[str] = []
-    if a.meaning:
-        meta.append(f"- Meaning: {md_escape(a.meaning)}")
-    tags = _own_tags(a)
+    meanings = _unique(a.meaning for a in anns if a.meaning)
+    if meanings:
+        meta.append(f"- Meaning: {md_escape(', '.join(meanings))}")
+    tags = _unique(t for a in anns for t in _own_tags(a))
     if tags:
         meta.append("- Tags: " + ", ".join(_code(t) for t in tags))
-    if a.grade:
-        meta.append(f"- Grade: {md_escape(_grade_text(a.grade) or '')}")
-    if a.status:
-        meta.append(f"- Status: {md_escape(a.status)}")
+    grade = _latest(anns, "grade")
+    if grade:
+        meta.append(f"- Grade: {md_escape(_grade_text(grade) or '')}")
+    status = _latest(anns, "status")
+    if status:
+        meta.append(f"- Status: {md_escape(status)}")
     if meta:
         out += ["", *meta]
     return out
 
 
+def _item_marks(anns: Sequence[Annotation], indent: str) -> list[str]:
+    """Nested bullets for the notes and tags made on a claim, source or actor (its grade and
+    status are stated on its own line, once)."""
+    out: list[str] = []
+    for note in _unique(a.note for a in anns if a.note and a.note.strip()):
+        out.append(f"{indent}- Note: " + _paragraphs(note, indent=indent + "  "))
+    tags = _unique(t for a in anns for t in _own_tags(a))
+    if tags:
+        out.append(f"{indent}- Tags: " + ", ".join(_code(t) for t in tags))
+    return out
+
+
 def _target_entries(anns: Sequence[Annotation]) -> list[str]:
-    """Nested bullets for the annotations made on one claim, source or actor; a note keeps
-    its line breaks and paragraphs inside its bullet."""
+    """Nested bullets for the annotations made on an item the analysis does not (or no
+    longer) know; a note keeps its line breaks and paragraphs inside its bullet."""
     out: list[str] = []
     for a in anns:
         bits: list[str] = []
@@ -302,6 +332,68 @@ def _target_entries(anns: Sequence[Annotation]) -> list[str]:
             line += (" — " if bits else ": ") + _paragraphs(a.note, indent="    ")
         out.append(line)
     return out
+
+
+def _kinds(anns: Iterable[Annotation]) -> str:
+    """The kinds of marks on a passage, each once, in a fixed order: "Highlight + note"."""
+    present = {a.kind for a in anns}
+    kinds = [k for k in KINDS if k in present] + sorted(present - set(KINDS))
+    return " + ".join(kinds).capitalize()
+
+
+def _claim_analysis(analysis: Analysis, c: Claim, indent: str) -> list[str]:
+    """The analysis of one claim as bullets: its source chain, cue, hedges and figures."""
+    out: list[str] = []
+    chain = _source_chain(analysis, c.source)
+    if chain:
+        out.append(
+            f"{indent}- Source chain: "
+            + " ← ".join(f"{md_escape(s.name)} ({md_escape(s.kind)})" for s in chain)
+        )
+    else:
+        out.append(f"{indent}- Source: the author (no attribution)")
+    if c.cue:
+        cue, stance = md_escape(c.cue.text), md_escape(c.cue.stance)
+        out.append(f"{indent}- Cue: {cue} ({stance}); {md_escape(c.quote)} quote")
+    if c.hedges:
+        out.append(
+            f"{indent}- Hedges: "
+            + ", ".join(f"{md_escape(h.text)} ({md_escape(h.level)})" for h in c.hedges)
+        )
+    if c.figures:
+        out.append(f"{indent}- Figures: " + ", ".join(md_escape(f.text) for f in c.figures))
+    return out
+
+
+def _assessment(anns: Sequence[Annotation]) -> str:
+    """The analyst's latest grade and status of a claim: "credibility 2 (…), corroborated"."""
+    bits = []
+    grade = _latest(anns, "grade")
+    if grade:
+        bits.append(f"credibility {_grade_text(grade)}")
+    status = _latest(anns, "status")
+    if status:
+        bits.append(status)
+    return ", ".join(bits)
+
+
+def _span(a: Annotation) -> tuple[int, int] | None:
+    return (a.start, a.end) if a.start is not None and a.end is not None else None
+
+
+class _ClaimIndex:
+    """The claims of an analysis, found by the passages they share characters with."""
+
+    def __init__(self, claims: Sequence[Claim]) -> None:
+        self.claims = sorted(claims, key=lambda c: (c.start, c.end, c.id))
+        self.starts = [c.start for c in self.claims]
+        self.longest = max((c.end - c.start for c in self.claims), default=0)
+
+    def touching(self, start: int, end: int) -> list[Claim]:
+        end = max(end, start + 1)  # an empty passage touches the claim it is in
+        lo = bisect_left(self.starts, start - self.longest)
+        hi = bisect_left(self.starts, end)
+        return [c for c in self.claims[lo:hi] if c.end > start]
 
 
 # -- Markdown -------------------------------------------------------------------------------
@@ -338,14 +430,21 @@ def export_markdown(
     analysis: Analysis | None,
     *,
     exported_at: datetime,
+    whole_analysis: bool = False,
 ) -> str:
-    """The briefing's annotations and analysis as Markdown with YAML front matter (title,
-    aliases, source, url, author, date, briefing_id, exported_at, model, tags) that Obsidian
-    reads. Note text is shown as typed: no Markdown or Obsidian syntax in it takes effect."""
+    """The briefing's annotations as Markdown with YAML front matter (title, aliases, source,
+    url, author, date, briefing_id, exported_at, model, tags) that Obsidian reads.
+
+    One entry per passage, in text order, with everything made on it (the quote once, the
+    notes, meanings, tags) and the claims it touches, each with its source chain and the
+    analyst's grade; then the sources of those claims and the sources and actors that were
+    marked. With ``whole_analysis`` every other claim, source and actor of the analysis too,
+    each once. Tags in the front matter are the ones the analyst typed (a highlight's meaning
+    is not one). Note text is shown as typed: no Markdown or Obsidian syntax in it takes
+    effect."""
     anns = _sorted(annotations)
-    text = briefing.text
     model = _model(analysis)
-    out = [*_front_matter(briefing, _all_tags(anns), model, exported_at)]
+    out = [*_front_matter(briefing, _user_tags(anns), model, exported_at)]
     out += ["", f"# {md_escape(briefing.title)}", ""]
     out.append(f"Source: {md_escape(briefing.origin)}  ")
     if briefing.url and briefing.url != briefing.origin:
@@ -359,18 +458,85 @@ def export_markdown(
         f"Exported: {_iso(exported_at)}" + (f" · analysis by {md_escape(model)}" if model else "")
     )
 
-    placed = [a for a in anns if a.has_text_anchor and not a.orphan and a.target_type == "text"]
-    orphans = [a for a in anns if a.orphan]
-    on_targets = [a for a in anns if a.target_type != "text" and not a.orphan]
+    known: dict[tuple[str, str], bool] = {}
+    if analysis is not None:
+        known |= {("claim", c.id): True for c in analysis.claims}
+        known |= {("source", s.id): True for s in analysis.sources}
+        known |= {("actor", a.id): True for a in analysis.actors}
+    passages: dict[tuple[int, int], list[Annotation]] = {}
+    on_items: dict[tuple[str, str], list[Annotation]] = {}
+    orphans: list[Annotation] = []
+    rest: dict[tuple[str, str], list[Annotation]] = {}
+    for a in anns:
+        key = (a.target_type, a.target_id or "")
+        if a.orphan:
+            orphans.append(a)
+        elif a.target_type == "text" and a.start is not None and a.end is not None:
+            passages.setdefault((a.start, a.end), []).append(a)
+        elif key in known:
+            on_items.setdefault(key, []).append(a)
+        else:
+            rest.setdefault(key, []).append(a)
 
+    index = _ClaimIndex(analysis.claims if analysis is not None else [])
+    claims = {c.id: c for c in index.claims}
+    # a marked claim no text passage touches is a passage of its own: where it was marked,
+    # else its sentence
+    touched = {c.id for s, e in passages for c in index.touching(s, e)}
+    own: dict[tuple[int, int], list[Claim]] = {}
+    for kind, item in on_items:
+        if kind == "claim" and item not in touched:
+            c = claims[item]
+            spans = [sp for a in on_items[kind, item] if (sp := _span(a)) is not None]
+            own.setdefault(spans[0] if spans else (c.start, c.end), []).append(c)
+    for span in own:
+        passages.setdefault(span, [])
+
+    text = analysis.text if analysis is not None else briefing.text
+    shown_in: dict[str, int] = {}  # claim id -> the passage that shows it in full
+    sources: set[str] = {key[1] for key in on_items if key[0] == "source"}
     out += ["", "## Highlights and notes", ""]
-    if not placed:
+    if not passages:
         out += ["_None._"]
-    for i, a in enumerate(placed, 1):
-        title = a.kind.capitalize() + (f" · {a.meaning}" if a.meaning else "")
-        out += [f"### {i}. {md_escape(title)} (characters {a.start}–{a.end})", ""]
-        out.append(_blockquote(a.exact or ""))
-        out += _annotation_fields(a)
+    for i, (s, e) in enumerate(sorted(passages), 1):
+        marks = passages[s, e]
+        touching = index.touching(s, e)
+        for c in own.get((s, e), []):
+            if c not in touching:
+                touching.append(c)
+        full = [c for c in touching if c.id not in shown_in]
+        for c in full:
+            shown_in[c.id] = i
+        claim_marks = [a for c in full for a in on_items.get(("claim", c.id), [])]
+        quote = next((a.exact for a in marks if a.exact is not None), None)
+        if quote is None:
+            quote = next((a.exact for a in claim_marks if a.exact is not None), text[s:e])
+        out += [f"### {i}. {md_escape(_kinds([*marks, *claim_marks]))} (characters {s}–{e})"]
+        out += ["", _blockquote(quote)]
+        out += _marks_fields(marks)
+        lines: list[str] = []
+        for c in touching:
+            if c.id not in {f.id for f in full}:
+                lines.append(f"- Claim {md_escape(c.id)}: in passage {shown_in[c.id]}")
+                continue
+            mine = on_items.get(("claim", c.id), [])
+            head = f"- Claim {md_escape(c.id)}"
+            assessed = _assessment(mine)
+            if assessed:
+                head += f" · {md_escape(assessed)}"
+            lines.append(head)
+            inside = all(s <= sp.start and sp.end <= e for sp in c.content) and (
+                c.content or (s <= c.start and c.end <= e)
+            )
+            content = _claim_content(text, c)
+            if content and (len(touching) > 1 or not inside):
+                lines.append(f"  - Content: {md_escape(content)}")
+            if analysis is not None:
+                lines += _claim_analysis(analysis, c, "  ")
+                sources.update(src.id for src in _source_chain(analysis, c.source))
+            lines += _item_marks(mine, "  ")
+        if lines:
+            out += lines if out[-1].startswith("- ") else ["", *lines]
         out.append("")
     if out[-1] == "":
         out.pop()
@@ -386,90 +552,68 @@ def export_markdown(
             ),
             "",
         ]
-        for i, a in enumerate(orphans, 1):
+        groups: dict[tuple[Any, ...], list[Annotation]] = {}
+        for a in orphans:
+            groups.setdefault((a.start, a.end, a.exact, a.target_type, a.target_id), []).append(a)
+        for i, group in enumerate(groups.values(), 1):
+            a = group[0]
             where = f"was at characters {a.start}–{a.end}" if a.start is not None else "no position"
             target = f" on {a.target_type} {a.target_id}" if a.target_type != "text" else ""
-            out += [f"### {i}. {md_escape(a.kind.capitalize() + target)} ({where})", ""]
+            out += [f"### {i}. {md_escape(_kinds(group) + target)} ({where})", ""]
             out.append(_blockquote(a.exact or ""))
-            out += _annotation_fields(a)
+            out += _marks_fields(group)
             out.append("")
         out.pop()
 
-    by_target: dict[tuple[str, str], list[Annotation]] = {}
-    for a in on_targets:
-        by_target.setdefault((a.target_type, a.target_id or ""), []).append(a)
-    shown: set[tuple[str, str]] = set()
-
-    if analysis is not None:
-        out += ["", "## Claims", ""]
-        claims = sorted(analysis.claims, key=lambda c: (c.start, c.end, c.id))
-        if not claims:
-            out += ["_None found._"]
-        for c in claims:
-            mine = by_target.get(("claim", c.id), [])
-            shown.add(("claim", c.id))
-            out += [f"### Claim {md_escape(c.id)}", "", _blockquote(text[c.start : c.end]), ""]
+    if analysis is not None and whole_analysis:
+        out += ["", "## Other claims", ""]
+        rest_claims = [c for c in index.claims if c.id not in shown_in]
+        out += ["_None._"] if not rest_claims else ["Claims no mark touches.", ""]
+        for j, c in enumerate(rest_claims):
+            if j and (c.start, c.end) == (rest_claims[j - 1].start, rest_claims[j - 1].end):
+                out += [f"### Claim {md_escape(c.id)} (the same sentence)", ""]
+            else:
+                sentence = _blockquote(text[c.start : c.end])
+                out += [f"### Claim {md_escape(c.id)}", "", sentence, ""]
             content = _claim_content(text, c)
             if content and content != text[c.start : c.end]:
                 out.append(f"- Content: {md_escape(content)}")
-            chain = _source_chain(analysis, c.source)
-            if chain:
-                out.append(
-                    "- Source chain: "
-                    + " ← ".join(f"{md_escape(s.name)} ({md_escape(s.kind)})" for s in chain)
-                )
-            else:
-                out.append("- Source: the author (no attribution)")
-            if c.cue:
-                cue, stance = md_escape(c.cue.text), md_escape(c.cue.stance)
-                out.append(f"- Cue: {cue} ({stance}); {md_escape(c.quote)} quote")
-            if c.hedges:
-                out.append(
-                    "- Hedges: "
-                    + ", ".join(f"{md_escape(h.text)} ({md_escape(h.level)})" for h in c.hedges)
-                )
-            if c.figures:
-                out.append("- Figures: " + ", ".join(md_escape(f.text) for f in c.figures))
-            grade = _latest(mine, "grade")
-            status = _latest(mine, "status")
-            if grade or status:
-                bits = []
-                if grade:
-                    bits.append(f"credibility {_grade_text(grade)}")
-                if status:
-                    bits.append(f"status {status}")
-                out.append("- Analyst's assessment: " + md_escape(", ".join(bits)))
-            out += _target_entries(mine)
+            out += _claim_analysis(analysis, c, "")
             out.append("")
         if out[-1] == "":
             out.pop()
 
+    if analysis is not None and (whole_analysis or sources):
         out += ["", "## Sources", ""]
-        if not analysis.sources:
+        listed = [s for s in analysis.sources if whole_analysis or s.id in sources]
+        if not listed:
             out += ["_None found._"]
-        for s in analysis.sources:
-            mine = by_target.get(("source", s.id), [])
-            shown.add(("source", s.id))
-            bits = [md_escape(s.kind)]
-            if s.descriptor:
-                bits.append(md_escape(s.descriptor))
-            via = analysis.source(s.via)
+        for src in listed:
+            mine = on_items.get(("source", src.id), [])
+            bits = [md_escape(src.kind)]
+            if src.descriptor:
+                bits.append(md_escape(src.descriptor))
+            via = analysis.source(src.via)
             if via is not None:
                 bits.append(f"via {md_escape(via.name)}")
             grade = _latest(mine, "grade")
             if grade:
                 bits.append(f"reliability {md_escape(_grade_text(grade) or '')}")
-            n = len(analysis.claims_by_source(s.id))
+            status = _latest(mine, "status")
+            if status:
+                bits.append(md_escape(status))
+            n = len(analysis.claims_by_source(src.id))
             bits.append(f"{n} claim{'s' if n != 1 else ''}")
-            out.append(f"- **{md_escape(s.name)}** ({md_escape(s.id)}): " + "; ".join(bits))
-            out += _target_entries(mine)
+            out.append(f"- **{md_escape(src.name)}** ({md_escape(src.id)}): " + "; ".join(bits))
+            out += _item_marks(mine, "  ")
 
+    marked_actors = {key[1] for key in on_items if key[0] == "actor"}
+    if analysis is not None and (whole_analysis or marked_actors):
         out += ["", "## Actors", ""]
-        if not analysis.actors:
+        actors = [a for a in analysis.actors if whole_analysis or a.id in marked_actors]
+        if not actors:
             out += ["_None found._"]
-        for actor in analysis.actors:
-            mine = by_target.get(("actor", actor.id), [])
-            shown.add(("actor", actor.id))
+        for actor in actors:
             line = f"- **{md_escape(actor.name)}** ({md_escape(actor.kind)})"
             aliases = [al for al in actor.aliases if al != actor.name]
             if aliases:
@@ -479,14 +623,13 @@ def export_markdown(
             n = len(actor.mentions)
             line += f" — {n} mention{'s' if n != 1 else ''}"
             out.append(line)
-            out += _target_entries(mine)
+            out += _item_marks(on_items.get(("actor", actor.id), []), "  ")
 
-    rest = [k for k in sorted(by_target) if k not in shown]
     if rest:
         out += ["", "## Notes on actors, claims and sources", ""]
-        for key in rest:
+        for key in sorted(rest):
             out.append(f"- {md_escape(key[0].capitalize())} {_code(key[1])}")
-            out += _target_entries(by_target[key])
+            out += _target_entries(rest[key])
     out.append("")
     return "\n".join(out)
 

@@ -52,15 +52,20 @@ def export_text(
     fmt: str,
     *,
     exported_at: datetime | None = None,
+    whole_analysis: bool = False,
 ) -> str:
-    """``fmt`` is "md" (Markdown with YAML front matter) or "json" (W3C Web Annotation).
-    Either holds no character a terminal would act on."""
+    """``fmt`` is "md" (Markdown with YAML front matter: what the analyst made and what it
+    touches, with ``whole_analysis`` the whole analysis too) or "json" (W3C Web Annotation:
+    one annotation per mark, whatever ``whole_analysis`` says). Either holds no character a
+    terminal would act on."""
     now = exported_at or datetime.now(UTC).replace(microsecond=0)
     if fmt == "json":
         return json_text(export_w3c_json(briefing, annotations, analysis, exported_at=now))
     if fmt != "md":
         raise ValueError(f"unknown export format {fmt!r} (md or json)")
-    return export_markdown(briefing, annotations, analysis, exported_at=now)
+    return export_markdown(
+        briefing, annotations, analysis, exported_at=now, whole_analysis=whole_analysis
+    )
 
 
 def for_terminal(text: str) -> str:

@@ -745,7 +745,13 @@ class AnnotatingMixin:
         from brief_tui.library.output import ExportError, export_text, write_export
 
         try:
-            text = export_text(self.briefing, self.annotations, self.analysis, choice.format)
+            text = export_text(
+                self.briefing,
+                self.annotations,
+                self.analysis,
+                choice.format,
+                whole_analysis=choice.whole_analysis,
+            )
             write_export(choice.path, text, overwrite=choice.overwrite)
         except ExportError as e:
             self._app().notify(f"Not exported: {e}", severity="error", timeout=10, markup=False)

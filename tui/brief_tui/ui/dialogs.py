@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Input, RadioButton, RadioSet, TextArea
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, TextArea
 
 from brief_tui.library.annotations import (
     CLAIM_GRADE_LABELS,
@@ -319,12 +319,15 @@ class ExportChoice:
     format: str
     #: the reader said yes to replacing the file already at ``path``
     overwrite: bool = False
+    #: Markdown with every claim, source and actor of the analysis, not only what is marked
+    whole_analysis: bool = False
 
 
 class ExportDialog(ModalScreen[ExportChoice | None]):
-    """Where and how to export. A path that may not be written (a directory, a link, a
-    device, a folder that does not exist) is refused here with the reason; an existing
-    file is replaced only after a yes (see :mod:`brief_tui.ui.confirm`)."""
+    """Where and how to export, and whether the Markdown holds the whole analysis or only
+    what was marked and what it touches (the default). A path that may not be written (a
+    directory, a link, a device, a folder that does not exist) is refused here with the
+    reason; an existing file is replaced only after a yes (see :mod:`brief_tui.ui.confirm`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export.cancel")
@@ -350,6 +353,12 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
                     "Markdown (front matter, for Obsidian and friends)", value=True, id="fmt-md"
                 )
                 yield RadioButton("JSON (W3C Web Annotation collection)", id="fmt-json")
+            yield Checkbox(
+                "Include the whole analysis (every claim, source and actor)",
+                id="export-whole",
+                tooltip="Markdown only. Without it: your marks, the claims they touch and "
+                "their sources.",
+            )
             with Horizontal():
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
@@ -367,6 +376,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         path = Path(path_input.value)
         fmt = self._format()
         path_input.value = str(path.with_suffix(".json" if fmt == "json" else ".md"))
+        # the JSON holds the annotations only
+        self.query_one("#export-whole", Checkbox).disabled = fmt == "json"
 
     def _refuse(self, message: str) -> None:
         self.query_one("#export-error", Static).update(Text(message))
@@ -386,14 +397,15 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         except ExportError as e:
             self._refuse(str(e))
             return
-        if kind != "file":
-            self.dismiss(ExportChoice(path, self._format()))
-            return
         fmt = self._format()
+        whole = fmt == "md" and self.query_one("#export-whole", Checkbox).value
+        if kind != "file":
+            self.dismiss(ExportChoice(path, fmt, whole_analysis=whole))
+            return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.dismiss(ExportChoice(path, fmt, overwrite=True))
+                self.dismiss(ExportChoice(path, fmt, overwrite=True, whole_analysis=whole))
             else:
                 self.query_one(Input).focus()
 
