@@ -36,7 +36,7 @@ async def shoot() -> list[Path]:
             app.query_one("#tabs").active = tab  # type: ignore[attr-defined]
             if tab == "tab-actors" and app.analysis:
                 top = max(app.analysis.actors, key=lambda a: len(a.mentions))
-                app.jump_to_actor(top.id)
+                app.reader.jump_to_actor(top.id)
                 app.query_one("#actors").focus()
             elif tab == "tab-claims":
                 await pilot.press("e", "e", "e")

@@ -72,7 +72,7 @@ def test_a_process_that_dies_is_an_error_unless_it_was_stopped() -> None:
 async def test_reader_says_so_when_the_analysis_process_dies() -> None:
     app = make_app(SAMPLE)
     async with app.run_test(size=(150, 40)) as pilot:
-        child = app._child
+        child = app.reader.session.process
         assert child is not None  # started with the reader, before the store answered
         os.kill(child._proc.pid, signal.SIGKILL)
         await wait_for_analysis(app, pilot)
@@ -89,7 +89,7 @@ async def test_reader_says_so_when_the_analysis_process_dies() -> None:
 async def test_quitting_the_reader_stops_its_analysis_process() -> None:
     app = make_app(SAMPLE)
     async with app.run_test(size=(150, 40)) as pilot:
-        child = app._child
+        child = app.reader.session.process
         assert child is not None and child.running
         await pilot.press("q")
         await pilot.pause()

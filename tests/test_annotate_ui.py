@@ -87,7 +87,7 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
         start = text.index("Lee Seong-kweun")
         assert view.cursor == start
         await pilot.press("v", "w", "w", "w")
-        assert app.selection == (start, start + len("Lee Seong-kweun said after"))
+        assert app.reader.selection == (start, start + len("Lee Seong-kweun said after"))
         await pilot.press("a")
         assert isinstance(app.screen, NoteEditor)
         area = app.screen.query_one(TextArea)
@@ -101,7 +101,7 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
         assert note.exact == "Lee Seong-kweun said after"
         assert note.note == "Check against NIS readout.\nSecond line."
         assert note.prefix and note.suffix and len(note.prefix) == 32
-        assert app.selection is None  # acting ends the selection
+        assert app.reader.selection is None  # acting ends the selection
 
         # tags on the current sentence, with completion from tags in use
         await pilot.press("t")

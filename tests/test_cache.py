@@ -23,7 +23,7 @@ async def main():
     async with app.run_test(size=(120, 40)) as pilot:
         # the store and the analysis start once the article is drawn
         for _ in range(200):
-            if app._paint_token is None:
+            if app.reader.loaded:
                 break
             await pilot.pause(0.05)
         await app.workers.wait_for_complete()
@@ -35,7 +35,7 @@ async def main():
             "actors": sorted(a.name for a in app.analysis.actors),
             "claims": len(app.analysis.claims),
             "rows": app.query_one("#actors").row_count,
-            "process_left": app._child is not None,
+            "process_left": app.reader.session.process is not None,
         }))
 
 asyncio.run(main())

@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from rich.style import Style
 
 from brief_tui.ui.article import FIRST_SCREEN_FROM, GUTTER, ArticleView
+from brief_tui.ui.screens.reader import ReaderScreen
 from tests.bigtext import write_text
 from tests.uihelpers import make_app, screen_text, wait_for_analysis
 
@@ -242,13 +243,20 @@ async def test_progressive_updates_end_with_the_one_shot_analysis(
     monkeypatch.setattr(AnalysisProcess, "BATCH_CHARS", 12_000)
     monkeypatch.setattr(AnalysisProcess, "PROGRESS_INTERVAL", 0)
     fractions: list[float] = []
-    apply = app._apply_analysis
+    progress, ready = ReaderScreen.on_analysis_progress, ReaderScreen.on_analysis_ready
 
-    def recording(analysis, fraction):  # type: ignore[no-untyped-def]
-        fractions.append(fraction)
-        apply(analysis, fraction)
+    def on_progress(screen, message):  # type: ignore[no-untyped-def]
+        if message.analysis is not None:
+            fractions.append(message.fraction)
+        progress(screen, message)
 
-    app._apply_analysis = recording  # type: ignore[method-assign]
+    def on_ready(screen, message):  # type: ignore[no-untyped-def]
+        fractions.append(1.0)
+        ready(screen, message)
+
+    # the screen's handlers of the session's messages, as they arrive
+    monkeypatch.setattr(ReaderScreen, "on_analysis_progress", on_progress)
+    monkeypatch.setattr(ReaderScreen, "on_analysis_ready", on_ready)
     async with app.run_test(size=(150, 40)) as pilot:
         await wait_for_analysis(app, pilot)
         assert app.analysis_state == "done"

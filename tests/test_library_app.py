@@ -86,7 +86,7 @@ async def test_across_lists_the_other_briefing_and_opens_it_at_the_mention(
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_analysis(app, pilot)
         rutte = next(a for a in app.analysis.actors if a.name == "Mark Rutte")
-        app.jump_to_actor(rutte.id)
+        app.reader.jump_to_actor(rutte.id)
         app.query_one("#tabs").active = "tab-across"
         pane = app.query_one(AcrossPane)
         await wait_for_analysis(app, pilot)  # the store starts after the first paint

@@ -151,7 +151,7 @@ async def test_each_theme_renders_the_sample(theme: str, loaded_model) -> None:
         app.store.add_annotation(
             app.briefing.id, "highlight", start=start, end=start + 10, meaning="key"
         )
-        app.reload_annotations()
+        app.reader.reload_annotations()
         await pilot.pause()
         marked = style_of_text(view, start, "Mark Rutte")
         assert marked.bold  # the entity's attribute stays
@@ -263,7 +263,7 @@ async def test_reading_filters_dim_what_they_should(loaded_model) -> None:
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("down", "enter")  # the second entry: hedged sentences
         await pilot.pause()
-        assert app.reading_filter is not None and app.reading_filter.kind == "hedged"
+        assert app.reader.reading_filter is not None and app.reader.reading_filter.kind == "hedged"
         assert "filter: hedged sentences" in str(app.query_one("#status").render())
         hedged = next(c for c in app.analysis.claims if c.hedges)
         plain = next(c for c in app.analysis.claims if not c.hedges)
@@ -272,19 +272,19 @@ async def test_reading_filters_dim_what_they_should(loaded_model) -> None:
         assert style_of_text(view, hedged.start, word_in).dim is not True
         assert style_of_text(view, plain.start, word_out).dim is True
         await pilot.press("f")  # f again clears
-        assert app.reading_filter is None
+        assert app.reader.reading_filter is None
         assert style_of_text(view, plain.start, word_out).dim is not True
 
         # claims from one source (through the chain: Lee via the spy agency counts for NIS)
         miller = next(s for s in app.analysis.sources if s.name == "Matthew Miller")
-        app.set_filter(ReadingFilter("source", miller.id, "claims from Matthew Miller"))
+        app.reader.set_filter(ReadingFilter("source", miller.id, "claims from Matthew Miller"))
         await pilot.pause()
         mc = next(c for c in app.analysis.claims if c.source == miller.id)
         other = next(c for c in app.analysis.claims if c.source != miller.id)
         assert style_of_text(view, mc.start, text[mc.start : mc.start + 3]).dim is not True
         assert style_of_text(view, other.start, text[other.start : other.start + 3]).dim is True
         await pilot.press("escape")
-        assert app.reading_filter is None
+        assert app.reader.reading_filter is None
 
         # unsourced statements; sentences mentioning an actor; annotated passages
         for flt, inside, outside in [
@@ -294,7 +294,7 @@ async def test_reading_filters_dim_what_they_should(loaded_model) -> None:
                 mc,
             ),
         ]:
-            app.set_filter(flt)
+            app.reader.set_filter(flt)
             await pilot.pause()
             assert (
                 style_of_text(view, inside.start, text[inside.start : inside.start + 3]).dim
@@ -305,7 +305,7 @@ async def test_reading_filters_dim_what_they_should(loaded_model) -> None:
                 is True
             )
         putin = next(a for a in app.analysis.actors if a.name == "Vladimir Putin")
-        app.set_filter(ReadingFilter("actor", putin.id, "sentences mentioning Putin"))
+        app.reader.set_filter(ReadingFilter("actor", putin.id, "sentences mentioning Putin"))
         await pilot.pause()
         m = putin.mentions[0]
         assert style_of_text(view, m.start, text[m.start : m.end]).dim is not True
@@ -314,8 +314,8 @@ async def test_reading_filters_dim_what_they_should(loaded_model) -> None:
         app.store.add_annotation(
             app.briefing.id, "highlight", start=start, end=start + 16, meaning="key"
         )
-        app.reload_annotations()
-        app.set_filter(ReadingFilter("annotated", None, "annotated passages"))
+        app.reader.reload_annotations()
+        app.reader.set_filter(ReadingFilter("annotated", None, "annotated passages"))
         await pilot.pause()
         assert style_of_text(view, start, "Russia").dim is not True
         assert style_of_text(view, 0, "Seoul").dim is True

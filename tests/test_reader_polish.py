@@ -21,9 +21,9 @@ async def test_a_selection_ended_with_v_is_what_h_highlights(data_dir: Path, loa
         app.query_one(ArticleView).focus()
         app.search("spy agency")
         await pilot.press("escape", "v", "w", "w", "v")
-        assert app.selection is not None
-        kept = app.selection
-        assert "selection:" in app.focus_label
+        assert app.reader.selection is not None
+        kept = app.reader.selection
+        assert "selection:" in app.reader.focus_label
         await pilot.press("h")
         assert isinstance(app.screen, HighlightPicker)
         await pilot.press("1")
@@ -32,7 +32,7 @@ async def test_a_selection_ended_with_v_is_what_h_highlights(data_dir: Path, loa
             (a,) = store.annotations(app.briefing.id)
         assert (a.start, a.end) == kept
         assert a.exact.startswith("spy agency")
-        assert app.selection is None  # used, then dropped
+        assert app.reader.selection is None  # used, then dropped
 
 
 async def test_a_kept_selection_goes_when_the_reader_moves(loaded_model) -> None:
@@ -42,9 +42,9 @@ async def test_a_kept_selection_goes_when_the_reader_moves(loaded_model) -> None
         app.query_one(ArticleView).focus()
         app.search("spy agency")
         await pilot.press("escape", "v", "w", "v")
-        assert app.selection is not None
+        assert app.reader.selection is not None
         await pilot.press("right_parenthesis")  # the next sentence
-        assert app.selection is None
+        assert app.reader.selection is None
 
 
 def test_margin_marks_combine() -> None:

@@ -28,7 +28,7 @@ async def wait_for_analysis(app: BriefApp, pilot: object, timeout: float = 120.0
     while (
         app.analysis_state not in FINAL_STATES
         or app.store is None
-        or app._paint_token is not None  # the store and the analysis not started yet
+        or not app.reader.loaded  # the store and the analysis not started yet
     ) and time.monotonic() < deadline:
         await pilot.pause(0.05)  # type: ignore[attr-defined]
     await app.workers.wait_for_complete()
@@ -87,6 +87,6 @@ async def saves_done(app: BriefApp, pilot: object, timeout: float = 30.0) -> Non
     """Until every annotation save started so far has ended and its outcome is shown (saves
     run in a worker and post their outcome back)."""
     deadline = time.monotonic() + timeout
-    while getattr(app, "_pending_saves", None) and time.monotonic() < deadline:
+    while app.reader.annotator.pending_saves and time.monotonic() < deadline:
         await pilot.pause(0.01)  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]

@@ -235,9 +235,7 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
         if app.analysis_state != "done":
             return False
         panel = app.query(SidePanel)
-        return (
-            bool(panel) and panel.first().ready.is_set() and panel.first().analysis is app.analysis
-        )
+        return bool(panel) and panel.first().ready and panel.first().analysis is app.analysis
 
     async def switch() -> None:
         """Once the sample is analysed and the reader idle: open ``path`` from the library

@@ -19,20 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from textual.binding import Binding
-from textual.css.query import NoMatches
-from textual.message import Message
 
 from brief_tui.library.annotations import Annotation
 from brief_tui.ui import palette
 from brief_tui.ui.article import ArticleView, combine_marks
-from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, SidePanel
+from brief_tui.ui.messages import SaveFinished
+from brief_tui.ui.panel import NotesList, PanelList
 
 if TYPE_CHECKING:
-    from brief_tui.analysis.model import Analysis
-    from brief_tui.briefing import Briefing
     from brief_tui.library.drafts import Draft
     from brief_tui.library.store import Store
     from brief_tui.ui.dialogs import ExportChoice, GradeChoice, NoteEditor
+    from brief_tui.ui.host import ReaderHost
 
 ANNOTATION_BINDINGS = [
     Binding("v", "visual", "Select (visual)", id="annotate.visual"),
@@ -48,21 +46,6 @@ ANNOTATION_BINDINGS = [
 
 _WORD = re.compile(r"\w[\w’'\-]*")
 _SAVES = itertools.count(1)
-
-
-class SaveFinished(Message):
-    """A store write made in a worker has ended (posted from the worker thread)."""
-
-    def __init__(
-        self, token: int, result: Any, error: str | None, annotations: list[Annotation] | None
-    ) -> None:
-        super().__init__()
-        self.token = token
-        self.result = result
-        #: the one-line reason it failed, or None
-        self.error = error
-        #: what the store holds for the briefing after the write (None: could not be read)
-        self.annotations = annotations
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,44 +70,48 @@ def slug(title: str) -> str:
     return (s or "briefing") + "-notes"
 
 
-class AnnotatingMixin:
-    """Mixed into the reader app. Expects ``briefing``, ``store``, ``analysis``."""
+class Annotator:
+    """The reader's own marks on one reader screen: the selection, the annotations shown,
+    and the saves in flight."""
 
-    briefing: Briefing
-    store: Store | None
-    analysis: Analysis | None
-    read_only_reason: str | None
-    marks: palette.Marks
+    def __init__(self, host: ReaderHost) -> None:
+        self.host = host
+        #: where a visual selection began (v), while selecting
+        self.visual_anchor: tuple[int, int] | None = None
+        #: the selected span (kept after the second v for h, a and t)
+        self.selection: tuple[int, int] | None = None
+        #: what the store holds for the briefing, as shown
+        self.annotations: list[Annotation] = []
+        #: saves in flight: token -> (action, on_done, on_fail)
+        self.pending_saves: dict[int, tuple[str, Any, Any]] = {}
+        self._drafts_offered = ""
 
-    _visual_anchor: tuple[int, int] | None = None
-    selection: tuple[int, int] | None = None
-    annotations: list[Annotation]
+    def reset(self) -> None:
+        """Another briefing is shown."""
+        self.visual_anchor = None
+        self.selection = None
+        self.annotations = []
 
     # ------------------------------------------------------------------ helpers
-    def _app(self) -> Any:
-        return self
-
     def _article(self) -> ArticleView | None:
-        try:
-            return self._app().query_one(ArticleView)
-        except NoMatches:  # an empty briefing has no article
-            return None
+        return self.host.article()
 
     def _writable(self) -> Store | None:
-        app = self._app()
-        if self.store is None:
-            app.notify(
+        host = self.host
+        store = host.store
+        if store is None:
+            host.notify(
                 "The notes store is still opening; try again in a moment.", severity="warning"
             )
             return None
-        if self.store.read_only:
-            app.notify(
-                f"Read-only: {self.read_only_reason or self.store.warning}. Nothing was saved.",
+        if store.read_only:
+            host.notify(
+                f"Read-only: {host.read_only_reason or store.warning}. Nothing was saved.",
                 severity="error",
                 timeout=8,
             )
             return None
-        return self.store
+        return store
 
     def _save(
         self,
@@ -142,13 +129,11 @@ class AnnotatingMixin:
         draft), ``failed`` returning the message to show."""
         from brief_tui.library.store import StoreError
 
-        app = self._app()
-        store = self.store
-        briefing_id = self.briefing.id
+        host = self.host
+        store = host.store
+        briefing_id = host.briefing.id
         token = next(_SAVES)
-        if not hasattr(self, "_pending_saves"):
-            self._pending_saves: dict[int, tuple[str, Any, Any]] = {}
-        self._pending_saves[token] = (action, on_done, on_fail)
+        self.pending_saves[token] = (action, on_done, on_fail)
 
         def work() -> None:
             try:
@@ -157,7 +142,7 @@ class AnnotatingMixin:
                 message = _reason(e)
                 if failed is not None:
                     message = failed(message)
-                app.post_message(SaveFinished(token, None, message, None))
+                host.post_message(SaveFinished(token, None, message, None))
                 return
             if succeeded is not None:
                 succeeded()
@@ -167,17 +152,18 @@ class AnnotatingMixin:
                     notes = store.annotations(briefing_id)
                 except StoreError:
                     notes = None
-            app.post_message(SaveFinished(token, result, None, notes))
+            host.post_message(SaveFinished(token, result, None, notes))
 
-        app.run_worker(work, thread=True, group="save", exit_on_error=False)
+        host.app.run_worker(work, thread=True, group="save", exit_on_error=False)
 
-    def on_save_finished(self, message: SaveFinished) -> None:
-        pending = getattr(self, "_pending_saves", {}).pop(message.token, None)
+    def save_finished(self, message: SaveFinished) -> None:
+        """A save's outcome, on the UI thread: show what the store holds, then say so."""
+        pending = self.pending_saves.pop(message.token, None)
         if pending is None:
             return
         action, on_done, on_fail = pending
         if message.error is not None:
-            self._app().notify(f"Could not {action}: {message.error}", severity="error", timeout=10)
+            self.host.notify(f"Could not {action}: {message.error}", severity="error", timeout=10)
             if on_fail is not None:
                 on_fail(message.error)
             return
@@ -195,7 +181,7 @@ class AnnotatingMixin:
         **fields: Any,
     ) -> None:
         """Make one annotation of ``kind`` on ``target``, saved at once (see ``_save``)."""
-        briefing_id = self.briefing.id
+        briefing_id = self.host.briefing.id
         self._save(
             f"save the {kind}",
             lambda: store.add_annotation(
@@ -212,23 +198,22 @@ class AnnotatingMixin:
 
     def reload_annotations(self) -> None:
         """Show what the store holds: marks in the article, rows in the Notes tab."""
-        if self.store is None:
+        if self.host.store is None:
             return
-        self.show_annotations(self.store.annotations(self.briefing.id))
+        self.show_annotations(self.host.store.annotations(self.host.briefing.id))
 
     def show_annotations(self, annotations: list[Annotation]) -> None:
         """Show these annotations (read from the store by the caller, which may be a worker:
         the UI thread then never waits for the store while the worker writes)."""
         self.annotations = annotations
-        app = self._app()
-        try:
-            app.query_one(SidePanel).set_annotations(self.annotations)
-        except NoMatches:  # not composed yet
+        panel = self.host.panel()
+        if panel is None:  # not composed yet
             return
-        if getattr(self, "_drafts_offered", None) != self.briefing.id:
-            self._drafts_offered = self.briefing.id
+        panel.set_annotations(self.annotations)
+        if self._drafts_offered != self.host.briefing.id:
+            self._drafts_offered = self.host.briefing.id
             # after what is already queued: the store being handed over, when it is opening
-            app.call_later(self._offer_draft)
+            self.host.app.call_later(self._offer_draft)
         article = self._article()
         if article is None:
             return
@@ -237,11 +222,11 @@ class AnnotatingMixin:
             if a.orphan or a.start is None or a.end is None or a.target_type != "text":
                 continue
             if a.meaning:
-                spans.append((a.start, a.end, self.marks.meanings[a.meaning]))
+                spans.append((a.start, a.end, self.host.marks.meanings[a.meaning]))
             elif a.note or a.tags:
-                spans.append((a.start, a.end, self.marks.note))
+                spans.append((a.start, a.end, self.host.marks.note))
         article.set_layer("annotations", spans)
-        self._update_gutter()
+        self.update_gutter()
 
     def _gutter_marks(self) -> dict[int, tuple[str, Style]]:
         marks: dict[int, tuple[str, Style]] = {}
@@ -249,8 +234,8 @@ class AnnotatingMixin:
             if a.orphan:
                 continue
             start = a.start
-            if start is None and a.target_type == "claim" and self.analysis is not None:
-                claim = next((c for c in self.analysis.claims if c.id == a.target_id), None)
+            if start is None and a.target_type == "claim" and self.host.analysis is not None:
+                claim = next((c for c in self.host.analysis.claims if c.id == a.target_id), None)
                 start = claim.start if claim else None
             if start is None:
                 continue
@@ -267,83 +252,83 @@ class AnnotatingMixin:
             prev = marks.get(start)
             if prev is not None:
                 mark = combine_marks([prev[0].strip(), mark])
-            marks[start] = (" " + mark, self.marks.gutter)
+            marks[start] = (" " + mark, self.host.marks.gutter)
         return marks
 
-    def _update_gutter(self) -> None:
+    def update_gutter(self) -> None:
         article = self._article()
         if article is None:
             return
-        article.set_gutter(self._gutter_marks(), (palette.CURSOR_MARK, self.marks.gutter))
+        article.set_gutter(self._gutter_marks(), (palette.CURSOR_MARK, self.host.marks.gutter))
 
     def cursor_moved(self) -> None:
         article = self._article()
         if article is None:
             return
-        if self._visual_anchor is not None:
+        if self.visual_anchor is not None:
             if article.current is not None:
-                a0, a1 = self._visual_anchor
+                a0, a1 = self.visual_anchor
                 c0, c1 = article.current
                 self.selection = (min(a0, c0), max(a1, c1))
             if self.selection is not None:
-                article.set_layer("current", [(*self.selection, self.marks.selection)])
+                article.set_layer("current", [(*self.selection, self.host.marks.selection)])
             if self.selection is not None:
                 size = self.selection[1] - self.selection[0]
-                self._app().focus_label = f"selection: {size} characters"
+                self.host.focus_label = f"selection: {size} characters"
         elif self.selection is not None:
             # a kept selection goes when the reader moves on: h must not act on a
             # selection no longer shown (the move has drawn its own mark)
             self.selection = None
-            if self._app().focus_label.startswith("selection"):
-                self._app().focus_label = ""
+            if self.host.focus_label.startswith("selection"):
+                self.host.focus_label = ""
 
     # ------------------------------------------------------------------ selection
     def _word_at(self, offset: int) -> tuple[int, int] | None:
-        text = self.briefing.text
+        text = self.host.briefing.text
         for m in _WORD.finditer(text, max(0, offset - 40), min(len(text), offset + 200)):
             if m.end() > offset:
                 return (m.start(), m.end())
         return None
 
-    def action_visual(self) -> None:
+    def visual(self) -> None:
         article = self._article()
         if article is None:
             return
-        if self._visual_anchor is not None:
+        if self.visual_anchor is not None:
             # the second v ends the selecting and keeps the selection for h, a or t (esc
             # drops it)
-            self._visual_anchor = None
+            self.visual_anchor = None
             if self.selection is not None:
                 size = self.selection[1] - self.selection[0]
-                self._app().focus_label = (
+                self.host.focus_label = (
                     f"selection: {size} characters · h a t act on it, esc drops it"
                 )
-                self._app().update_status()
+                self.host.update_status()
             return
         span = article.current or self._word_at(article.cursor)
         if span is None:
             return
-        self._visual_anchor = span
+        self.visual_anchor = span
         self.selection = span
         article.current = span
-        article.set_layer("current", [(*span, self.marks.selection)])
-        self._app().focus_label = "visual: w/W words, )/( sentences, }/{ paragraphs; h a t act"
-        self._app().update_status()
+        article.set_layer("current", [(*span, self.host.marks.selection)])
+        self.host.focus_label = "visual: w/W words, )/( sentences, }/{ paragraphs; h a t act"
+        self.host.update_status()
 
     def end_visual(self) -> None:
-        self._visual_anchor = None
+        self.visual_anchor = None
         self.selection = None
-        if self._app().focus_label.startswith(("selection", "visual")):
-            self._app().focus_label = ""
+        if self.host.focus_label.startswith(("selection", "visual")):
+            self.host.focus_label = ""
         article = self._article()
         if article is not None:
             article.set_layer("current", [])
 
-    def action_word(self, n: int) -> None:
+    def word(self, n: int) -> None:
         article = self._article()
         if article is None:
             return
-        text = self.briefing.text
+        text = self.host.briefing.text
         cur = article.current or (article.cursor, article.cursor)
         if n > 0:
             m = _WORD.search(text, cur[1])
@@ -352,15 +337,15 @@ class AnnotatingMixin:
             starts = [m for m in _WORD.finditer(text, max(0, cur[0] - 200), cur[0])]
             span = (starts[-1].start(), starts[-1].end()) if starts else None
         if span is None:
-            self._app().bell()
+            self.host.app.bell()
             return
-        if self._visual_anchor is not None and n < 0 and self.selection:
+        if self.visual_anchor is not None and n < 0 and self.selection:
             # shrink from the end when moving back inside the selection
             s0 = self.selection[0]
-            if span[1] > self._visual_anchor[0]:
+            if span[1] > self.visual_anchor[0]:
                 self.selection = (s0, span[1])
                 article.current = span
-                article.set_layer("current", [(*self.selection, self.marks.selection)])
+                article.set_layer("current", [(*self.selection, self.host.marks.selection)])
                 article.cursor = span[0]
                 article.scroll_to_offset(span[0])
                 return
@@ -369,23 +354,21 @@ class AnnotatingMixin:
     # ------------------------------------------------------------------ targets
     def _panel_target(self) -> Target | None:
         """The actor / claim / source row selected in the focused side-panel list."""
-        app = self._app()
-        focused = app.focused
-        if self.analysis is None:
+        focused: object = self.host.app.focused
+        if self.host.analysis is None:
             return None
-        if (
-            isinstance(focused, ItemTable)
-            and not isinstance(focused, NotesTable)
-            and focused.row_count
-        ):
-            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
-            if focused.kind == "actor" and (actor := self.analysis.actor(key)):
-                return Target("actor", actor.id, None, None, f"actor {actor.name}")
-            if focused.kind == "source" and (src := self.analysis.source(key)):
-                return Target("source", src.id, None, None, f"source {src.name}")
-        if isinstance(focused, ClaimList) and focused.highlighted is not None:
-            option = focused.get_option_at_index(focused.highlighted)
-            claim = next((c for c in self.analysis.claims if c.id == option.id), None)
+        if not isinstance(focused, PanelList) or isinstance(focused, NotesList):
+            return None
+        key = focused.selected_key()
+        if key is None:
+            return None
+        analysis = self.host.analysis
+        if focused.kind == "actor" and (actor := analysis.actor(key)):
+            return Target("actor", actor.id, None, None, f"actor {actor.name}")
+        if focused.kind == "source" and (src := analysis.source(key)):
+            return Target("source", src.id, None, None, f"source {src.name}")
+        if focused.kind == "claim":
+            claim = next((c for c in analysis.claims if c.id == key), None)
             if claim:
                 return Target("claim", claim.id, claim.start, claim.end, "claim")
         return None
@@ -402,7 +385,7 @@ class AnnotatingMixin:
             return None
         s, e = sent
         # trim the sentence's trailing whitespace
-        while e > s and self.briefing.text[e - 1].isspace():
+        while e > s and self.host.briefing.text[e - 1].isspace():
             e -= 1
         return Target("text", None, s, e, "the current sentence")
 
@@ -410,20 +393,20 @@ class AnnotatingMixin:
         return self._panel_target() or self._text_target()
 
     def _quote(self, t: Target) -> str | None:
-        return self.briefing.text[t.start : t.end] if t.span else None
+        return self.host.briefing.text[t.start : t.end] if t.span else None
 
     def _claim_at_cursor(self) -> Target | None:
         article = self._article()
-        if article is None or self.analysis is None:
+        if article is None or self.host.analysis is None:
             return None
         pos = self.selection[0] if self.selection else article.cursor
-        for c in self.analysis.claims:
+        for c in self.host.analysis.claims:
             if c.start <= pos < max(c.end, c.start + 1):
                 return Target("claim", c.id, c.start, c.end, "claim")
         return None
 
     # ------------------------------------------------------------------ actions
-    def action_highlight(self) -> None:
+    def highlight(self) -> None:
         target = self._text_target()
         if target is None or self._writable() is None:
             return
@@ -435,23 +418,23 @@ class AnnotatingMixin:
                 return
 
             def saved(a: Annotation) -> None:
-                self._app().notify(f"Highlighted as {meaning}: “{_short(quote)}”")
+                self.host.notify(f"Highlighted as {meaning}: “{_short(quote)}”")
                 self.end_visual()
 
             self._add(store, "highlight", target, saved, meaning=meaning, tags=[meaning])
 
         from brief_tui.ui.dialogs import HighlightPicker
 
-        self._app().push_screen(HighlightPicker(quote), done)
+        self.host.app.push_screen(HighlightPicker(quote), done)
 
     def _drafts_dir(self) -> Path:
         from brief_tui.library.paths import data_dir, drafts_dir
 
-        if self.store is not None and self.store.path is not None:
-            return drafts_dir(self.store.path.parent)
-        return drafts_dir(data_dir(getattr(self, "data_dir", None)))
+        if self.host.store is not None and self.host.store.path is not None:
+            return drafts_dir(self.host.store.path.parent)
+        return drafts_dir(data_dir(self.host.data_dir))
 
-    def action_note(self, existing: Annotation | None = None, draft: Draft | None = None) -> None:
+    def note(self, existing: Annotation | None = None, draft: Draft | None = None) -> None:
         """Write a note on the target (or edit ``existing``; ``draft``: a kept draft offered
         back). The editor stays open until the note is saved; if it cannot be, its text is
         kept as a draft on disk too."""
@@ -461,7 +444,8 @@ class AnnotatingMixin:
             target = Target(
                 existing.target_type, existing.target_id, existing.start, existing.end, "the mark"
             )
-            label = self._app().query_one(SidePanel).describe_target(existing, 60)
+            panel = self.host.panel()
+            label = panel.describe_target(existing, 60) if panel else "the mark"
             quote = existing.exact
         elif draft is not None:
             target = Target(draft.target_type, draft.target_id, draft.start, draft.end, "")
@@ -474,7 +458,7 @@ class AnnotatingMixin:
         from brief_tui.library.drafts import Draft, remove_draft, save_draft
 
         folder = self._drafts_dir()
-        briefing_id = self.briefing.id
+        briefing_id = self.host.briefing.id
         kept: list[Draft] = [draft] if draft is not None else []
 
         def save(editor: NoteEditor, note: str) -> None:
@@ -494,7 +478,7 @@ class AnnotatingMixin:
                 quote=quote,
             )
             if existing is None and not note.strip():
-                self._app().notify("The note is empty: nothing was saved.", severity="warning")
+                self.host.notify("The note is empty: nothing was saved.", severity="warning")
                 for d in kept:
                     remove_draft(folder, d)
                 editor.dismiss(None)
@@ -528,7 +512,7 @@ class AnnotatingMixin:
             def done(_: Annotation) -> None:
                 kept.clear()
                 editor.saved()
-                self._app().notify("Note saved.")
+                self.host.notify("Note saved.")
                 self.end_visual()
 
             self._save("save the note", write, done, editor.failed, failed=keep, succeeded=forget)
@@ -538,9 +522,9 @@ class AnnotatingMixin:
                 return
             if draft is not None and kept == [draft]:  # a restored draft dismissed: discard it
                 remove_draft(folder, draft)
-                self._app().notify("The draft was discarded.")
+                self.host.notify("The draft was discarded.")
             else:
-                self._app().notify(
+                self.host.notify(
                     "The unsaved note is kept as a draft: it is offered again when this "
                     "briefing is opened.",
                     severity="warning",
@@ -553,18 +537,18 @@ class AnnotatingMixin:
         hint = "ctrl+s saves · esc cancels"
         if draft is not None:
             hint = f"a draft kept {draft.saved_at} · ctrl+s saves it · esc discards it"
-        self._app().push_screen(NoteEditor(label, quote, text, on_save=save, hint=hint), closed)
+        self.host.app.push_screen(NoteEditor(label, quote, text, on_save=save, hint=hint), closed)
 
     def _offer_draft(self) -> None:
         """Open the newest note draft kept for this briefing (a save that failed before)."""
         from brief_tui.library.drafts import drafts_for
 
-        drafts = drafts_for(self._drafts_dir(), self.briefing.id)
-        app = self._app()
-        if not drafts or self.store is None or self.store.read_only:
+        drafts = drafts_for(self._drafts_dir(), self.host.briefing.id)
+        app = self.host.app
+        if not drafts or self.host.store is None or self.host.store.read_only:
             return
         if len(app.screen_stack) > 1:  # another dialog or screen is in front
-            app.notify(
+            self.host.notify(
                 f"{len(drafts)} unsaved note draft(s) kept for this briefing: reopen it to "
                 "save them.",
                 severity="warning",
@@ -577,10 +561,12 @@ class AnnotatingMixin:
             if existing is None:  # the note is gone: save the text as a new note
                 draft = replace(draft, annotation_id=None)
         more = f" ({len(drafts) - 1} more after it)" if len(drafts) > 1 else ""
-        app.notify(f"An unsaved note was kept as a draft: here it is again{more}.", timeout=10)
-        self.action_note(existing=existing, draft=draft)
+        self.host.notify(
+            f"An unsaved note was kept as a draft: here it is again{more}.", timeout=10
+        )
+        self.note(existing=existing, draft=draft)
 
-    def action_tags(self) -> None:
+    def tags(self) -> None:
         store = self._writable()
         if store is None:
             return
@@ -594,22 +580,22 @@ class AnnotatingMixin:
                 return
 
             def saved(a: Annotation) -> None:
-                self._app().notify("Tagged " + " ".join("#" + t for t in a.tags))
+                self.host.notify("Tagged " + " ".join("#" + t for t in a.tags))
                 self.end_visual()
 
             self._add(store, "tag", target, saved, tags=tags)
 
         from brief_tui.ui.dialogs import TagEditor
 
-        self._app().push_screen(TagEditor(target.label, store.all_tags(), []), done)
+        self.host.app.push_screen(TagEditor(target.label, store.all_tags(), []), done)
 
-    def action_grade(self) -> None:
+    def grade(self) -> None:
         store = self._writable()
         if store is None:
             return
         target = self._panel_target()
         if target is not None and target.target_type == "actor":
-            self._app().notify(
+            self.host.notify(
                 "Actors are not graded: grade their claims (Claims tab) or their sources "
                 "(Sources tab).",
                 severity="warning",
@@ -618,7 +604,7 @@ class AnnotatingMixin:
         if target is None:
             target = self._claim_at_cursor()
         if target is None:
-            self._app().notify(
+            self.host.notify(
                 "Grade a claim or a source: select it in the side panel, "
                 "or put the cursor in a claim.",
                 severity="warning",
@@ -634,12 +620,12 @@ class AnnotatingMixin:
         grade = next((a.grade for a in reversed(previous) if a.grade), None)
         status = next((a.status for a in reversed(previous) if a.status), None)
         name = target.label
-        if target.target_type == "source" and self.analysis is not None:
+        if target.target_type == "source" and self.host.analysis is not None:
             from brief_tui.ui.panel import source_label
 
-            name = source_label(self.analysis, target.target_id)
-        if target.target_type == "claim" and self.analysis is not None:
-            name = _short(self.briefing.text[target.start or 0 : target.end or 0], 60)
+            name = source_label(self.host.analysis, target.target_id)
+        if target.target_type == "claim" and self.host.analysis is not None:
+            name = _short(self.host.briefing.text[target.start or 0 : target.end or 0], 60)
 
         def done(choice: GradeChoice | None) -> None:
             store = self._writable()
@@ -649,9 +635,9 @@ class AnnotatingMixin:
             def saved(_: Annotation) -> None:
                 shown = " · ".join(x for x in (choice.grade, choice.status) if x)
                 if shown:
-                    self._app().notify(f"Graded {target.target_type}: {shown}")
+                    self.host.notify(f"Graded {target.target_type}: {shown}")
                 else:
-                    self._app().notify(f"Grade cleared from the {target.target_type}")
+                    self.host.notify(f"Grade cleared from the {target.target_type}")
 
             if previous:
                 self._save(
@@ -666,20 +652,20 @@ class AnnotatingMixin:
 
         from brief_tui.ui.dialogs import GradePicker
 
-        self._app().push_screen(GradePicker(target.target_type, name, grade, status), done)
+        self.host.app.push_screen(GradePicker(target.target_type, name, grade, status), done)
 
-    def action_undo(self) -> None:
+    def undo(self) -> None:
         """Undo this reader's latest action on the briefing (never another reader's)."""
         store = self._writable()
         if store is None:
             return
-        briefing_id = self.briefing.id
+        briefing_id = self.host.briefing.id
 
         def undone(what: str | None) -> None:
             if what is None:
-                self._app().notify("Nothing to undo.")
+                self.host.notify("Nothing to undo.")
             else:
-                self._app().notify(what[:1].upper() + what[1:])
+                self.host.notify(what[:1].upper() + what[1:])
 
         self._save("undo", lambda: store.undo(briefing_id), undone)
 
@@ -693,48 +679,48 @@ class AnnotatingMixin:
         if a is None or article is None:
             return
         if a.orphan:
-            self._app().notify(
+            self.host.notify(
                 "This mark's text is no longer in the briefing (orphan): "
                 f"“{_short(a.exact or '')}”",
                 severity="warning",
             )
             return
-        if a.target_type == "actor" and a.start is None:
-            self._app().jump_to_actor(a.target_id)
+        if a.target_type == "actor" and a.start is None and a.target_id:
+            self.host.jump_to_actor(a.target_id)
             return
-        if a.target_type == "source" and a.start is None:
-            self._app().jump_to_source(a.target_id)
+        if a.target_type == "source" and a.start is None and a.target_id:
+            self.host.jump_to_source(a.target_id)
             return
         if a.start is None or a.end is None:
             return
-        article.set_layer("focus", [(a.start, a.end, self.marks.content)])
+        article.set_layer("focus", [(a.start, a.end, self.host.marks.content)])
         article.show_current((a.start, a.end), "note")
         article.set_layer("current", [])
         article.focus()
 
-    def on_notes_table_edit(self, event: NotesTable.Edit) -> None:
-        a = self._annotation(event.key)
+    def edit_note(self, key: str) -> None:
+        a = self._annotation(key)
         if a is not None:
-            self.action_note(existing=a)
+            self.note(existing=a)
 
-    def on_notes_table_delete(self, event: NotesTable.Delete) -> None:
+    def delete_note(self, key: str) -> None:
         store = self._writable()
-        a = self._annotation(event.key)
+        a = self._annotation(key)
         if store is None or a is None:
             return
         self._save(
             "delete",
             lambda: store.delete_annotation(a.id),
-            lambda _: self._app().notify("Deleted — press u to undo."),
+            lambda _: self.host.notify("Deleted — press u to undo."),
         )
 
     # ------------------------------------------------------------------ export
-    def action_export(self) -> None:
-        folder = getattr(self, "config", None) and self.config.export_dir  # type: ignore[attr-defined]
-        default = (folder or Path.cwd()) / (slug(self.briefing.title) + ".md")
+    def export(self) -> None:
+        folder = self.host.export_dir
+        default = (folder or Path.cwd()) / (slug(self.host.briefing.title) + ".md")
         from brief_tui.ui.dialogs import ExportDialog
 
-        self._app().push_screen(ExportDialog(default), self._export_chosen)
+        self.host.app.push_screen(ExportDialog(default), self._export_chosen)
 
     def _export_chosen(self, choice: ExportChoice | None) -> None:
         # the dialog has refused what may not be written and asked before replacing a file
@@ -746,23 +732,21 @@ class AnnotatingMixin:
 
         try:
             text = export_text(
-                self.briefing,
+                self.host.briefing,
                 self.annotations,
-                self.analysis,
+                self.host.analysis,
                 choice.format,
                 whole_analysis=choice.whole_analysis,
             )
             write_export(choice.path, text, overwrite=choice.overwrite)
         except ExportError as e:
-            self._app().notify(f"Not exported: {e}", severity="error", timeout=10, markup=False)
+            self.host.notify(f"Not exported: {e}", severity="error", timeout=10)
             return
         from brief_tui.briefing.untrusted import clean_line
         from brief_tui.ui.panel import plural
 
         where = clean_line(str(choice.path), 120)
-        self._app().notify(
-            f"Exported {plural(len(self.annotations), 'note')} to {where}", markup=False
-        )
+        self.host.notify(f"Exported {plural(len(self.annotations), 'note')} to {where}")
 
 
 def _reason(e: BaseException) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.reactive import Reactive
 from textual.widget import MountError
 from textual.widgets import ProgressBar, TabbedContent, TabPane, Tabs
+from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.option_list import Option
 
 from brief_tui.library.annotations import Annotation
@@ -26,6 +27,7 @@ from brief_tui.ui.safe import DataTable, Label, OptionList, Static
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis, Claim
     from brief_tui.briefing.dates import DatedEvent
+    from brief_tui.library.store import Store
 
 SOURCE_KINDS = {
     "person": "person",
@@ -75,7 +77,35 @@ def _content_size() -> Reactive[Size]:
     return Reactive(Size(0, 0), layout=False)
 
 
-class ItemTable(DataTable[str | Text]):
+class PanelList:
+    """What every list of the side panel offers: its ``kind`` of item, the key of the
+    selected one, and the messages it posts (handled by the reader screen)."""
+
+    kind: str = ""
+
+    class Chosen(Message):
+        """Enter (or a click) on an item: jump to it."""
+
+        def __init__(self, kind: str, key: str) -> None:
+            super().__init__()
+            self.kind = kind
+            self.key = key
+
+    class Edit(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class Delete(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def selected_key(self) -> str | None:
+        raise NotImplementedError
+
+
+class ItemTable(PanelList, DataTable[str | Text]):
     """A row-per-item table; enter posts ``Chosen`` with the row key."""
 
     virtual_size = _content_size()
@@ -88,23 +118,19 @@ class ItemTable(DataTable[str | Text]):
         Binding("G", "scroll_bottom", "Bottom", id="panel.bottom", show=False),
     ]
 
-    class Chosen(Message):
-        def __init__(self, table: ItemTable, kind: str, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.kind = kind
-            self.key = key
-
     def __init__(self, kind: str, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.kind = kind
 
-    def action_choose(self) -> None:
+    def selected_key(self) -> str | None:
         if not self.row_count:
-            return
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def action_choose(self) -> None:
+        key = self.selected_key()
         if key is not None:
-            self.post_message(self.Chosen(self, self.kind, key))
+            self.post_message(self.Chosen(self.kind, key))
 
     def on_click(self, event: object) -> None:  # a click selects the row; jump on it too
         self.call_after_refresh(self.action_choose)
@@ -118,40 +144,53 @@ class NotesTable(ItemTable):
         Binding("d", "delete", "Delete", id="notes.delete"),
     ]
 
-    class Edit(Message):
-        def __init__(self, key: str) -> None:
-            super().__init__()
-            self.key = key
-
-    class Delete(Message):
-        def __init__(self, key: str) -> None:
-            super().__init__()
-            self.key = key
-
-    def _key(self) -> str | None:
-        if not self.row_count:
-            return None
-        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-
     def action_edit(self) -> None:
-        key = self._key()
+        key = self.selected_key()
         if key:
             self.post_message(self.Edit(key))
 
     def action_delete(self) -> None:
-        key = self._key()
+        key = self.selected_key()
         if key:
             self.post_message(self.Delete(key))
 
 
-class ClaimList(OptionList):
+class ClaimList(PanelList, OptionList):
     virtual_size = _content_size()
+    kind = "claim"
+
+    def selected_key(self) -> str | None:
+        if self.highlighted is None:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Chosen(self.kind, event.option.id))
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", id="claims.down", show=False),
         Binding("k", "cursor_up", "Up", id="claims.up", show=False),
         Binding("g", "first", "Top", id="claims.top", show=False),
         Binding("G", "last", "Bottom", id="claims.bottom", show=False),
+    ]
+
+
+#: kept for the names the lists had
+NotesList = NotesTable
+
+
+def reader_list_bindings() -> list[tuple[str, list[Binding]]]:
+    """The side panel lists' keys by section (help, the palette and the keymap check)."""
+
+    def of(cls: type[object]) -> list[Binding]:
+        return [b for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding)]
+
+    return [
+        ("Side panel lists", of(ItemTable)),
+        ("Notes tab", of(NotesTable)),
+        ("Claims list", of(ClaimList)),
     ]
 
 
@@ -208,9 +247,11 @@ class SidePanel(Vertical):
         self._state_message = ""
         self.marks: Marks = DEFAULT_MARKS
         self._stale: set[str] = set()
-        #: set once the tabs and the legend are mounted (after the reader's first frame);
-        #: the analysis worker waits for it before it shows anything here
-        self.ready = threading.Event()
+        self._complete = False
+        #: an Across look-up asked for before the tabs were mounted
+        self._across: tuple[object, ...] | None = None
+        #: True once the tabs and the legend are mounted (after the reader's first frame)
+        self.ready = False
 
     def compose(self) -> ComposeResult:
         yield Label("Waiting to analyse…", id="state")
@@ -219,7 +260,7 @@ class SidePanel(Vertical):
     async def mount_body(self) -> None:
         """Mount the tabs and the legend: some forty widgets, about 200 ms of the first
         frame, so the reader mounts them just after it."""
-        if self.ready.is_set():
+        if self.ready:
             return
         try:
             await self.mount(PanelTabs(), Static(self.legend(self.marks), id="legend"))
@@ -229,11 +270,10 @@ class SidePanel(Vertical):
                 strip.can_focus = False
         except (MountError, NoMatches):  # the reader was closed before its first frame settled
             return
-        self.ready.set()
+        self.ready = True
         self._fill_notes()
         if self.analysis is not None:  # it came first (from the cache)
-            self.show(self.analysis)
-            self.set_timer(FILL_REST_AFTER, self.fill_rest)
+            self.show(self.analysis, complete=self._complete)
 
     def _add_columns(self) -> None:
         actors = self.query_one("#actors", ItemTable)
@@ -289,7 +329,7 @@ class SidePanel(Vertical):
 
     def set_marks(self, marks: Marks) -> None:
         self.marks = marks
-        if not self.ready.is_set():
+        if not self.ready:
             return  # the legend is drawn in these marks when it is mounted
         self.query_one("#legend", Static).update(self.legend(marks))
         self._fill_notes()
@@ -323,13 +363,17 @@ class SidePanel(Vertical):
             bar.update(progress=round(fraction * 100))
 
     # ------------------------------------------------------------------ content
-    def show(self, analysis: Analysis) -> None:
+    def show(self, analysis: Analysis, *, complete: bool = True) -> None:
         """Show an analysis. Only the visible tab is filled now; the others when they are
-        opened (a large report's lists cost real time to build)."""
+        opened, or a moment after a complete analysis is on screen (a large report's lists
+        cost real time to build)."""
         self.analysis = analysis
+        self._complete = complete
         self._stale = {"tab-actors", "tab-claims", "tab-sources"}
-        if self.ready.is_set():
+        if self.ready:
             self._fill_active()
+            if complete:
+                self.set_timer(FILL_REST_AFTER, self.fill_rest)
 
     def _fill_active(self) -> None:
         if self.analysis is None:
@@ -344,18 +388,86 @@ class SidePanel(Vertical):
             "tab-sources": self._fill_sources,
         }[active](self.analysis)
 
+    class TabShown(Message):
+        """A tab of the panel came into view."""
+
+        def __init__(self, tab: str) -> None:
+            super().__init__()
+            self.tab = tab
+
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()
         self._fill_active()
+        if event.pane.id:
+            self.post_message(self.TabShown(event.pane.id))
+
+    @property
+    def active_tab(self) -> str:
+        """The id of the tab in view ("" before the tabs are mounted)."""
+        if not self.ready:
+            return ""
+        try:
+            return self.query_one("#tabs", TabbedContent).active
+        except NoMatches:
+            return ""
+
+    def show_tab(self, tab: str) -> None:
+        if self.ready:
+            self.query_one("#tabs", TabbedContent).active = tab
+
+    def step_tab(self, step: int) -> None:
+        """The next (1) or previous (-1) tab."""
+        if not self.ready:
+            return  # the panel's tabs are mounted just after the first frame
+        tabs = self.query_one("#tabs", TabbedContent)
+        panes = [p.id for p in tabs.query(TabPane) if p.id]
+        if panes:
+            at = panes.index(tabs.active) if tabs.active in panes else 0
+            tabs.active = panes[(at + step) % len(panes)]
+
+    def select(self, tab: str, key: str, *, focus: bool = False) -> None:
+        """Show ``tab`` with the item ``key`` selected in its list."""
+        if not self.ready:
+            return
+        self.show_tab(tab)
+        self._fill_active()
+        for lst in self.query(ItemTable):
+            if lst.id == tab.removeprefix("tab-"):
+                with contextlib.suppress(RowDoesNotExist):
+                    lst.move_cursor(row=lst.get_row_index(key))
+                if focus:
+                    lst.focus()
+
+    def show_across(
+        self,
+        store: Store,
+        briefing_id: str,
+        kind: str,
+        name: str,
+        aliases: list[str],
+        *,
+        actor_kind: str | None,
+    ) -> None:
+        """The other briefings mentioning an actor or a source, in the Across tab."""
+        if not self.ready:
+            return
+        self.query_one(AcrossPane).show_for(
+            store, briefing_id, kind, name, aliases, actor_kind=actor_kind
+        )
+
+    def show_figures(self, store: Store, briefing_id: str) -> None:
+        if self.ready:
+            self.query_one(FiguresPane).show_for(store, briefing_id)
 
     @property
     def lists_filled(self) -> bool:
         """Whether every list shows the current analysis (the ones not in view are filled
         a moment after it is complete, or when their tab is opened)."""
-        return self.ready.is_set() and not self._stale
+        return self.ready and not self._stale
 
     def fill_rest(self) -> None:
         """Fill the tabs not shown yet (once the analysis is complete)."""
-        if self.analysis is None or not self.ready.is_set():
+        if self.analysis is None or not self.ready:
             return
         fills = {
             "tab-actors": self._fill_actors,
@@ -514,7 +626,7 @@ class SidePanel(Vertical):
     def set_annotations(self, annotations: list[Annotation]) -> None:
         before = self._graded(self.annotations)
         self.annotations = annotations
-        if not self.ready.is_set():
+        if not self.ready:
             return  # listed when the tabs are mounted
         self._fill_notes()
         if self.analysis is not None and self._graded(annotations) != before:
@@ -544,7 +656,7 @@ class SidePanel(Vertical):
         return quote if len(quote) <= limit else quote[: limit - 1] + "…"
 
     def _fill_notes(self) -> None:
-        if not self.ready.is_set():
+        if not self.ready:
             return
         table = self.query_one("#notes", NotesTable)
 

@@ -3,11 +3,9 @@ clicking entities, and the command palette's own commands."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,20 +15,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
-from textual.css.query import NoMatches
 from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.option_list import Option
 
 from brief_tui.briefing.untrusted import clean_line
 from brief_tui.ui.article import GUTTER, ArticleView
-from brief_tui.ui.panel import ClaimList, ItemTable, NotesTable, plural
+from brief_tui.ui.host import CommandsHost, ReadingFilter
+from brief_tui.ui.panel import PanelList, plural
 from brief_tui.ui.safe import Label, OptionList, Static, plain
 
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis, Claim
     from brief_tui.briefing import Briefing
+    from brief_tui.ui.host import ReaderHost
 
 READING_BINDINGS = [
     Binding("f", "filter", "Filter", id="reading.filter"),
@@ -54,13 +52,6 @@ FILTER_KINDS = {
     "actor": "sentences mentioning an actor",
     "annotated": "annotated passages",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ReadingFilter:
-    kind: str
-    target: str | None = None
-    label: str = ""
 
 
 def claim_citation(briefing: Briefing, analysis: Analysis, claim: Claim) -> str:
@@ -138,34 +129,36 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ReadingMixin:
-    """Mixed into the reader app."""
+class Reading:
+    """Reading aids on one reader screen: the filter, copying out, clicking entities."""
 
-    reading_filter: ReadingFilter | None = None
-
-    def _r_app(self) -> Any:
-        return self
+    def __init__(self, host: ReaderHost) -> None:
+        self.host = host
+        #: what the text is filtered to (None: everything is bright)
+        self.reading_filter: ReadingFilter | None = None
 
     # ------------------------------------------------------------------ filters
-    def action_filter(self) -> None:
-        app = self._r_app()
+    def filter(self) -> None:
+        app = self.host
         if app.briefing.is_empty:
             return
         if self.reading_filter is not None:
             self.set_filter(None)
             return
         choices = [(k, f"{i + 1}  {v}") for i, (k, v) in enumerate(FILTER_KINDS.items())]
-        app.push_screen(ChoiceScreen("Show only…", choices), self._filter_kind_chosen)
+        app.app.push_screen(ChoiceScreen("Show only…", choices), self._filter_kind_chosen)
 
     def _filter_kind_chosen(self, kind: str | None) -> None:
-        app = self._r_app()
+        app = self.host
         if kind is None:
             return
         analysis = app.analysis
         if kind in ("source", "actor", "hedged", "unsourced") and analysis is None:
             app.notify("The analysis is not ready yet.", severity="warning")
             return
-        if kind == "source":
+        if kind in ("source", "actor") and analysis is None:
+            return
+        if kind == "source" and analysis is not None:
             counts: dict[str, int] = {}
             for c in analysis.claims:
                 if c.source:
@@ -176,16 +169,16 @@ class ReadingMixin:
                 (s.id, f"{source_label(analysis, s.id)}  ({plural(counts.get(s.id, 0), 'claim')})")
                 for s in sorted(analysis.sources, key=lambda s: -counts.get(s.id, 0))
             ]
-            app.push_screen(
+            app.app.push_screen(
                 ChoiceScreen("Claims from which source?", choices),
                 partial(self._filter_target, "source"),
             )
-        elif kind == "actor":
+        elif kind == "actor" and analysis is not None:
             choices = [
                 (a.id, f"{a.name}  ({plural(len(a.mentions), 'mention')})")
                 for a in sorted(analysis.actors, key=lambda a: -len(a.mentions))
             ]
-            app.push_screen(
+            app.app.push_screen(
                 ChoiceScreen("Sentences mentioning which actor?", choices),
                 partial(self._filter_target, "actor"),
             )
@@ -193,8 +186,8 @@ class ReadingMixin:
             self.set_filter(ReadingFilter(kind, None, FILTER_KINDS[kind]))
 
     def _filter_target(self, kind: str, target: str | None) -> None:
-        app = self._r_app()
-        if target is None:
+        app = self.host
+        if target is None or app.analysis is None:
             return
         if kind == "source":
             src = app.analysis.source(target)
@@ -207,7 +200,7 @@ class ReadingMixin:
     def set_filter(self, flt: ReadingFilter | None) -> None:
         self.reading_filter = flt
         self.apply_filter()
-        app = self._r_app()
+        app = self.host
         if flt is not None:
             kept = self.filter_spans(flt)
             app.notify(f"Showing {flt.label}: {plural(len(kept), 'passage')}. f or esc clears.")
@@ -215,7 +208,7 @@ class ReadingMixin:
 
     def filter_spans(self, flt: ReadingFilter) -> list[tuple[int, int]]:
         """The spans a filter keeps bright."""
-        app = self._r_app()
+        app = self.host
         analysis = app.analysis
         spans: list[tuple[int, int]] = []
         if flt.kind == "annotated":
@@ -229,7 +222,7 @@ class ReadingMixin:
                 spans = [
                     (c.start, c.end)
                     for c in analysis.claims
-                    if c.source == flt.target or app._cites(c.source, flt.target)
+                    if c.source == flt.target or app.cites(c.source, flt.target)
                 ]
             elif flt.kind == "hedged":
                 spans = [(c.start, c.end) for c in analysis.claims if c.hedges]
@@ -249,10 +242,9 @@ class ReadingMixin:
         return sorted(set(spans))
 
     def apply_filter(self) -> None:
-        app = self._r_app()
-        try:
-            article = app.query_one(ArticleView)
-        except NoMatches:  # an empty briefing has no article
+        app = self.host
+        article = app.article()
+        if article is None:  # an empty briefing has no article
             return
         flt = self.reading_filter
         if flt is None:
@@ -275,43 +267,37 @@ class ReadingMixin:
     # ------------------------------------------------------------------ copy
     def copy_text(self) -> tuple[str, str] | None:
         """(what, text) for `y`, from whatever is selected."""
-        app = self._r_app()
+        app = self.host
         analysis = app.analysis
-        focused = app.focused
-        if (
-            isinstance(focused, ClaimList)
-            and analysis is not None
-            and focused.highlighted is not None
-        ):
-            cid = focused.get_option_at_index(focused.highlighted).id
-            claim = next((c for c in analysis.claims if c.id == cid), None)
+        focused: object = app.app.focused
+        key = focused.selected_key() if isinstance(focused, PanelList) else None
+        kind = focused.kind if isinstance(focused, PanelList) else ""
+        if kind == "claim" and analysis is not None and key is not None:
+            claim = next((c for c in analysis.claims if c.id == key), None)
             if claim:
                 return "the claim as a citation", claim_citation(app.briefing, analysis, claim)
-        if isinstance(focused, NotesTable) and focused.row_count:
-            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+        if kind == "note" and key is not None:
             a = next((x for x in app.annotations if x.id == key), None)
             if a is not None:
                 quote = f"> {a.exact}\n\n" if a.exact else ""
                 tags = (" " + " ".join("#" + t for t in a.tags)) if a.tags else ""
                 return "the note", f"{quote}{a.note or ''}{tags}".strip()
-        if isinstance(focused, ItemTable) and focused.row_count and analysis is not None:
-            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
-            if focused.kind == "actor" and (actor := analysis.actor(key)):
+        if key is not None and analysis is not None:
+            if kind == "actor" and (actor := analysis.actor(key)):
                 extra = [x for x in actor.aliases if x != actor.name]
                 text = actor.name + (f" (also: {', '.join(extra)})" if extra else "")
                 if actor.descriptors:
                     text += " — " + "; ".join(actor.descriptors)
                 return "the actor", text
-            if focused.kind == "source" and (src := analysis.source(key)):
+            if kind == "source" and (src := analysis.source(key)):
                 from brief_tui.ui.panel import source_label
 
                 text = source_label(analysis, src.id) + (
                     f" ({src.descriptor})" if src.descriptor else ""
                 )
                 return "the source", text
-        try:
-            article = app.query_one(ArticleView)
-        except NoMatches:
+        article = app.article()
+        if article is None:
             return None
         if app.selection is not None:
             s, e = app.selection
@@ -325,14 +311,14 @@ class ReadingMixin:
             return "the sentence", app.briefing.text[sent[0] : sent[1]].strip()
         return None
 
-    def action_copy(self) -> None:
-        app = self._r_app()
+    def copy(self) -> None:
+        app = self.host
         got = self.copy_text()
         if got is None:
             app.notify("Nothing to copy here.", severity="warning")
             return
         what, text = got
-        app.copy_to_clipboard(text)
+        app.app.copy_to_clipboard(text)
         shown = text if len(text) <= 120 else text[:119] + "…"
         if clipboard_refused():
             app.notify(
@@ -364,9 +350,10 @@ class ReadingMixin:
             cells += w
         return None
 
-    def on_click(self, event: events.Click) -> None:
-        app = self._r_app()
-        widget = getattr(event, "widget", None)
+    def click(self, event: events.Click) -> None:
+        """A click on an entity of the article jumps to its actor."""
+        app = self.host
+        widget = event.widget
         if not isinstance(widget, ArticleView) or app.analysis is None:
             return
         offset_xy = event.get_content_offset(widget)
@@ -380,10 +367,9 @@ class ReadingMixin:
         if entity is None or entity.actor is None:
             return
         app.jump_to_actor(entity.actor)
-        table = app.query_one("#actors", ItemTable)
-        with contextlib.suppress(RowDoesNotExist):
-            table.move_cursor(row=table.get_row_index(entity.actor))
-        app.query_one("#tabs").active = "tab-actors"
+        panel = app.panel()
+        if panel is not None:
+            panel.select("tab-actors", entity.actor)
 
 
 def app_char(ch: str) -> str:
@@ -402,8 +388,10 @@ class BriefCommands(Provider):
     filters for this briefing's actors and sources."""
 
     def _commands(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
-        app: Any = self.app
-        keymap = dict(app._keymap)
+        app = self.screen
+        if not isinstance(app, CommandsHost):
+            return
+        keymap = dict(self.app._keymap)
         for section, bindings in app.all_bindings():
             if section in (
                 "Help",
@@ -424,11 +412,11 @@ class BriefCommands(Provider):
                 elif section in ("Side panel lists", "Notes tab", "Claims list"):
                     continue
                 else:
-                    run = partial(app.run_action, b.action)
+                    run = partial(self.app.run_action, b.action, app)
                 shown = " or ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
                 yield b.description, run, f"key: {shown} · {b.id}"
         for name in ("brief-dark", "brief-light", "brief-mono"):
-            yield f"Theme: {name}", partial(setattr, app, "theme", name), "switch the theme"
+            yield f"Theme: {name}", partial(setattr, self.app, "theme", name), "switch the theme"
         for kind, label in FILTER_KINDS.items():
             if kind not in ("source", "actor"):
                 yield (

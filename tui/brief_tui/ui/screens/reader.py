@@ -1,0 +1,869 @@
+"""The reader screen: one briefing, the article on the left and the analysis beside it.
+
+It lays the briefing out, holds the reader's key actions, owns an :class:`Annotator` (the
+reader's marks) and a :class:`Reading` controller (filters, copying, clicks), and keeps a
+:class:`Session` per briefing shown, which does the work and reports back by messages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widget import MountError
+from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
+
+from brief_tui.briefing import Briefing
+from brief_tui.ui import heap, palette
+from brief_tui.ui.annotating import ANNOTATION_BINDINGS, Annotator
+from brief_tui.ui.article import ArticleView
+from brief_tui.ui.host import ReadingFilter
+from brief_tui.ui.messages import (
+    AnalysisProgress,
+    AnalysisReady,
+    BriefingRemembered,
+    ModelMissing,
+    NotesChanged,
+    Notice,
+    PositionKnown,
+    SaveFinished,
+    StoreOpened,
+    StoreReadOnly,
+    TimelineReady,
+)
+from brief_tui.ui.panel import PanelList, SidePanel, plural
+from brief_tui.ui.reading import READING_BINDINGS, BriefCommands, Reading
+from brief_tui.ui.safe import Static
+from brief_tui.ui.session import Session, SessionOptions
+
+if TYPE_CHECKING:
+    from textual.binding import Binding as BindingT
+
+    from brief_tui.analysis.child import AnalysisProcess
+    from brief_tui.analysis.model import Analysis
+    from brief_tui.library.annotations import Annotation
+    from brief_tui.library.store import Store
+
+
+def search_pattern(query: str) -> re.Pattern[str]:
+    """Case-insensitive; a straight quote also finds the curly ones, and any run of spaces
+    finds any run of white space (line breaks included)."""
+    parts: list[str] = []
+    for token in re.split(r"(\s+)", query.strip()):
+        if not token:
+            continue
+        if token.isspace():
+            parts.append(r"\s+")
+            continue
+        for ch in token:
+            if ch in "'’‘":
+                parts.append("['’‘]")
+            elif ch in '"“”':
+                parts.append('["“”]')
+            else:
+                parts.append(re.escape(ch))
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+class SearchBar(Input):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel search", id="search.cancel")
+    ]
+
+    def action_cancel(self) -> None:
+        self.value = ""
+        self.display = False
+        self.screen.query_one(ArticleView).focus()
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+
+def bindings_of(cls: type[object]) -> list[BindingT]:
+    return [b for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding)]
+
+
+class ReaderScreen(Screen[None]):
+    """One briefing on screen at a time (another replaces it, with a session of its own)."""
+
+    COMMANDS = Screen.COMMANDS | {BriefCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="app.search"),
+        Binding("n", "search_step(1)", "Next match", id="app.search_next"),
+        Binding("N", "search_step(-1)", "Prev match", id="app.search_prev", show=False),
+        Binding("escape", "clear", "Clear marks", id="app.clear", show=False),
+        Binding("L", "library", "Library", id="app.library"),
+        Binding("right_square_bracket", "tab_step(1)", "Next tab", id="panel.next_tab", show=False),
+        Binding("left_square_bracket", "tab_step(-1)", "Prev tab", id="panel.prev_tab", show=False),
+        *ANNOTATION_BINDINGS,
+        *READING_BINDINGS,
+    ]
+
+    def __init__(
+        self,
+        briefing: Briefing,
+        options: SessionOptions,
+        *,
+        marks: palette.Marks,
+        keeper: heap.HeapKeeper,
+        export_dir: Path | None = None,
+        process: AnalysisProcess | None = None,
+    ) -> None:
+        super().__init__()
+        self.options = options
+        self._marks = marks
+        self.keeper = keeper
+        self._export_dir = export_dir
+        self.session = Session(briefing, self, options, process=process)
+        self.briefing = briefing
+        self.analysis: Analysis | None = None
+        self.analysis_state = "waiting"
+        #: "spacy" or "cache": where the last complete analysis came from
+        self.analysis_source = ""
+        self.search_query = ""
+        self.search_matches: list[tuple[int, int]] = []
+        self.search_index = -1
+        self.focus_label = ""
+        self.started = time.perf_counter()
+        self.timings: dict[str, float] = {}
+        self.read_only_reason: str | None = None
+        self.annotator = Annotator(self)
+        self.reading = Reading(self)
+        self._paint_token: object | None = None
+        #: the offset a briefing was opened at (from Across): not the last reading position
+        self._open_at: int | None = None
+        self._status_line = ""
+        self._timeline_for = ""
+        self._figures_for = ""
+
+    # ------------------------------------------------------------------ what collaborators see
+    @property
+    def store(self) -> Store | None:
+        return self.session.store
+
+    @property
+    def marks(self) -> palette.Marks:
+        return self._marks
+
+    @property
+    def annotations(self) -> list[Annotation]:
+        return self.annotator.annotations
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        return self.annotator.selection
+
+    @property
+    def reading_filter(self) -> ReadingFilter | None:
+        return self.reading.reading_filter
+
+    @property
+    def data_dir(self) -> Path | None:
+        return self.options.data_dir
+
+    @property
+    def export_dir(self) -> Path | None:
+        return self._export_dir
+
+    @property
+    def loaded(self) -> bool:
+        """True once the store and the analysis have been asked for (after the first frame)."""
+        return self.session.started
+
+    def article(self) -> ArticleView | None:
+        try:
+            return self.query_one(ArticleView)
+        except NoMatches:  # an empty briefing has no article
+            return None
+
+    def panel(self) -> SidePanel | None:
+        try:
+            return self.query_one(SidePanel)
+        except NoMatches:
+            return None
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            if self.briefing.is_empty:
+                yield Static(
+                    Text(
+                        f"This briefing is empty: {self.briefing.origin} holds no text.",
+                        style="bold",
+                    ),
+                    id="empty",
+                )
+            else:
+                yield ArticleView(self.briefing.text, self.briefing.paragraphs, id="article")
+            yield SidePanel(id="panel")
+        yield StatusLine(id="status")
+        # the footer's line, kept until the footer is mounted just after the first frame
+        # (its keys are a dozen widgets; the search bar is mounted when first asked for)
+        yield Static(id="footer-slot")
+
+    def all_bindings(self) -> list[tuple[str, list[BindingT]]]:
+        from brief_tui.ui.panel import reader_list_bindings
+
+        app_bindings = bindings_of(type(self.app))
+        return [
+            ("Everywhere", [*app_bindings, *bindings_of(ReaderScreen)]),
+            ("Article", bindings_of(ArticleView)),
+            *reader_list_bindings(),
+            ("Search box", bindings_of(SearchBar)),
+        ]
+
+    def on_mount(self) -> None:
+        self.app.title = self.briefing.title
+        self.app.sub_title = self.briefing.origin
+        self._start()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # on a short terminal the legend gives its lines to the lists
+        if (panel := self.panel()) is not None:
+            panel.set_class(event.size.height < 34, "-short")
+
+    def _start(self) -> None:
+        """Show the current briefing and start its session."""
+        panel = self.query_one(SidePanel)
+        panel.set_marks(self.marks)
+        if self.briefing.is_empty:
+            panel.set_state("Nothing to analyse: the briefing is empty.")
+            self.analysis_state = "empty"
+        else:
+            self.query_one(ArticleView).focus()
+            if self.options.analyse:
+                panel.set_state("Opening…", 0.0)
+            else:
+                panel.set_state("Analysis is off (--no-analysis).")
+                self.analysis_state = "off"
+        # the analysis process starts at once (it has a core of its own); the rest once the
+        # article is on screen: it would otherwise compete with the first frame
+        self.session.start_process()
+        self.update_status()
+        token = self._paint_token = object()
+
+        async def first_paint() -> None:
+            if self._paint_token is token:
+                self._paint_token = None
+                await self._first_paint()
+
+        for view in self.query(ArticleView):  # (an empty briefing has none)
+            view.when_drawn(first_paint)
+        self.call_after_refresh(first_paint)
+
+    async def _first_paint(self) -> None:
+        self.timings.setdefault("article_visible", time.perf_counter() - self.started)
+        self.update_status()  # the scroll position is known once the text is laid out
+        self.session.run()
+        if (panel := self.panel()) is not None:
+            await panel.mount_body()
+        await self._mount_footer()
+        if not self.keeper.started:  # once (this runs again when another briefing opens)
+            heap.settle()  # Textual's own objects: alive as long as the app
+            self.keeper.start()
+            self.set_interval(0.5, self.keeper.tick)
+
+    async def _mount_footer(self) -> None:
+        try:
+            slot = self.query_one("#footer-slot")
+        except NoMatches:  # recomposed meanwhile (another briefing opened)
+            return
+        try:
+            await self.mount(Footer(), after=slot)
+            await slot.remove()
+            # the footer lists the keys when the screen says its bindings changed
+            self.refresh_bindings()
+        except MountError:  # the reader was closed before its first frame settled
+            pass
+
+    # ------------------------------------------------------------------ the session's news
+    def _current(self, message: object) -> bool:
+        return getattr(message, "briefing_id", None) == self.session.briefing.id
+
+    def on_store_opened(self, message: StoreOpened) -> None:
+        store = message.store
+        if store.warning:
+            self.notify(
+                store.warning, severity="warning" if not store.read_only else "error", timeout=15
+            )
+        self.update_status()
+        if message.library_first:
+            self.action_library()
+
+    def on_store_read_only(self, message: StoreReadOnly) -> None:
+        self.read_only_reason = message.reason
+        self.update_status()
+
+    def on_notice(self, message: Notice) -> None:
+        self.notify(
+            message.message, title=message.title, severity=message.severity, timeout=message.timeout
+        )
+
+    def on_briefing_remembered(self, message: BriefingRemembered) -> None:
+        if self._current(message):
+            self.briefing = message.briefing
+
+    def on_position_known(self, message: PositionKnown) -> None:
+        """Back where the reader was last time, unless they have moved already."""
+        article = self.article()
+        if not self._current(message) or article is None or self._open_at is not None:
+            return
+        if (
+            article.cursor == 0
+            and article.scroll_offset.y == 0
+            and message.offset < len(article.text)
+        ):
+            article.cursor = message.offset
+            article.scroll_to_offset(message.offset)
+            self.update_status()
+
+    def on_notes_changed(self, message: NotesChanged) -> None:
+        if self._current(message):
+            self.annotator.show_annotations(message.annotations)
+
+    def on_save_finished(self, message: SaveFinished) -> None:
+        self.annotator.save_finished(message)
+
+    def on_model_missing(self, message: ModelMissing) -> None:
+        if not self._current(message):
+            return
+        self.analysis_state = "no model"
+        self.query_one(SidePanel).set_state(message.message, None, error=True)
+        self.update_status()
+
+    def on_analysis_progress(self, message: AnalysisProgress) -> None:
+        if not self._current(message) or self.analysis_state == "done":
+            return
+        if message.analysis is not None:
+            self._apply_analysis(message.analysis, message.fraction or 0.0)
+        self.query_one(SidePanel).set_state(message.state, message.fraction)
+
+    def on_analysis_ready(self, message: AnalysisReady) -> None:
+        if not self._current(message):
+            return
+        self.analysis_source = message.source
+        self._apply_analysis(message.analysis, 1.0)
+
+    def on_timeline_ready(self, message: TimelineReady) -> None:
+        if self._current(message) and (panel := self.panel()) is not None:
+            panel.show_timeline(message.events, message.text, message.dated)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "analysis" or event.state != WorkerState.ERROR:
+            return
+        err = event.worker.error
+        self.analysis_state = "failed"
+        self.query_one(SidePanel).set_state(
+            f"Analysis failed: {type(err).__name__}: {err}", None, error=True
+        )
+        self.update_status()
+
+    def _apply_analysis(self, analysis: Analysis, fraction: float) -> None:
+        if analysis.briefing_id != self.briefing.id:
+            return  # a late result for the briefing shown before this one
+        self.analysis = analysis
+        done = fraction >= 1.0
+        self.analysis_state = "done" if done else f"{fraction:.0%}"
+        article = self.article()
+        if article is not None:
+            article.set_sentences([(s.start, s.end) for s in analysis.sentences])
+        self._style_analysis()
+        panel = self.query_one(SidePanel)
+        panel.show(analysis, complete=done)
+        if done:
+            self.timings.setdefault("analysis_done", time.perf_counter() - self.started)
+            self._figures_for = ""  # found again when the Across tab is next shown
+            if panel.active_tab == "tab-across":
+                self._show_figures()
+            sourced = sum(1 for c in analysis.claims if c.source)
+            line = analysis.profile.get("line") or (
+                f"{len(analysis.claims)} claims: {sourced} sourced; {len(analysis.sources)} sources"
+            )
+            cached = " · from the cache" if self.analysis_source == "cache" else ""
+            panel.set_state(
+                f"{len(analysis.actors)} actors · {line}  ({analysis.model_name} "
+                f"{analysis.model_version}{cached})",
+                short=f"{len(analysis.actors)} actors · {len(analysis.claims)} claims, "
+                f"{sourced} sourced · {len(analysis.sources)} sources",
+            )
+            self.annotator.update_gutter()
+        self.update_status()
+
+    def _style_analysis(self) -> None:
+        """Lay the analysis over the text in the current theme's styles."""
+        analysis = self.analysis
+        article = self.article()
+        if analysis is None or article is None:
+            return
+        styles = {label: self.marks.entity(label) for label in {e.label for e in analysis.entities}}
+        article.set_entities([(e.start, e.end, e.label) for e in analysis.entities], styles)
+        article.set_layer(
+            "hedges",
+            ((h.start, h.end, self.marks.hedge) for c in analysis.claims for h in c.hedges),
+        )
+        article.set_layer(
+            "claims", ((c.cue.start, c.cue.end, self.marks.cue) for c in analysis.claims if c.cue)
+        )
+
+    def restyle(self, marks: palette.Marks) -> None:
+        """Redraw every mark in these marks (after a theme change)."""
+        self._marks = marks
+        panel = self.panel()
+        if panel is None:
+            return
+        panel.set_marks(marks)
+        article = self.article()
+        if article is None:
+            return
+        self._style_analysis()
+        if self.analysis is not None:
+            panel.show(self.analysis, complete=self.analysis_state == "done")
+        article.set_layer("search", ((s, e, marks.search) for s, e in self.search_matches))
+        if self.search_matches and 0 <= self.search_index < len(self.search_matches):
+            span = self.search_matches[self.search_index]
+            article.set_layer("current", [(span[0], span[1], marks.search_current)])
+        self.reload_annotations()
+        self.reading.apply_filter()
+
+    # ------------------------------------------------------------------ the panel's tabs
+    def on_side_panel_tab_shown(self, event: SidePanel.TabShown) -> None:
+        if event.tab == "tab-across":
+            self._show_figures()
+        if event.tab == "tab-timeline" and self._timeline_for != self.briefing.id:
+            self._timeline_for = self.briefing.id
+            self.query_one(SidePanel).timeline_note("Finding the dates…")
+            self.session.load_timeline()
+
+    def _show_figures(self) -> None:
+        """The Across tab's figures given in other briefings: looked up when the tab is
+        shown (it reads every analysed briefing of the library: not worth doing at start)."""
+        if self.store is None or self.analysis_state != "done":
+            return
+        if self._figures_for != self.briefing.id:
+            self._figures_for = self.briefing.id
+            self.query_one(SidePanel).show_figures(self.store, self.briefing.id)
+
+    def action_tab_step(self, step: int) -> None:
+        """The side panel's next or previous tab, from anywhere; when the panel has the focus
+        it goes to the new tab's list, so j/k move its rows at once."""
+        panel = self.panel()
+        if panel is None:
+            return
+        panel.step_tab(step)
+        if self.focused is not None and panel in self.focused.ancestors_with_self:
+            panel.focus_list()
+
+    # ------------------------------------------------------------------ status
+    def update_status(self) -> None:
+        try:
+            status = self.query_one(StatusLine)
+        except NoMatches:  # not composed yet
+            return
+        title = self.briefing.title
+        parts = [title if len(title) <= 60 else title[:59] + "…"]
+        article = self.article()
+        if article is not None:
+            # how far through the text the view is: 0% at the top, 100% at the bottom
+            top, bottom = article.scroll_offset.y, article.max_scroll_y
+            pct = 100 if bottom <= 0 else round(100 * min(top, bottom) / bottom)
+            parts.append(f"{pct}%")
+        if self.search_query:
+            n = len(self.search_matches)
+            where = f"{self.search_index + 1}/{n}" if n else "no matches"
+            parts.append(f"/{self.search_query}: {where}")
+        if self.focus_label:
+            parts.append(self.focus_label)
+        if self.reading_filter is not None:
+            parts.append(f"filter: {self.reading_filter.label}")
+        parts.append(f"analysis: {self.analysis_state}")
+        if self.store is not None and self.store.read_only:
+            parts.append("READ-ONLY: notes are not saved")
+        line = " │ ".join(parts)
+        if line != self._status_line:  # an unchanged line costs no layout
+            self._status_line = line
+            status.update(line, layout=False)  # one line, always as wide: no re-layout
+
+    def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
+        self.annotator.cursor_moved()
+        if event.what.startswith("entity"):
+            s = event.view.current
+            if s:
+                # "entity 3/92: GPE" → "entity 3/92: country / place"
+                head, _, label = event.what.partition(": ")
+                kind = palette.family_of(label).title.lower() if label else ""
+                self.focus_label = f"{head}: {kind} “{self.briefing.text[s[0] : s[1]]}”"
+        elif self.focus_label.startswith("entity") and self.annotator.visual_anchor is None:
+            self.focus_label = ""
+        self.update_status()
+
+    def on_mouse_scroll_down(self) -> None:
+        self.keeper.touched()
+        self.call_after_refresh(self.update_status)
+
+    def on_mouse_scroll_up(self) -> None:
+        self.keeper.touched()
+        self.call_after_refresh(self.update_status)
+
+    def on_key(self) -> None:
+        self.keeper.touched()
+        self.call_after_refresh(self.update_status)
+
+    def on_click(self, event: events.Click) -> None:
+        self.reading.click(event)
+
+    # ------------------------------------------------------------------ search
+    async def action_search(self) -> None:
+        if self.briefing.is_empty:
+            return
+        try:
+            bar = self.query_one(SearchBar)
+        except NoMatches:
+            bar = SearchBar(
+                placeholder="Search the text (enter to find, esc to cancel)", id="search"
+            )
+            await self.mount(bar, before=self.query_one(StatusLine))
+        bar.display = True
+        bar.value = self.search_query
+        bar.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        bar = self.query_one(SearchBar)
+        bar.display = False
+        self.query_one(ArticleView).focus()
+        self.search(event.value)
+
+    def search(self, query: str) -> int:
+        """Highlight every case-insensitive match of ``query``; move to the first one at or
+        after the cursor. Returns the number of matches."""
+        article = self.query_one(ArticleView)
+        self.search_query = query
+        self.search_matches = []
+        self.search_index = -1
+        if query.strip():
+            pattern = search_pattern(query)
+            self.search_matches = [
+                (m.start(), m.end()) for m in pattern.finditer(self.briefing.text)
+            ]
+        article.set_layer("search", ((s, e, self.marks.search) for s, e in self.search_matches))
+        if self.search_matches:
+            cursor = article.cursor
+            idx = next((i for i, (s, _) in enumerate(self.search_matches) if s >= cursor), 0)
+            self._goto_match(idx)
+        else:
+            article.set_layer("current", [])
+            if query:
+                self.notify(f"No match for “{query}”", severity="warning")
+        self.update_status()
+        return len(self.search_matches)
+
+    def _goto_match(self, idx: int) -> None:
+        article = self.query_one(ArticleView)
+        self.search_index = idx
+        span = self.search_matches[idx]
+        article.current = span
+        article.set_layer("current", [(span[0], span[1], self.marks.search_current)])
+        article.cursor = span[0]
+        article.scroll_to_offset(span[0])
+        self.update_status()
+
+    def action_search_step(self, n: int) -> None:
+        if not self.search_matches and not self.briefing.is_empty:
+            # no search: n/N step through the highlighted mentions or claims instead
+            article = self.query_one(ArticleView)
+            spans = article.layer_spans("focus")
+            if spans:
+                cur = article.current[0] if article.current else article.cursor
+                if n > 0:
+                    nxt = next((sp for sp in spans if sp[0] > cur), spans[0])
+                else:
+                    nxt = next((sp for sp in reversed(spans) if sp[0] < cur), spans[-1])
+                article.show_current(nxt, "mention")
+                where = spans.index(nxt) + 1
+                self.focus_label = re.sub(r" \(\d+/\d+\)$", "", self.focus_label)
+                self.focus_label += f" ({where}/{len(spans)})"
+                self.update_status()
+                return
+            if self.search_query:
+                self.app.bell()
+            return
+        if self.search_matches:
+            self._goto_match((self.search_index + n) % len(self.search_matches))
+
+    def action_clear(self) -> None:
+        article = self.article()
+        if article is None:
+            return
+        if self.reading_filter is not None:
+            self.set_filter(None)
+        self.search_query = ""
+        self.search_matches = []
+        self.focus_label = ""
+        for layer in ("search", "focus", "current"):
+            article.set_layer(layer, [])
+        article.current = None
+        self.annotator.end_visual()
+        self.update_status()
+
+    # ------------------------------------------------------------------ the collaborators' keys
+    def action_visual(self) -> None:
+        self.annotator.visual()
+
+    def action_word(self, n: int) -> None:
+        self.annotator.word(n)
+
+    def action_highlight(self) -> None:
+        self.annotator.highlight()
+
+    def action_note(self) -> None:
+        self.annotator.note()
+
+    def action_tags(self) -> None:
+        self.annotator.tags()
+
+    def action_grade(self) -> None:
+        self.annotator.grade()
+
+    def action_undo(self) -> None:
+        self.annotator.undo()
+
+    def action_export(self) -> None:
+        self.annotator.export()
+
+    def action_filter(self) -> None:
+        self.reading.filter()
+
+    def action_copy(self) -> None:
+        self.reading.copy()
+
+    def set_filter(self, flt: ReadingFilter | None) -> None:
+        self.reading.set_filter(flt)
+
+    def reload_annotations(self) -> None:
+        self.annotator.reload_annotations()
+
+    # ------------------------------------------------------------------ jumps from the panel
+    def on_panel_list_chosen(self, event: PanelList.Chosen) -> None:
+        if event.kind == "note":
+            self.annotator.jump_to_annotation(event.key)
+        elif event.kind == "event":
+            start, end, at = (int(x) for x in event.key.split(":"))
+            article = self.query_one(ArticleView)
+            article.set_layer(
+                "focus", [(start, end, self.marks.sentence), (at, at + 1, self.marks.content)]
+            )
+            article.show_current((start, end), "dated sentence")
+            article.set_layer("current", [])
+            article.focus()
+        elif event.kind == "actor":
+            self.jump_to_actor(event.key)
+        elif event.kind == "source":
+            self.jump_to_source(event.key)
+        elif event.kind == "claim":
+            self.jump_to_claim(event.key)
+
+    def on_panel_list_edit(self, event: PanelList.Edit) -> None:
+        self.annotator.edit_note(event.key)
+
+    def on_panel_list_delete(self, event: PanelList.Delete) -> None:
+        self.annotator.delete_note(event.key)
+
+    def run_article_action(self, action: str) -> None:
+        """Run an article key's action from the command palette."""
+        article = self.article()
+        if article is None:
+            return
+        article.focus()
+        self.call_later(self.app.run_action, action, article)
+
+    def grade_source(self, source_id: str) -> None:
+        """Select a source in the Sources tab and open its grade picker."""
+        panel = self.panel()
+        if panel is None:
+            return
+        panel.select("tab-sources", source_id, focus=True)
+        self.call_later(self.annotator.grade)
+
+    def _show_across(
+        self, kind: str, name: str, aliases: list[str], actor_kind: str | None
+    ) -> None:
+        if self.store is not None and (panel := self.panel()) is not None:
+            panel.show_across(
+                self.store, self.briefing.id, kind, name, aliases, actor_kind=actor_kind
+            )
+
+    def jump_to_actor(self, actor_id: str) -> None:
+        article = self.article()
+        if self.analysis is None or article is None:
+            return
+        actor = self.analysis.actor(actor_id)
+        if actor is None or not actor.mentions:
+            return
+        spans = sorted((m.start, m.end) for m in actor.mentions)
+        self._show_across("actor", actor.name, list(actor.aliases), actor.kind)
+        article.set_layer("focus", ((s, e, self.marks.focus) for s, e in spans))
+        self.focus_label = f"{actor.name}: {plural(len(spans), 'mention')}"
+        article.show_current(spans[0], f"actor {actor.name}")
+        article.focus()
+        self.update_status()
+
+    def jump_to_claim(self, claim_id: str) -> None:
+        article = self.article()
+        if self.analysis is None or article is None:
+            return
+        claim = next((c for c in self.analysis.claims if c.id == claim_id), None)
+        if claim is None:
+            return
+        spans: list[tuple[int, int, Style]] = [(claim.start, claim.end, self.marks.sentence)]
+        spans += [(f.start, f.end, self.marks.content) for f in claim.content]
+        article.set_layer("focus", spans)
+        src = self.analysis.source(claim.source)
+        self.focus_label = f"claim by {src.name}" if src else "unsourced statement"
+        article.show_current((claim.start, claim.end), "claim")
+        article.set_layer("current", [])
+        article.focus()
+        self.update_status()
+
+    def jump_to_source(self, source_id: str) -> None:
+        article = self.article()
+        if self.analysis is None or article is None:
+            return
+        src = self.analysis.source(source_id)
+        claims = [
+            c
+            for c in self.analysis.claims
+            if c.source == source_id or self.cites(c.source, source_id)
+        ]
+        if src is None or not claims:
+            self.notify("No claim in the text rests on this source.", severity="warning")
+            return
+        backer = self.analysis.actor(src.actor)
+        if backer is not None:
+            self._show_across("source", backer.name, [*backer.aliases, src.name], backer.kind)
+        else:
+            self._show_across("source", src.name, [], None)
+        article.set_layer("focus", ((c.start, c.end, self.marks.sentence) for c in claims))
+        self.focus_label = f"{src.name}: {plural(len(claims), 'claim')}"
+        article.show_current((claims[0].start, claims[0].end), "source")
+        article.set_layer("current", [])
+        article.focus()
+        self.update_status()
+
+    def cites(self, source_id: str | None, origin: str | None) -> bool:
+        """True when ``source_id`` cites ``origin`` somewhere along its chain."""
+        if self.analysis is None or origin is None:
+            return False
+        seen: set[str] = set()
+        src = self.analysis.source(source_id)
+        while src is not None and src.id not in seen:
+            if src.via == origin:
+                return True
+            seen.add(src.id)
+            src = self.analysis.source(src.via)
+        return False
+
+    # ------------------------------------------------------------------ library
+    def action_library(self) -> None:
+        store = self.store
+        if store is None:
+            self.notify("The library is still opening; try again in a moment.", severity="warning")
+            return
+        from brief_tui.ui.library_screen import LibraryScreen
+
+        if isinstance(self.app.screen, LibraryScreen):
+            return
+        self.app.push_screen(LibraryScreen(store), self._library_chosen)
+
+    def _library_chosen(self, briefing_id: str | None) -> None:
+        store = self.store
+        if store is None:
+            return
+        if not store.read_only and store.briefing_info(self.briefing.id) is None:
+            # the briefing on screen was removed from the library: keep reading it, and
+            # keep it in the library so that new notes have somewhere to go
+            store.add_briefing(self.briefing)
+            self.reload_annotations()
+            self.notify(
+                "The briefing you are reading was removed with its notes; "
+                "it stays open and is back in the library.",
+                severity="warning",
+                timeout=10,
+            )
+        if briefing_id is None or briefing_id == self.briefing.id:
+            return
+        briefing = store.get_briefing(briefing_id)
+        if briefing is None:
+            self.notify("That briefing is no longer in the library.", severity="error")
+            return
+        self.run_worker(self.open_briefing(briefing), exclusive=True, group="open")
+
+    def on_across_pane_open(self, event: object) -> None:
+        from brief_tui.ui.across import AcrossPane
+
+        if not isinstance(event, AcrossPane.Open) or self.store is None:
+            return
+        briefing = self.store.get_briefing(event.briefing_id)
+        if briefing is None:
+            self.notify("That briefing is no longer in the library.", severity="error")
+            return
+        self.run_worker(self.open_briefing(briefing, event.offset), exclusive=True, group="open")
+
+    async def open_briefing(self, briefing: Briefing, offset: int | None = None) -> None:
+        """Replace the briefing on screen with another (from the library or Across)."""
+        self.save_position()
+        self._open_at = offset
+        self.session.cancel()
+        self.session = Session(
+            briefing, self, self.options, store=self.store, restore_position=offset is None
+        )
+        self.briefing = briefing
+        self.analysis = None
+        self.analysis_state = "waiting"
+        self.analysis_source = ""
+        self.search_query, self.search_matches, self.search_index = "", [], -1
+        self.focus_label = ""
+        self.reading.reading_filter = None
+        self.annotator.reset()
+        self.app.title = briefing.title
+        self.app.sub_title = briefing.origin
+        await self.recompose()
+        self._start()
+        if offset is not None and not briefing.is_empty:
+            article = self.query_one(ArticleView)
+
+            def go() -> None:
+                article.cursor = offset
+                article.scroll_to_offset(offset)
+                self.update_status()
+
+            self.call_after_refresh(go)
+
+    def save_position(self) -> None:
+        """Where the reader is, for the next opening (on quitting or opening another)."""
+        store = self.store
+        article = self.article()
+        if store is None or store.read_only or article is None:
+            return
+        from brief_tui.library.store import StoreError
+
+        with contextlib.suppress(StoreError, OSError):  # a position not kept: no error
+            store.set_reading_position(self.briefing.id, article.cursor)
+
+    def on_unmount(self) -> None:
+        self.session.cancel()

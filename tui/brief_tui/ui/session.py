@@ -1,0 +1,332 @@
+"""One open briefing's work: the store handle, the cache look-up and the analysis process.
+
+The session runs its work in thread workers and tells the reader screen what happened only
+by posting messages (:mod:`brief_tui.ui.messages`); it never touches a widget and never
+waits for the UI. The screen keeps one session per briefing shown and cancels it when
+another briefing is opened or the reader closes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.worker import Worker, get_current_worker
+
+from brief_tui.analysis.child import AnalysisProcess, AnalysisProcessError
+from brief_tui.analysis.estimate import duration, long_text_warning
+from brief_tui.briefing import Briefing, BriefingError
+from brief_tui.ui.messages import (
+    AnalysisProgress,
+    AnalysisReady,
+    BriefingRemembered,
+    ModelMissing,
+    NotesChanged,
+    Notice,
+    PositionKnown,
+    StoreOpened,
+    StoreReadOnly,
+    TimelineReady,
+)
+
+if TYPE_CHECKING:
+    from brief_tui.analysis.model import Analysis
+    from brief_tui.library.store import Store
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word if n == 1 else word + 's'}"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOptions:
+    """How the reader was asked to work (the same for every briefing it opens)."""
+
+    model_name: str | None = None
+    data_dir: Path | None = None
+    analyse: bool = True
+    #: show the library first when it holds more than the sample (no path was given)
+    open_library: bool = False
+
+
+class Session:
+    """The work behind one briefing on screen; results go to ``target`` as messages."""
+
+    def __init__(
+        self,
+        briefing: Briefing,
+        target: DOMNode,
+        options: SessionOptions,
+        *,
+        store: Store | None = None,
+        process: AnalysisProcess | None = None,
+        restore_position: bool = True,
+    ) -> None:
+        self.briefing = briefing
+        self.target = target
+        self.options = options
+        #: the library's store (opened by the first session, handed to the next ones)
+        self.store = store
+        #: the analysis process while one runs (started before the first frame)
+        self.process = process
+        self.restore_position = restore_position
+        #: True once the store and the analysis have been asked for (after the first frame)
+        self.started = False
+        self._worker: Worker[None] | None = None
+        self._began = 0.0
+
+    # ------------------------------------------------------------------ life
+    def start_process(self) -> None:
+        """Start the analysis process now, before the first frame: importing spaCy and
+        loading the model then happen on the other core while the reader draws. Stopped
+        again if the analysis turns out to be cached."""
+        if self.process is not None or not self.options.analyse or self.briefing.is_empty:
+            return
+        try:
+            self.process = self._new_process()
+        except OSError:
+            self.process = None  # tried again when needed, where the error is shown
+
+    def run(self) -> None:
+        """Open the store and show what is known, then analyse (in a worker)."""
+        self.started = True
+        self._worker = self.target.run_worker(
+            self._work, thread=True, exclusive=True, group="analysis", exit_on_error=False
+        )
+
+    def cancel(self) -> None:
+        """Stop the work of this briefing (another is opened, or the reader closes)."""
+        if self._worker is not None:
+            self._worker.cancel()
+        self.stop_process()
+
+    def stop_process(self) -> None:
+        process, self.process = self.process, None
+        if process is not None:
+            process.stop()
+
+    def _new_process(self) -> AnalysisProcess:
+        b = self.briefing
+        return AnalysisProcess(
+            b.text, title=b.title, briefing_id=b.id, model=self.options.model_name
+        )
+
+    def _post(self, message: Message) -> None:
+        self.target.post_message(message)
+
+    # ------------------------------------------------------------------ the worker
+    def _work(self) -> None:
+        from brief_tui.library.store import Store, StoreError
+
+        worker = get_current_worker()
+        briefing = self.briefing
+        bid = briefing.id
+        store = self.store
+        opened = store is None
+        if store is None:
+            store = Store.open(self.options.data_dir, repair=True)  # (salvages a damaged one)
+            self.store = store
+            first = self.options.open_library and self._keep_sample(store)
+            self._post(StoreOpened(bid, store, library_first=first))
+            if store.read_only:
+                self._post(StoreReadOnly(bid, store.warning or "the data directory is read-only"))
+        model: str | None = None
+        cached: Analysis | None = None
+        if self.options.analyse and not briefing.is_empty and not worker.is_cancelled:
+            model = self._chosen_model()
+            if model is not None:
+                cached = self._cached_analysis(store, model)
+            if cached is not None and not worker.is_cancelled:
+                self.stop_process()  # started at launch in case there was no cache
+                self._post(AnalysisReady(bid, cached, "cache"))
+        if worker.is_cancelled:
+            return
+        if not store.read_only and not briefing.is_empty:
+            try:
+                self._remember_briefing(store)
+            except (StoreError, OSError, ValueError) as e:  # the briefing still opens; say why
+                self._post(
+                    Notice(f"Could not save the briefing: {e}", severity="error", timeout=10)
+                )
+        if not briefing.is_empty and self.restore_position:
+            try:
+                position = store.reading_position(bid)
+            except StoreError:
+                position = None
+            if position:
+                self._post(PositionKnown(bid, position))
+        try:
+            notes = store.annotations(bid)
+        except StoreError as e:
+            self._post(Notice(f"Could not read your notes: {e}", severity="error", timeout=10))
+        else:
+            if not worker.is_cancelled:
+                self._post(NotesChanged(bid, notes))
+        if opened and not self.options.open_library and not worker.is_cancelled:
+            self._keep_sample(store)  # (a convenience: after what the reader is waiting for)
+        if model is None or cached is not None or worker.is_cancelled:
+            return
+        self._analyse(store, worker)
+
+    def _keep_sample(self, store: Store) -> bool:
+        """The bundled sample is always in the library; True when the library holds other
+        briefings too (with no path given, the library then opens first)."""
+        from brief_tui.library.store import StoreError
+
+        if store.read_only:
+            return False
+        from brief_tui.briefing import load_briefing
+        from brief_tui.resources import sample_briefing
+
+        try:
+            sample = load_briefing(sample_briefing())
+            if store.briefing_info(sample.id) is None:
+                store.add_briefing(sample)
+            return len(store.list_briefings()) > 1
+        except (BriefingError, StoreError, OSError) as e:  # a convenience: never stop the reader
+            self._post(Notice(f"The sample briefing could not be added: {e}", severity="warning"))
+            return False
+
+    def _remember_briefing(self, store: Store) -> None:
+        from brief_tui.library.anchoring import reanchor_all
+
+        briefing = self.briefing
+        previous = []
+        if briefing.origin and not briefing.origin.startswith("<"):
+            previous = [
+                b for b in store.briefings_from_origin(briefing.origin) if b.id != briefing.id
+            ]
+        store.add_briefing(briefing)
+        if briefing.date is None and (known := store.briefing_date(briefing.id)):
+            # a date given once (--date, or the document of an earlier read) is remembered
+            briefing = self.briefing = dataclasses.replace(briefing, date=known)
+        self._post(BriefingRemembered(briefing))
+        for old in previous:
+            report = reanchor_all(store, old.id, briefing)
+            if report.moved:
+                self._post(
+                    Notice(
+                        f"The file changed since you last read it: {plural(report.moved, 'note')} "
+                        f"moved ({report.orphaned} could not be placed: kept as orphans).",
+                        timeout=10,
+                    )
+                )
+
+    def _chosen_model(self) -> str | None:
+        """The model the analysis uses; None (and the screen is told why) when there is none."""
+        from brief_tui.analysis.nlp import ModelUnavailable, choose_model
+
+        try:
+            return choose_model(self.options.model_name)
+        except ModelUnavailable as e:
+            self.stop_process()
+            self._post(ModelMissing(self.briefing.id, str(e)))
+            return None
+
+    def _cached_analysis(self, store: Store, model: str) -> Analysis | None:
+        from brief_tui.analysis.model import ANALYSER_VERSION
+        from brief_tui.analysis.nlp import model_version
+        from brief_tui.library.store import StoreError
+
+        version = model_version(model)
+        if version is None:
+            return None
+        try:
+            return store.get_cached_analysis(self.briefing.id, model, version, ANALYSER_VERSION)
+        except StoreError:  # busy or damaged: analysing again only costs time
+            return None
+
+    def _analyse(self, store: Store, worker: Worker[None]) -> None:
+        """Analyse in the analysis process, posting its partial results, then the whole
+        analysis, then caching it."""
+        from brief_tui.library.store import StoreError
+
+        bid = self.briefing.id
+        process = self.process
+        if process is None or process.briefing_id != bid:
+            self.stop_process()
+            process = self.process = self._new_process()
+        self._post(AnalysisProgress(bid, "Loading the language model…", 0.0))
+        result: Analysis | None = None
+        try:
+            for event in process.events():
+                if worker.is_cancelled:
+                    break
+                if event.kind == "loaded":
+                    self._began = time.monotonic()
+                    state = f"Analysing with {event.model}…"
+                    if long := long_text_warning(self.briefing.text):
+                        state += f" {long}"
+                        self._post(
+                            Notice(
+                                f"{long} The text can be read meanwhile.",
+                                title="Analysis",
+                                timeout=15,
+                            )
+                        )
+                    if event.message:  # the model's files differ from the ones tested
+                        self._post(
+                            Notice(
+                                event.message,
+                                title="Language model",
+                                severity="warning",
+                                timeout=20,
+                            )
+                        )
+                    self._post(AnalysisProgress(bid, state, 0.0))
+                elif event.kind == "progress" and event.analysis is not None:
+                    self._post(
+                        AnalysisProgress(
+                            bid, self._progress_line(event.fraction), event.fraction, event.analysis
+                        )
+                    )
+                elif event.kind == "done":
+                    result = event.analysis
+                    break  # not waiting for the process to end (a stop kills it)
+                elif event.kind == "error":
+                    if event.error_kind == "model":
+                        self._post(ModelMissing(bid, event.message))
+                        return
+                    raise AnalysisProcessError(event.message)
+        finally:
+            process.stop()
+            if self.process is process:
+                self.process = None
+        if result is None or worker.is_cancelled:
+            return
+        # shown first, cached after: the reader does not wait for the write
+        self._post(AnalysisReady(bid, result, "spacy"))
+        if not store.read_only:
+            try:
+                store.put_cached_analysis(result)
+            except (StoreError, OSError, ValueError) as e:  # an unwritten cache only costs time
+                self._post(Notice(f"Analysis not cached: {e}", severity="warning"))
+
+    def _progress_line(self, fraction: float) -> str:
+        left = ""
+        elapsed = time.monotonic() - self._began if self._began else 0.0
+        if elapsed > 10 and 0.02 < fraction < 1:
+            left = f" ({duration(elapsed * (1 - fraction) / fraction)} left)"
+        return f"Analysing… {fraction:.0%}{left}"
+
+    # ------------------------------------------------------------------ the timeline
+    def load_timeline(self) -> None:
+        """The Timeline tab's dates, found when the tab is first opened (scanning a 300-page
+        report for dates takes seconds: it is not worth doing at start)."""
+        self.target.run_worker(
+            self._timeline, thread=True, exclusive=True, group="timeline", exit_on_error=False
+        )
+
+    def _timeline(self) -> None:
+        from brief_tui.briefing.dates import timeline
+
+        briefing = self.briefing
+        if briefing.is_empty:
+            return
+        events = timeline(briefing.text, briefing.date)
+        self._post(TimelineReady(briefing.id, events, briefing.text, briefing.date is not None))
