@@ -166,11 +166,13 @@ def score_entities(rec, an, acc):
 
 def align(gs: int, ge: int, mentions):
     """The system mention standing for a gold mention: the longest one that shares its end
-    (heads are final in English names) inside it, else the one containing it."""
+    (heads are final in English names) inside it, else one containing it with at most three
+    more characters. A gold mention nested in a longer name ("Texas" in "University of
+    Texas") is not the longer name's actor: the system has no mention for it."""
     best = None
     for s, e, aid in mentions:
         inside = gs <= s and e <= ge and (abs(e - ge) <= 2)
-        contains = s <= gs and ge <= e
+        contains = s <= gs and ge <= e and (e - s) - (ge - gs) <= 3
         if (inside or contains) and (best is None or (e - s) > (best[1] - best[0])):
             best = (s, e, aid)
     return best[2] if best else None
