@@ -62,6 +62,11 @@ def test_actor_matches_gold(sample: Analysis, gold):
         assert (t, "metonym") in hows
     for t in gold["demonyms"]:
         assert (t, "demonym") in hows
+    for t in gold.get("descriptions", []):
+        assert (t, "description") in hows
+    for m in a.mentions:
+        if m.how in {"pronoun", "description"}:
+            assert m.text not in a.aliases, (gold["name"], m)
     for d in gold["descriptors"]:
         assert d in a.descriptors, (gold["name"], d, a.descriptors)
     if "mentions" in gold:
