@@ -70,6 +70,7 @@ class ClaimRec:
     hedges: list[Hedge] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     headline: bool = False
+    kind: str = "speech"  # see model.Claim.kind
 
 
 @dataclass(slots=True)
