@@ -135,7 +135,7 @@ def test_the_cache_layout_names_every_field() -> None:
     assert tuple(f.name for f in fields(Mention)) == analysis_model._MENTION
     layouts = {
         Analysis: 13,
-        Claim: 10,
+        Claim: 11,
         Cue: 4,
         TextSpan: 3,
         Hedge: 5,

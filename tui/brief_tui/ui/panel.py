@@ -35,6 +35,7 @@ SOURCE_KINDS = {
     "intelligence": "intelligence",
     "state-media": "state media",
     "news-agency": "news agency",
+    "media": "media",
     "document": "document",
     "anonymous": "anonymous",
 }
@@ -549,6 +550,8 @@ class SidePanel(Vertical):
             prompt.append(source_label(analysis, claim.source), style="bold")
             if claim.cue:
                 prompt.append(f"  {claim.cue.text}", style="italic")
+            if claim.kind != "speech":
+                prompt.append(f"  ({claim.kind})", style="dim")  # stance, belief, evidence…
             if claim.hedges:
                 prompt.append(
                     "  ~" + ", ".join(h.text for h in claim.hedges[:3]), style=self.marks.hedge
