@@ -149,10 +149,9 @@ def resolve_expression(
     if not iso and _NUMERIC_JOIN.search(core):
         return None  # "2024-25", "11/9/2024" (which day?), "8:00"
     has_year = iso or any(_YEAR_TOKEN.fullmatch(t) for t in tokens)
-    for t in tokens:
-        if t.isdigit() and not (iso or _YEAR_TOKEN.fullmatch(t) or (len(t) <= 2 and months)):
-            if "ago" not in words:
-                return None  # "52", "250": a count, not a date
+    counts = [t for t in tokens if t.isdigit() and not (iso or _YEAR_TOKEN.fullmatch(t))]
+    if "ago" not in words and any(len(t) > 2 or not months for t in counts):
+        return None  # "52", "250": a count, not a date (a day goes with a month)
     if not (iso or has_year or months or weekdays or _ANCHORS.intersection(words)):
         return None  # "three years", "12 months", "8 a.m."
     relative = not has_year
@@ -196,7 +195,7 @@ def _start_of(d: _dt.date, period: str) -> _dt.date:
 
 
 def looks_like_a_name(text: str, start: int, end: int) -> bool:
-    """"the Sunday Times", "The Monday Club": a weekday after "the" that is part of a name."""
+    """ "the Sunday Times", "The Monday Club": a weekday after "the" that is part of a name."""
     before = text[max(0, start - 4) : start]
     after = text[end : end + 2]
     return (
@@ -217,19 +216,21 @@ _MO = (
 )
 _YR = r"(?:19|20)\d\d"
 _DAYNUM = r"[0-3]?\d(?:st|nd|rd|th)?"
+_IN = r"(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Dd]uring|[Ee]arly|[Ll]ate)"
+_REL = r"(?:[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious)"
 _CANDIDATE = re.compile(
     "|".join(
         (
-            rf"\b(?:[Ll]ast |[Nn]ext |[Tt]his )?{_WD}(?:,? {_MO} {_DAYNUM}(?:,? {_YR})?)?\b",
+            rf"\b(?:{_REL} )?{_WD}(?:,? {_MO} {_DAYNUM}(?:,? {_YR})?)?\b",
             rf"\b{_MO}(?: {_DAYNUM}(?:,? {_YR})?|,? {_YR})\b",
             # a month alone only after a preposition ("in June"; not "troops May March")
-            rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Dd]uring|[Ee]arly|[Ll]ate|[Ll]ast|[Nn]ext) {_MO}\b",
+            rf"\b(?:{_IN}|{_REL}) {_MO}\b",
             rf"\b{_DAYNUM} (?:of )?{_MO}(?:,? {_YR})?\b",
             r"\b\d{4}-[01]\d-[0-3]\d\b",
-            rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-) {_YR}\b(?![-/]\d)",
+            rf"\b(?:{_IN} |[Mm]id-){_YR}\b(?![-/]\d)",
             r"\b(?:[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Ll]ast night"
             r"|[Tt]his (?:morning|afternoon|evening))\b",
-            r"\b(?:(?:[Ee]arlier|[Ll]ater) )?(?:[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious) (?:week|month|year)\b",
+            rf"\b(?:(?:[Ee]arlier|[Ll]ater) )?{_REL} (?:week|month|year)\b",
             r"\b(?:\d{1,3}|[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight"
             r"|[Nn]ine|[Tt]en) (?:day|week|month|year)s? ago\b",
         )
@@ -367,4 +368,3 @@ def dateline_date(text: str) -> _dt.date | None:
             if d:
                 return d
     return None
-
