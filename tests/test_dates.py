@@ -252,6 +252,14 @@ def test_fallback_without_a_briefing_date_places_only_full_dates() -> None:
     assert {e.text for e in got} == {"1 May 2024", "in 2023"}
 
 
+def test_fallback_on_one_endless_line_keeps_its_sentences_short() -> None:
+    # a hostile document: megabyte lines without a stop, date words all along
+    text = "on Monday and in June " * 20_000
+    got = timeline(text, TUESDAY)
+    assert len(got) == 40_000
+    assert max(e.sentence_end - e.sentence_start for e in got) <= 820
+
+
 # ---------------------------------------------------------------- the briefing's own date
 
 

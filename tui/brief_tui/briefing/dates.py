@@ -159,6 +159,10 @@ def resolve_expression(
         if relative:
             return None
         base = _dt.date(2000, 1, 1)  # only fills parts an absolute date leaves out
+    if iso or (has_year and _WRITTEN.fullmatch(core)):
+        # the common full dates of long reports, read without dateparser (~1 ms a call)
+        full = _safe_date(*map(int, core.split("-"))) if iso else _written_date(core)
+        return (full, "day", False) if full else None
     bare_weekday = bool(weekdays) and not (months or has_year or "last" in words or "next" in words)
     bare_weekday = bare_weekday and "this" not in words
     got = _dateparser(core, base, "future" if future else "past")
@@ -218,32 +222,39 @@ _YR = r"(?:19|20)\d\d"
 _DAYNUM = r"[0-3]?\d(?:st|nd|rd|th)?"
 _IN = r"(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Dd]uring|[Ee]arly|[Ll]ate)"
 _REL = r"(?:[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious)"
-_CANDIDATE = re.compile(
-    "|".join(
-        (
-            rf"\b(?:{_REL} )?{_WD}(?:,? {_MO} {_DAYNUM}(?:,? {_YR})?)?\b",
-            rf"\b{_MO}(?: {_DAYNUM}(?:,? {_YR})?|,? {_YR})\b",
-            # a month alone only after a preposition ("in June"; not "troops May March")
-            rf"\b(?:{_IN}|{_REL}) {_MO}\b",
-            rf"\b{_DAYNUM} (?:of )?{_MO}(?:,? {_YR})?\b",
-            r"\b\d{4}-[01]\d-[0-3]\d\b",
-            rf"\b(?:{_IN} |[Mm]id-){_YR}\b(?![-/]\d)",
-            r"\b(?:[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Ll]ast night"
-            r"|[Tt]his (?:morning|afternoon|evening))\b",
-            rf"\b(?:(?:[Ee]arlier|[Ll]ater) )?{_REL} (?:week|month|year)\b",
-            r"\b(?:\d{1,3}|[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight"
-            r"|[Nn]ine|[Tt]en) (?:day|week|month|year)s? ago\b",
-        )
+_CANDIDATE_SOURCE = "|".join(
+    (
+        rf"\b(?:{_REL} )?{_WD}(?:,? {_MO} {_DAYNUM}(?:,? {_YR})?)?\b",
+        rf"\b{_MO}(?: {_DAYNUM}(?:,? {_YR})?|,? {_YR})\b",
+        # a month alone only after a preposition ("in June"; not "troops May March")
+        rf"\b(?:{_IN}|{_REL}) {_MO}\b",
+        rf"\b{_DAYNUM} (?:of )?{_MO}(?:,? {_YR})?\b",
+        r"\b\d{4}-[01]\d-[0-3]\d\b",
+        rf"\b(?:{_IN} |[Mm]id-){_YR}\b(?![-/]\d)",
+        r"\b(?:[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Ll]ast night"
+        r"|[Tt]his (?:morning|afternoon|evening))\b",
+        rf"\b(?:(?:[Ee]arlier|[Ll]ater) )?{_REL} (?:week|month|year)\b",
+        r"\b(?:\d{1,3}|[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight"
+        r"|[Nn]ine|[Tt]en) (?:day|week|month|year)s? ago\b",
     )
 )
+
+
+@functools.cache
+def _candidates() -> re.Pattern[str]:
+    return re.compile(_CANDIDATE_SOURCE)  # compiled on first use: opening a briefing needs none
+
+
+_REACH = 400
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The stretch of the line between the full stops around [start, end): the fallback's
     sentence (the analysis has spaCy's; this one does not know "Mr." from an ending)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
+    # within a reach of the expression: a line with no stop in it may be megabytes long
+    line_start = text.rfind("\n", max(0, start - _REACH), start) + 1 or max(0, start - _REACH)
+    line_end = text.find("\n", end, end + _REACH)
+    line_end = min(len(text), end + _REACH) if line_end < 0 else line_end
     s = max(text.rfind(p, line_start, start) for p in (". ", "? ", "! "))
     s = line_start if s < 0 else s + 2
     cuts = [i for i in (text.find(p, end, line_end) for p in (". ", "? ", "! ")) if i >= 0]
@@ -258,7 +269,7 @@ def timeline(text: str, base_date: _dt.date | None) -> list[DatedEvent]:
     analysis: a plain-text fallback for ``brief_tui.analysis.timeline.timeline``. Every
     expression without a year is read as past (news mostly is)."""
     events: list[DatedEvent] = []
-    for m in _CANDIDATE.finditer(text):
+    for m in _candidates().finditer(text):
         if looks_like_a_name(text, m.start(), m.end()):
             continue
         resolved = resolve_expression(m.group(), base_date)
@@ -314,15 +325,15 @@ def parse_date_string(value: str | None) -> _dt.date | None:
     m = _NUMERIC.match(value)
     if m:
         return _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    written = _written_date(value)  # (RFC 2822 too: "Tue, 29 Oct 2024 08:00:00 GMT")
+    if written or not _HAS_YEAR.search(value):
+        return written
     try:
-        from email.utils import parsedate_to_datetime  # (the email package: 20 ms to import)
+        from email.utils import parsedate_to_datetime  # (the email package: 8 ms to import)
 
         return parsedate_to_datetime(value).date()
     except (TypeError, ValueError, IndexError):
         pass
-    written = _written_date(value)
-    if written or not _HAS_YEAR.search(value):
-        return written
     return _dateparser_day(value)
 
 
