@@ -13,6 +13,7 @@ import pytest
 from brief_tui.analysis import analyze
 from brief_tui.analysis.model import Analysis
 from brief_tui.analysis.timeline import timeline as analysis_timeline
+from brief_tui.analysis.timeline import timeline_of
 from brief_tui.briefing import briefing_from_text, load_briefing
 from brief_tui.briefing.dates import (
     DatedEvent,
@@ -136,6 +137,10 @@ def test_the_sample_briefing_timeline(loaded_model, sample_text: str) -> None:
     got = {(e.text, e.label) for e in analysis_timeline(an, TUESDAY)}
     assert ("Tuesday", "2024-10-29") in got and ("Monday", "2024-10-28") in got
     assert ("this year", "2024") in got
+    # what the reader calls: the analysis when it is of this text, else the text alone
+    assert timeline_of(an, sample_text, TUESDAY) == analysis_timeline(an, TUESDAY)
+    assert timeline_of(None, sample_text, TUESDAY) == timeline(sample_text, TUESDAY)
+    assert "Friday" in {e.text for e in timeline_of(an, sample_text + " On Friday.", TUESDAY)}
 
 
 # ---------------------------------------------------------------- one expression, rule by rule

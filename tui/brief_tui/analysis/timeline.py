@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 
 from brief_tui.briefing.dates import DatedEvent, looks_like_a_name, resolve_expression
+from brief_tui.briefing.dates import timeline as text_timeline
 
 from .model import Analysis
 
@@ -79,3 +80,13 @@ def timeline(analysis: Analysis, base_date: dt.date | None) -> list[DatedEvent]:
         )
     events.sort(key=lambda ev: (ev.date, ev.start))
     return events
+
+
+def timeline_of(
+    analysis: Analysis | None, text: str, base_date: dt.date | None
+) -> list[DatedEvent]:
+    """The Timeline from ``analysis`` when it is the (complete) analysis of ``text``, else
+    from the text alone (``briefing.dates.timeline``: no model, analysis off or not done)."""
+    if analysis is not None and analysis.text == text:
+        return timeline(analysis, base_date)
+    return text_timeline(text, base_date)
