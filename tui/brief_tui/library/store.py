@@ -1640,7 +1640,7 @@ class Store:
         """Move the annotations of ``old_id`` to ``new_briefing`` in one transaction, with
         ``place`` giving each text anchor's new selector (``None``: orphan, old anchor kept).
         Undo history moves along, re-anchored the same way. Use
-        :func:`brief_tui.library.anchoring.reanchor_all` rather than calling this directly."""
+        :func:`brief_tui.library.reanchor.reanchor_all` rather than calling this directly."""
         self.add_briefing(new_briefing)
         now = _now()
         anchored = orphaned = 0

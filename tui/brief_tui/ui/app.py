@@ -475,7 +475,7 @@ class BriefApp(ReadingMixin, AnnotatingMixin, App[None]):
         self.action_library()
 
     def _remember_briefing(self, store: Store) -> None:
-        from brief_tui.library.anchoring import reanchor_all
+        from brief_tui.library.reanchor import reanchor_all
 
         previous = []
         if self.briefing.origin and not self.briefing.origin.startswith("<"):
