@@ -29,7 +29,6 @@ from textual.widgets import Static, TextArea
 
 from brief_tui.briefing import Briefing, briefing_from_text, load_briefing
 from brief_tui.library import paths
-from brief_tui.library import store as store_module
 from brief_tui.library.drafts import drafts_for
 from brief_tui.library.store import (
     Store,
@@ -37,6 +36,7 @@ from brief_tui.library.store import (
     StoreFull,
     StoreReadOnly,
 )
+from brief_tui.library.store import facade as store_module
 from brief_tui.ui.app import BriefApp
 from brief_tui.ui.dialogs import NoteEditor
 from tests.conftest import SAMPLE
