@@ -3,18 +3,9 @@ analysis cache, behind one face, :class:`Store`."""
 
 from __future__ import annotations
 
-from brief_tui.library.store.facade import (
+from brief_tui.library.store.checks import FULL_CHECK_EVERY_S, PRECIOUS_TABLES
+from brief_tui.library.store.errors import (
     BUSY_TIMEOUT_S,
-    FULL_CHECK_EVERY_S,
-    LOST_BRIEFING_TITLE,
-    MIGRATIONS,
-    PRECIOUS_TABLES,
-    SALVAGED_TABLES,
-    SCHEMA_VERSION,
-    UNDO_DEPTH,
-    BriefingInfo,
-    SalvageCounts,
-    Store,
     StoreBusy,
     StoreDamaged,
     StoreError,
@@ -22,6 +13,9 @@ from brief_tui.library.store.facade import (
     StoreReadOnly,
     store_error,
 )
+from brief_tui.library.store.facade import UNDO_DEPTH, BriefingInfo, Store
+from brief_tui.library.store.salvage import LOST_BRIEFING_TITLE, SALVAGED_TABLES, SalvageCounts
+from brief_tui.library.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
     "BUSY_TIMEOUT_S",

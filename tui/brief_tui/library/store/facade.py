@@ -1,32 +1,13 @@
-"""The local store: one SQLite file holding briefings, annotations, an undo log and the
-analysis cache.
+"""The store's one face: :class:`Store`, which the UI, the CLI and the library's other
+modules use. Its rooms do the work: opening and damage handling (``opening``, ``checks``,
+``salvage``, ``errors``), the connection and its transactions (``connection``), the schema
+(``schema``), briefings and search, annotations and undo, the analysis cache.
 
 Durability: WAL journal, ``synchronous=FULL`` (each commit is fsynced: ~0.35 ms here, so a
 confirmed note survives a power cut as well as a killed process), every user action one
 ``BEGIN IMMEDIATE`` … ``COMMIT`` transaction, made the moment it is asked for. A
 ``busy_timeout`` lets several processes write the same file; ``BEGIN IMMEDIATE`` takes the
 write lock up front so a transaction never fails half-way on a lock.
-
-Failures never lose annotations and never stop a briefing from opening:
-
-- a damaged database (not SQLite, or ``PRAGMA quick_check`` not ok), opened with
-  ``repair=True`` (the reader does), is salvaged: every readable row of every table is
-  copied into a fresh file with the current schema, the original is renamed to
-  ``<name>.corrupt-<timestamp>`` (kept, with its -wal/-shm files) and ``store.warning``
-  says what was recovered and where the original is. Without ``repair`` (the read-only
-  commands) nothing is moved or written: the damaged file is opened read-only and the
-  warning says how to repair it. What is checked when: see :meth:`Store.open`; damage met
-  later, while reading or writing, raises :class:`StoreDamaged` and has the next
-  :meth:`Store.open` check the whole file again;
-- a data directory or database that cannot be written (permissions, read-only file system),
-  or a database written by a newer brief-tui, gives a **read-only store**:
-  ``store.read_only`` is True, ``store.warning`` holds the one-line reason, reads work on
-  what is there (or on an empty store if nothing can be read), and every write raises
-  :class:`StoreReadOnly` carrying the same message. ``Store.open`` itself does not raise for
-  these conditions;
-- a write that fails names its cause (:func:`store_error`): a full disk
-  (:class:`StoreFull`), a lock another process holds (:class:`StoreBusy`), a store gone
-  read-only (:class:`StoreReadOnly`), damage (:class:`StoreDamaged`), an I/O error.
 
 Undo: every annotation action (add, update, delete) writes a row to ``undo_log`` in the same
 transaction, holding the annotation as it was before and the ``session`` of the Store that
@@ -44,15 +25,12 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import sqlite3
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Final, Self
 
@@ -61,161 +39,14 @@ from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
 from brief_tui.briefing.load import Briefing, Heading, paragraph_spans
 from brief_tui.briefing.untrusted import clean_line, clean_text
 from brief_tui.library.anchoring import CONTEXT, ReanchorReport, Selector, selector_of
-from brief_tui.library.annotations import (
-    GRADES,
-    KINDS,
-    MEANINGS,
-    STATUSES,
-    TARGET_TYPES,
-    Annotation,
-    normalise_tags,
-    validate,
-)
-from brief_tui.library.paths import data_dir as resolve_data_dir
-from brief_tui.library.paths import db_path
+from brief_tui.library.annotations import Annotation, normalise_tags, validate
+from brief_tui.library.store.connection import Database
+from brief_tui.library.store.errors import BUSY_TIMEOUT_S, StoreDamaged, StoreError, short
+from brief_tui.library.store.opening import open_database
+from brief_tui.library.store.timestamps import now_iso
 
-#: seconds a writer waits for another process's transaction before giving up
-BUSY_TIMEOUT_S: Final = 10.0
 #: undo actions kept in the log
 UNDO_DEPTH: Final = 500
-#: seconds after which :meth:`Store.open` checks the whole database file again
-FULL_CHECK_EVERY_S: Final = 24 * 3600.0
-#: the tables :meth:`Store.open` checks every time: the reader's own work and the library
-#: (``sqlite_schema``'s check covers the free-page list too). The analysis cache and the
-#: full-text index, which can be made again, are left to the full check.
-PRECIOUS_TABLES: Final = (
-    "sqlite_schema",
-    "briefings",
-    "annotations",
-    "undo_log",
-    "sqlite_sequence",
-)
-
-__all__ = [
-    "MIGRATIONS",
-    "SCHEMA_VERSION",
-    "BriefingInfo",
-    "Store",
-    "StoreBusy",
-    "StoreDamaged",
-    "StoreError",
-    "StoreFull",
-    "StoreReadOnly",
-    "store_error",
-]
-
-
-class StoreError(Exception):
-    """A store operation failed. The message is one line, fit to show a user."""
-
-
-class StoreReadOnly(StoreError):
-    """A write was asked of a read-only store (see ``Store.warning`` for why)."""
-
-
-class StoreBusy(StoreError):
-    """Another process held the database for longer than the busy timeout."""
-
-
-class StoreDamaged(StoreError):
-    """SQLite found the database damaged while reading or writing it. The next
-    :meth:`Store.open` checks the whole file (and salvages it if it is damaged)."""
-
-
-class StoreFull(StoreError):
-    """The disk (or the database's size limit) is full: the write was not made."""
-
-
-def _q(values: Sequence[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-
-
-# Each migration takes the schema from version i to i+1 (index i). Statements run one by one
-# inside a single transaction together with the new user_version: all or nothing.
-MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
-    # 1: briefings, annotations, analysis cache
-    (
-        """CREATE TABLE briefings (
-            id TEXT PRIMARY KEY,
-            title TEXT NOT NULL,
-            origin TEXT NOT NULL,
-            format TEXT NOT NULL,
-            text TEXT NOT NULL,
-            added_at TEXT NOT NULL,
-            last_opened_at TEXT NOT NULL
-        ) STRICT""",
-        "CREATE INDEX briefings_origin ON briefings(origin)",
-        f"""CREATE TABLE annotations (
-            id TEXT PRIMARY KEY,
-            briefing_id TEXT NOT NULL REFERENCES briefings(id),
-            kind TEXT NOT NULL CHECK (kind IN ({_q(KINDS)})),
-            target_type TEXT NOT NULL DEFAULT 'text' CHECK (target_type IN ({_q(TARGET_TYPES)})),
-            target_id TEXT,
-            start INTEGER,
-            "end" INTEGER,
-            exact TEXT,
-            prefix TEXT,
-            suffix TEXT,
-            meaning TEXT CHECK (meaning IS NULL OR meaning IN ({_q(MEANINGS)})),
-            note TEXT,
-            tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags) AND json_type(tags) = 'array'),
-            grade TEXT CHECK (grade IS NULL OR grade IN ({_q(GRADES)})),
-            status TEXT CHECK (status IS NULL OR status IN ({_q(STATUSES)})),
-            orphan INTEGER NOT NULL DEFAULT 0 CHECK (orphan IN (0, 1)),
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            CHECK ((start IS NULL) = ("end" IS NULL)),
-            CHECK (start IS NULL OR (start >= 0 AND start <= "end"))
-        ) STRICT""",
-        "CREATE INDEX annotations_briefing ON annotations(briefing_id, orphan, start)",
-        """CREATE TABLE analysis_cache (
-            briefing_id TEXT NOT NULL,
-            model_name TEXT NOT NULL,
-            model_version TEXT NOT NULL,
-            analyser_version TEXT NOT NULL,
-            json TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            PRIMARY KEY (briefing_id, model_name, model_version, analyser_version)
-        ) STRICT""",
-    ),
-    # 2: undo log, full-text search over briefings, encoding and free metadata per briefing
-    (
-        "ALTER TABLE briefings ADD COLUMN encoding TEXT NOT NULL DEFAULT 'utf-8'",
-        "ALTER TABLE briefings ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'",
-        """CREATE TABLE undo_log (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            briefing_id TEXT NOT NULL,
-            action TEXT NOT NULL CHECK (action IN ('add', 'update', 'delete')),
-            annotation_id TEXT NOT NULL,
-            before TEXT,
-            description TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        ) STRICT""",
-        "CREATE INDEX undo_log_briefing ON undo_log(briefing_id, seq)",
-        """CREATE VIRTUAL TABLE briefings_fts USING fts5(
-            briefing_id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2'
-        )""",
-        "INSERT INTO briefings_fts (briefing_id, title, text) "
-        "SELECT id, title, text FROM briefings",
-        """CREATE TRIGGER briefings_fts_insert AFTER INSERT ON briefings BEGIN
-            INSERT INTO briefings_fts (briefing_id, title, text) VALUES (new.id, new.title, new.text);
-        END""",  # noqa: E501  migration SQL is stored verbatim in sqlite_schema: kept as shipped
-        """CREATE TRIGGER briefings_fts_delete AFTER DELETE ON briefings BEGIN
-            DELETE FROM briefings_fts WHERE briefing_id = old.id;
-        END""",
-        """CREATE TRIGGER briefings_fts_update AFTER UPDATE OF title, text ON briefings
-        WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
-            DELETE FROM briefings_fts WHERE briefing_id = old.id;
-            INSERT INTO briefings_fts (briefing_id, title, text) VALUES (new.id, new.title, new.text);
-        END""",  # noqa: E501  migration SQL is stored verbatim in sqlite_schema: kept as shipped
-    ),
-    # 3: the undo log remembers which reader (Store session) made each action
-    (
-        "ALTER TABLE undo_log ADD COLUMN session TEXT",
-        "CREATE INDEX undo_log_session ON undo_log(session, seq)",
-    ),
-)
-SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 _ANN_COLUMNS: Final = (
     'id, briefing_id, kind, target_type, target_id, start, "end", exact, prefix, suffix, '
@@ -250,10 +81,6 @@ class BriefingInfo:
     added_at: str
     last_opened_at: str
     annotation_count: int
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _annotation_from_row(row: sqlite3.Row) -> Annotation:
@@ -329,148 +156,13 @@ def _row_params(a: Annotation) -> tuple[Any, ...]:
     )
 
 
-def _short(text: str | None, n: int = 40) -> str:
-    if not text:
-        return ""
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _describe(a: Annotation) -> str:
     what = a.kind
     if a.target_type != "text":
         what += f" on {a.target_type} {a.target_id}"
     if a.exact:
-        what += f" “{_short(a.exact)}”"
+        what += f" “{short(a.exact)}”"
     return what
-
-
-def _cause(e: sqlite3.Error) -> str:
-    """What went wrong, from SQLite's (extended) result code, else its message: ``full``,
-    ``busy``, ``read-only``, ``damaged``, ``cannot open``, ``i/o`` or ``other``."""
-    name = str(getattr(e, "sqlite_errorname", "") or "")
-    msg = str(e).lower()
-    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or any(
-        m in msg for m in ("file is not a database", "malformed", "database corrupt")
-    ):
-        return "damaged"
-    if name.startswith("SQLITE_FULL") or "database or disk is full" in msg:
-        return "full"
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or any(
-        m in msg for m in ("database is locked", "database table is locked", "database is busy")
-    ):
-        return "busy"
-    if name.startswith("SQLITE_READONLY") or "readonly" in msg or "read-only" in msg:
-        return "read-only"
-    if name.startswith("SQLITE_CANTOPEN") or "unable to open database file" in msg:
-        return "cannot open"
-    if name.startswith("SQLITE_IOERR") or "disk i/o error" in msg:
-        return "i/o"
-    return "other"
-
-
-def _is_corruption(e: sqlite3.Error) -> bool:
-    return _cause(e) == "damaged"
-
-
-def _is_unwritable(e: sqlite3.Error) -> bool:
-    return _cause(e) in ("read-only", "cannot open", "i/o")
-
-
-def _unwritable_because(path: Path) -> str | None:
-    """Why the database files at ``path`` cannot be written now (an immutable file, a file
-    system remounted read-only, permissions), or ``None`` if they can be opened for writing.
-    SQLite reports these as a bare "disk I/O error"."""
-    for file in (path, path.with_name(path.name + "-wal")):
-        try:
-            fd = os.open(file, os.O_WRONLY)
-        except FileNotFoundError:
-            continue
-        except OSError as err:
-            return err.strerror or str(err)
-        os.close(fd)
-    return None
-
-
-def _disk_full(path: Path) -> bool:
-    try:
-        return os.statvfs(path.parent).f_bavail == 0
-    except OSError:
-        return False
-
-
-def store_error(e: sqlite3.Error, path: Path | None) -> StoreError:
-    """The :class:`StoreError` naming the real cause of ``e`` (met on the database at
-    ``path``), with a one-line message fit to show a user."""
-    where = str(path) if path is not None else "the database"
-    cause = _cause(e)
-    if cause in ("i/o", "cannot open", "read-only") and path is not None:
-        if _disk_full(path):
-            cause = "full"
-        elif (why := _unwritable_because(path)) is not None:
-            return StoreReadOnly(f"{where} has become read-only ({why})")
-    if cause == "full":
-        return StoreFull(
-            f"the disk holding {where} is full (or the database reached its size limit)"
-        )
-    if cause == "busy":
-        return StoreBusy(
-            f"another brief-tui (or another program) is holding {where} "
-            f"for more than {BUSY_TIMEOUT_S:g} s; try again when it is done"
-        )
-    if cause == "read-only":
-        return StoreReadOnly(f"{where} has become read-only ({e})")
-    if cause == "damaged":
-        _forget_full_check(path)
-        return StoreDamaged(
-            f"the database is damaged ({e}); brief-tui salvages it when the reader next starts"
-        )
-    if cause == "cannot open":
-        return StoreError(f"cannot open {where} any more ({e})")
-    if cause == "i/o":
-        return StoreError(f"disk I/O error on {where} ({e})")
-    return StoreError(f"database error: {e}")
-
-
-# -- when the whole file was last checked -----------------------------------------------------
-def _check_record(path: Path) -> Path:
-    """The small side file remembering the last full check of the database at ``path``."""
-    return path.with_name(path.name + ".checked")
-
-
-def _full_check_due(path: Path) -> bool:
-    """Whether :meth:`Store.open` must run the full ``PRAGMA quick_check``: no (readable)
-    record of one, or it is older than :data:`FULL_CHECK_EVERY_S`, or it was of another
-    file (replaced since: another inode) or of a bigger one (SQLite never shrinks the file
-    without a VACUUM, which the store never runs: a shorter file was cut)."""
-    try:
-        record = json.loads(_check_record(path).read_text(encoding="utf-8"))
-        st = path.stat()
-        age = time.time() - float(record["checked_at"])
-        return not (
-            -60.0 <= age < FULL_CHECK_EVERY_S
-            and record["dev"] == st.st_dev
-            and record["ino"] == st.st_ino
-            and st.st_size >= record["size"]
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        return True
-
-
-def _record_full_check(path: Path, checked_at: float) -> None:
-    """Remember a full check that found the file sound (best effort: without the record
-    the next open checks the whole file again)."""
-    with suppress(OSError):
-        st = path.stat()
-        record = {"checked_at": checked_at, "dev": st.st_dev, "ino": st.st_ino, "size": st.st_size}
-        _check_record(path).write_text(json.dumps(record), encoding="utf-8")
-
-
-def _forget_full_check(path: Path | None) -> None:
-    """Have the next :meth:`Store.open` check the whole file."""
-    if path is not None:
-        with suppress(OSError):
-            _check_record(path).unlink(missing_ok=True)
 
 
 @contextmanager
@@ -567,226 +259,15 @@ def _headings_from_meta(meta: dict[str, Any], text: str) -> tuple[Heading, ...]:
     return tuple(out)
 
 
-# -- salvaging a damaged database ---------------------------------------------------------------
-#: the tables salvaged, in the order they are copied (the full-text index is made again from
-#: the briefings by its triggers)
-SALVAGED_TABLES: Final = ("briefings", "annotations", "undo_log", "analysis_cache")
-#: the title of a briefing made up for notes whose briefing's row could not be read
-LOST_BRIEFING_TITLE: Final = "Recovered notes (the briefing's text was in a damaged page)"
-#: rowids probed one by one after stepping over a damaged stretch of a table
-_PROBE_LIMIT: Final = 1 << 16
-
-
-@dataclass(slots=True)
-class SalvageCounts:
-    """What a salvage recovered: rows copied per table, and per table the rows the damaged
-    file's indexes still count (``None`` when that count could not be read either)."""
-
-    copied: dict[str, int]
-    expected: dict[str, int | None]
-    lost_briefings: int = 0
-
-    def summary(self) -> str:
-        def part(table: str, noun: str) -> str:
-            n, total = self.copied.get(table, 0), self.expected.get(table)
-            of = f" of {total}" if total is not None and total != n else ""
-            return f"{n}{of} {noun}{'' if n == 1 and not of else 's'}"
-
-        parts = [part("annotations", "annotation"), part("briefings", "briefing")]
-        for table, noun in (("undo_log", "undo step"), ("analysis_cache", "cached analysis")):
-            if self.copied.get(table) or self.expected.get(table):
-                parts.append(part(table, noun).replace("analysiss", "analyses"))
-        text = "salvaged " + ", ".join(parts)
-        if self.lost_briefings:
-            text += (
-                f" ({self.lost_briefings} briefing text{'s' if self.lost_briefings > 1 else ''} "
-                "unreadable: its notes are kept, listed under "
-                f"“{LOST_BRIEFING_TITLE}” until the document is opened again)"
-            )
-        return text
-
-
-def _readable_rows(
-    src: sqlite3.Connection, table: str, columns: Sequence[str]
-) -> Iterator[tuple[Any, ...]]:
-    """Every row of ``table`` that SQLite can still read, in rowid order (the rowid first):
-    a scan that meets damage steps over it (further and further until a read succeeds),
-    then tries the rowids it stepped over one by one."""
-    cols = ", ".join(f'"{c}"' for c in columns)
-    scan = f"SELECT rowid, {cols} FROM {table} WHERE rowid > ? ORDER BY rowid"
-    one = f"SELECT rowid, {cols} FROM {table} WHERE rowid = ?"
-    pos = -(1 << 63)
-    while True:
-        try:
-            for row in src.execute(scan, (pos,)):
-                pos = row[0]
-                yield tuple(row)
-            return
-        except sqlite3.DatabaseError:
-            pass
-        if pos == (1 << 63) - 1:
-            return
-        base = max(pos, 0)
-        step = 1
-        nxt: Any = None
-        while step <= 1 << 40:
-            try:
-                nxt = src.execute(
-                    f"SELECT rowid FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 1",
-                    (base + step,),
-                ).fetchone()
-                break
-            except sqlite3.DatabaseError:
-                step *= 2
-        else:
-            return  # nothing past the damage can be reached
-        if step <= _PROBE_LIMIT:
-            for rowid in range(base + 1, base + step + 1):
-                try:
-                    row = src.execute(one, (rowid,)).fetchone()
-                except sqlite3.DatabaseError:
-                    continue
-                if row is not None:
-                    yield tuple(row)
-        if nxt is None:
-            return
-        pos = base + step
-
-
-def _salvage_into(src_path: Path, dst_path: Path) -> SalvageCounts:
-    """Copy what can be read of the database at ``src_path`` (opened read-only: it is not
-    changed) into a new database at ``dst_path`` with the current schema, row by row."""
-    dst_path.unlink(missing_ok=True)
-    for extra in ("-journal", "-wal", "-shm"):
-        dst_path.with_name(dst_path.name + extra).unlink(missing_ok=True)
-    dst = sqlite3.connect(dst_path, isolation_level=None)
-    try:
-        dst.execute("PRAGMA foreign_keys = OFF")  # notes are kept even if their briefing is not
-        Store._migrate(dst)
-        counts = SalvageCounts({}, {})
-        try:
-            src = sqlite3.connect(
-                f"{src_path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
-            )
-        except sqlite3.Error:
-            src = None
-        if src is not None:
-            try:
-                _copy_readable(src, dst, counts)
-            finally:
-                src.close()
-        dst.execute("PRAGMA integrity_check").fetchone()
-        dst.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dst.close()
-    fd = os.open(dst_path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return counts
-
-
-def _copy_readable(src: sqlite3.Connection, dst: sqlite3.Connection, counts: SalvageCounts) -> None:
-    dst.execute("BEGIN IMMEDIATE")
-    for table in SALVAGED_TABLES:
-        counts.copied[table] = 0
-        try:  # (the schema itself may be unreadable: then nothing can be found)
-            src_cols = [str(r[1]) for r in src.execute(f"PRAGMA table_info({table})")]
-        except sqlite3.DatabaseError:
-            src_cols = []
-        try:  # what the damaged file's smallest index still counts
-            counts.expected[table] = int(src.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-        except sqlite3.DatabaseError:
-            counts.expected[table] = None
-        dst_cols = [r[1] for r in dst.execute(f"PRAGMA table_info({table})")]
-        columns = [c for c in dst_cols if c in src_cols]
-        if not columns:
-            continue
-        names = ", ".join(f'"{c}"' for c in columns)
-        insert = (
-            f"INSERT OR IGNORE INTO {table} (rowid, {names}) "
-            f"VALUES ({', '.join('?' * (len(columns) + 1))})"
-        )
-        for row in _readable_rows(src, table, columns):
-            try:
-                dst.execute("SAVEPOINT row")
-                cur = dst.execute(insert, row)
-                dst.execute("RELEASE row")
-            except sqlite3.Error:  # a row the damage made invalid (types, CHECKs)
-                dst.execute("ROLLBACK TO row")
-                dst.execute("RELEASE row")
-                continue
-            counts.copied[table] += cur.rowcount
-    # notes whose briefing could not be read: a stand-in briefing keeps them listed (as
-    # orphans, their quotes kept) until the document is opened again
-    lost = [
-        r[0]
-        for r in dst.execute(
-            "SELECT DISTINCT briefing_id FROM annotations "
-            "WHERE briefing_id NOT IN (SELECT id FROM briefings)"
-        )
-    ]
-    now = _now()
-    for briefing_id in lost:
-        dst.execute(
-            """INSERT INTO briefings (id, title, origin, format, text, added_at, last_opened_at,
-                                      meta)
-               VALUES (?, ?, '', 'text', '', ?, ?, '{"lost_text": true}')""",
-            (briefing_id, LOST_BRIEFING_TITLE, now, now),
-        )
-        dst.execute("UPDATE annotations SET orphan = 1 WHERE briefing_id = ?", (briefing_id,))
-    counts.lost_briefings = len(lost)
-    dst.execute("COMMIT")
-
-
-class _Corrupt(Exception):
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class _Unwritable(Exception):
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class _TooNew(Exception):
-    def __init__(self, version: int) -> None:
-        super().__init__(version)
-        self.version = version
-
-
-class _Full(Exception):
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
 class Store:
     """One SQLite database of briefings and annotations. Open it with :meth:`Store.open`."""
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        path: Path | None,
-        *,
-        read_only: bool = False,
-        warning: str | None = None,
-    ) -> None:
-        self._conn = conn
-        self._lock = threading.RLock()
+    def __init__(self, db: Database) -> None:
+        #: the open database the rooms work on
+        self.db = db
         #: this reader's id in the undo log: its undo never reverses another's actions
         self.session = uuid.uuid4().hex
-        #: the database file (``None`` for the empty in-memory fallback)
-        self.path = path
-        #: True when writes are refused; ``warning`` says why
-        self.read_only = read_only
-        #: one line for the user about anything that went wrong while opening, else None
-        self.warning = warning
 
-    # -- opening ------------------------------------------------------------------------
     @classmethod
     def open(
         cls,
@@ -795,319 +276,50 @@ class Store:
         check: bool = True,
         repair: bool = False,
         full_check: bool = False,
+        busy_timeout: float = BUSY_TIMEOUT_S,
     ) -> Store:
         """Open (creating if needed) the store in ``data_dir`` (resolved by
-        :func:`brief_tui.library.paths.data_dir`). ``check`` checks the database for damage.
-        A damaged one is salvaged into a new file when ``repair`` is True (the reader and
-        ``brief-tui library repair``); otherwise (the read-only commands) it is left where
-        it is, opened read-only, and the warning says how to repair it. ``full_check``
-        checks the whole file whenever it was last checked.
-
-        Never raises for a damaged or unwritable database: see the module docstring.
-
-        What ``check`` checks. A full ``PRAGMA quick_check`` reads every page of the file,
-        and the file grows with the library: the analysis cache alone is megabytes per long
-        briefing. It was most of the time an open took. So:
-
-        - every open runs ``PRAGMA quick_check(<table>)`` on the tables holding the reader's
-          own work and the library (:data:`PRECIOUS_TABLES`): the structure of their
-          b-trees and indexes (not the rows' CHECK constraints), and (with ``sqlite_schema``)
-          the schema and the list of free pages, from which new rows take their pages. A
-          file that is not SQLite at all fails here too. It reads only those pages (mostly
-          the briefings' texts): a fraction of a millisecond for a 100k-word briefing, and
-          about half a millisecond a thousand annotations;
-        - the full check runs instead when the side file ``<database>.checked`` does not
-          vouch for a full check of this very file (same inode, not shorter) less than
-          :data:`FULL_CHECK_EVERY_S` ago: on the first open, once a day, after the file was
-          replaced or cut short, and after SQLite reported damage during a session
-          (:class:`StoreDamaged` deletes the record).
-
-        Why not "check fully only when the file changed since the last check" (size or
-        mtime): every session writes (opening a briefing records when it was opened), so the
-        file has always changed; and an mtime cannot tell a write just after ours from ours.
-        What the every-open check leaves to the full one is damage confined to the pages of
-        the analysis cache or the full-text index (or to pages no table uses), which can be
-        made again: reading a damaged cached analysis is a miss, and any error SQLite meets
-        there is a :class:`StoreDamaged`, after which the next open checks everything (and
-        sets a damaged file aside)."""
-        directory = resolve_data_dir(data_dir)
-        path = db_path(directory)
-        if full_check:
-            _forget_full_check(path)
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            reason = e.strerror or str(e)
-            if path.exists():
-                return cls._open_read_only(
-                    path, f"cannot write the data directory {directory} ({reason})"
-                )
-            return cls._empty_read_only(
-                f"cannot create the data directory {directory} ({reason}); "
-                "annotations will not be saved"
+        :func:`brief_tui.library.paths.data_dir`). ``check`` checks the database for damage;
+        a damaged one is salvaged when ``repair`` is True, else opened read-only where it
+        is; ``full_check`` checks the whole file whenever it was last checked;
+        ``busy_timeout``: seconds a write waits for another process's transaction. Never
+        raises for a damaged or unwritable database: see
+        :func:`brief_tui.library.store.opening.open_database`."""
+        return cls(
+            open_database(
+                data_dir,
+                check=check,
+                repair=repair,
+                full_check=full_check,
+                busy_timeout=busy_timeout,
             )
-        if not os.access(directory, os.W_OK | os.X_OK) or (
-            path.exists() and not os.access(path, os.W_OK)
-        ):
-            what = (
-                "database" if path.exists() and os.access(directory, os.W_OK) else "data directory"
-            )
-            where = path if what == "database" else directory
-            reason = f"the {what} {where} is read-only"
-            if path.exists():
-                return cls._open_read_only(path, reason)
-            return cls._empty_read_only(f"{reason}; annotations will not be saved")
-        try:
-            try:
-                conn = cls._connect_rw(path, check=check)
-            except sqlite3.OperationalError as e:
-                if _cause(e) != "busy":
-                    raise
-                # another process held the file beyond the busy timeout: try once more
-                conn = cls._connect_rw(path, check=check)
-        except _Corrupt as c:
-            if not repair:
-                return cls._open_damaged(path, c.detail)
-            return cls._salvage(path, c.detail)
-        except _Full as f:
-            return cls._open_read_only(
-                path, f"the disk holding {directory} is full ({f.detail})", fresh_ok=True
-            )
-        except _Unwritable as u:
-            return cls._open_read_only(path, f"the database {path} cannot be written ({u.detail})")
-        except _TooNew as t:
-            return cls._open_read_only(
-                path,
-                f"the database was written by a newer brief-tui (schema {t.version}, "
-                f"this one knows {SCHEMA_VERSION})",
-            )
-        except sqlite3.Error as e:
-            if _cause(e) == "busy":
-                return cls._open_read_only(
-                    path,
-                    f"another brief-tui (or another program) is holding {path}",
-                    fresh_ok=True,
-                )
-            return cls._open_read_only(path, f"the database {path} could not be opened ({e})")
-        return cls(conn, path)
-
-    @staticmethod
-    def _configure(conn: sqlite3.Connection) -> None:
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        conn.execute("PRAGMA foreign_keys = ON")
-
-    @classmethod
-    def _connect_rw(cls, path: Path, *, check: bool) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
-        try:
-            cls._configure(conn)
-            try:
-                checked_at = cls._check(conn, path) if check else None
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    raise _Unwritable(f"cannot switch to WAL journal (got {mode})")
-                conn.execute("PRAGMA synchronous = FULL")
-                cls._migrate(conn)
-                if checked_at is not None:
-                    _record_full_check(path, checked_at)
-            except sqlite3.DatabaseError as e:
-                if _is_corruption(e):
-                    raise _Corrupt(str(e)) from None
-                if _cause(e) == "full":
-                    raise _Full(str(e)) from None
-                if _is_unwritable(e):
-                    raise _Unwritable(str(e)) from None
-                raise
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    @staticmethod
-    def _check(conn: sqlite3.Connection, path: Path) -> float | None:
-        """Check the database for damage (see :meth:`open`); raise :class:`_Corrupt` if it
-        is. Returns the time of a full check, ``None`` after the every-open one."""
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-        started = time.time()
-        if _full_check_due(path):
-            rows = conn.execute("PRAGMA quick_check").fetchall()
-            full: float | None = started
-        else:
-            # The structure only: quick_check also evaluates every row's CHECK constraints,
-            # which made it ten times slower on the annotations (6 ms a thousand); they are
-            # the store's own rules, enforced on every write, not signs of damage.
-            rows = []
-            conn.execute("PRAGMA ignore_check_constraints = ON")
-            try:
-                for table in PRECIOUS_TABLES:
-                    if table == "sqlite_schema" or table in tables:
-                        rows += conn.execute(f"PRAGMA quick_check({table})").fetchall()
-            finally:
-                conn.execute("PRAGMA ignore_check_constraints = OFF")
-            full = None
-        problems = [str(r[0]) for r in rows if r[0] != "ok"]
-        if problems or not rows:
-            raise _Corrupt(_short(problems[0], 80) if problems else "quick_check failed")
-        return full
-
-    @staticmethod
-    def _migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise _TooNew(version)
-        if version >= upto:
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # another process may have migrated while we waited for the lock
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            for i in range(version, upto):
-                for statement in MIGRATIONS[i]:
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {i + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-
-    @staticmethod
-    def _move_aside(path: Path) -> Path | None:
-        _forget_full_check(path)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        target = path.with_name(f"{path.name}.corrupt-{stamp}")
-        try:
-            os.replace(path, target)
-        except OSError:
-            return None
-        for extra in ("-wal", "-shm"):
-            side = path.with_name(path.name + extra)
-            if side.exists():
-                with suppress(OSError):
-                    os.replace(side, target.with_name(target.name + extra))
-        return target
-
-    @classmethod
-    def _open_damaged(cls, path: Path, detail: str) -> Store:
-        """A damaged database opened read-only where it is (nothing moved or written): what
-        can be read is shown, and the warning says how to salvage it."""
-        _forget_full_check(path)
-        message = (
-            f"the database {path} is damaged ({_short(detail, 80)}); nothing was changed. "
-            "Open the reader (brief-tui) or run `brief-tui library repair` to salvage it"
-        )
-        try:
-            conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            cls._configure(conn)
-        except sqlite3.Error:
-            return cls._empty_read_only(message)
-        return cls(conn, path, read_only=True, warning=message)
-
-    @classmethod
-    def _salvage(cls, path: Path, detail: str) -> Store:
-        """Copy every readable row of the damaged database at ``path`` into a new file with
-        the current schema, keep the original beside it, and open the new one."""
-        tmp = path.with_name(path.name + ".salvage")
-        sides = [path.with_name(path.name + extra) for extra in ("-wal", "-shm")]
-        made = [side for side in sides if not side.exists()]
-        try:
-            counts = _salvage_into(path, tmp)
-        except (OSError, sqlite3.Error) as e:
-            with suppress(OSError):
-                tmp.unlink(missing_ok=True)
-            damaged = cls._open_damaged(path, detail)
-            damaged.warning = (
-                f"the database {path} is damaged ({_short(detail, 80)}) and could not be "
-                f"salvaged ({e}); nothing was changed, annotations will not be saved"
-            )
-            return damaged
-        for side in made:  # (empty ones the read-only reading made)
-            with suppress(OSError):
-                if side.name.endswith("-shm") or side.stat().st_size == 0:
-                    side.unlink()
-        moved = cls._move_aside(path)
-        if moved is None:
-            with suppress(OSError):
-                tmp.unlink(missing_ok=True)
-            damaged = cls._open_damaged(path, detail)
-            damaged.warning = (
-                f"the database {path} is damaged ({_short(detail, 80)}) and cannot be moved "
-                "aside; annotations will not be saved"
-            )
-            return damaged
-        os.replace(tmp, path)
-        warning = (
-            f"the database was damaged ({_short(detail, 80)}); {counts.summary()} into a new "
-            f"one; the original is kept as {moved}"
-        )
-        try:
-            conn = cls._connect_rw(path, check=False)
-        except (_Corrupt, _Unwritable, _TooNew, _Full, sqlite3.Error) as e:
-            return cls._empty_read_only(
-                f"{warning}, but opening it failed ({e}); annotations will not be saved"
-            )
-        return cls(conn, path, warning=warning)
-
-    @classmethod
-    def _open_read_only(cls, path: Path, reason: str, *, fresh_ok: bool = False) -> Store:
-        """The database opened read-only for ``reason``. ``fresh_ok``: a database not made
-        yet (or not upgraded) is not a problem of its own, ``reason`` says all."""
-        message = f"{reason}; opened read-only, annotations will not be saved"
-        uri = path.resolve().as_uri()
-        for params in ("mode=ro", "immutable=1"):
-            try:
-                conn = sqlite3.connect(
-                    f"{uri}?{params}", uri=True, isolation_level=None, check_same_thread=False
-                )
-            except sqlite3.Error:
-                continue
-            try:
-                cls._configure(conn)
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version < SCHEMA_VERSION:
-                    conn.close()
-                    if fresh_ok or version == 0:
-                        return cls._empty_read_only(f"{reason}; annotations will not be saved")
-                    return cls._empty_read_only(
-                        f"{reason}, and its schema (version {version}) needs an upgrade that "
-                        "could not be written; annotations will not be saved"
-                    )
-                conn.execute("SELECT count(*) FROM annotations").fetchone()
-            except sqlite3.Error:
-                conn.close()
-                continue
-            return cls(conn, path, read_only=True, warning=message)
-        if fresh_ok:
-            return cls._empty_read_only(f"{reason}; annotations will not be saved")
-        return cls._empty_read_only(
-            f"{reason}, and it cannot be read either; annotations will not be saved"
         )
 
-    @classmethod
-    def _empty_read_only(cls, message: str) -> Store:
-        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-        cls._configure(conn)
-        cls._migrate(conn)
-        return cls(conn, None, read_only=True, warning=message)
+    @property
+    def path(self) -> Path | None:
+        """The database file (``None`` for the empty in-memory fallback)."""
+        return self.db.path
+
+    @property
+    def read_only(self) -> bool:
+        """True when writes are refused; :attr:`warning` says why."""
+        return self.db.read_only
+
+    @property
+    def warning(self) -> str | None:
+        """One line for the user about anything that went wrong while opening, else None."""
+        return self.db.warning
 
     def close(self) -> None:
         """Close the database, handing this reader's undo history over (see the module
         docstring) so that the next reader can undo it."""
-        with self._lock:
+        with self.db.lock:
             if not self.read_only:
                 with suppress(sqlite3.Error):
-                    self._conn.execute(
+                    self.db.conn.execute(
                         "UPDATE undo_log SET session = NULL WHERE session = ?", (self.session,)
                     )
-            self._conn.close()
+            self.db.close()
 
     def __enter__(self) -> Self:
         return self
@@ -1117,44 +329,13 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        with self._lock:
-            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+        return self.db.schema_version
 
-    # -- transactions -------------------------------------------------------------------
-    def _error(self, e: sqlite3.Error) -> StoreError:
-        """The StoreError to raise for ``e``; damage also has the next open check it all."""
-        return store_error(e, self.path)
+    def _read(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self.db.read()
 
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                yield self._conn
-            except sqlite3.Error as e:
-                raise self._error(e) from None
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        if self.read_only:
-            raise StoreReadOnly(self.warning or "the store is read-only")
-        with self._lock:
-            conn = self._conn
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as e:
-                raise self._error(e) from None
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as e:
-                if conn.in_transaction:
-                    with suppress(sqlite3.Error):  # (SQLite may have rolled back already)
-                        conn.execute("ROLLBACK")
-                if isinstance(e, sqlite3.IntegrityError):
-                    raise StoreError(f"refused by the database: {e}") from None
-                if isinstance(e, sqlite3.Error):
-                    raise self._error(e) from None
-                raise
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self.db.write()
 
     # -- briefings ----------------------------------------------------------------------
     def add_briefing(
@@ -1168,7 +349,7 @@ class Store:
         so that :meth:`get_briefing` gives them back. ``meta`` adds free keys of the caller's
         (its "author"/"date"/"url" win over the briefing's); without ``meta`` the keys stored
         before are kept, updated by what the briefing itself knows."""
-        now = _now()
+        now = now_iso()
         own = _meta_of(briefing)
         with self._write() as conn:
             row = conn.execute("SELECT meta FROM briefings WHERE id = ?", (briefing.id,)).fetchone()
@@ -1220,7 +401,7 @@ class Store:
         """Mark a stored briefing opened now."""
         with self._write() as conn:
             conn.execute(
-                "UPDATE briefings SET last_opened_at = ? WHERE id = ?", (_now(), briefing_id)
+                "UPDATE briefings SET last_opened_at = ? WHERE id = ?", (now_iso(), briefing_id)
             )
 
     def set_reading_position(self, briefing_id: str, offset: int) -> None:
@@ -1417,7 +598,7 @@ class Store:
         if target_type == "text" and selector is None and start is None:
             raise ValueError("a text annotation needs a span (start and end) or a selector")
         tag_tuple = normalise_tags(tags)
-        now = _now()
+        now = now_iso()
         with self._write() as conn:
             if selector is None and start is not None and end is not None:
                 selector = self._selector_from_db(conn, briefing_id, start, end)
@@ -1515,7 +696,7 @@ class Store:
                 raise ValueError("a text annotation needs a span")
             if new == old:
                 return old
-            new = replace(new, updated_at=_now())
+            new = replace(new, updated_at=now_iso())
             self._put(conn, new)
             self._log(conn, "update", new, old, f"edit {_describe(old)}")
         return new
@@ -1586,7 +767,7 @@ class Store:
                 a.id,
                 json.dumps(_annotation_to_json(before), ensure_ascii=False) if before else None,
                 description,
-                _now(),
+                now_iso(),
                 self.session,
             ),
         )
@@ -1642,7 +823,7 @@ class Store:
         Undo history moves along, re-anchored the same way. Use
         :func:`brief_tui.library.reanchor.reanchor_all` rather than calling this directly."""
         self.add_briefing(new_briefing)
-        now = _now()
+        now = now_iso()
         anchored = orphaned = 0
 
         def move(a: Annotation) -> Annotation:
@@ -1722,8 +903,7 @@ class Store:
 
     def put_cached_analysis(self, analysis: Analysis) -> None:
         """Cache an analysis under its briefing id, model name/version and analyser version."""
-        if self.read_only:
-            raise StoreReadOnly(self.warning or "the store is read-only")
+        self.db.refuse_writes()
         with self._read() as conn:
             row = conn.execute(
                 "SELECT text = ? FROM briefings WHERE id = ?",
@@ -1745,7 +925,7 @@ class Store:
                     analysis.model_version,
                     analysis.analyser_version,
                     data,
-                    _now(),
+                    now_iso(),
                 ),
             )
 
