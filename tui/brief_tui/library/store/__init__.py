@@ -13,9 +13,11 @@ from brief_tui.library.store.errors import (
     StoreReadOnly,
     store_error,
 )
-from brief_tui.library.store.facade import UNDO_DEPTH, BriefingInfo, Store
+from brief_tui.library.store.facade import Store
+from brief_tui.library.store.protocol import BriefingInfo, LibraryStore
 from brief_tui.library.store.salvage import LOST_BRIEFING_TITLE, SALVAGED_TABLES, SalvageCounts
 from brief_tui.library.store.schema import MIGRATIONS, SCHEMA_VERSION
+from brief_tui.library.store.undo import UNDO_DEPTH
 
 __all__ = [
     "BUSY_TIMEOUT_S",
@@ -27,6 +29,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "UNDO_DEPTH",
     "BriefingInfo",
+    "LibraryStore",
     "SalvageCounts",
     "Store",
     "StoreBusy",
