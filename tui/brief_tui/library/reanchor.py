@@ -20,7 +20,7 @@ from brief_tui.briefing.load import Briefing
 from brief_tui.library.anchoring import ReanchorReport, Selector, make_selector
 
 if TYPE_CHECKING:
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore
 
 #: edits allowed in a fuzzy match, as a share of the quote's length
 MAX_ERROR_RATE = 0.25
@@ -191,7 +191,7 @@ def placer_for(new_text: str) -> Callable[[Selector], Selector | None]:
 
 
 def reanchor_all(
-    store: Store, briefing_old_id: str, new_briefing: Briefing, *, keep_old: bool = False
+    store: LibraryStore, briefing_old_id: str, new_briefing: Briefing, *, keep_old: bool = False
 ) -> ReanchorReport:
     """Move every annotation of ``briefing_old_id`` to ``new_briefing`` (stored if needed),
     re-anchored in its text. Annotations that cannot be placed are flagged as orphans and

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
     from brief_tui.briefing import Briefing
     from brief_tui.library.drafts import Draft
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore as Store
     from brief_tui.ui.dialogs import ExportChoice, GradeChoice, NoteEditor
 
 ANNOTATION_BINDINGS = [

@@ -47,7 +47,7 @@ from brief_tui.ui.themes import MONO, THEMES
 
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore as Store
 
 
 #: seconds the analysis worker waits for the side panel's tabs (mounted after the first frame)

@@ -35,6 +35,8 @@ class UndoLog:
         before: Annotation | None,
         description: str,
     ) -> None:
+        """Log ``action`` on ``a`` (``before``: the annotation as it was) in the caller's
+        transaction; only the last :data:`UNDO_DEPTH` actions are kept."""
         conn.execute(
             """INSERT INTO undo_log
                (briefing_id, action, annotation_id, before, description, created_at, session)
