@@ -428,7 +428,7 @@ def test_the_every_open_check_leaves_check_constraints_enforced(
     _filled(d, sample_briefing, sample)
     assert _record(d).exists()
     with Store.open(d) as s:
-        conn = s._conn
+        conn = s.db.conn
         assert conn.execute("PRAGMA ignore_check_constraints").fetchone()[0] == 0
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute("UPDATE annotations SET kind = 'no such kind'")

@@ -1,6 +1,6 @@
 """Across briefings: the same actor, source or figure in the other briefings of the library.
 
-Everything here reads the store's cached analyses (:meth:`Store.latest_cached_analysis`);
+Everything here reads the store's cached analyses (:meth:`LibraryStore.latest_cached_analysis`);
 nothing runs spaCy. A briefing never analysed is searched in its text for the names (its
 hits say ``analysed=False``).
 
@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from brief_tui.analysis.actors import normalise
 from brief_tui.analysis.gazetteer import ACRONYMS, COUNTRY_VARIANTS, DEMONYMS
 from brief_tui.analysis.model import Actor, Analysis, Claim, Source
-from brief_tui.library.store import BriefingInfo, Store
+from brief_tui.library.store.protocol import BriefingInfo, LibraryStore
 
 __all__ = [
     "AUTHOR",
@@ -139,7 +139,7 @@ class _Entry:
     analysis: Analysis | None
 
 
-def _entries(store: Store, *, exclude: str | None = None) -> Iterator[_Entry]:
+def _entries(store: LibraryStore, *, exclude: str | None = None) -> Iterator[_Entry]:
     for info in store.list_briefings():
         if info.id == exclude:
             continue
@@ -220,7 +220,7 @@ def _hit_in_analysis(
     )
 
 
-def _hit_in_text(store: Store, entry: _Entry, forms: Sequence[str]) -> AcrossHit | None:
+def _hit_in_text(store: LibraryStore, entry: _Entry, forms: Sequence[str]) -> AcrossHit | None:
     briefing = store.get_briefing(entry.info.id)
     if briefing is None or not forms:
         return None
@@ -260,7 +260,7 @@ def _surface_forms(name: str, aliases: Iterable[str], kind: str | None) -> list[
 
 
 def across(
-    store: Store,
+    store: LibraryStore,
     briefing_id: str,
     name: str,
     aliases: Iterable[str] = (),
@@ -287,13 +287,13 @@ def across(
     return sorted(hits, key=lambda h: (-h.total, order[h.briefing_id]))
 
 
-def across_actor(store: Store, briefing_id: str, actor: Actor) -> list[AcrossHit]:
+def across_actor(store: LibraryStore, briefing_id: str, actor: Actor) -> list[AcrossHit]:
     """:func:`across` for an actor of one briefing's analysis."""
     return across(store, briefing_id, actor.name, actor.aliases, kind=actor.kind)
 
 
 def across_source(
-    store: Store, briefing_id: str, analysis: Analysis, source: Source
+    store: LibraryStore, briefing_id: str, analysis: Analysis, source: Source
 ) -> list[AcrossHit]:
     """:func:`across` for a source of one briefing's analysis (through its actor, if any)."""
     actor = analysis.actor(source.actor)
@@ -481,7 +481,7 @@ def _group_origins(items: list[tuple[FigureReport, frozenset[str]]]) -> tuple[Or
 
 
 def figures_across(
-    store: Store, briefing_id: str | None = None, *, unit: str | None = None
+    store: LibraryStore, briefing_id: str | None = None, *, unit: str | None = None
 ) -> list[MeasureAcross]:
     """Measures given in at least two briefings, each with its reports side by side and
     grouped by origin. With ``briefing_id``, only the measures that briefing gives; with
@@ -526,7 +526,7 @@ def _display_source(origin: str, meta: dict[str, Any]) -> str:
     return origin.rsplit("/", 1)[-1] or origin
 
 
-def library_listing(store: Store) -> list[dict[str, Any]]:
+def library_listing(store: LibraryStore) -> list[dict[str, Any]]:
     """Every briefing of the library, the most recently opened first, as JSON-ready dicts:
     id, title, source (a short name: the site, author or file name), origin (path or URL),
     format, date (ISO or null), author, url, claims (null when never analysed),

@@ -25,7 +25,7 @@ from brief_tui.ui.themes import MONO, THEMES
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
     from brief_tui.library.annotations import Annotation
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore as Store
 
 __all__ = ["BriefApp", "StatusLine", "search_pattern"]
 
@@ -200,9 +200,8 @@ class BriefApp(App[None]):
         self.reader.save_position()
         await super().action_quit()
 
-    def on_unmount(self) -> None:
-        self.reader.session.cancel()
-        self.heap.stop()
+    from brief_tui.library.annotations import Annotation
+    from brief_tui.library.store.protocol import LibraryStore as Store
 
     # ------------------------------------------------------------------ theme
     def get_theme_variable_defaults(self) -> dict[str, str]:

@@ -193,7 +193,7 @@ class Session:
             return False
 
     def _remember_briefing(self, store: Store) -> None:
-        from brief_tui.library.anchoring import reanchor_all
+        from brief_tui.library.reanchor import reanchor_all
 
         briefing = self.briefing
         previous = []
