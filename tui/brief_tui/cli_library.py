@@ -381,11 +381,14 @@ def _analyse(
     total = sum(p.words for p in pending)
     task = reporter.task(f"Analysing ({processes} processes)", total)
 
+    began = time.monotonic()
+
     def loaded(event: Loaded) -> None:
+        nonlocal began
+        began = time.monotonic()  # the rate is the analysis's, not the model loading's
         if event.warning:
             reporter.say(f"warning: {event.warning}")
 
-    began = time.monotonic()
     done_words = 0
     results = analyse_pending(store, pending, model=model, processes=processes, on_loaded=loaded)
     with contextlib.closing(results):
