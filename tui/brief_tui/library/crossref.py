@@ -23,7 +23,7 @@ No Textual here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
@@ -45,6 +45,7 @@ __all__ = [
     "across_source",
     "actor_keys",
     "figures_across",
+    "iter_listing",
     "library_listing",
     "local_time",
     "name_key",
@@ -531,13 +532,18 @@ def library_listing(store: LibraryStore) -> list[dict[str, Any]]:
     id, title, source (a short name: the site, author or file name), origin (path or URL),
     format, date (ISO or null), author, url, claims (null when never analysed),
     annotations, last_opened, added."""
-    counts = store.claim_counts()
-    rows: list[dict[str, Any]] = []
-    for info in store.list_briefings():
-        meta = store.briefing_meta(info.id)
-        date = meta.get("date")
-        rows.append(
-            {
+    return list(iter_listing(store))
+
+
+def iter_listing(store: LibraryStore) -> Generator[dict[str, Any], None, None]:
+    """:func:`library_listing` one row at a time, read through one cursor
+    (:meth:`Store.iter_listing`): memory stays flat however large the library. Close it
+    (or exhaust it) to release the store."""
+    rows = store.iter_listing()
+    try:
+        for info, meta, claims in rows:
+            date = meta.get("date")
+            yield {
                 "id": info.id,
                 "title": info.title,
                 "source": _display_source(info.origin, meta),
@@ -547,13 +553,13 @@ def library_listing(store: LibraryStore) -> list[dict[str, Any]]:
                 "author": meta.get("author") or None,
                 "url": meta.get("url") or None,
                 "chars": info.chars,
-                "claims": counts.get(info.id),
+                "claims": claims,
                 "annotations": info.annotation_count,
                 "last_opened": info.last_opened_at,
                 "added": info.added_at,
             }
-        )
-    return rows
+    finally:
+        rows.close()
 
 
 def local_time(iso: str) -> str:

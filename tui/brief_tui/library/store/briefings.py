@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Generator
 from datetime import date
 from typing import Any, Final
 
+from brief_tui.analysis.model import CACHE_FORMAT
+from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
 from brief_tui.briefing.load import Briefing, Heading, paragraph_spans
 from brief_tui.briefing.untrusted import clean_line, clean_text
 from brief_tui.library.store.connection import Database
@@ -236,6 +239,39 @@ class Briefings:
                 self._INFO_SELECT + " ORDER BY b.last_opened_at DESC, b.id"
             ).fetchall()
         return [self._info(r) for r in rows]
+
+    def iter_listing(
+        self,
+    ) -> Generator[tuple[BriefingInfo, dict[str, Any], int | None], None, None]:
+        """Every stored briefing in :meth:`list_briefings`' order, with its meta and the
+        number of claims in its latest readable cached analysis (None when never analysed:
+        as ``claim_counts``), read row by row through one cursor so that memory stays flat
+        however large the library. Holds the store's lock until it is exhausted or closed:
+        for a command line or a worker, never the UI thread."""
+        with self.db.read() as conn:
+            cursor = conn.execute(
+                """SELECT b.id, b.title, b.origin, b.format, length(b.text) AS chars,
+                          b.added_at, b.last_opened_at, b.meta,
+                          (SELECT count(*) FROM annotations a WHERE a.briefing_id = b.id)
+                              AS annotation_count,
+                          (SELECT json_array_length(c.json, '$.claims') FROM analysis_cache c
+                           WHERE c.briefing_id = b.id AND json_valid(c.json)
+                             AND json_extract(c.json, '$.schema') IN (?, ?)
+                             AND json_type(c.json, '$.claims') = 'array'
+                           ORDER BY c.created_at DESC LIMIT 1) AS claims
+                   FROM briefings b ORDER BY b.last_opened_at DESC, b.id""",
+                (CACHE_FORMAT, ANALYSIS_SCHEMA),
+            )
+            try:
+                for row in cursor:
+                    claims = row["claims"]
+                    yield (
+                        self._info(row),
+                        _loads_meta(row["meta"]),
+                        None if claims is None else int(claims),
+                    )
+            finally:
+                cursor.close()
 
     def briefings_from_origin(self, origin: str) -> list[BriefingInfo]:
         """Briefings read from ``origin`` (a path or URL), the most recently opened first:

@@ -25,7 +25,7 @@ Thread safety: one connection guarded by a lock, usable from worker threads.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Self
@@ -146,6 +146,11 @@ class Store(LibraryStore):
 
     def list_briefings(self) -> list[BriefingInfo]:
         return self._briefings.list_briefings()
+
+    def iter_listing(
+        self,
+    ) -> Generator[tuple[BriefingInfo, dict[str, Any], int | None], None, None]:
+        return self._briefings.iter_listing()
 
     def briefings_from_origin(self, origin: str) -> list[BriefingInfo]:
         return self._briefings.briefings_from_origin(origin)

@@ -9,7 +9,7 @@ unwritable store, it gives a read-only one whose :attr:`~LibraryStore.warning` s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -94,6 +94,13 @@ class LibraryStore(Protocol):
 
     def list_briefings(self) -> list[BriefingInfo]:
         """Every stored briefing, the most recently opened first."""
+
+    def iter_listing(
+        self,
+    ) -> Generator[tuple[BriefingInfo, dict[str, Any], int | None], None, None]:
+        """Every briefing in ``list_briefings``' order with its meta and the claim count of
+        its latest cached analysis (None when never analysed), one at a time: memory stays
+        flat however large the library (for a command line or a worker)."""
 
     def briefings_from_origin(self, origin: str) -> list[BriefingInfo]:
         """Briefings read from ``origin`` (a path or URL), the most recently opened first:
