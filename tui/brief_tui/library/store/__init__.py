@@ -14,7 +14,7 @@ from brief_tui.library.store.errors import (
     store_error,
 )
 from brief_tui.library.store.facade import Store
-from brief_tui.library.store.protocol import BriefingInfo, LibraryStore
+from brief_tui.library.store.protocol import SORTS, BriefingInfo, LibraryStore, SearchHit
 from brief_tui.library.store.salvage import LOST_BRIEFING_TITLE, SALVAGED_TABLES, SalvageCounts
 from brief_tui.library.store.schema import MIGRATIONS, SCHEMA_VERSION
 from brief_tui.library.store.undo import UNDO_DEPTH
@@ -27,10 +27,12 @@ __all__ = [
     "PRECIOUS_TABLES",
     "SALVAGED_TABLES",
     "SCHEMA_VERSION",
+    "SORTS",
     "UNDO_DEPTH",
     "BriefingInfo",
     "LibraryStore",
     "SalvageCounts",
+    "SearchHit",
     "Store",
     "StoreBusy",
     "StoreDamaged",

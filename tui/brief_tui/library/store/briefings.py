@@ -4,6 +4,7 @@ them, full-text search over them, and removing them."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Generator
 from datetime import date
@@ -14,7 +15,7 @@ from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
 from brief_tui.briefing.load import Briefing, Heading, paragraph_spans
 from brief_tui.briefing.untrusted import clean_line, clean_text
 from brief_tui.library.store.connection import Database
-from brief_tui.library.store.protocol import BriefingInfo
+from brief_tui.library.store.protocol import SORTS, BriefingInfo, SearchHit
 from brief_tui.library.store.timestamps import now_iso
 
 
@@ -285,10 +286,9 @@ class Briefings:
 
     def search_briefings(self, query: str, *, limit: int = 100) -> list[BriefingInfo]:
         """Full-text search over titles and texts (every word must occur, as a prefix)."""
-        words = [w for w in query.split() if w.strip('"')]
-        if not words:
+        match = _fts_query(query)
+        if match is None:
             return self.list_briefings()[:limit]
-        match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
         with self.db.read() as conn:
             rows = conn.execute(
                 f"""WITH hits AS (SELECT briefing_id, min(rank) AS rank FROM briefings_fts
@@ -298,6 +298,87 @@ class Briefings:
                 (match, limit),
             ).fetchall()
         return [self._info(r) for r in rows]
+
+    def list_window(
+        self,
+        *,
+        sort: str = "opened",
+        descending: bool = True,
+        title_filter: str = "",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[BriefingInfo]:
+        """One window of the library, sorted and filtered by SQLite (an index per order:
+        a window of 100,000 briefings reads only its own rows)."""
+        column = SORTS.get(sort)
+        if column is None:
+            raise ValueError(f"unknown order {sort!r} (one of {', '.join(SORTS)})")
+        direction = "DESC" if descending else "ASC"
+        order = f"{column} {direction}, b.id {direction}"
+        where, args = self._title_filter(title_filter)
+        with self.db.read() as conn:
+            # the window's ids from the index first: the rows skipped by OFFSET are not read
+            # (their text's length would be)
+            rows = conn.execute(
+                f"""WITH w AS MATERIALIZED (SELECT b.id FROM briefings b{where} ORDER BY {order}
+                               LIMIT ? OFFSET ?)
+                    {self._INFO_SELECT} JOIN w ON w.id = b.id ORDER BY {order}""",
+                (*args, max(0, limit), max(0, offset)),
+            ).fetchall()
+        return [self._info(r) for r in rows]
+
+    def count_briefings(self, *, title_filter: str = "") -> int:
+        where, args = self._title_filter(title_filter)
+        with self.db.read() as conn:
+            return int(conn.execute(f"SELECT count(*) FROM briefings b{where}", args).fetchone()[0])
+
+    @staticmethod
+    def _title_filter(piece: str) -> tuple[str, tuple[str, ...]]:
+        piece = piece.strip()
+        if not piece:
+            return "", ()
+        escaped = piece.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return " WHERE b.title LIKE ? ESCAPE '\\'", (f"%{escaped}%",)
+
+    def search_page(self, query: str, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
+        """One page of full-text search hits (every word must occur, as a prefix), best
+        first, each with a line of its text around the match (FTS5's snippet)."""
+        match = _fts_query(query)
+        if match is None:
+            return []
+        with self.db.read() as conn:
+            # ranking every hit of a common word costs ~0.4 s at 100,000 briefings: past
+            # RANKED_UP_TO hits, the newest come first instead (cheap: FTS5's rowid order)
+            many = conn.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM briefings_fts"
+                " WHERE briefings_fts MATCH ? LIMIT ?)",
+                (match, RANKED_UP_TO + 1),
+            ).fetchone()[0]
+            key, direction = ("rank", "ASC") if many <= RANKED_UP_TO else ("rowid", "DESC")
+            rows = conn.execute(
+                f"""WITH hits AS MATERIALIZED (
+                        SELECT briefing_id, {key} AS k,
+                               snippet(briefings_fts, 2, char(2), char(3), '…', 12) AS snip
+                        FROM briefings_fts WHERE briefings_fts MATCH ?
+                        ORDER BY {key} {direction} LIMIT ? OFFSET ?)
+                    {self._INFO_SELECT.replace("SELECT b.id", "SELECT h.snip, b.id", 1)}
+                    JOIN hits h ON h.briefing_id = b.id
+                    ORDER BY h.k {direction}""",
+                (match, max(0, limit), max(0, offset)),
+            ).fetchall()
+        return [SearchHit(self._info(r), *_snippet(r["snip"] or "")) for r in rows]
+
+    def first_match(self, briefing_id: str, query: str) -> int | None:
+        words = [w.strip('"') for w in query.split() if w.strip('"')]
+        if not words:
+            return None
+        with self.db.read() as conn:
+            row = conn.execute("SELECT text FROM briefings WHERE id = ?", (briefing_id,)).fetchone()
+        if row is None:
+            return None
+        # the first word as FTS5 matched it: the start of a word, any case
+        found = re.search(r"\b" + re.escape(words[0]), row[0], re.IGNORECASE)
+        return found.start() if found else None
 
     def remove_briefing(self, briefing_id: str) -> int:
         """Remove a briefing with its annotations, undo history and cached analyses.
@@ -310,3 +391,37 @@ class Briefings:
             conn.execute("DELETE FROM analysis_cache WHERE briefing_id = ?", (briefing_id,))
             conn.execute("DELETE FROM briefings WHERE id = ?", (briefing_id,))
         return int(n)
+
+
+#: full-text hits ranked by relevance up to this many; more are listed newest first
+RANKED_UP_TO: Final = 1000
+
+
+def _fts_query(query: str) -> str | None:
+    """An FTS5 query in which every word must occur, as a prefix; each word quoted, so that
+    nothing the user types is read as FTS5 syntax. None when there is no word."""
+    words = [w for w in query.split() if w.strip('"')]
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+def _snippet(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """FTS5's snippet with its match markers (STX, ETX) turned into spans of one clean line."""
+    text: list[str] = []
+    marks: list[tuple[int, int]] = []
+    start = -1
+    length = 0
+    for part in re.split("([\x02\x03])", raw):
+        if part == "\x02":
+            start = length
+        elif part == "\x03":
+            if start >= 0:
+                marks.append((start, length))
+            start = -1
+        elif part:
+            # one for one, so that the marks still hold; line breaks become spaces
+            piece = clean_text(part).replace("\n", " ").replace("\t", " ")
+            text.append(piece)
+            length += len(piece)
+    return "".join(text), tuple(marks)

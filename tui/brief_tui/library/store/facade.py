@@ -40,7 +40,7 @@ from brief_tui.library.store.connection import Database
 from brief_tui.library.store.errors import BUSY_TIMEOUT_S
 from brief_tui.library.store.notes import Notes
 from brief_tui.library.store.opening import open_database
-from brief_tui.library.store.protocol import BriefingInfo, LibraryStore
+from brief_tui.library.store.protocol import BriefingInfo, LibraryStore, SearchHit
 from brief_tui.library.store.undo import UndoLog
 
 
@@ -146,6 +146,28 @@ class Store(LibraryStore):
 
     def list_briefings(self) -> list[BriefingInfo]:
         return self._briefings.list_briefings()
+
+    def list_window(
+        self,
+        *,
+        sort: str = "opened",
+        descending: bool = True,
+        title_filter: str = "",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[BriefingInfo]:
+        return self._briefings.list_window(
+            sort=sort, descending=descending, title_filter=title_filter, limit=limit, offset=offset
+        )
+
+    def count_briefings(self, *, title_filter: str = "") -> int:
+        return self._briefings.count_briefings(title_filter=title_filter)
+
+    def search_page(self, query: str, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
+        return self._briefings.search_page(query, limit=limit, offset=offset)
+
+    def first_match(self, briefing_id: str, query: str) -> int | None:
+        return self._briefings.first_match(briefing_id, query)
 
     def iter_listing(
         self,

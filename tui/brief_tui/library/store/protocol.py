@@ -20,6 +20,23 @@ from brief_tui.briefing.load import Briefing
 from brief_tui.library.anchoring import ReanchorReport, Selector
 from brief_tui.library.annotations import Annotation
 
+#: the orders a window of the library can be listed in: column of the briefings table
+SORTS: dict[str, str] = {
+    "opened": "b.last_opened_at",
+    "added": "b.added_at",
+    "title": "b.title COLLATE NOCASE",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A briefing found by full-text search, with a line of its text around the match;
+    ``marks`` are (start, end) of the matched words in ``snippet``."""
+
+    info: BriefingInfo
+    snippet: str
+    marks: tuple[tuple[int, int], ...] = ()
+
 
 @dataclass(frozen=True, slots=True)
 class BriefingInfo:
@@ -94,6 +111,28 @@ class LibraryStore(Protocol):
 
     def list_briefings(self) -> list[BriefingInfo]:
         """Every stored briefing, the most recently opened first."""
+
+    def list_window(
+        self,
+        *,
+        sort: str = "opened",
+        descending: bool = True,
+        title_filter: str = "",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[BriefingInfo]:
+        """One window of the library (``limit`` rows from ``offset``), sorted by ``sort``
+        (a key of SORTS) and filtered by a piece of the title, by the database."""
+
+    def count_briefings(self, *, title_filter: str = "") -> int:
+        """How many briefings (whose title holds ``title_filter``)."""
+
+    def search_page(self, query: str, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
+        """One page of full-text search hits, best first, each with a snippet."""
+
+    def first_match(self, briefing_id: str, query: str) -> int | None:
+        """The offset in the briefing's text of the first word of ``query`` found there (to
+        open a search hit at it), None when none is."""
 
     def iter_listing(
         self,

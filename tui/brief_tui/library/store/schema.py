@@ -98,6 +98,12 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "ALTER TABLE undo_log ADD COLUMN session TEXT",
         "CREATE INDEX undo_log_session ON undo_log(session, seq)",
     ),
+    # 4: the library's windows (a screenful of rows in any order) without a full scan
+    (
+        "CREATE INDEX briefings_opened ON briefings(last_opened_at DESC, id)",
+        "CREATE INDEX briefings_added ON briefings(added_at DESC, id)",
+        "CREATE INDEX briefings_title ON briefings(title COLLATE NOCASE, id)",
+    ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
