@@ -8,6 +8,7 @@ skipped, with the reason, only where the server binaries are absent.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -17,7 +18,11 @@ import uuid
 from pathlib import Path
 
 #: where the Debian packages put the server binaries (checked in this order)
-BIN_DIRS = ("/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin")
+BIN_DIRS = (
+    "/usr/lib/postgresql/17/bin",
+    "/usr/lib/postgresql/16/bin",
+    "/usr/lib/postgresql/15/bin",
+)
 
 
 def bin_dir() -> Path | None:
@@ -72,8 +77,19 @@ class PgServer:
         self.port = free_port()
         if self.as_root:
             shutil.chown(self.base, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                  "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions", "--no-sync")  # fmt: skip
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-instructions",
+            "--no-sync",
+        )
 
     def _run(self, tool: str, *args: str) -> subprocess.CompletedProcess[str]:
         cmd = [str(self.bin / tool), *args]
@@ -90,8 +106,19 @@ class PgServer:
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.base} "
             "-c max_connections=200 -c fsync=on"
         )
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w",
-                  "-t", "60", "start")  # fmt: skip
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
@@ -109,8 +136,6 @@ class PgServer:
         return self.url(name)
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # (already stopped)
             self.stop()
-        except RuntimeError:
-            pass  # (already stopped)
         shutil.rmtree(self.base, ignore_errors=True)

@@ -12,7 +12,8 @@ def test_server_answers_on_loopback_with_a_database_per_test(pg_url: str, pg_ser
 
     with psycopg.connect(pg_url) as conn:
         row = conn.execute(
-            "SELECT current_database(), inet_server_addr()::text, current_setting('server_version_num')::int"
+            "SELECT current_database(), inet_server_addr()::text, "
+            "current_setting('server_version_num')::int"
         ).fetchone()
     assert row is not None
     assert row[0].startswith("t_")

@@ -6,11 +6,13 @@ from __future__ import annotations
 from brief_tui.library.store.checks import FULL_CHECK_EVERY_S, PRECIOUS_TABLES
 from brief_tui.library.store.errors import (
     BUSY_TIMEOUT_S,
+    NotYours,
     StoreBusy,
     StoreDamaged,
     StoreError,
     StoreFull,
     StoreReadOnly,
+    StoreUnavailable,
     store_error,
 )
 from brief_tui.library.store.facade import Store
@@ -30,6 +32,7 @@ __all__ = [
     "UNDO_DEPTH",
     "BriefingInfo",
     "LibraryStore",
+    "NotYours",
     "SalvageCounts",
     "Store",
     "StoreBusy",
@@ -37,5 +40,6 @@ __all__ = [
     "StoreError",
     "StoreFull",
     "StoreReadOnly",
+    "StoreUnavailable",
     "store_error",
 ]
