@@ -47,11 +47,15 @@ def cmd_library(argv: Sequence[str]) -> int:
     ns = library_parser().parse_args(list(argv))
     from brief_tui.briefing.untrusted import clean_line, json_escape_unsafe
     from brief_tui.library.crossref import library_listing, local_time
-    from brief_tui.library.store import Store, StoreError
+    from brief_tui.library.store import StoreError
 
     if ns.action == "repair":
         return _repair(ns.data_dir)
-    store = Store.open(ns.data_dir)  # (never repair: a listing leaves a damaged file where it is)
+    from brief_tui.cli_team import open_for_listing
+
+    store = open_for_listing(ns.data_dir)  # (never repair: a damaged file is left where it is)
+    if store is None:
+        return EXIT_BAD_INPUT
     try:
         if store.warning:
             print(f"brief-tui: warning: {clean_line(store.warning)}", file=sys.stderr)

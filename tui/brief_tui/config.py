@@ -200,7 +200,9 @@ def load_config(path: Path | None = None) -> Config:
         ):
             cfg.analyst = analyst.strip()
         else:
-            problem("analyst", f"analyst must be a name on one line (at most {MAX_ANALYST} characters)")
+            problem(
+                "analyst", f"analyst must be a name on one line (at most {MAX_ANALYST} characters)"
+            )
     highlights = data.get("highlights", {})
     if not isinstance(highlights, dict):
         problem("highlights", 'highlights must be a table of meaning = "#rrggbb"')

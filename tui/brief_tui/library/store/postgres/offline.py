@@ -479,12 +479,14 @@ class TeamLibrary(LibraryStore):
                 a = annotation_from_json(p["annotation"])
                 notes[a.id] = a
             elif row["op"] == "update" and p["id"] in notes:
-                notes[p["id"]] = self._changed(notes[p["id"]], p["changes"])
+                notes[p["id"]] = self._changed(notes[p["id"]], p["changes"], p.get("updated_at"))
             elif row["op"] == "delete":
                 notes.pop(p["id"], None)
         return sorted(notes.values(), key=Annotation.sort_key)
 
-    def _changed(self, a: Annotation, changes: dict[str, Any]) -> Annotation:
+    def _changed(
+        self, a: Annotation, changes: dict[str, Any], updated_at: str | None = None
+    ) -> Annotation:
         fields = {k: v for k, v in changes.items() if k not in ("start", "end")}
         if "tags" in fields:
             fields["tags"] = normalise_tags(fields["tags"])
@@ -504,7 +506,7 @@ class TeamLibrary(LibraryStore):
                     prefix=b.text[p0:start],
                     suffix=b.text[end : end + CONTEXT],
                 )
-        return replace(a, **fields, updated_at=now_iso())
+        return replace(a, **fields, updated_at=updated_at or now_iso())
 
     def _local_annotation(self, annotation_id: str) -> Annotation | None:
         for b in {row["briefing_id"] for row in self.journal.pending(self.analyst)} | set(
@@ -583,7 +585,7 @@ class TeamLibrary(LibraryStore):
             "update",
             old.briefing_id,
             old.id,
-            {"id": old.id, "changes": changes},
+            {"id": old.id, "changes": changes, "updated_at": new.updated_at},
         )
         return new
 

@@ -14,6 +14,7 @@ so that other readers can show it at once.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -146,6 +147,11 @@ class PgStore(LibraryStore):
         """Connect (the pool's first connection at once), migrating the schema if needed.
         Raises :class:`StoreUnavailable` when the server cannot be reached; a database made
         by a newer brief-tui opens read-only with a :attr:`warning`."""
+        # the pool reports each failed connection on the logging module: without a handler
+        # Python prints those to stderr, over the reader's screen; our errors say it once
+        pool_log = logging.getLogger("psycopg.pool")
+        if not pool_log.handlers:
+            pool_log.addHandler(logging.NullHandler())
         pool: ConnectionPool[Any] = ConnectionPool(
             url,
             min_size=1,
@@ -547,6 +553,20 @@ class PgStore(LibraryStore):
             if done:
                 self._log(conn, "add", a, None, f"add {_describe(a)}")
         return a
+
+    def copy_in(self, a: Annotation) -> bool:
+        """Store an annotation made elsewhere (``library push``) as it is, with its id, its
+        author (this analyst if it has none) and times; not an action to undo. False when
+        the library already holds that id."""
+        with self._tx() as conn:
+            done = conn.execute(
+                f"INSERT INTO annotations ({ANN_COLUMNS}) VALUES ({', '.join(['%s'] * 19)}) "
+                "ON CONFLICT (id) DO NOTHING",
+                row_params(a, self.analyst),
+            ).rowcount
+            if done:
+                self._notify(conn, a.briefing_id)
+        return bool(done)
 
     def _first_time(self, conn: Conn, write_id: str) -> bool:
         """Record ``write_id`` as applied; False if it already was."""
