@@ -259,11 +259,13 @@ class PgStore(LibraryStore):
             ).fetchone()
             base = dict(row["meta"]) if row and isinstance(row["meta"], dict) else {}
             merged = pg_json({**base, **own} if meta is None else {**own, **meta})
-            if row is None:
-                conn.execute(
+            inserted = (
+                row is None
+                and conn.execute(
                     """INSERT INTO briefings (id, title, origin, format, text, encoding, meta,
                                               added_at, last_opened_at)
-                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+                       ON CONFLICT (id) DO NOTHING""",
                     (
                         briefing.id,
                         pg_text(briefing.title),
@@ -275,8 +277,9 @@ class PgStore(LibraryStore):
                         now,
                         now,
                     ),
-                )
-            else:  # (the text is the id's: never sent again)
+                ).rowcount
+            )
+            if not inserted:  # (another reader may have just added it: updated then)
                 conn.execute(
                     """UPDATE briefings SET title = %s, origin = %s, format = %s, encoding = %s,
                               last_opened_at = %s, meta = %s WHERE id = %s""",
