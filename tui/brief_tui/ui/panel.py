@@ -27,7 +27,7 @@ from brief_tui.ui.safe import DataTable, Label, OptionList, Static
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis, Claim
     from brief_tui.briefing.dates import DatedEvent
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore as Store
 
 SOURCE_KINDS = {
     "person": "person",

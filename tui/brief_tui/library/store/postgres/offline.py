@@ -1,0 +1,788 @@
+"""The team library when its server is away: :class:`TeamLibrary` stands in front of a
+:class:`PgStore` and keeps working when the server is down or unreachable.
+
+While the server cannot be reached, what the analyst writes (annotations made, changed or
+deleted; briefings opened; reading positions) goes into a journal, a small SQLite file in the
+local data dir (``team-journal.sqlite3``), committed before the call returns; the reads give
+the notes last read from the server with the journal's changes over them. A thread tries the
+server again every few seconds; when it answers, the journal is sent in order, each write
+once: every write has an id the server records in the same transaction (``applied_writes``),
+so a write whose confirmation was lost is skipped when sent again. A write the server
+refuses (another analyst removed the briefing, say) is kept in the journal's ``refused``
+table and said in :attr:`TeamLibrary.warning`: nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Final, Self
+
+from brief_tui.analysis.model import Analysis
+from brief_tui.briefing.load import Briefing
+from brief_tui.library.anchoring import CONTEXT, ReanchorReport, Selector
+from brief_tui.library.annotations import Annotation, normalise_tags
+from brief_tui.library.paths import data_dir as resolve_data_dir
+from brief_tui.library.store.briefings import _meta_of
+from brief_tui.library.store.errors import NotYours, StoreError, StoreUnavailable
+from brief_tui.library.store.postgres.rows import annotation_from_json, annotation_to_json
+from brief_tui.library.store.postgres.store import PgStore, new_annotation, redacted
+from brief_tui.library.store.protocol import BriefingInfo, LibraryStore, SearchHit
+from brief_tui.library.store.timestamps import now_iso
+
+#: the journal's file in the local data dir
+JOURNAL_NAME: Final = "team-journal.sqlite3"
+#: seconds between tries of a server that went away
+RETRY_S: Final = 2.0
+
+_JOURNAL_SCHEMA: Final = (
+    """CREATE TABLE IF NOT EXISTS pending (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        library TEXT NOT NULL, analyst TEXT NOT NULL, session TEXT NOT NULL,
+        write_id TEXT NOT NULL UNIQUE, op TEXT NOT NULL, briefing_id TEXT NOT NULL,
+        annotation_id TEXT, payload TEXT NOT NULL, created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS refused (
+        write_id TEXT PRIMARY KEY, library TEXT NOT NULL, op TEXT NOT NULL,
+        payload TEXT NOT NULL, reason TEXT NOT NULL, refused_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS seen (
+        library TEXT NOT NULL, briefing_id TEXT NOT NULL, annotations TEXT NOT NULL,
+        PRIMARY KEY (library, briefing_id))""",
+    """CREATE TABLE IF NOT EXISTS briefings (
+        briefing_id TEXT PRIMARY KEY, json TEXT NOT NULL)""",
+)
+
+
+def _briefing_to_json(b: Briefing) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "title": b.title,
+        "text": b.text,
+        "origin": b.origin,
+        "format": b.format,
+        "encoding": b.encoding,
+        "meta": _meta_of(b),
+    }
+
+
+def _briefing_from_json(d: dict[str, Any]) -> Briefing:
+    from brief_tui.briefing.load import briefing_from_text
+
+    b = briefing_from_text(d["text"], d["origin"], fmt=d["format"])
+    return replace(b, title=d["title"], encoding=d["encoding"])
+
+
+class Journal:
+    """The local SQLite file of writes waiting for the server, and of what was last read."""
+
+    def __init__(self, path: Path, library: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        #: the library (its address without a password) the rows belong to
+        self.library = library
+        self.lock = threading.RLock()
+        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute("PRAGMA busy_timeout = 10000")
+        for statement in _JOURNAL_SCHEMA:
+            self.conn.execute(statement)
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def add(
+        self,
+        analyst: str,
+        session: str,
+        op: str,
+        briefing_id: str,
+        annotation_id: str | None,
+        payload: dict[str, Any],
+    ) -> None:
+        with self.tx() as c:
+            c.execute(
+                """INSERT INTO pending (library, analyst, session, write_id, op, briefing_id,
+                                        annotation_id, payload, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    self.library,
+                    analyst,
+                    session,
+                    str(uuid.uuid4()),
+                    op,
+                    briefing_id,
+                    annotation_id,
+                    json.dumps(payload, ensure_ascii=False),
+                    now_iso(),
+                ),
+            )
+
+    def pending(self, analyst: str, briefing_id: str | None = None) -> list[sqlite3.Row]:
+        where = " AND briefing_id = ?" if briefing_id is not None else ""
+        with self.lock:
+            return self.conn.execute(
+                f"SELECT * FROM pending WHERE library = ? AND analyst = ?{where} ORDER BY seq",
+                (self.library, analyst, *(() if briefing_id is None else (briefing_id,))),
+            ).fetchall()
+
+    def remember_briefing(self, b: Briefing) -> None:
+        with self.tx() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO briefings (briefing_id, json) VALUES (?, ?)",
+                (b.id, json.dumps(_briefing_to_json(b), ensure_ascii=False)),
+            )
+
+    def briefing(self, briefing_id: str) -> Briefing | None:
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT json FROM briefings WHERE briefing_id = ?", (briefing_id,)
+            ).fetchone()
+        return _briefing_from_json(json.loads(row[0])) if row else None
+
+    def briefings(self) -> list[Briefing]:
+        with self.lock:
+            rows = self.conn.execute("SELECT json FROM briefings").fetchall()
+        return [_briefing_from_json(json.loads(r[0])) for r in rows]
+
+    def remember_notes(self, briefing_id: str, notes: Sequence[Annotation]) -> None:
+        with self.tx() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO seen (library, briefing_id, annotations) VALUES (?, ?, ?)",
+                (
+                    self.library,
+                    briefing_id,
+                    json.dumps([annotation_to_json(a) for a in notes], ensure_ascii=False),
+                ),
+            )
+
+    def notes_seen(self, briefing_id: str) -> list[Annotation]:
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT annotations FROM seen WHERE library = ? AND briefing_id = ?",
+                (self.library, briefing_id),
+            ).fetchone()
+        return [annotation_from_json(d) for d in json.loads(row[0])] if row else []
+
+    def refused(self) -> int:
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT count(*) FROM refused WHERE library = ?", (self.library,)
+            ).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+
+class TeamLibrary(LibraryStore):
+    """A team library that keeps working while its server is away (see the module
+    docstring). ``pg`` is None until the server has been reached once."""
+
+    def __init__(
+        self,
+        url: str,
+        analyst: str,
+        journal: Journal,
+        pg: PgStore | None,
+        *,
+        retry_s: float = RETRY_S,
+        why: str | None = None,
+    ) -> None:
+        self.url = url
+        self.analyst = analyst
+        self.journal = journal
+        self.pg = pg
+        self.session = uuid.uuid4().hex
+        self.retry_s = retry_s
+        self._lock = threading.RLock()
+        self._down: str | None = why
+        self._refused_before = journal.refused()
+        self._stop = threading.Event()
+        self._retry: threading.Thread | None = None
+        #: briefings seen this session (their text cuts quotes while offline)
+        self._texts: dict[str, Briefing] = {}
+        #: called with a briefing id when the journal's writes of it reached the server
+        self.on_sent: Callable[[str], None] | None = None
+        if pg is None or why is not None:
+            self._went_down(why or "unreachable")
+        else:
+            self.flush()
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def online(self) -> bool:
+        return self._down is None and self.pg is not None
+
+    @property
+    def path(self) -> Path | None:
+        return self.journal.path  # (drafts are kept beside it, in the local data dir)
+
+    @property
+    def read_only(self) -> bool:
+        return self.pg.read_only if self.pg is not None else False
+
+    @property
+    def warning(self) -> str | None:
+        parts = []
+        if self._down is not None:
+            parts.append(
+                f"{redacted(self.url)} cannot be reached ({self._down}): working offline, "
+                "your notes are kept on this computer and sent when it is back"
+            )
+        elif self.pg is not None and self.pg.warning:
+            parts.append(self.pg.warning)
+        refused = self.journal.refused() - self._refused_before
+        if refused:
+            parts.append(
+                f"{refused} change{'s' if refused != 1 else ''} made offline refused by the "
+                f"server (kept in {self.journal.path})"
+            )
+        return "; ".join(parts) or None
+
+    def pending_count(self) -> int:
+        return len(self.journal.pending(self.analyst))
+
+    def _went_down(self, why: str) -> None:
+        self._down = why
+        if self._retry is None or not self._retry.is_alive():
+            self._retry = threading.Thread(
+                target=self._retry_loop, name="brief-tui-retry", daemon=True
+            )
+            self._retry.start()
+
+    def _retry_loop(self) -> None:
+        while not self._stop.wait(self.retry_s):
+            try:
+                if self.pg is None:
+                    self.pg = PgStore.open(self.url, analyst=self.analyst)
+                    if self.on_sent is not None:
+                        self.pg.listen(self.on_sent)
+                else:
+                    self.pg.briefing_info("")  # a read: is it back?
+            except StoreError:
+                continue
+            with self._lock:
+                self._down = None
+                if self.flush():
+                    return
+
+    def flush(self) -> bool:
+        """Send the journal's writes in order; True when all went (or were refused)."""
+        pg = self.pg
+        if pg is None:
+            return False
+        with self._lock:
+            sent: set[str] = set()
+            for row in self.journal.pending(self.analyst):
+                payload = json.loads(row["payload"])
+                try:
+                    self._send(pg, row["op"], payload, row["write_id"])
+                except StoreUnavailable as e:
+                    self._went_down(str(e))
+                    return False
+                except KeyError:
+                    if row["op"] != "delete":  # (a delete already made: done)
+                        self._refuse(row, "the annotation is no longer there")
+                        continue
+                except (StoreError, ValueError, TypeError) as e:
+                    self._refuse(row, str(e))
+                    continue
+                with self.journal.tx() as c:
+                    c.execute("DELETE FROM pending WHERE seq = ?", (row["seq"],))
+                sent.add(row["briefing_id"])
+        if self.on_sent is not None:
+            for bid in sent:
+                self.on_sent(bid)
+        return True
+
+    def _refuse(self, row: sqlite3.Row, reason: str) -> None:
+        """Keep a write the server refused (said in :attr:`warning`), out of the queue."""
+        with self.journal.tx() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO refused VALUES (?, ?, ?, ?, ?, ?)",
+                (row["write_id"], row["library"], row["op"], row["payload"], reason, now_iso()),
+            )
+            c.execute("DELETE FROM pending WHERE seq = ?", (row["seq"],))
+
+    @staticmethod
+    def _send(pg: PgStore, op: str, payload: dict[str, Any], write_id: str) -> None:
+        if op == "briefing":
+            b = _briefing_from_json(payload["briefing"])
+            pg.add_briefing(b, meta=payload["briefing"]["meta"] or None)
+        elif op == "position":
+            pg.set_reading_position(payload["briefing_id"], payload["offset"])
+        elif op == "add":
+            pg.insert_annotation(annotation_from_json(payload["annotation"]), write_id=write_id)
+        elif op == "update":
+            pg.apply_update(payload["id"], payload["changes"], write_id=write_id)
+        elif op == "delete":
+            pg.apply_delete(payload["id"], write_id=write_id)
+
+    def _try(self, call: Callable[[PgStore], Any]) -> tuple[bool, Any]:
+        """(True, result) from the server, or (False, None) when it is away."""
+        with self._lock:
+            if not self.online:
+                return False, None
+            assert self.pg is not None
+            try:
+                return True, call(self.pg)
+            except StoreUnavailable as e:
+                self._went_down(str(e).split(": ", 1)[-1])
+                return False, None
+
+    def close(self) -> None:
+        self._stop.set()
+        if self.pg is not None:
+            self.pg.close()
+        self.journal.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- briefings ---------------------------------------------------------------------------
+    def add_briefing(
+        self, briefing: Briefing, *, meta: dict[str, Any] | None = None
+    ) -> BriefingInfo:
+        self._texts[briefing.id] = briefing
+        ok, info = self._try(lambda pg: pg.add_briefing(briefing, meta=meta))
+        if ok:
+            return info  # type: ignore[no-any-return]
+        self.journal.remember_briefing(briefing)
+        data = _briefing_to_json(briefing)
+        if meta:
+            data["meta"] = {**data["meta"], **meta}
+        self.journal.add(
+            self.analyst, self.session, "briefing", briefing.id, None, {"briefing": data}
+        )
+        return self._local_info(briefing)
+
+    def _local_info(self, b: Briefing) -> BriefingInfo:
+        now = now_iso()
+        return BriefingInfo(
+            b.id, b.title, b.origin, b.format, len(b.text), now, now, len(self._view(b.id))
+        )
+
+    def _local_briefing(self, briefing_id: str) -> Briefing | None:
+        return self._texts.get(briefing_id) or self.journal.briefing(briefing_id)
+
+    def touch_briefing(self, briefing_id: str) -> None:
+        self._try(lambda pg: pg.touch_briefing(briefing_id))  # (offline: not worth keeping)
+
+    def set_reading_position(self, briefing_id: str, offset: int) -> None:
+        ok, _ = self._try(lambda pg: pg.set_reading_position(briefing_id, offset))
+        if not ok:
+            self.journal.add(
+                self.analyst,
+                self.session,
+                "position",
+                briefing_id,
+                None,
+                {"briefing_id": briefing_id, "offset": int(offset)},
+            )
+
+    def reading_position(self, briefing_id: str) -> int | None:
+        ok, pos = self._try(lambda pg: pg.reading_position(briefing_id))
+        if ok:
+            return pos  # type: ignore[no-any-return]
+        for row in reversed(self.journal.pending(self.analyst, briefing_id)):
+            if row["op"] == "position":
+                return int(json.loads(row["payload"])["offset"])
+        return None
+
+    def briefing_date(self, briefing_id: str) -> date | None:
+        ok, d = self._try(lambda pg: pg.briefing_date(briefing_id))
+        if ok:
+            return d  # type: ignore[no-any-return]
+        b = self._local_briefing(briefing_id)
+        return b.date if b else None
+
+    def get_briefing(self, briefing_id: str) -> Briefing | None:
+        ok, b = self._try(lambda pg: pg.get_briefing(briefing_id))
+        return b if ok else self._local_briefing(briefing_id)
+
+    def briefing_meta(self, briefing_id: str) -> dict[str, Any]:
+        ok, m = self._try(lambda pg: pg.briefing_meta(briefing_id))
+        if ok:
+            return m  # type: ignore[no-any-return]
+        b = self._local_briefing(briefing_id)
+        return _meta_of(b) if b else {}
+
+    def briefing_info(self, briefing_id: str) -> BriefingInfo | None:
+        ok, info = self._try(lambda pg: pg.briefing_info(briefing_id))
+        if ok:
+            return info  # type: ignore[no-any-return]
+        b = self._local_briefing(briefing_id)
+        return self._local_info(b) if b else None
+
+    def _local_list(self) -> list[BriefingInfo]:
+        known = {b.id: b for b in self.journal.briefings()} | self._texts
+        return [self._local_info(b) for b in known.values()]
+
+    def list_briefings(self) -> list[BriefingInfo]:
+        ok, infos = self._try(lambda pg: pg.list_briefings())
+        return infos if ok else self._local_list()
+
+    def list_window(
+        self,
+        *,
+        sort: str = "opened",
+        descending: bool = True,
+        title_filter: str = "",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[BriefingInfo]:
+        ok, infos = self._try(
+            lambda pg: pg.list_window(
+                sort=sort,
+                descending=descending,
+                title_filter=title_filter,
+                limit=limit,
+                offset=offset,
+            )
+        )
+        if ok:
+            return infos  # type: ignore[no-any-return]
+        # offline: the briefings known here, in the order asked
+        known = [i for i in self._local_list() if title_filter.casefold() in i.title.casefold()]
+        key = {"opened": "last_opened_at", "added": "added_at", "title": "title"}.get(sort)
+        if key is None:
+            raise ValueError(f"unknown order {sort!r}")
+        known.sort(key=lambda i: (str(getattr(i, key)).casefold(), i.id), reverse=descending)
+        return known[max(0, offset) : max(0, offset) + max(0, limit)]
+
+    def count_briefings(self, *, title_filter: str = "") -> int:
+        ok, n = self._try(lambda pg: pg.count_briefings(title_filter=title_filter))
+        if ok:
+            return int(n)
+        return sum(1 for i in self._local_list() if title_filter.casefold() in i.title.casefold())
+
+    def search_page(self, query: str, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
+        ok, hits = self._try(lambda pg: pg.search_page(query, limit=limit, offset=offset))
+        if ok:
+            return hits  # type: ignore[no-any-return]
+        found = self.search_briefings(query, limit=max(0, offset) + max(0, limit))
+        return [SearchHit(info, "") for info in found[max(0, offset) :]]
+
+    def first_match(self, briefing_id: str, query: str) -> int | None:
+        ok, at = self._try(lambda pg: pg.first_match(briefing_id, query))
+        if ok:
+            return at  # type: ignore[no-any-return]
+        b = self._local_briefing(briefing_id)
+        words = [w.strip('"') for w in query.split() if w.strip('"')]
+        if b is None or not words:
+            return None
+        i = b.text.casefold().find(words[0].casefold())
+        return i if i >= 0 else None
+
+    def iter_listing(
+        self,
+    ) -> Generator[tuple[BriefingInfo, dict[str, Any], int | None], None, None]:
+        if self.online and self.pg is not None:
+            yield from self.pg.iter_listing()
+            return
+        for info in self._local_list():
+            yield info, self.briefing_meta(info.id), None
+
+    def briefings_from_origin(self, origin: str) -> list[BriefingInfo]:
+        ok, infos = self._try(lambda pg: pg.briefings_from_origin(origin))
+        if ok:
+            return infos  # type: ignore[no-any-return]
+        return [i for i in self._local_list() if i.origin == origin]
+
+    def search_briefings(self, query: str, *, limit: int = 100) -> list[BriefingInfo]:
+        ok, infos = self._try(lambda pg: pg.search_briefings(query, limit=limit))
+        if ok:
+            return infos  # type: ignore[no-any-return]
+        words = [w.casefold() for w in query.split()]
+        out = []
+        for info in self._local_list():
+            b = self._local_briefing(info.id)
+            hay = (info.title + " " + (b.text if b else "")).casefold()
+            if all(w in hay for w in words):
+                out.append(info)
+        return out[:limit]
+
+    def remove_briefing(self, briefing_id: str) -> int:
+        ok, n = self._try(lambda pg: pg.remove_briefing(briefing_id))
+        if not ok:
+            raise StoreUnavailable(
+                f"{redacted(self.url)} cannot be reached: a briefing is removed only online"
+            )
+        return n  # type: ignore[no-any-return]
+
+    # -- annotations -------------------------------------------------------------------------
+    def _view(self, briefing_id: str) -> list[Annotation]:
+        """The notes last read from the server with the journal's changes over them."""
+        notes = {a.id: a for a in self.journal.notes_seen(briefing_id)}
+        for row in self.journal.pending(self.analyst, briefing_id):
+            p = json.loads(row["payload"])
+            if row["op"] == "add":
+                a = annotation_from_json(p["annotation"])
+                notes[a.id] = a
+            elif row["op"] == "update" and p["id"] in notes:
+                notes[p["id"]] = self._changed(notes[p["id"]], p["changes"], p.get("updated_at"))
+            elif row["op"] == "delete":
+                notes.pop(p["id"], None)
+        return sorted(notes.values(), key=Annotation.sort_key)
+
+    def _changed(
+        self, a: Annotation, changes: dict[str, Any], updated_at: str | None = None
+    ) -> Annotation:
+        fields = {k: v for k, v in changes.items() if k not in ("start", "end")}
+        if "tags" in fields:
+            fields["tags"] = normalise_tags(fields["tags"])
+        if "note" in fields and not fields["note"]:
+            fields["note"] = None
+        if "start" in changes:
+            start, end = changes["start"], changes["end"]
+            b = self._local_briefing(a.briefing_id)
+            if start is None or b is None:
+                fields.update(start=start, end=end, exact=None, prefix=None, suffix=None)
+            else:
+                p0 = max(0, start - CONTEXT)
+                fields.update(
+                    start=start,
+                    end=end,
+                    exact=b.text[start:end],
+                    prefix=b.text[p0:start],
+                    suffix=b.text[end : end + CONTEXT],
+                )
+        return replace(a, **fields, updated_at=updated_at or now_iso())
+
+    def _local_annotation(self, annotation_id: str) -> Annotation | None:
+        for b in {row["briefing_id"] for row in self.journal.pending(self.analyst)} | set(
+            self._texts
+        ):
+            for a in self._view(b):
+                if a.id == annotation_id:
+                    return a
+        return None
+
+    def add_annotation(
+        self,
+        briefing_id: str,
+        kind: str,
+        *,
+        target_type: str = "text",
+        target_id: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        selector: Selector | None = None,
+        meaning: str | None = None,
+        note: str | None = None,
+        tags: Sequence[str] = (),
+        grade: str | None = None,
+        status: str | None = None,
+    ) -> Annotation:
+        # made here, with its id, before the server is asked: a confirmation lost on the
+        # way and the write sent again later is the same row (idempotent by its id)
+        local = self._local_briefing(briefing_id)
+        made = new_annotation(
+            self.analyst,
+            briefing_id,
+            kind,
+            target_type=target_type,
+            target_id=target_id,
+            start=start,
+            end=end,
+            selector=selector,
+            meaning=meaning,
+            note=note,
+            tags=tags,
+            grade=grade,
+            status=status,
+            text=local.text if local else None,
+        )
+        ok, a = self._try(lambda pg: pg.insert_annotation(made))
+        if ok:
+            return a  # type: ignore[no-any-return]
+        self.journal.add(
+            self.analyst,
+            self.session,
+            "add",
+            briefing_id,
+            made.id,
+            {"annotation": annotation_to_json(made)},
+        )
+        return made
+
+    def annotation(self, annotation_id: str) -> Annotation | None:
+        ok, a = self._try(lambda pg: pg.annotation(annotation_id))
+        return a if ok else self._local_annotation(annotation_id)
+
+    def update_annotation(self, annotation_id: str, **changes: Any) -> Annotation:
+        ok, a = self._try(lambda pg: pg.update_annotation(annotation_id, **changes))
+        if ok:
+            return a  # type: ignore[no-any-return]
+        old = self._local_annotation(annotation_id)
+        if old is None:
+            raise KeyError(f"no annotation {annotation_id}")
+        if old.author not in (None, self.analyst):
+            raise NotYours(f"this {old.kind} is {old.author}'s: only they can change it")
+        new = self._changed(old, changes)
+        self.journal.add(
+            self.analyst,
+            self.session,
+            "update",
+            old.briefing_id,
+            old.id,
+            {"id": old.id, "changes": changes, "updated_at": new.updated_at},
+        )
+        return new
+
+    def delete_annotation(self, annotation_id: str) -> Annotation:
+        ok, a = self._try(lambda pg: pg.delete_annotation(annotation_id))
+        if ok:
+            return a  # type: ignore[no-any-return]
+        old = self._local_annotation(annotation_id)
+        if old is None:
+            raise KeyError(f"no annotation {annotation_id}")
+        if old.author not in (None, self.analyst):
+            raise NotYours(f"this {old.kind} is {old.author}'s: only they can delete it")
+        self.journal.add(
+            self.analyst, self.session, "delete", old.briefing_id, old.id, {"id": old.id}
+        )
+        return old
+
+    def annotations(self, briefing_id: str) -> list[Annotation]:
+        ok, notes = self._try(lambda pg: pg.annotations(briefing_id))
+        if ok:
+            self.journal.remember_notes(briefing_id, notes)
+            return notes  # type: ignore[no-any-return]
+        return self._view(briefing_id)
+
+    def annotations_on(
+        self, briefing_id: str, target_type: str, target_id: str
+    ) -> list[Annotation]:
+        ok, notes = self._try(lambda pg: pg.annotations_on(briefing_id, target_type, target_id))
+        if ok:
+            return notes  # type: ignore[no-any-return]
+        return sorted(
+            (
+                a
+                for a in self._view(briefing_id)
+                if a.target_type == target_type and a.target_id == target_id
+            ),
+            key=lambda a: (a.created_at, a.id),
+        )
+
+    def all_tags(self) -> list[str]:
+        ok, tags = self._try(lambda pg: pg.all_tags())
+        return tags if ok else []
+
+    def _last_pending(self, briefing_id: str | None) -> sqlite3.Row | None:
+        rows = [
+            r
+            for r in self.journal.pending(self.analyst, briefing_id)
+            if r["session"] == self.session and r["op"] in ("add", "update", "delete")
+        ]
+        return rows[-1] if rows else None
+
+    def undo(self, briefing_id: str | None = None) -> str | None:
+        """Online: the server's undo. Offline: the latest change not sent yet is taken back
+        from the journal."""
+        ok, msg = self._try(lambda pg: pg.undo(briefing_id))
+        if ok:
+            return msg  # type: ignore[no-any-return]
+        row = self._last_pending(briefing_id)
+        if row is None:
+            return None
+        with self.journal.tx() as c:
+            c.execute("DELETE FROM pending WHERE seq = ?", (row["seq"],))
+        return f"undid: {row['op']} (not sent yet)"
+
+    def can_undo(self, briefing_id: str | None = None) -> bool:
+        ok, can = self._try(lambda pg: pg.can_undo(briefing_id))
+        return bool(can) if ok else self._last_pending(briefing_id) is not None
+
+    def relocate_annotations(
+        self,
+        old_id: str,
+        new_briefing: Briefing,
+        place: Callable[[Selector], Selector | None],
+        *,
+        keep_old: bool = False,
+    ) -> ReanchorReport:
+        ok, report = self._try(
+            lambda pg: pg.relocate_annotations(old_id, new_briefing, place, keep_old=keep_old)
+        )
+        if not ok:
+            raise StoreUnavailable(
+                f"{redacted(self.url)} cannot be reached: notes are moved to a changed text "
+                "when it is back"
+            )
+        return report  # type: ignore[no-any-return]
+
+    # -- the analysis cache: a cache, skipped while offline ------------------------------------
+    def get_cached_analysis(
+        self, briefing_id: str, model_name: str, model_version: str, analyser_version: str
+    ) -> Analysis | None:
+        ok, an = self._try(
+            lambda pg: pg.get_cached_analysis(
+                briefing_id, model_name, model_version, analyser_version
+            )
+        )
+        return an if ok else None
+
+    def put_cached_analysis(self, analysis: Analysis) -> None:
+        self._try(lambda pg: pg.put_cached_analysis(analysis))
+
+    def latest_cached_analysis(self, briefing_id: str) -> Analysis | None:
+        ok, an = self._try(lambda pg: pg.latest_cached_analysis(briefing_id))
+        return an if ok else None
+
+    def claim_counts(self) -> dict[str, int]:
+        ok, counts = self._try(lambda pg: pg.claim_counts())
+        return counts if ok else {}
+
+    # -- live --------------------------------------------------------------------------------
+    def listen(self, callback: Callable[[str], None]) -> bool:
+        """Other readers' changes, as :meth:`PgStore.listen` (also when the journal's
+        writes reach the server). False while the server has never been reached."""
+        self.on_sent = callback
+        if self.pg is None:
+            return False
+        self.pg.listen(callback)
+        return True
+
+
+def open_team_library(
+    url: str,
+    *,
+    analyst: str,
+    data_dir: str | Path | None = None,
+    offline: bool = True,
+    retry_s: float = RETRY_S,
+) -> LibraryStore:
+    """The team library at ``url`` as ``analyst``: a :class:`TeamLibrary` (journal in the
+    local data dir) when ``offline``, else the bare :class:`PgStore` (raising
+    :class:`StoreUnavailable` when the server cannot be reached)."""
+    if not offline:
+        return PgStore.open(url, analyst=analyst)
+    journal = Journal(resolve_data_dir(data_dir) / JOURNAL_NAME, redacted(url))
+    try:
+        pg: PgStore | None = PgStore.open(url, analyst=analyst)
+        why = None
+    except StoreUnavailable as e:
+        pg, why = None, str(e).split("(", 1)[-1].rstrip(")") or "unreachable"
+    return TeamLibrary(url, analyst, journal, pg, retry_s=retry_s, why=why)
