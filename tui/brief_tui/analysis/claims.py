@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cues import DOCUMENT_NOUNS, NEEDS_CLAUSE, NOMINAL_CUES, VERB_CUES, claim_kind
@@ -312,9 +313,13 @@ def _subject(t: Any) -> Any:
     for c in t.children:
         if c.dep_ in {"nsubj", "csubj"}:
             if c.tag_ in {"WDT", "WP"}:
-                if c.lower_ == "who" and t.dep_ == "relcl" and t.head.pos_ in {"PROPN", "NOUN"}:
-                    return t.head
-                return None
+                if t.dep_ == "relcl" and t.head.pos_ in {"PROPN", "NOUN"}:
+                    # "Kim, who said ...", "a report which said ...": the noun it stands for;
+                    # "which means ...": a cognition verb on a clause has no source
+                    if c.lower_ == "who" or VERB_CUES.get(t.lemma_.lower()) != "belief":
+                        return t.head
+                    return None
+                return c if VERB_CUES.get(t.lemma_.lower()) != "belief" else None
             return c
     h = t
     for _ in range(2):
@@ -329,10 +334,10 @@ def _subject(t: Any) -> Any:
 
 
 def _quote_near(
-    doc: Any, quotes: list[tuple[int, int]], sent: Any, cue: Any, subj: Any
+    doc: Any, quotes: list[tuple[int, int]], sent: Any, cue: Any, subj_ids: set[int]
 ) -> tuple[int, int] | None:
     """A quotation adjoining the attribution: `“…,” X said` or `X said: “…”`."""
-    toks = [cue] + ([x for x in subj.subtree] if subj is not None else [])
+    toks = [cue] + [doc[i] for i in subj_ids]
     a = min(t.idx for t in toks)
     last = max(toks, key=lambda t: t.i)
     b = last.idx + len(last.text)
@@ -406,16 +411,18 @@ def _claim_for_cue(
     sent_ids = set(range(sent.start, sent.end))
     content: set[int] = set()
     quote = "indirect"
-    comps = [c for c in t.children if c.dep_ == "ccomp" and c.i not in {x.i for x in subj.subtree}]
+    # "Devocht, who had told Montalvo he would ...": the source is the noun without the clause
+    subj_ids = _subtree_ids(subj) - (_subtree_ids(t) if t in subj.subtree else set())
+    comps = [c for c in t.children if c.dep_ == "ccomp" and c.i not in subj_ids]
     if not comps and stance in _XCOMP_OK:
         comps = [c for c in t.children if c.dep_ == "xcomp" and c.lemma_.lower() not in _CITE]
-    q = _quote_near(doc, quotes, sent, t, subj)
+    q = _quote_near(doc, quotes, sent, t, subj_ids)
     if q is not None:
         qa, qb = q
         cids = {x.i for x in doc if x.idx >= qa and x.idx < qb}
         if (
             not comps
-            or any({x.i for x in c.subtree} <= cids | {x.i for x in subj.subtree} for c in comps)
+            or any({x.i for x in c.subtree} <= cids | subj_ids for c in comps)
             or not any({x.i for x in c.subtree} - cids for c in comps)
             or all(min(x.i for x in c.subtree) in cids for c in comps)
         ):
@@ -626,7 +633,7 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
             )
             if r is not None and all(r.content != x.content for x in found):
                 found.append(r)
-        recs.extend(_chains(found))
+        recs.extend(_chains(found, lambda x, y: dtext(doc)[x - offset : y - offset]))
     turn = _turn(doc, offset)
     if turn is not None:
         for r in recs:
@@ -744,14 +751,17 @@ def _turn(doc: Any, offset: int) -> SourceRef | None:
     a, b = m.span(1)
     speaker = label in {"Q", "A"} or (label.isupper() and len(label) >= 3)
     # mixed case: only a name spaCy takes for a person ("Jake Tapper:")
-    if not speaker and not any(
-        e.label_ == "PERSON" and e.start_char == a and e.end_char == b for e in doc.ents
+    # mixed case: only a name spaCy takes for a person ("Jake Tapper:") before a clause (not
+    # a caption such as "Belle Image: Nick Moreau.")
+    if not speaker and not (
+        any(e.label_ == "PERSON" and e.start_char == a and e.end_char == b for e in doc.ents)
+        and any(x.pos_ in {"VERB", "AUX"} for x in doc if x.idx > m.end())
     ):
         return None
     return SourceRef(TextSpan(offset + a, offset + b, label), label.lower(), "turn", None, None)
 
 
-def _chains(found: list[ClaimRec]) -> list[ClaimRec]:
+def _chains(found: list[ClaimRec], text_of: Callable[[int, int], str]) -> list[ClaimRec]:
     """Chains within a sentence: "X reported that Y said ..." is Y's claim via X (X's report
     of it stays a claim of X's); "Y said ..., according to X" is one claim of Y via X."""
     out = list(found)
@@ -763,12 +773,22 @@ def _chains(found: list[ClaimRec]) -> list[ClaimRec]:
             for inner in found:
                 if inner is outer or inner.cue is None or inner.source is None:
                     continue
-                if inner.via is None and any(a <= inner.cue.start < b for a, b in outer.content):
+                drop = (outer.cue.start, outer.source.span.end)
+                rest = [
+                    (x, y)
+                    for a, b in inner.content
+                    for x, y in ((a, min(b, drop[0])), (max(a, drop[1]), b))
+                    if y > x and any(ch.isalnum() for ch in text_of(x, y))
+                ]
+                # "according to X" after all of Y's content; not "Z learned that according
+                # to X, ..." (X's claim inside Z's)
+                if (
+                    inner.via is None
+                    and any(a <= inner.cue.start < b for a, b in outer.content)
+                    and all(b <= drop[0] for _a, b in rest)
+                ):
                     inner.via = outer.source
-                    drop = (outer.cue.start, outer.source.span.end)
-                    inner.content = [
-                        (a, b) for a, b in inner.content if b <= drop[0] or a >= drop[1]
-                    ] or inner.content
+                    inner.content = rest or inner.content
                     if outer in out:
                         out.remove(outer)
                     break
@@ -938,6 +958,8 @@ def _resolve(
         return _resolve_turn(g, ref)
     if ref.how == "pronoun":
         pos = ref.span.start
+        if ref.head in {"that", "which"}:
+            return None  # a relative pronoun the parser could not hang on its noun
         if ref.head in {"i", "we", "me", "us", "our"}:
             # "we" inside a quotation: the speaker of the claim that quotes it
             for j in range(len(claims_so_far) - 1, max(para_from, 0) - 1, -1):
