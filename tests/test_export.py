@@ -246,6 +246,7 @@ def test_markdown_sections_and_order(setup: tuple[Store, Briefing, Analysis]) ->
         "## Highlights and notes",
         "## Orphaned annotations",
         "## Other claims",
+        "## Author statements",
         "## Sources",
         "## Actors",
         "## Notes on actors, claims and sources",
@@ -253,6 +254,14 @@ def test_markdown_sections_and_order(setup: tuple[Store, Briefing, Analysis]) ->
     assert whole.split("## Other claims")[0] == body.split("## Sources")[0]
     actors = whole.split("## Actors")[1].split("## Notes on")[0]
     assert "aliases: North Korean, Pyongyang" in actors
+    # attributed claims and the author's statements apart, each counted
+    other, own = (
+        whole.split("## Other claims")[1].split("## Sources")[0].split("## Author statements")
+    )
+    n_own = sum(1 for c in analysis.claims if not c.attributed)
+    assert other.lstrip().startswith(f"{len(analysis.attributed_claims())} attributed claim")
+    assert own.lstrip().startswith(f"{n_own} author statement")
+    assert "Source: the author (no attribution)" not in other and "- Kind: " not in own
 
 
 def test_markdown_is_deterministic(setup: tuple[Store, Briefing, Analysis], tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from . import actors as _actors
 from . import claims as _claims
 from .chunks import paragraphs
+from .lifeline import die_with_parent
 from .model import ANALYSER_VERSION, Analysis, Span
 from .nlp import LoadedModel, load_model
 from .records import ChunkData, EntRec, dtext
@@ -192,9 +193,7 @@ class _Forks:
             code = 1
             try:
                 gc.disable()  # collecting would touch (and copy) every page of the parent
-                from .child import _die_with_parent
-
-                _die_with_parent()
+                die_with_parent()
                 job()
                 code = 0
             finally:
