@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brief_tui.briefing.untrusted import clean_line, is_clean
+from brief_tui.library.annotations import MEANINGS
 
 ENV_VAR = "BRIEF_TUI_CONFIG"
 THEMES = ("brief-dark", "brief-light", "brief-mono")
-MEANINGS = ("key", "doubt", "follow-up")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 EXAMPLE = """\
@@ -260,4 +260,6 @@ def library_spec(explicit: str | None, config: Config) -> str | None:
 
 def reader_model(explicit: str | None, config: Config) -> str | None:
     """The model the reader asks for: --model, else $BRIEF_TUI_MODEL, else the config's."""
-    return explicit or os.environ.get("BRIEF_TUI_MODEL") or config.model
+    from brief_tui.analysis.nlp import ENV_VAR as MODEL_ENV_VAR
+
+    return explicit or os.environ.get(MODEL_ENV_VAR) or config.model
