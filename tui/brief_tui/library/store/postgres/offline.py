@@ -14,14 +14,11 @@ table and said in :attr:`TeamLibrary.warning`: nothing is dropped silently.
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import threading
 import uuid
 from collections.abc import Callable, Generator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Final, Self
+from typing import Any, Self
 
 from brief_tui.analysis.model import Analysis
 from brief_tui.briefing.load import Briefing
@@ -29,28 +26,25 @@ from brief_tui.library.anchoring import ReanchorReport, Selector
 from brief_tui.library.annotations import Annotation
 from brief_tui.library.paths import data_dir as resolve_data_dir
 from brief_tui.library.store.briefings import _meta_of
-from brief_tui.library.store.errors import NotYours, StoreError, StoreUnavailable
+from brief_tui.library.store.errors import NotYours, StoreUnavailable
 from brief_tui.library.store.postgres.connection import redacted
 from brief_tui.library.store.postgres.journal import (
     JOURNAL_NAME,
     Journal,
-    briefing_from_json,
     briefing_to_json,
 )
 from brief_tui.library.store.postgres.local import OfflineView
 from brief_tui.library.store.postgres.notes import new_annotation
-from brief_tui.library.store.postgres.rows import annotation_from_json, annotation_to_json
+from brief_tui.library.store.postgres.rows import annotation_to_json
 from brief_tui.library.store.postgres.store import PgStore
+from brief_tui.library.store.postgres.sync import RETRY_S, ServerLink
 from brief_tui.library.store.protocol import BriefingInfo, LibraryStore, SearchHit
-from brief_tui.library.store.timestamps import now_iso
-
-#: seconds between tries of a server that went away
-RETRY_S: Final = 2.0
 
 
 class TeamLibrary(LibraryStore):
     """A team library that keeps working while its server is away (see the module
-    docstring). ``pg`` is None until the server has been reached once."""
+    docstring). Its rooms: the journal (``journal``), the link to the server
+    (``sync``), the offline reads (``local``)."""
 
     def __init__(
         self,
@@ -65,27 +59,26 @@ class TeamLibrary(LibraryStore):
         self.url = url
         self.analyst = analyst
         self.journal = journal
-        self.pg = pg
         self.session = uuid.uuid4().hex
-        self.retry_s = retry_s
-        self._lock = threading.RLock()
-        self._down: str | None = why
         self._refused_before = journal.refused()
-        self._stop = threading.Event()
-        self._retry: threading.Thread | None = None
+        #: the server, and the journal's way to it
+        self.link = ServerLink(url, analyst, journal, pg, retry_s=retry_s)
         #: what the reads answer from while the server is away
         self.local = OfflineView(journal, analyst)
-        #: called with a briefing id when the journal's writes of it reached the server
-        self.on_sent: Callable[[str], None] | None = None
         if pg is None or why is not None:
-            self._went_down(why or "unreachable")
+            self.link.went_down(why or "unreachable")
         else:
             self.flush()
 
     # -- state -------------------------------------------------------------------------------
     @property
     def online(self) -> bool:
-        return self._down is None and self.pg is not None
+        return self.link.online
+
+    @property
+    def pg(self) -> PgStore | None:
+        """The server's store (None until it has been reached once)."""
+        return self.link.pg
 
     @property
     def path(self) -> Path | None:
@@ -98,9 +91,9 @@ class TeamLibrary(LibraryStore):
     @property
     def warning(self) -> str | None:
         parts = []
-        if self._down is not None:
+        if self.link.down is not None:
             parts.append(
-                f"{redacted(self.url)} cannot be reached ({self._down}): working offline, "
+                f"{redacted(self.url)} cannot be reached ({self.link.down}): working offline, "
                 "your notes are kept on this computer and sent when it is back"
             )
         elif self.pg is not None and self.pg.warning:
@@ -116,98 +109,16 @@ class TeamLibrary(LibraryStore):
     def pending_count(self) -> int:
         return len(self.journal.pending(self.analyst))
 
-    def _went_down(self, why: str) -> None:
-        self._down = why
-        if self._retry is None or not self._retry.is_alive():
-            self._retry = threading.Thread(
-                target=self._retry_loop, name="brief-tui-retry", daemon=True
-            )
-            self._retry.start()
-
-    def _retry_loop(self) -> None:
-        while not self._stop.wait(self.retry_s):
-            try:
-                if self.pg is None:
-                    self.pg = PgStore.open(self.url, analyst=self.analyst)
-                    if self.on_sent is not None:
-                        self.pg.listen(self.on_sent)
-                else:
-                    self.pg.briefing_info("")  # a read: is it back?
-            except StoreError:
-                continue
-            with self._lock:
-                self._down = None
-                if self.flush():
-                    return
-
     def flush(self) -> bool:
         """Send the journal's writes in order; True when all went (or were refused)."""
-        pg = self.pg
-        if pg is None:
-            return False
-        with self._lock:
-            sent: set[str] = set()
-            for row in self.journal.pending(self.analyst):
-                payload = json.loads(row["payload"])
-                try:
-                    self._send(pg, row["op"], payload, row["write_id"])
-                except StoreUnavailable as e:
-                    self._went_down(str(e))
-                    return False
-                except KeyError:
-                    if row["op"] != "delete":  # (a delete already made: done)
-                        self._refuse(row, "the annotation is no longer there")
-                        continue
-                except (StoreError, ValueError, TypeError) as e:
-                    self._refuse(row, str(e))
-                    continue
-                with self.journal.tx() as c:
-                    c.execute("DELETE FROM pending WHERE seq = ?", (row["seq"],))
-                sent.add(row["briefing_id"])
-        if self.on_sent is not None:
-            for bid in sent:
-                self.on_sent(bid)
-        return True
-
-    def _refuse(self, row: sqlite3.Row, reason: str) -> None:
-        """Keep a write the server refused (said in :attr:`warning`), out of the queue."""
-        with self.journal.tx() as c:
-            c.execute(
-                "INSERT OR REPLACE INTO refused VALUES (?, ?, ?, ?, ?, ?)",
-                (row["write_id"], row["library"], row["op"], row["payload"], reason, now_iso()),
-            )
-            c.execute("DELETE FROM pending WHERE seq = ?", (row["seq"],))
-
-    @staticmethod
-    def _send(pg: PgStore, op: str, payload: dict[str, Any], write_id: str) -> None:
-        if op == "briefing":
-            b = briefing_from_json(payload["briefing"])
-            pg.add_briefing(b, meta=payload["briefing"]["meta"] or None)
-        elif op == "position":
-            pg.set_reading_position(payload["briefing_id"], payload["offset"])
-        elif op == "add":
-            pg.insert_annotation(annotation_from_json(payload["annotation"]), write_id=write_id)
-        elif op == "update":
-            pg.apply_update(payload["id"], payload["changes"], write_id=write_id)
-        elif op == "delete":
-            pg.apply_delete(payload["id"], write_id=write_id)
+        return self.link.flush()
 
     def _try(self, call: Callable[[PgStore], Any]) -> tuple[bool, Any]:
         """(True, result) from the server, or (False, None) when it is away."""
-        with self._lock:
-            if not self.online:
-                return False, None
-            assert self.pg is not None
-            try:
-                return True, call(self.pg)
-            except StoreUnavailable as e:
-                self._went_down(str(e).split(": ", 1)[-1])
-                return False, None
+        return self.link.try_(call)
 
     def close(self) -> None:
-        self._stop.set()
-        if self.pg is not None:
-            self.pg.close()
+        self.link.close()
         self.journal.close()
 
     def __enter__(self) -> Self:
@@ -522,7 +433,7 @@ class TeamLibrary(LibraryStore):
     def listen(self, callback: Callable[[str], None]) -> bool:
         """Other readers' changes, as :meth:`PgStore.listen` (also when the journal's
         writes reach the server). False while the server has never been reached."""
-        self.on_sent = callback
+        self.link.on_sent = callback
         if self.pg is None:
             return False
         self.pg.listen(callback)
