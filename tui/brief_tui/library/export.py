@@ -91,12 +91,32 @@ def _unique(values: Iterable[str]) -> list[str]:
     return out
 
 
+def _notes(anns: Sequence[Annotation]) -> list[tuple[str, str | None]]:
+    """Each note once, as typed, with its author (a team library's; None in a local one)."""
+    out: list[tuple[str, str | None]] = []
+    for a in anns:
+        if a.note and a.note.strip() and (a.note, a.author) not in out:
+            out.append((a.note, a.author))
+    return out
+
+
+def _by(author: str | None) -> str:
+    return f" — by {md_escape(author)}" if author else ""
+
+
+def _authors(anns: Sequence[Annotation], indent: str = "") -> list[str]:
+    """A bullet naming who made the marks (in a team library; none in a local one)."""
+    names = _unique(a.author for a in anns if a.author)
+    return [f"{indent}- By: {md_escape(', '.join(names))}"] if names else []
+
+
 def _marks_fields(anns: Sequence[Annotation]) -> list[str]:
-    """The notes (each once, as typed) and one bullet each for the meanings, tags, grade and
-    status of the annotations made on one passage."""
+    """The notes (each once, as typed, with their authors) and one bullet each for the
+    meanings, tags, grade and status of the annotations made on one passage, and who made
+    them."""
     out: list[str] = []
-    for note in _unique(a.note for a in anns if a.note and a.note.strip()):
-        out += ["", md_paragraphs(note)]
+    for note, author in _notes(anns):
+        out += ["", md_paragraphs(note) + _by(author)]
     meta: list[str] = []
     meanings = _unique(a.meaning for a in anns if a.meaning)
     if meanings:
@@ -110,6 +130,7 @@ def _marks_fields(anns: Sequence[Annotation]) -> list[str]:
     status = _latest(anns, "status")
     if status:
         meta.append(f"- Status: {md_escape(status)}")
+    meta += _authors(anns)
     if meta:
         out += ["", *meta]
     return out
@@ -119,12 +140,12 @@ def _item_marks(anns: Sequence[Annotation], indent: str) -> list[str]:
     """Nested bullets for the notes and tags made on a claim, source or actor (its grade and
     status are stated on its own line, once)."""
     out: list[str] = []
-    for note in _unique(a.note for a in anns if a.note and a.note.strip()):
-        out.append(f"{indent}- Note: " + md_paragraphs(note, indent=indent + "  "))
+    for note, author in _notes(anns):
+        out.append(f"{indent}- Note: " + md_paragraphs(note, indent=indent + "  ") + _by(author))
     tags = _unique(t for a in anns for t in own_tags(a))
     if tags:
         out.append(f"{indent}- Tags: " + ", ".join(code_span(t) for t in tags))
-    return out
+    return out + _authors(anns, indent)
 
 
 def _target_entries(anns: Sequence[Annotation]) -> list[str]:
@@ -148,7 +169,7 @@ def _target_entries(anns: Sequence[Annotation]) -> list[str]:
             line += ": " + md_escape(", ".join(bits))
         if a.note:
             line += (" — " if bits else ": ") + md_paragraphs(a.note, indent="    ")
-        out.append(line)
+        out.append(line + _by(a.author))
     return out
 
 

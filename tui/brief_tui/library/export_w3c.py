@@ -131,6 +131,12 @@ def _text_source(briefing: Briefing) -> dict[str, Any]:
     return source
 
 
+def analyst_agent(name: str) -> dict[str, Any]:
+    """The analyst who made an annotation in a team library, as a W3C Agent: a Person with
+    their name, identified by it (an analyst's name is who they are in the library)."""
+    return {"id": f"urn:brief-tui:analyst:{quote(name, safe='')}", "type": "Person", "name": name}
+
+
 def _quote_selector(exact: str, prefix: str, suffix: str) -> dict[str, Any]:
     return {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix}
 
@@ -201,6 +207,8 @@ def _w3c_item(a: Annotation, briefing: Briefing, analysis: Analysis | None) -> d
         when = iso_text(value)
         if when is not None:
             item[key] = when
+    if a.author:
+        item["creator"] = analyst_agent(a.author)
     if body:
         item["body"] = body
     item["target"] = target

@@ -14,186 +14,37 @@ table and said in :attr:`TeamLibrary.warning`: nothing is dropped silently.
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import threading
 import uuid
-from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import replace
+from collections.abc import Callable, Generator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Final, Self
+from typing import Any, Self
 
 from brief_tui.analysis.model import Analysis
 from brief_tui.briefing.load import Briefing
-from brief_tui.library.anchoring import CONTEXT, ReanchorReport, Selector
-from brief_tui.library.annotations import Annotation, normalise_tags
+from brief_tui.library.anchoring import ReanchorReport, Selector
+from brief_tui.library.annotations import Annotation
 from brief_tui.library.paths import data_dir as resolve_data_dir
 from brief_tui.library.store.briefings import _meta_of
-from brief_tui.library.store.errors import NotYours, StoreError, StoreUnavailable
-from brief_tui.library.store.postgres.rows import annotation_from_json, annotation_to_json
-from brief_tui.library.store.postgres.store import PgStore, new_annotation, redacted
-from brief_tui.library.store.protocol import BriefingInfo, LibraryStore, SearchHit
-from brief_tui.library.store.timestamps import now_iso
-
-#: the journal's file in the local data dir
-JOURNAL_NAME: Final = "team-journal.sqlite3"
-#: seconds between tries of a server that went away
-RETRY_S: Final = 2.0
-
-_JOURNAL_SCHEMA: Final = (
-    """CREATE TABLE IF NOT EXISTS pending (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        library TEXT NOT NULL, analyst TEXT NOT NULL, session TEXT NOT NULL,
-        write_id TEXT NOT NULL UNIQUE, op TEXT NOT NULL, briefing_id TEXT NOT NULL,
-        annotation_id TEXT, payload TEXT NOT NULL, created_at TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS refused (
-        write_id TEXT PRIMARY KEY, library TEXT NOT NULL, op TEXT NOT NULL,
-        payload TEXT NOT NULL, reason TEXT NOT NULL, refused_at TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS seen (
-        library TEXT NOT NULL, briefing_id TEXT NOT NULL, annotations TEXT NOT NULL,
-        PRIMARY KEY (library, briefing_id))""",
-    """CREATE TABLE IF NOT EXISTS briefings (
-        briefing_id TEXT PRIMARY KEY, json TEXT NOT NULL)""",
+from brief_tui.library.store.errors import NotYours, StoreUnavailable
+from brief_tui.library.store.postgres.connection import redacted
+from brief_tui.library.store.postgres.journal import (
+    JOURNAL_NAME,
+    Journal,
+    briefing_to_json,
 )
-
-
-def _briefing_to_json(b: Briefing) -> dict[str, Any]:
-    return {
-        "id": b.id,
-        "title": b.title,
-        "text": b.text,
-        "origin": b.origin,
-        "format": b.format,
-        "encoding": b.encoding,
-        "meta": _meta_of(b),
-    }
-
-
-def _briefing_from_json(d: dict[str, Any]) -> Briefing:
-    from brief_tui.briefing.load import briefing_from_text
-
-    b = briefing_from_text(d["text"], d["origin"], fmt=d["format"])
-    return replace(b, title=d["title"], encoding=d["encoding"])
-
-
-class Journal:
-    """The local SQLite file of writes waiting for the server, and of what was last read."""
-
-    def __init__(self, path: Path, library: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        #: the library (its address without a password) the rows belong to
-        self.library = library
-        self.lock = threading.RLock()
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.execute("PRAGMA busy_timeout = 10000")
-        for statement in _JOURNAL_SCHEMA:
-            self.conn.execute(statement)
-
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        with self.lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-
-    def add(
-        self,
-        analyst: str,
-        session: str,
-        op: str,
-        briefing_id: str,
-        annotation_id: str | None,
-        payload: dict[str, Any],
-    ) -> None:
-        with self.tx() as c:
-            c.execute(
-                """INSERT INTO pending (library, analyst, session, write_id, op, briefing_id,
-                                        annotation_id, payload, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    self.library,
-                    analyst,
-                    session,
-                    str(uuid.uuid4()),
-                    op,
-                    briefing_id,
-                    annotation_id,
-                    json.dumps(payload, ensure_ascii=False),
-                    now_iso(),
-                ),
-            )
-
-    def pending(self, analyst: str, briefing_id: str | None = None) -> list[sqlite3.Row]:
-        where = " AND briefing_id = ?" if briefing_id is not None else ""
-        with self.lock:
-            return self.conn.execute(
-                f"SELECT * FROM pending WHERE library = ? AND analyst = ?{where} ORDER BY seq",
-                (self.library, analyst, *(() if briefing_id is None else (briefing_id,))),
-            ).fetchall()
-
-    def remember_briefing(self, b: Briefing) -> None:
-        with self.tx() as c:
-            c.execute(
-                "INSERT OR REPLACE INTO briefings (briefing_id, json) VALUES (?, ?)",
-                (b.id, json.dumps(_briefing_to_json(b), ensure_ascii=False)),
-            )
-
-    def briefing(self, briefing_id: str) -> Briefing | None:
-        with self.lock:
-            row = self.conn.execute(
-                "SELECT json FROM briefings WHERE briefing_id = ?", (briefing_id,)
-            ).fetchone()
-        return _briefing_from_json(json.loads(row[0])) if row else None
-
-    def briefings(self) -> list[Briefing]:
-        with self.lock:
-            rows = self.conn.execute("SELECT json FROM briefings").fetchall()
-        return [_briefing_from_json(json.loads(r[0])) for r in rows]
-
-    def remember_notes(self, briefing_id: str, notes: Sequence[Annotation]) -> None:
-        with self.tx() as c:
-            c.execute(
-                "INSERT OR REPLACE INTO seen (library, briefing_id, annotations) VALUES (?, ?, ?)",
-                (
-                    self.library,
-                    briefing_id,
-                    json.dumps([annotation_to_json(a) for a in notes], ensure_ascii=False),
-                ),
-            )
-
-    def notes_seen(self, briefing_id: str) -> list[Annotation]:
-        with self.lock:
-            row = self.conn.execute(
-                "SELECT annotations FROM seen WHERE library = ? AND briefing_id = ?",
-                (self.library, briefing_id),
-            ).fetchone()
-        return [annotation_from_json(d) for d in json.loads(row[0])] if row else []
-
-    def refused(self) -> int:
-        with self.lock:
-            row = self.conn.execute(
-                "SELECT count(*) FROM refused WHERE library = ?", (self.library,)
-            ).fetchone()
-        return int(row[0])
-
-    def close(self) -> None:
-        with self.lock:
-            self.conn.close()
+from brief_tui.library.store.postgres.local import OfflineView
+from brief_tui.library.store.postgres.notes import new_annotation
+from brief_tui.library.store.postgres.rows import annotation_to_json
+from brief_tui.library.store.postgres.store import PgStore
+from brief_tui.library.store.postgres.sync import RETRY_S, ServerLink
+from brief_tui.library.store.protocol import BriefingInfo, LibraryStore, SearchHit
 
 
 class TeamLibrary(LibraryStore):
     """A team library that keeps working while its server is away (see the module
-    docstring). ``pg`` is None until the server has been reached once."""
+    docstring). Its rooms: the journal (``journal``), the link to the server
+    (``sync``), the offline reads (``local``)."""
 
     def __init__(
         self,
@@ -208,27 +59,26 @@ class TeamLibrary(LibraryStore):
         self.url = url
         self.analyst = analyst
         self.journal = journal
-        self.pg = pg
         self.session = uuid.uuid4().hex
-        self.retry_s = retry_s
-        self._lock = threading.RLock()
-        self._down: str | None = why
         self._refused_before = journal.refused()
-        self._stop = threading.Event()
-        self._retry: threading.Thread | None = None
-        #: briefings seen this session (their text cuts quotes while offline)
-        self._texts: dict[str, Briefing] = {}
-        #: called with a briefing id when the journal's writes of it reached the server
-        self.on_sent: Callable[[str], None] | None = None
+        #: the server, and the journal's way to it
+        self.link = ServerLink(url, analyst, journal, pg, retry_s=retry_s)
+        #: what the reads answer from while the server is away
+        self.local = OfflineView(journal, analyst)
         if pg is None or why is not None:
-            self._went_down(why or "unreachable")
+            self.link.went_down(why or "unreachable")
         else:
             self.flush()
 
     # -- state -------------------------------------------------------------------------------
     @property
     def online(self) -> bool:
-        return self._down is None and self.pg is not None
+        return self.link.online
+
+    @property
+    def pg(self) -> PgStore | None:
+        """The server's store (None until it has been reached once)."""
+        return self.link.pg
 
     @property
     def path(self) -> Path | None:
@@ -241,9 +91,9 @@ class TeamLibrary(LibraryStore):
     @property
     def warning(self) -> str | None:
         parts = []
-        if self._down is not None:
+        if self.link.down is not None:
             parts.append(
-                f"{redacted(self.url)} cannot be reached ({self._down}): working offline, "
+                f"{redacted(self.url)} cannot be reached ({self.link.down}): working offline, "
                 "your notes are kept on this computer and sent when it is back"
             )
         elif self.pg is not None and self.pg.warning:
@@ -259,98 +109,16 @@ class TeamLibrary(LibraryStore):
     def pending_count(self) -> int:
         return len(self.journal.pending(self.analyst))
 
-    def _went_down(self, why: str) -> None:
-        self._down = why
-        if self._retry is None or not self._retry.is_alive():
-            self._retry = threading.Thread(
-                target=self._retry_loop, name="brief-tui-retry", daemon=True
-            )
-            self._retry.start()
-
-    def _retry_loop(self) -> None:
-        while not self._stop.wait(self.retry_s):
-            try:
-                if self.pg is None:
-                    self.pg = PgStore.open(self.url, analyst=self.analyst)
-                    if self.on_sent is not None:
-                        self.pg.listen(self.on_sent)
-                else:
-                    self.pg.briefing_info("")  # a read: is it back?
-            except StoreError:
-                continue
-            with self._lock:
-                self._down = None
-                if self.flush():
-                    return
-
     def flush(self) -> bool:
         """Send the journal's writes in order; True when all went (or were refused)."""
-        pg = self.pg
-        if pg is None:
-            return False
-        with self._lock:
-            sent: set[str] = set()
-            for row in self.journal.pending(self.analyst):
-                payload = json.loads(row["payload"])
-                try:
-                    self._send(pg, row["op"], payload, row["write_id"])
-                except StoreUnavailable as e:
-                    self._went_down(str(e))
-                    return False
-                except KeyError:
-                    if row["op"] != "delete":  # (a delete already made: done)
-                        self._refuse(row, "the annotation is no longer there")
-                        continue
-                except (StoreError, ValueError, TypeError) as e:
-                    self._refuse(row, str(e))
-                    continue
-                with self.journal.tx() as c:
-                    c.execute("DELETE FROM pending WHERE seq = ?", (row["seq"],))
-                sent.add(row["briefing_id"])
-        if self.on_sent is not None:
-            for bid in sent:
-                self.on_sent(bid)
-        return True
-
-    def _refuse(self, row: sqlite3.Row, reason: str) -> None:
-        """Keep a write the server refused (said in :attr:`warning`), out of the queue."""
-        with self.journal.tx() as c:
-            c.execute(
-                "INSERT OR REPLACE INTO refused VALUES (?, ?, ?, ?, ?, ?)",
-                (row["write_id"], row["library"], row["op"], row["payload"], reason, now_iso()),
-            )
-            c.execute("DELETE FROM pending WHERE seq = ?", (row["seq"],))
-
-    @staticmethod
-    def _send(pg: PgStore, op: str, payload: dict[str, Any], write_id: str) -> None:
-        if op == "briefing":
-            b = _briefing_from_json(payload["briefing"])
-            pg.add_briefing(b, meta=payload["briefing"]["meta"] or None)
-        elif op == "position":
-            pg.set_reading_position(payload["briefing_id"], payload["offset"])
-        elif op == "add":
-            pg.insert_annotation(annotation_from_json(payload["annotation"]), write_id=write_id)
-        elif op == "update":
-            pg.apply_update(payload["id"], payload["changes"], write_id=write_id)
-        elif op == "delete":
-            pg.apply_delete(payload["id"], write_id=write_id)
+        return self.link.flush()
 
     def _try(self, call: Callable[[PgStore], Any]) -> tuple[bool, Any]:
         """(True, result) from the server, or (False, None) when it is away."""
-        with self._lock:
-            if not self.online:
-                return False, None
-            assert self.pg is not None
-            try:
-                return True, call(self.pg)
-            except StoreUnavailable as e:
-                self._went_down(str(e).split(": ", 1)[-1])
-                return False, None
+        return self.link.try_(call)
 
     def close(self) -> None:
-        self._stop.set()
-        if self.pg is not None:
-            self.pg.close()
+        self.link.close()
         self.journal.close()
 
     def __enter__(self) -> Self:
@@ -363,27 +131,18 @@ class TeamLibrary(LibraryStore):
     def add_briefing(
         self, briefing: Briefing, *, meta: dict[str, Any] | None = None
     ) -> BriefingInfo:
-        self._texts[briefing.id] = briefing
+        self.local.texts[briefing.id] = briefing
         ok, info = self._try(lambda pg: pg.add_briefing(briefing, meta=meta))
         if ok:
             return info  # type: ignore[no-any-return]
         self.journal.remember_briefing(briefing)
-        data = _briefing_to_json(briefing)
+        data = briefing_to_json(briefing)
         if meta:
             data["meta"] = {**data["meta"], **meta}
         self.journal.add(
             self.analyst, self.session, "briefing", briefing.id, None, {"briefing": data}
         )
-        return self._local_info(briefing)
-
-    def _local_info(self, b: Briefing) -> BriefingInfo:
-        now = now_iso()
-        return BriefingInfo(
-            b.id, b.title, b.origin, b.format, len(b.text), now, now, len(self._view(b.id))
-        )
-
-    def _local_briefing(self, briefing_id: str) -> Briefing | None:
-        return self._texts.get(briefing_id) or self.journal.briefing(briefing_id)
+        return self.local.info(briefing)
 
     def touch_briefing(self, briefing_id: str) -> None:
         self._try(lambda pg: pg.touch_briefing(briefing_id))  # (offline: not worth keeping)
@@ -404,43 +163,36 @@ class TeamLibrary(LibraryStore):
         ok, pos = self._try(lambda pg: pg.reading_position(briefing_id))
         if ok:
             return pos  # type: ignore[no-any-return]
-        for row in reversed(self.journal.pending(self.analyst, briefing_id)):
-            if row["op"] == "position":
-                return int(json.loads(row["payload"])["offset"])
-        return None
+        return self.local.reading_position(briefing_id)
 
     def briefing_date(self, briefing_id: str) -> date | None:
         ok, d = self._try(lambda pg: pg.briefing_date(briefing_id))
         if ok:
             return d  # type: ignore[no-any-return]
-        b = self._local_briefing(briefing_id)
+        b = self.local.briefing(briefing_id)
         return b.date if b else None
 
     def get_briefing(self, briefing_id: str) -> Briefing | None:
         ok, b = self._try(lambda pg: pg.get_briefing(briefing_id))
-        return b if ok else self._local_briefing(briefing_id)
+        return b if ok else self.local.briefing(briefing_id)
 
     def briefing_meta(self, briefing_id: str) -> dict[str, Any]:
         ok, m = self._try(lambda pg: pg.briefing_meta(briefing_id))
         if ok:
             return m  # type: ignore[no-any-return]
-        b = self._local_briefing(briefing_id)
+        b = self.local.briefing(briefing_id)
         return _meta_of(b) if b else {}
 
     def briefing_info(self, briefing_id: str) -> BriefingInfo | None:
         ok, info = self._try(lambda pg: pg.briefing_info(briefing_id))
         if ok:
             return info  # type: ignore[no-any-return]
-        b = self._local_briefing(briefing_id)
-        return self._local_info(b) if b else None
-
-    def _local_list(self) -> list[BriefingInfo]:
-        known = {b.id: b for b in self.journal.briefings()} | self._texts
-        return [self._local_info(b) for b in known.values()]
+        b = self.local.briefing(briefing_id)
+        return self.local.info(b) if b else None
 
     def list_briefings(self) -> list[BriefingInfo]:
         ok, infos = self._try(lambda pg: pg.list_briefings())
-        return infos if ok else self._local_list()
+        return infos if ok else self.local.listing()
 
     def list_window(
         self,
@@ -462,19 +214,15 @@ class TeamLibrary(LibraryStore):
         )
         if ok:
             return infos  # type: ignore[no-any-return]
-        # offline: the briefings known here, in the order asked
-        known = [i for i in self._local_list() if title_filter.casefold() in i.title.casefold()]
-        key = {"opened": "last_opened_at", "added": "added_at", "title": "title"}.get(sort)
-        if key is None:
-            raise ValueError(f"unknown order {sort!r}")
-        known.sort(key=lambda i: (str(getattr(i, key)).casefold(), i.id), reverse=descending)
-        return known[max(0, offset) : max(0, offset) + max(0, limit)]
+        return self.local.list_window(
+            sort=sort, descending=descending, title_filter=title_filter, limit=limit, offset=offset
+        )
 
     def count_briefings(self, *, title_filter: str = "") -> int:
         ok, n = self._try(lambda pg: pg.count_briefings(title_filter=title_filter))
         if ok:
             return int(n)
-        return sum(1 for i in self._local_list() if title_filter.casefold() in i.title.casefold())
+        return self.local.count(title_filter)
 
     def search_page(self, query: str, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
         ok, hits = self._try(lambda pg: pg.search_page(query, limit=limit, offset=offset))
@@ -487,12 +235,7 @@ class TeamLibrary(LibraryStore):
         ok, at = self._try(lambda pg: pg.first_match(briefing_id, query))
         if ok:
             return at  # type: ignore[no-any-return]
-        b = self._local_briefing(briefing_id)
-        words = [w.strip('"') for w in query.split() if w.strip('"')]
-        if b is None or not words:
-            return None
-        i = b.text.casefold().find(words[0].casefold())
-        return i if i >= 0 else None
+        return self.local.first_match(briefing_id, query)
 
     def iter_listing(
         self,
@@ -500,27 +243,20 @@ class TeamLibrary(LibraryStore):
         if self.online and self.pg is not None:
             yield from self.pg.iter_listing()
             return
-        for info in self._local_list():
+        for info in self.local.listing():
             yield info, self.briefing_meta(info.id), None
 
     def briefings_from_origin(self, origin: str) -> list[BriefingInfo]:
         ok, infos = self._try(lambda pg: pg.briefings_from_origin(origin))
         if ok:
             return infos  # type: ignore[no-any-return]
-        return [i for i in self._local_list() if i.origin == origin]
+        return [i for i in self.local.listing() if i.origin == origin]
 
     def search_briefings(self, query: str, *, limit: int = 100) -> list[BriefingInfo]:
         ok, infos = self._try(lambda pg: pg.search_briefings(query, limit=limit))
         if ok:
             return infos  # type: ignore[no-any-return]
-        words = [w.casefold() for w in query.split()]
-        out = []
-        for info in self._local_list():
-            b = self._local_briefing(info.id)
-            hay = (info.title + " " + (b.text if b else "")).casefold()
-            if all(w in hay for w in words):
-                out.append(info)
-        return out[:limit]
+        return self.local.search(query, limit)
 
     def remove_briefing(self, briefing_id: str) -> int:
         ok, n = self._try(lambda pg: pg.remove_briefing(briefing_id))
@@ -531,53 +267,6 @@ class TeamLibrary(LibraryStore):
         return n  # type: ignore[no-any-return]
 
     # -- annotations -------------------------------------------------------------------------
-    def _view(self, briefing_id: str) -> list[Annotation]:
-        """The notes last read from the server with the journal's changes over them."""
-        notes = {a.id: a for a in self.journal.notes_seen(briefing_id)}
-        for row in self.journal.pending(self.analyst, briefing_id):
-            p = json.loads(row["payload"])
-            if row["op"] == "add":
-                a = annotation_from_json(p["annotation"])
-                notes[a.id] = a
-            elif row["op"] == "update" and p["id"] in notes:
-                notes[p["id"]] = self._changed(notes[p["id"]], p["changes"], p.get("updated_at"))
-            elif row["op"] == "delete":
-                notes.pop(p["id"], None)
-        return sorted(notes.values(), key=Annotation.sort_key)
-
-    def _changed(
-        self, a: Annotation, changes: dict[str, Any], updated_at: str | None = None
-    ) -> Annotation:
-        fields = {k: v for k, v in changes.items() if k not in ("start", "end")}
-        if "tags" in fields:
-            fields["tags"] = normalise_tags(fields["tags"])
-        if "note" in fields and not fields["note"]:
-            fields["note"] = None
-        if "start" in changes:
-            start, end = changes["start"], changes["end"]
-            b = self._local_briefing(a.briefing_id)
-            if start is None or b is None:
-                fields.update(start=start, end=end, exact=None, prefix=None, suffix=None)
-            else:
-                p0 = max(0, start - CONTEXT)
-                fields.update(
-                    start=start,
-                    end=end,
-                    exact=b.text[start:end],
-                    prefix=b.text[p0:start],
-                    suffix=b.text[end : end + CONTEXT],
-                )
-        return replace(a, **fields, updated_at=updated_at or now_iso())
-
-    def _local_annotation(self, annotation_id: str) -> Annotation | None:
-        for b in {row["briefing_id"] for row in self.journal.pending(self.analyst)} | set(
-            self._texts
-        ):
-            for a in self._view(b):
-                if a.id == annotation_id:
-                    return a
-        return None
-
     def add_annotation(
         self,
         briefing_id: str,
@@ -596,7 +285,7 @@ class TeamLibrary(LibraryStore):
     ) -> Annotation:
         # made here, with its id, before the server is asked: a confirmation lost on the
         # way and the write sent again later is the same row (idempotent by its id)
-        local = self._local_briefing(briefing_id)
+        local = self.local.briefing(briefing_id)
         made = new_annotation(
             self.analyst,
             briefing_id,
@@ -628,18 +317,18 @@ class TeamLibrary(LibraryStore):
 
     def annotation(self, annotation_id: str) -> Annotation | None:
         ok, a = self._try(lambda pg: pg.annotation(annotation_id))
-        return a if ok else self._local_annotation(annotation_id)
+        return a if ok else self.local.annotation(annotation_id)
 
     def update_annotation(self, annotation_id: str, **changes: Any) -> Annotation:
         ok, a = self._try(lambda pg: pg.update_annotation(annotation_id, **changes))
         if ok:
             return a  # type: ignore[no-any-return]
-        old = self._local_annotation(annotation_id)
+        old = self.local.annotation(annotation_id)
         if old is None:
             raise KeyError(f"no annotation {annotation_id}")
         if old.author not in (None, self.analyst):
             raise NotYours(f"this {old.kind} is {old.author}'s: only they can change it")
-        new = self._changed(old, changes)
+        new = self.local.changed(old, changes)
         self.journal.add(
             self.analyst,
             self.session,
@@ -654,7 +343,7 @@ class TeamLibrary(LibraryStore):
         ok, a = self._try(lambda pg: pg.delete_annotation(annotation_id))
         if ok:
             return a  # type: ignore[no-any-return]
-        old = self._local_annotation(annotation_id)
+        old = self.local.annotation(annotation_id)
         if old is None:
             raise KeyError(f"no annotation {annotation_id}")
         if old.author not in (None, self.analyst):
@@ -669,7 +358,7 @@ class TeamLibrary(LibraryStore):
         if ok:
             self.journal.remember_notes(briefing_id, notes)
             return notes  # type: ignore[no-any-return]
-        return self._view(briefing_id)
+        return self.local.notes(briefing_id)
 
     def annotations_on(
         self, briefing_id: str, target_type: str, target_id: str
@@ -677,26 +366,11 @@ class TeamLibrary(LibraryStore):
         ok, notes = self._try(lambda pg: pg.annotations_on(briefing_id, target_type, target_id))
         if ok:
             return notes  # type: ignore[no-any-return]
-        return sorted(
-            (
-                a
-                for a in self._view(briefing_id)
-                if a.target_type == target_type and a.target_id == target_id
-            ),
-            key=lambda a: (a.created_at, a.id),
-        )
+        return self.local.annotations_on(briefing_id, target_type, target_id)
 
     def all_tags(self) -> list[str]:
         ok, tags = self._try(lambda pg: pg.all_tags())
         return tags if ok else []
-
-    def _last_pending(self, briefing_id: str | None) -> sqlite3.Row | None:
-        rows = [
-            r
-            for r in self.journal.pending(self.analyst, briefing_id)
-            if r["session"] == self.session and r["op"] in ("add", "update", "delete")
-        ]
-        return rows[-1] if rows else None
 
     def undo(self, briefing_id: str | None = None) -> str | None:
         """Online: the server's undo. Offline: the latest change not sent yet is taken back
@@ -704,7 +378,7 @@ class TeamLibrary(LibraryStore):
         ok, msg = self._try(lambda pg: pg.undo(briefing_id))
         if ok:
             return msg  # type: ignore[no-any-return]
-        row = self._last_pending(briefing_id)
+        row = self.local.last_pending(self.session, briefing_id)
         if row is None:
             return None
         with self.journal.tx() as c:
@@ -713,7 +387,7 @@ class TeamLibrary(LibraryStore):
 
     def can_undo(self, briefing_id: str | None = None) -> bool:
         ok, can = self._try(lambda pg: pg.can_undo(briefing_id))
-        return bool(can) if ok else self._last_pending(briefing_id) is not None
+        return bool(can) if ok else self.local.last_pending(self.session, briefing_id) is not None
 
     def relocate_annotations(
         self,
@@ -759,7 +433,7 @@ class TeamLibrary(LibraryStore):
     def listen(self, callback: Callable[[str], None]) -> bool:
         """Other readers' changes, as :meth:`PgStore.listen` (also when the journal's
         writes reach the server). False while the server has never been reached."""
-        self.on_sent = callback
+        self.link.on_sent = callback
         if self.pg is None:
             return False
         self.pg.listen(callback)

@@ -6,24 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator
-from contextlib import AbstractContextManager
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 from brief_tui.library.store.briefings import _snippet
+from brief_tui.library.store.postgres.briefings import INFO_SELECT, LEXEME, info_of
+from brief_tui.library.store.postgres.connection import PgHandle
 from brief_tui.library.store.postgres.rows import pg_text
 from brief_tui.library.store.postgres.schema import TS_CONFIG
 from brief_tui.library.store.protocol import SORTS, BriefingInfo, SearchHit
-
-
-class PgStore(Protocol):
-    """What these calls use of the PostgreSQL store (a protocol: no import of it here)."""
-
-    _INFO_SELECT: Final[str]  # type: ignore[misc]
-
-    def _tx(self, *, write: bool = True) -> AbstractContextManager[Any]: ...
-
-    def _info(self, row: dict[str, Any]) -> BriefingInfo: ...
-
 
 #: each order of SORTS as PostgreSQL writes it
 PG_SORTS: Final = {
@@ -33,7 +23,6 @@ PG_SORTS: Final = {
 }
 assert set(PG_SORTS) == set(SORTS)
 
-_LEXEME: Final = r"'(?:[^']|'')*'"
 #: the query as a tsquery in which every word matches as a prefix (as the SQLite store does)
 _PREFIX_QUERY: Final = f"""
     WITH w AS (SELECT websearch_to_tsquery('{TS_CONFIG}', %s) AS q)
@@ -50,7 +39,7 @@ def _title_filter(piece: str) -> tuple[str, tuple[str, ...]]:
 
 
 def list_window(
-    store: PgStore,
+    store: PgHandle,
     *,
     sort: str,
     descending: bool,
@@ -68,29 +57,29 @@ def list_window(
         rows = conn.execute(
             f"""WITH w AS MATERIALIZED (SELECT b.id FROM briefings b{where} ORDER BY {order}
                                          LIMIT %s OFFSET %s)
-                {store._INFO_SELECT} JOIN w ON w.id = b.id ORDER BY {order}""",
+                {INFO_SELECT} JOIN w ON w.id = b.id ORDER BY {order}""",
             (*args, max(0, limit), max(0, offset)),
         ).fetchall()
-    return [store._info(r) for r in rows]
+    return [info_of(r) for r in rows]
 
 
-def count_briefings(store: PgStore, *, title_filter: str) -> int:
+def count_briefings(store: PgHandle, *, title_filter: str) -> int:
     where, args = _title_filter(title_filter)
     with store._tx(write=False) as conn:
         row = conn.execute(f"SELECT count(*) AS n FROM briefings b{where}", args).fetchone()
     return int(row["n"]) if row else 0
 
 
-def search_page(store: PgStore, query: str, *, limit: int, offset: int) -> list[SearchHit]:
+def search_page(store: PgHandle, query: str, *, limit: int, offset: int) -> list[SearchHit]:
     """PostgreSQL's text search, best first, each hit with ts_headline's fragment (read from
     the first 300,000 characters, as the search vector is)."""
     if not query.split():
         return []
     with store._tx(write=False) as conn:
-        q = conn.execute(_PREFIX_QUERY, (pg_text(query), _LEXEME)).fetchone()
+        q = conn.execute(_PREFIX_QUERY, (pg_text(query), LEXEME)).fetchone()
         if q is None or q["q"] is None:
             return []
-        columns = store._INFO_SELECT.replace("FROM briefings b", "").rstrip()
+        columns = INFO_SELECT.replace("FROM briefings b", "").rstrip()
         rows = conn.execute(
             f"""WITH hits AS MATERIALIZED (
                     SELECT b.id, ts_rank_cd(b.search, %(q)s::tsquery) AS r FROM briefings b
@@ -105,10 +94,10 @@ def search_page(store: PgStore, query: str, *, limit: int, offset: int) -> list[
                 ORDER BY h.r DESC, b.last_opened_at DESC, b.id""",
             {"q": q["q"], "limit": max(0, limit), "offset": max(0, offset)},
         ).fetchall()
-    return [SearchHit(store._info(r), *_snippet(r["snip"] or "")) for r in rows]
+    return [SearchHit(info_of(r), *_snippet(r["snip"] or "")) for r in rows]
 
 
-def first_match(store: PgStore, briefing_id: str, query: str) -> int | None:
+def first_match(store: PgHandle, briefing_id: str, query: str) -> int | None:
     words = [w.strip('"') for w in query.split() if w.strip('"')]
     if not words:
         return None
@@ -121,13 +110,13 @@ def first_match(store: PgStore, briefing_id: str, query: str) -> int | None:
 
 
 def iter_listing(
-    store: PgStore,
+    store: PgHandle,
 ) -> Generator[tuple[BriefingInfo, dict[str, Any], int | None], None, None]:
     """Every briefing, the most recently opened first, through a server-side cursor: the
     client holds a batch at a time."""
     with store._tx(write=False) as conn, conn.cursor(name="brief_tui_listing") as cur:
         cur.itersize = 500
-        columns = store._INFO_SELECT.replace("FROM briefings b", "").rstrip()
+        columns = INFO_SELECT.replace("FROM briefings b", "").rstrip()
         cur.execute(
             f"""{columns}, b.meta,
                        (SELECT c.claims FROM analysis_cache c
@@ -138,4 +127,4 @@ def iter_listing(
         for row in cur:
             meta = row["meta"] if isinstance(row["meta"], dict) else {}
             claims = row["claims"]
-            yield store._info(row), dict(meta), None if claims is None else int(claims)
+            yield info_of(row), dict(meta), None if claims is None else int(claims)
