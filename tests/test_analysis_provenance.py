@@ -53,3 +53,22 @@ def test_a_dateline_is_never_a_source_nor_a_claim(loaded_model) -> None:
             assert s.name.upper() not in {"WASHINGTON", "SEOUL", "AFP", "REUTERS"}, s
             assert "AFP" not in (s.descriptor or ""), s
         assert len([c for c in an.claims if c.cue]) == 1
+
+
+def test_a_headline_colon_credits_the_name_before_it(loaded_model) -> None:
+    an = analyze(
+        "WikiLeaks: Clinton flattered Obama\n"
+        "The emails show that Hillary Clinton praised the president.",
+        model=loaded_model,
+    )
+    # before: an author statement "WikiLeaks: Clinton flattered Obama"
+    assert ("Clinton flattered Obama", "WikiLeaks") in _claims(an)
+
+
+@pytest.mark.parametrize("label", ["Update", "Photo", "Image", "10:30"])
+def test_a_headline_label_or_time_is_no_source(loaded_model, label: str) -> None:
+    an = analyze(
+        f"{label}: Clinton flattered Obama in emails\nThe emails were released on Monday.",
+        model=loaded_model,
+    )
+    assert all(src != label for _, src in _claims(an)), _claims(an)
