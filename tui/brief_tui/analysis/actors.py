@@ -175,6 +175,9 @@ def _repair(doc: Any, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
     }:
         if (txt in CAPITALS and label != "PERSON") or (txt in COUNTRY_VARIANTS and label != "ORG"):
             label = "GPE"
+        elif txt in DEMONYMS and label in {"PERSON", "ORG"} and txt[:1].isupper():
+            # "the Nigerien army" tagged PERSON: a demonym, i.e. a mention of its country
+            label = "NORP"
         elif (
             label in {"PRODUCT", "WORK_OF_ART", "PERSON"} and e - s == 1 and doc[s].pos_ == "PROPN"
         ):

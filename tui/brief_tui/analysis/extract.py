@@ -24,7 +24,7 @@ from .chains import link_chains
 from .sourcing import CITE_VERBS, cited_origin, cue_subject, noun_owner, source_ref
 from .spans import QUOTE_CHARS, group_runs, quote_spans, span_chars, subtree_ids, token_runs
 from .statements import full_statement
-from .transcripts import FIRST_PERSON, turn_speaker
+from .transcripts import FIRST_PERSON, headline_colon, turn_speaker
 
 _Located = TypeVar("_Located", Hedge, Figure)
 
@@ -390,6 +390,11 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
                 found.append(r)
         recs.extend(link_chains(found, lambda x, y: dtext(doc)[x - offset : y - offset]))
     turn = turn_speaker(doc, offset)
+    hc = headline_colon(doc, offset) if headline and turn is None else None
+    if hc is not None:
+        # "WikiLeaks: Clinton flattered Obama": the name's claim, not the author's
+        recs = [r for r in recs if r.cue is not None and r.start >= hc.content[0][0]]
+        recs.insert(0, hc)
     if turn is not None:
         for r in recs:
             if r.source is not None and r.source.how == "pronoun" and r.source.head in FIRST_PERSON:

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import actors as _actors
 from . import claims as _claims
-from .chunks import paragraphs
+from .chunks import is_dateline, paragraphs
 from .lifeline import die_with_parent
 from .model import ANALYSER_VERSION, Analysis, Span
 from .nlp import LoadedModel, load_model
@@ -116,7 +116,10 @@ def analyze(
                 headline = (
                     (s, e) == first_para and len(paras) > 1 and _looks_like_headline(text[s:e])
                 )
-                chunks.append(_extract(doc, s, e, headline))
+                data = _extract(doc, s, e, headline)
+                if is_dateline(text, s, e):
+                    data.claims = []  # provenance, not a statement or a claim
+                chunks.append(data)
                 del doc
             if on_batch is not None:
                 on_batch()

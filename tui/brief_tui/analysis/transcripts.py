@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .model import TextSpan
-from .records import SourceRef, dtext
+from .model import Cue, TextSpan
+from .records import ClaimRec, SourceRef, dtext
 
 if TYPE_CHECKING:
     from .actors import Grouping
@@ -62,3 +62,71 @@ def resolve_turn(g: Grouping, ref: SourceRef) -> str | None:
         if a.name.casefold() == label or (words and words[-1] == label.split()[-1]):
             return a.id
     return None
+
+
+#: "WikiLeaks: Clinton flattered Obama": a short name, a colon, a statement
+_HEADLINE_COLON = re.compile(r"([A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3}): +(\S.{8,})")
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+#: words before a colon that label a headline, not a source ("Update: ...", "Photo: ...")
+_HEADLINE_LABELS = {
+    "update",
+    "updated",
+    "image",
+    "images",
+    "photo",
+    "photos",
+    "video",
+    "watch",
+    "listen",
+    "read",
+    "breaking",
+    "breaking news",
+    "exclusive",
+    "analysis",
+    "opinion",
+    "editorial",
+    "comment",
+    "commentary",
+    "live",
+    "note",
+    "correction",
+    "explainer",
+    "factbox",
+    "timeline",
+    "interview",
+    "review",
+    "q",
+    "a",
+}
+
+
+def headline_colon(doc: Any, offset: int) -> ClaimRec | None:
+    """A headline "NAME: statement" as a claim of NAME (only a name: a proper noun or a
+    named entity before the colon, not a label such as "Update:" or a time)."""
+    text = dtext(doc)
+    m = _HEADLINE_COLON.fullmatch(text.rstrip())
+    if m is None or len(text) > 200:
+        return None
+    name = m.group(1)
+    if name.casefold() in _HEADLINE_LABELS:
+        return None
+    a, b = m.span(1)
+    toks = [t for t in doc if t.idx >= a and t.idx + len(t.text) <= b]
+    if not toks or not any(t.pos_ == "PROPN" or t.ent_type_ in _NAME_LABELS for t in toks):
+        return None
+    c0, c1 = m.span(2)
+    # a statement has a finite verb: "Messina: An Interview with ..." is a title
+    if not any(t.idx >= c0 and t.tag_ in {"VBD", "VBZ", "VBP", "MD"} for t in doc):
+        return None
+    rec = ClaimRec(offset, offset + c1)
+    rec.content = [(offset + c0, offset + c1)]
+    rec.cue = Cue(offset + b, offset + b + 1, ":", "report")
+    rec.source = SourceRef(
+        TextSpan(offset + a, offset + b, name),
+        toks[-1].lemma_.lower(),
+        "name",
+        None,
+        (offset + a, offset + b),
+    )
+    rec.headline = True
+    return rec
