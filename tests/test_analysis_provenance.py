@@ -154,3 +154,23 @@ def test_source_country_and_unresolved_survive_json_and_cache(loaded_model) -> N
     for s in old["sources"]:
         del s["country"], s["unresolved"]
     assert all(s.country is None and not s.unresolved for s in Analysis.from_json(old).sources)
+
+
+def test_discourse_openers_in_turns_make_no_claims(loaded_model) -> None:
+    an = analyze(
+        "WALLACE: Let me ask you about the wall. You know, it is a big issue.\n"
+        "PENCE: Let me say this. I mean, the president has been clear.\n"
+        "WALLACE: Well, let me tell you, the wall is coming. Let me say that it will be built.\n"
+        "PENCE: I mean it.",
+        model=loaded_model,
+    )
+    got = _claims(an)
+    # before: "Let" twice as a claim (cues "ask", "say"), fillers inside the contents
+    assert ("it is a big issue", "WALLACE") in got
+    assert ("the president has been clear", "PENCE") in got
+    assert ("the wall is coming", "WALLACE") in got
+    assert ("that it will be built", "WALLACE") in got
+    assert ("I mean it", "PENCE") in got  # "I mean" with an object is no filler
+    for content, _ in got:
+        assert len(content.split()) >= 2, got
+        assert not content.lower().startswith(("let me", "you know", "i mean,")), got
