@@ -18,7 +18,8 @@ from brief_tui.config import Config, load_config, reader_model
 from brief_tui.resources import styles_dir
 from brief_tui.ui import heap, palette
 from brief_tui.ui.help import HelpScreen, binding_rows
-from brief_tui.ui.screens.reader import ReaderScreen, StatusLine, bindings_of, search_pattern
+from brief_tui.ui.navigator import search_pattern
+from brief_tui.ui.screens.reader import ReaderScreen, StatusLine, bindings_of
 from brief_tui.ui.session import SessionOptions
 from brief_tui.ui.themes import MONO, THEMES
 
