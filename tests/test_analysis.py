@@ -62,6 +62,11 @@ def test_actor_matches_gold(sample: Analysis, gold):
         assert (t, "metonym") in hows
     for t in gold["demonyms"]:
         assert (t, "demonym") in hows
+    for t in gold.get("descriptions", []):
+        assert (t, "description") in hows
+    for m in a.mentions:
+        if m.how in {"pronoun", "description"}:
+            assert m.text not in a.aliases, (gold["name"], m)
     for d in gold["descriptors"]:
         assert d in a.descriptors, (gold["name"], d, a.descriptors)
     if "mentions" in gold:
@@ -139,6 +144,7 @@ def test_claim_matches_gold(sample: Analysis, gold):
     assert c.cue is not None and c.cue.text == gold["cue"]
     assert c.quote == gold["quote"]
     assert c.source_span is not None and c.source_span.text == gold["source_span"]
+    assert c.kind == gold.get("kind", "speech"), (c.kind, gold)
     for f in c.content:
         assert 0 <= f.start < f.end <= len(sample.text)
     assert c.start <= c.content[0].start and c.content[-1].end <= c.end
@@ -170,6 +176,7 @@ def test_sourced_claims_are_exactly_the_gold(sample: Analysis):
 def test_author_statements_have_no_source(sample: Analysis, start):
     c = _claim(sample, start)
     assert c.source is None and c.cue is None and c.quote == "none"
+    assert c.kind == "author" and not c.attributed
 
 
 def test_unsourced_statements_are_exactly_the_gold(sample: Analysis):
@@ -230,9 +237,14 @@ def test_figures_match_gold_and_the_two_troop_counts_are_linked(sample: Analysis
 
 def test_profile(sample: Analysis):
     p = sample.profile
-    assert p["claims"] == len(sample.claims)
+    # attributed claims and the author's own statements are counted apart
+    assert p["claims"] == len(sample.attributed_claims()) == len(GOLD["claims"])
+    assert p["author_statements"] == len(sample.author_statements()) == len(GOLD["unsourced"])
+    assert p["claims"] + p["author_statements"] == len(sample.claims)
     assert p["sourced"] == len(GOLD["claims"])
-    assert p["sourced"] + p["unsourced"] == p["claims"]
+    assert p["sourced"] + p["unsourced"] == len(sample.claims)
+    assert sum(p["claim_kinds"].values()) == p["claims"]
+    assert "author statements apart" in p["line"]
     assert p["by_kind"]["person"] >= 7 and p["by_kind"]["intelligence"] == 1
     assert p["via"] == 2
     # the NIS and Miller claims corroborate each other's troop count

@@ -7,12 +7,8 @@ from pathlib import Path
 import pytest
 
 from brief_tui.briefing import briefing_from_text
-from brief_tui.library.anchoring import (
-    Selector,
-    make_selector,
-    reanchor,
-    reanchor_all,
-)
+from brief_tui.library.anchoring import Selector, make_selector
+from brief_tui.library.reanchor import reanchor, reanchor_all
 from brief_tui.library.store import Store
 
 BASE = (

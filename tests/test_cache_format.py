@@ -135,7 +135,7 @@ def test_the_cache_layout_names_every_field() -> None:
     assert tuple(f.name for f in fields(Mention)) == analysis_model._MENTION
     layouts = {
         Analysis: 13,
-        Claim: 10,
+        Claim: 11,
         Cue: 4,
         TextSpan: 3,
         Hedge: 5,
@@ -428,7 +428,7 @@ def test_the_every_open_check_leaves_check_constraints_enforced(
     _filled(d, sample_briefing, sample)
     assert _record(d).exists()
     with Store.open(d) as s:
-        conn = s._conn
+        conn = s.db.conn
         assert conn.execute("PRAGMA ignore_check_constraints").fetchone()[0] == 0
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute("UPDATE annotations SET kind = 'no such kind'")

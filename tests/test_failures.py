@@ -29,9 +29,9 @@ from textual.widgets import Static, TextArea
 
 from brief_tui.briefing import Briefing, briefing_from_text, load_briefing
 from brief_tui.library import paths
-from brief_tui.library import store as store_module
 from brief_tui.library.drafts import drafts_for
 from brief_tui.library.store import (
+    BUSY_TIMEOUT_S,
     Store,
     StoreBusy,
     StoreFull,
@@ -51,8 +51,8 @@ SIZE = (150, 42)
 BIG_NOTE = "a note longer than a page " * 800  # needs new pages: meets max_page_count
 
 
-def _filled(d: Path, n: int = 1) -> tuple[Store, Briefing]:
-    s = Store.open(d)
+def _filled(d: Path, n: int = 1, *, busy_timeout: float = BUSY_TIMEOUT_S) -> tuple[Store, Briefing]:
+    s = Store.open(d, busy_timeout=busy_timeout)
     b = briefing_from_text(TEXT, "x")
     s.add_briefing(b)
     for i in range(n):
@@ -62,7 +62,7 @@ def _filled(d: Path, n: int = 1) -> tuple[Store, Briefing]:
 
 def _cap_pages(store: Store) -> None:
     """The database may not grow any more: the next write that needs a page fails."""
-    conn = store._conn
+    conn = store.db.conn
     conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
 
 
@@ -150,14 +150,11 @@ def held_lock(db: Path) -> Iterator[subprocess.Popen[str]]:
 
 
 @pytest.mark.slow
-def test_lock_held_by_another_process_is_named(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
-    s, b = _filled(tmp_path / "data")
+def test_lock_held_by_another_process_is_named(tmp_path: Path) -> None:
+    s, b = _filled(tmp_path / "data", busy_timeout=0.2)
     with held_lock(s.path), pytest.raises(StoreBusy) as e:  # type: ignore[arg-type]
         s.add_annotation(b.id, "note", start=0, end=5, note="while locked")
-    assert "another brief-tui" in str(e.value)
+    assert "another brief-tui" in str(e.value) and "0.2 s" in str(e.value)
     s.add_annotation(b.id, "note", start=0, end=5, note="after")  # the lock is gone
     assert sorted(a.note or "" for a in s.annotations(b.id)) == ["after", "note 0"]
     s.close()
@@ -389,7 +386,7 @@ async def test_failed_save_keeps_the_editor_its_text_and_a_draft(data_dir: Path)
         drafts = drafts_for(paths.drafts_dir(data_dir), app.briefing.id)
         assert [d.text for d in drafts] == [BIG_NOTE]
         # room again: the same editor saves it, closes, and the draft is gone
-        app.store._conn.execute("PRAGMA max_page_count = 1073741823")
+        app.store.db.conn.execute("PRAGMA max_page_count = 1073741823")
         await pilot.press("ctrl+s")
         await _until(pilot, lambda: app.screen is not editor, "the editor to close")
         assert [a.note for a in app.annotations] == [BIG_NOTE.rstrip()]
@@ -401,7 +398,7 @@ async def test_draft_is_offered_back_when_the_briefing_is_opened_again(data_dir:
     async with app.run_test(size=SIZE) as pilot:
         editor = await _open_editor(app, pilot, "typed before the store went read-only")
         assert app.store is not None
-        app.store._conn.execute("PRAGMA query_only = 1")  # writes now fail: SQLITE_READONLY
+        app.store.db.conn.execute("PRAGMA query_only = 1")  # writes now fail: SQLITE_READONLY
         await pilot.press("ctrl+s")
         await _until(pilot, lambda: not editor.saving, "the save to fail")
         assert "read-only" in str(editor.query_one("#note-error", Static).render())

@@ -114,3 +114,26 @@ async def test_reading_position_is_restored(data_dir: Path) -> None:
         view = again.query_one(ArticleView)
         assert view.cursor == where
         assert view.scroll_offset.y > 0 or view.line_of(where) < view.size.height
+
+
+async def test_timeline_comes_from_the_analysis_dates(loaded_model) -> None:
+    """With the analysis done, the Timeline lists spaCy's DATE mentions resolved against the
+    briefing's date (the text-only scan is the fallback)."""
+    import dataclasses
+    import datetime
+
+    from brief_tui.analysis.timeline import timeline
+    from brief_tui.briefing import load_briefing
+    from brief_tui.ui.app import BriefApp
+
+    briefing = dataclasses.replace(load_briefing(SAMPLE), date=datetime.date(2024, 10, 29))
+    app = BriefApp(briefing)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        await pilot.press(*["left_square_bracket"])  # the last tab: Timeline
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        table = app.query_one("#timeline")
+        expected = timeline(app.analysis, briefing.date)
+        assert expected and table.row_count == len(expected)

@@ -54,6 +54,28 @@ def span(quote: str, text: str = TEXT) -> tuple[int, int]:
     return i, i + len(quote)
 
 
+# -- the store's face -------------------------------------------------------------------------
+def test_store_offers_every_call_of_its_interface_with_the_same_signature() -> None:
+    """Store (SQLite) stands behind LibraryStore, the interface the UI and the CLI use."""
+    import inspect
+
+    from brief_tui.library.store import LibraryStore
+
+    calls = [
+        name
+        for name, value in vars(LibraryStore).items()
+        if callable(value) and (not name.startswith("_") or name in ("__enter__", "__exit__"))
+    ]
+    assert {"add_briefing", "add_annotation", "undo", "get_cached_analysis"} <= set(calls)
+    for name in calls:
+        assert inspect.signature(getattr(Store, name)) == inspect.signature(
+            getattr(LibraryStore, name)
+        ), name
+    for name in ("path", "read_only", "warning"):
+        assert isinstance(vars(LibraryStore)[name], property), name
+        assert isinstance(inspect.getattr_static(Store, name), property), name
+
+
 # -- paths ------------------------------------------------------------------------------------
 def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert paths.data_dir(tmp_path / "x") == tmp_path / "x"

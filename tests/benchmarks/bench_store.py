@@ -1,5 +1,6 @@
 """Benchmark of the library layer: how long an annotation takes to be durable, how long
-export takes for 1,000 annotations, and opening the store. Each figure is printed next to a
+export takes for 1,000 annotations, writing and reading a cached analysis, and opening the
+store. Each figure is printed next to a
 reference measured in the same run on the same machine.
 
 Run:  .venv/bin/python tests/benchmarks/bench_store.py
@@ -13,12 +14,13 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 from brief_tui.briefing import briefing_from_text
 from brief_tui.library.export import export_markdown, export_w3c_json
-from brief_tui.library.store import Store, _annotation_to_json
+from brief_tui.library.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "seeds" / "north-korean-troops-in-russia.txt"
@@ -124,7 +126,7 @@ def main() -> None:
             ),
             runs,
         )
-        records = [_annotation_to_json(x) for x in anns]
+        records = [{**asdict(x), "tags": list(x.tags)} for x in anns]
         ref = timed(lambda: json.dumps(records, ensure_ascii=False, indent=2), runs)
         size_md = len(export_markdown(b, anns, None, exported_at=when).encode())
         print(f"\nExport of 1,000 annotations ({runs} runs; Markdown {size_md / 1024:.0f} KiB)")
@@ -132,6 +134,26 @@ def main() -> None:
         row("export_markdown", md, ref)
         row("export_w3c_json + json.dumps(indent=2)", js, ref)
         row("reference: json.dumps of the same records", ref)
+
+        # -- the analysis cache: one analysis of the ~20k-word text ------------------------
+        from brief_tui.analysis import analyze
+
+        analysis = analyze(b.text, title=b.title, briefing_id=b.id)
+        keys = (analysis.model_name, analysis.model_version, analysis.analyser_version)
+        runs = 10
+        put = timed(lambda: store.put_cached_analysis(analysis), runs)
+        get = timed(lambda: store.get_cached_analysis(b.id, *keys), runs)
+        assert store.get_cached_analysis(b.id, *keys) == analysis
+        with sqlite3.connect(tmpd / "data" / "library.sqlite3") as reader:
+            raw = reader.execute("SELECT json FROM analysis_cache").fetchone()[0]
+        ref = timed(lambda: json.loads(raw), runs)
+        print(
+            f"\nAnalysis cache ({len(analysis.entities)} entities, "
+            f"{len(analysis.claims)} claims; row {len(raw) / 1024:.0f} KiB; {runs} runs)"
+        )
+        row("put_cached_analysis", put, ref)
+        row("get_cached_analysis", get, ref)
+        row("reference: json.loads of the stored row", ref)
 
         # -- opening the store -------------------------------------------------------------
         store.close()

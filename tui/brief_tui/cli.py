@@ -310,7 +310,6 @@ def cmd_export(ns: argparse.Namespace) -> int:
 
     from brief_tui.briefing import BriefingError, load_briefing
     from brief_tui.briefing.untrusted import clean_line
-    from brief_tui.library.anchoring import reanchor_all
     from brief_tui.library.output import (
         ExportError,
         check_target,
@@ -318,6 +317,7 @@ def cmd_export(ns: argparse.Namespace) -> int:
         for_terminal,
         write_export,
     )
+    from brief_tui.library.reanchor import reanchor_all
     from brief_tui.library.store import Store, StoreError
 
     output = None if ns.output in (None, "-") else Path(ns.output)

@@ -79,6 +79,12 @@ _LOC_PREPS = {
     "via",
 }
 _METONYM_PREPS = {"with", "by", "between", "against", "and", "for"}
+#: prepositions before a thing or a place rather than a person ("on Twitter", "along the Danube")
+_THING_PREPS = _LOC_PREPS | {"on", "along", "over", "under", "during", "after", "before"}
+#: labels a person's name may wrongly get ("Trump" ORG, "Lukaku" GPE, "Atwood" PRODUCT)
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"}
+#: honorifics and titles stripped from the front of a person's name ("Sen.", "Billionaire")
+_HONORIFICS = {"billionaire", "commissioner", "sen", "rep", "gov", "gen", "lt", "col", "st"}
 _METONYM_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "agent", "dative", "appos"}
 _PRONOUNS = {
     "he": "person-m",
@@ -175,8 +181,13 @@ def extract(doc: Any, offset: int, data: ChunkData) -> None:
         a, b = span.start_char, span.end_char
         m = _ACRO_DEF.match(text, b)
         defined = m.group(1) if m and label in {"ORG", "GPE", "NORP", "FAC", "LOC"} else None
+        thing = (
+            (s > 0 and doc[s - 1].lower_ in {"the", "a", "an"})
+            or (dep == "pobj" and prep in _THING_PREPS)
+            or (dep == "compound" and root.head.i >= e and root.head.pos_ == "NOUN")
+        )
         data.entities.append(
-            EntRec(offset + a, offset + b, label, text[a:b], dep, prep, gov, defined)
+            EntRec(offset + a, offset + b, label, text[a:b], dep, prep, gov, defined, thing)
         )
         if label == "PERSON":
             _roles(doc, s, e, offset, data)
@@ -505,6 +516,7 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
     if extra:
         ents = sorted(ents + extra, key=lambda x: (x.start, x.end))
     descs: list[DescRec] = [d for c in chunks for d in c.descs]
+    ents = _one_label_per_name(ents)
 
     # label consistency: a name that is mostly an actor label elsewhere takes that label
     votes: dict[str, dict[str, int]] = {}
@@ -569,6 +581,7 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
         ):
             key, how, kind = "C:" + CAPITALS[k], "metonym", "place"
         elif label == "PERSON":
+            k = person_name(k)
             key = "P:" + k
             if len(_words(k)) >= 2:
                 person_full.setdefault(k, []).append(e.start)
@@ -591,12 +604,27 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
             full_by_part.setdefault(fw[:n], set()).add(full)
             full_by_part.setdefault(fw[-n:], set()).add(full)
     full_pos = {f: sorted(p) for f, p in person_full.items()}
+    # salience: the mentions each full name has had so far (its own and its short forms), so
+    # "Padalecki" stays Jared Padalecki after his mother Sherri Padalecki is named once
+    said: dict[str, int] = {}
     for idx, (e, label, key, _how, kind) in enumerate(keyed):
         if not key.startswith("P:"):
             continue
         k = key[2:]
+        kw = _words(k)
+        shorter = next(
+            (" ".join(kw[i:]) for i in range(1, len(kw) - 1) if " ".join(kw[i:]) in full_pos),
+            None,
+        )
+        if shorter is not None:
+            # "Scientologist Tom Cruise" beside "Tom Cruise": the words in front describe him
+            said[shorter] = said.get(shorter, 0) + 1
+            keyed[idx] = (e, label, "P:" + shorter, "alias", kind)
+            continue
+        if k in full_pos:
+            said[k] = said.get(k, 0) + 1
+            continue
         cands = set(full_by_part.get(tuple(_words(k)), ()))
-        cands.discard(k)
         if not cands:
             continue
         best = None
@@ -604,15 +632,14 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
             ps = full_pos[full]
             j = bisect.bisect_left(ps, e.start)
             if j > 0:
-                dist = e.start - ps[j - 1]
-                cand = (0, dist, full)
+                cand = (0, -said.get(full, 0), e.start - ps[j - 1], full)
             else:
-                cand = (1, ps[0] - e.start, full)
+                cand = (1, 0, ps[0] - e.start, full)
             if best is None or cand < best:
                 best = cand
         if best is not None:
-            # ambiguity with no preceding evidence: two full names both only after -> skip
-            keyed[idx] = (e, label, "P:" + best[2], "alias", kind)
+            said[best[3]] = said.get(best[3], 0) + 1
+            keyed[idx] = (e, label, "P:" + best[3], "alias", kind)
 
     # 3. organisations: acronyms, suffix variants
     org_map: dict[str, str] = {}
@@ -655,6 +682,16 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
             if t:
                 keyed[idx] = (e, label, "O:" + t, "acronym" if _is_acronym(k) else "alias", kind)
 
+    # 3b. a one-word "person" that is no part of a full name and is only ever used as a thing
+    # ("the Danube", "on Twitter", "the Brexit vote") is not an actor: too little evidence
+    thing_only: dict[str, bool] = {}
+    for e, _label, key, _how, _kind in keyed:
+        if key.startswith("P:") and len(_words(key[2:])) == 1:
+            thing_only[key] = thing_only.get(key, True) and e.thing
+    for idx, (e, label, key, _how, _kind) in enumerate(keyed):
+        if thing_only.get(key):
+            keyed[idx] = (e, label, "", "", "")
+
     # 4. build actors in order of first appearance
     actors: dict[str, Actor] = {}
     labels_seen: dict[str, dict[str, int]] = {}
@@ -684,6 +721,7 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
             ls = labels_seen[key]
             best_label = max(ls.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"))[0]
             a.kind = ACTOR_LABELS[best_label] if best_label != "NORP" else "group"
+    _echo_names(text, actors, labels_seen, entities, spans)
     spans.sort()
     g = Grouping(entities, list(actors.values()), spans, by_id)
 
@@ -736,9 +774,11 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
         aliases: list[str] = []
         seen = {a.name}
         for m in a.mentions:
-            if m.how == "pronoun":
-                continue
-            t = normalise(m.text) if m.how != "description" else _clean(m.text)
+            if m.how in {"pronoun", "description"}:
+                continue  # pronouns and descriptions are mentions, never names
+            t = normalise(m.text)
+            if a.kind == "person":
+                t = person_name(t)
             if t in seen:
                 continue
             seen.add(t)
@@ -754,6 +794,125 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
                     aliases.append(acro)
         a.aliases = aliases
     return g
+
+
+_KIND_LABEL = {"person": "PERSON", "organisation": "ORG", "place": "GPE"}
+
+
+def _echo_names(
+    text: str,
+    actors: dict[str, Actor],
+    labels_seen: dict[str, dict[str, int]],
+    entities: list[Entity],
+    spans: list[tuple[int, int, str]],
+) -> None:
+    """Every other occurrence of a name an actor is known by in this text is a mention of it
+    (one sense per discourse): spaCy tags a name in one sentence and misses it in the next.
+    Only names that stand for one actor, outside any entity, as whole capitalised words."""
+    owner: dict[str, str | None] = {}
+    for key, a in actors.items():
+        if a.kind not in _KIND_LABEL or key.startswith("G:"):
+            continue
+        for m in a.mentions:
+            if m.how not in {"name", "alias", "acronym"}:
+                continue
+            t = normalise(m.text)
+            if len(t) < 3 or not t[:1].isupper() or t.lower() in _SMALL:
+                continue
+            owner[t] = a.id if owner.get(t, a.id) == a.id else None
+    names = sorted((t for t, aid in owner.items() if aid), key=len, reverse=True)
+    if not names:
+        return
+    pat = re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+    taken = sorted((e.start, e.end) for e in entities)
+    starts = [x for x, _ in taken]
+    by_id = {a.id: a for a in actors.values()}
+    added = False
+    for hit in pat.finditer(text):
+        a0, b0 = hit.span()
+        i = bisect.bisect_right(starts, b0)
+        if i and any(x < b0 and a0 < y for x, y in taken[max(0, i - 8) : i]):
+            continue
+        aid = owner[hit.group(0)]
+        if aid is None:
+            continue
+        a = by_id[aid]
+        how = "name" if normalise(hit.group(0)) == a.name else "alias"
+        a.mentions.append(Mention(a0, b0, hit.group(0), how))
+        entities.append(Entity(a0, b0, _KIND_LABEL[a.kind], hit.group(0), aid))
+        spans.append((a0, b0, aid))
+        added = True
+    if added:
+        entities.sort(key=lambda x: (x.start, x.end))
+        for a in actors.values():
+            a.mentions.sort(key=lambda x: (x.start, x.end))
+
+
+def person_name(k: str) -> str:
+    """A person's name without the titles in front of it ("Sen. Ted Cruz" -> "Ted Cruz",
+    "Billionaire Sheldon Adelson" -> "Sheldon Adelson"); at least one word stays."""
+    ws = k.split()
+    i = 0
+    while i < len(ws) - 1:
+        w = ws[i].lower().rstrip(".")
+        if w in TITLE_WORDS or (w + ".") in TITLE_WORDS or w in _HONORIFICS:
+            i += 1
+        else:
+            break
+    return " ".join(ws[i:]) if i else k
+
+
+def _one_label_per_name(ents: list[EntRec]) -> list[EntRec]:
+    """One label for every mention of a name, whatever spaCy said of each: a final or first
+    part of a person's full name ("Trump" tagged ORG, "Lukaku" GPE, "Atwood" PRODUCT) is that
+    person, unless it is plainly a place ("in Washington"); any other name takes the label
+    most of its mentions have (person, organisation or place). Names of the small tables
+    (countries, capitals, demonyms) keep their own rules."""
+    parts: set[tuple[str, ...]] = set()
+    for e in ents:
+        if e.label == "PERSON":
+            ws = tuple(_words(person_name(normalise(e.text))))
+            for n in range(1, len(ws)):
+                parts.add(ws[:n])
+                parts.add(ws[-n:])
+    votes: dict[str, dict[str, int]] = {}
+    for e in ents:
+        if e.label in ACTOR_LABELS and e.label != "NORP":
+            fam = "GPE" if e.label in {"GPE", "LOC", "FAC"} else e.label
+            v = votes.setdefault(normalise(e.text), {})
+            v[fam] = v.get(fam, 0) + 1
+    out: list[EntRec] = []
+    for e in ents:
+        k = normalise(e.text)
+        label = e.label
+        ws = tuple(_words(k))
+        if label in _NAME_LABELS and k not in DEMONYMS and k not in COUNTRY_VARIANTS:
+            if ws in parts or (
+                # "Ichiyo Higuchi" (FAC), "Donald Trump" (ORG): a name ending in a surname
+                label != "PERSON"
+                and 2 <= len(ws) <= 3
+                and ws[-1:] in parts
+                and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in ws)
+                and not any(w.lower() in ORG_NAME_HEADS or w.lower() in _PLACE_NOUNS for w in ws)
+            ):
+                placed = k in SEATS or (
+                    k in CAPITALS
+                    and label in {"GPE", "LOC", "FAC"}
+                    and e.dep == "pobj"
+                    and e.prep in _LOC_PREPS
+                )
+                if not placed:
+                    label = "PERSON"
+            elif label in ACTOR_LABELS and label != "NORP" and k not in CAPITALS:
+                v = votes.get(k, {})
+                fam = "GPE" if label in {"GPE", "LOC", "FAC"} else label
+                best = max(v.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"), default=None)
+                if best is not None and best[0] != fam and best[1] > v.get(fam, 0):
+                    label = best[0]
+        if label != e.label:
+            e = EntRec(e.start, e.end, label, e.text, e.dep, e.prep, e.gov, e.defined, e.thing)
+        out.append(e)
+    return out
 
 
 def _descriptor(text: str) -> str:

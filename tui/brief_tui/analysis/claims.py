@@ -14,9 +14,10 @@ classified by kind, chained through ``via``; figures of the same measure linked;
 from __future__ import annotations
 
 import bisect
+import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .cues import DOCUMENT_NOUNS, NEEDS_CLAUSE, VERB_CUES
+from .cues import DOCUMENT_NOUNS, NEEDS_CLAUSE, NOMINAL_CUES, VERB_CUES, claim_kind
 from .figures import find_figures
 from .gazetteer import (
     ANON_HEADS,
@@ -42,7 +43,16 @@ _Located = TypeVar("_Located", Hedge, Figure)
 
 _QUOTE_CHARS = {"“", "”", '"', "„", "«", "»"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
-_XCOMP_OK = {"warning", "commissive", "disputed", "estimative", "accusatory", "denial"}
+_XCOMP_OK = {
+    "warning",
+    "commissive",
+    "disputed",
+    "estimative",
+    "accusatory",
+    "denial",
+    "intention",
+    "stance",
+}
 _PREP_CONTENT = {
     "accuse": {"of"},
     "blame": {"for"},
@@ -50,13 +60,15 @@ _PREP_CONTENT = {
     "criticize": {"for"},
     "criticise": {"for"},
     "describe": {"as"},
-    "call": {"as"},
     "label": {"as"},
     "characterize": {"as"},
     "characterise": {"as"},
     "condemn": {"for"},
     "warn": {"of", "about", "against"},
     "deny": set(),
+    "thank": {"for"},
+    "praise": {"for"},
+    "call": {"as", "on", "for"},
     "admit": {"to"},
     "confirm": set(),
     "report": set(),
@@ -80,6 +92,23 @@ _DOBJ_CONTENT = {
     "promise",
     "pledge",
     "threaten",
+    # stance: the object is the target ("endorsed Y", "praised the deal")
+    "support",
+    "oppose",
+    "endorse",
+    "back",
+    "praise",
+    "applaud",
+    "welcome",
+    "blast",
+    "slam",
+    "defend",
+    "question",
+    "challenge",
+    "criticize",
+    "criticise",
+    "condemn",
+    "want",
 }
 _CITE = {"cite", "quote"}
 _BRIEF = {"brief", "tell", "inform", "cite", "quote", "advise"}
@@ -278,9 +307,14 @@ def _via(doc: Any, cue: Any, subj: Any, offset: int) -> SourceRef | None:
 
 
 def _subject(t: Any) -> Any:
-    """The subject of a cue verb, following conjunctions and "adding that" adverbials."""
+    """The subject of a cue verb, following conjunctions and "adding that" adverbials; for
+    a relative "who", the person it stands for ("Kim, who said ..."); never "which"."""
     for c in t.children:
         if c.dep_ in {"nsubj", "csubj"}:
+            if c.tag_ in {"WDT", "WP"}:
+                if c.lower_ == "who" and t.dep_ == "relcl" and t.head.pos_ in {"PROPN", "NOUN"}:
+                    return t.head
+                return None
             return c
     h = t
     for _ in range(2):
@@ -336,11 +370,30 @@ def _claim_for_cue(
     stance = VERB_CUES.get(lemma)
     if stance is None or t.pos_ not in {"VERB"}:
         return None
-    if t.dep_ in {"amod", "compound", "acl"} and not headline:
+    nominal = (
+        t.dep_ == "acl"
+        and t.tag_ == "VBG"
+        and (t.head.lemma_.lower() in DOCUMENT_NOUNS or t.head.lemma_.lower() in NOMINAL_CUES)
+    )
+    if t.dep_ in {"amod", "compound", "acl"} and not headline and not nominal:
         return None
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in t.children)
     subj = None
-    if passive:
+    quoted_by = None
+    if (
+        lemma == "say"
+        and t.head.lower_ == "as"
+        and t.head.head.lemma_.lower() in _CITE
+        and any(c.dep_ == "dobj" for c in t.head.head.children)
+    ):
+        # "X quoted Y as saying ...": Y via X
+        verb = t.head.head
+        subj = next(c for c in verb.children if c.dep_ == "dobj")
+        quoted_by = _subject(verb)
+    elif nominal:
+        # "X released a statement saying ...": X; "X's statement saying ...": X
+        subj = _noun_owner(t.head)
+    elif passive:
         agent = [c for c in t.children if c.dep_ == "agent"]
         objs = [x for a in agent for x in a.children if x.dep_ == "pobj"]
         if not objs:
@@ -371,6 +424,10 @@ def _claim_for_cue(
     if not content and comps:
         for c in comps:
             content |= _subtree_ids(c)
+        if stance == "stance" and comps[0].dep_ == "xcomp":
+            for c in t.children:
+                if c.dep_ == "dobj":
+                    content |= _subtree_ids(c)  # "urged Congress to act": the target too
     if not content:
         preps = _PREP_CONTENT.get(lemma)
         dobj = [c for c in t.children if c.dep_ == "dobj"]
@@ -416,7 +473,12 @@ def _claim_for_cue(
         and not (t.dep_ in {"parataxis", "ccomp"} and t.head.i < t.i)
     ):
         return None
-    attrib = _subtree_ids(subj) | {t.i}
+    if t in list(subj.subtree):
+        # "Kim, who said ...": the source is the noun the cue's clause hangs on
+        attrib = (_subtree_ids(subj) - _subtree_ids(t)) | {t.i}
+        attrib |= {x.i for x in t.children if x.dep_ == "nsubj"}
+    else:
+        attrib = _subtree_ids(subj) | {t.i}
     content -= attrib
     if quote != "direct":
         content &= sent_ids | content  # quotes may run over sentences
@@ -430,8 +492,55 @@ def _claim_for_cue(
     rec.cue = Cue(offset + t.idx, offset + t.idx + len(t.text), t.text, stance)
     rec.source = _source_ref(doc, subj, offset)
     rec.via = _via(doc, t, subj, offset)
+    if quoted_by is not None:
+        rec.via = _source_ref(doc, quoted_by, offset)
     rec.quote = quote
     rec.headline = headline
+    rec.kind = claim_kind(stance, rec.source.how)
+    return rec
+
+
+def _noun_owner(noun: Any) -> Any:
+    """Who a statement noun belongs to: its possessor ("Trump's claim"), or the subject of the
+    verb it is the object of ("X released a statement", "X made the announcement")."""
+    for c in noun.children:
+        if c.dep_ == "poss":
+            return c
+    if noun.dep_ in {"dobj", "attr"} and noun.head.pos_ in {"VERB", "AUX"}:
+        return _subject(noun.head)
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ == "VERB":
+        # "X said in a statement ...": handled by the verb itself
+        return None
+    return None
+
+
+def _nominal_that(doc: Any, sent: Any, t: Any, offset: int) -> ClaimRec | None:
+    """A cue noun with its "that" clause: "Trump's claim that ...", "X made the announcement
+    that ...", "speculation that ..." (with a source only when the noun has an owner)."""
+    if t.pos_ != "NOUN" or t.lemma_.lower() not in NOMINAL_CUES:
+        return None
+    clause = [
+        c
+        for c in t.children
+        if c.dep_ in {"acl", "ccomp", "relcl"}
+        and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+    ]
+    if not clause:
+        return None
+    owner = _noun_owner(t)
+    if owner is None:
+        return None
+    content = _subtree_ids(clause[0])
+    runs = _runs(doc, content)
+    if not runs:
+        return None
+    rec = ClaimRec(offset + sent.start_char, offset + sent.end_char)
+    rec.content = [(offset + a, offset + b) for a, b in runs]
+    stance = NOMINAL_CUES[t.lemma_.lower()]
+    rec.cue = Cue(offset + t.idx, offset + t.idx + len(t.text), t.text, stance)
+    rec.source = _source_ref(doc, owner, offset)
+    rec.quote = "indirect"
+    rec.kind = claim_kind(stance, rec.source.how)
     return rec
 
 
@@ -459,6 +568,7 @@ def _according_to(doc: Any, sent: Any, t: Any, offset: int) -> ClaimRec | None:
     )
     rec.source = _source_ref(doc, objs[0], offset)
     rec.quote = "indirect"
+    rec.kind = claim_kind("report", rec.source.how)
     return rec
 
 
@@ -494,6 +604,7 @@ def _nominal_cue(doc: Any, sent: Any, t: Any, offset: int) -> ClaimRec | None:
     ref.span = TextSpan(offset + a, offset + b, dtext(doc)[a:b])
     rec.source = ref
     rec.quote = "indirect"
+    rec.kind = claim_kind(VERB_CUES[lemma], ref.how)
     return rec
 
 
@@ -511,10 +622,22 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
                 _according_to(doc, sent, t, offset)
                 or _claim_for_cue(doc, sent, t, quotes, offset, headline)
                 or _nominal_cue(doc, sent, t, offset)
+                or _nominal_that(doc, sent, t, offset)
             )
             if r is not None and all(r.content != x.content for x in found):
                 found.append(r)
-        recs.extend(found)
+        recs.extend(_chains(found))
+    turn = _turn(doc, offset)
+    if turn is not None:
+        for r in recs:
+            if r.source is not None and r.source.how == "pronoun" and r.source.head in _FIRST:
+                r.source = turn  # "I think ..." in a speaker's turn: the speaker
+            if r.via is not None and r.via.how == "pronoun" and r.via.head in _FIRST:
+                r.via = turn
+            # the speaker label is not part of what is said
+            r.content = [(max(a, turn.span.end + 2), b) for a, b in r.content]
+            r.content = [(a, b) for a, b in r.content if b > a]
+        recs = [r for r in recs if r.content]
     # author statements: sentences no claim covers
     covered = []
     for r in recs:
@@ -559,6 +682,15 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
         rec = ClaimRec(a, b)
         rec.content = [(offset + x, offset + y) for x, y in runs]
         rec.headline = headline
+        rec.kind = "author"
+        if turn is not None:
+            # a transcript turn: the speaker says it, verbatim
+            rec.content = [(max(x, turn.span.end + 2), y) for x, y in rec.content]
+            rec.content = [(x, y) for x, y in rec.content if y > x]
+            if not rec.content:
+                continue
+            rec.source, rec.kind, rec.quote = turn, "speech", "direct"
+            rec.cue = Cue(turn.span.start, turn.span.end + 1, turn.span.text + ":", "neutral")
         recs.append(rec)
     recs.sort(key=lambda r: (r.start, r.content[0][0] if r.content else 0))
     # hedges and figures, per sentence, attached to the claims that hold them
@@ -590,6 +722,73 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
         r.figures = within(figures, f_starts, r.content) if figures else []
         r.headline = headline
     data.claims.extend(recs)
+
+
+_FIRST = {"i", "me", "we", "us", "our", "my"}
+#: stances of cues that pass on what another said ("X reported that Y said")
+_PLAIN = {"neutral", "report"}
+#: a transcript turn: "PENCE:", "CHRIS WALLACE:", "Q:", "A:", or a name spaCy tags as a
+#: person ("Jake Tapper:") at the start of a paragraph
+_TURN = re.compile(
+    r"\s*(Q|A|[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}):\s"
+)
+
+
+def _turn(doc: Any, offset: int) -> SourceRef | None:
+    """The speaker of a paragraph that is a transcript turn, as a source."""
+    text = dtext(doc)
+    m = _TURN.match(text)
+    if m is None:
+        return None
+    label = m.group(1)
+    a, b = m.span(1)
+    speaker = label in {"Q", "A"} or (label.isupper() and len(label) >= 3)
+    # mixed case: only a name spaCy takes for a person ("Jake Tapper:")
+    if not speaker and not any(
+        e.label_ == "PERSON" and e.start_char == a and e.end_char == b for e in doc.ents
+    ):
+        return None
+    return SourceRef(TextSpan(offset + a, offset + b, label), label.lower(), "turn", None, None)
+
+
+def _chains(found: list[ClaimRec]) -> list[ClaimRec]:
+    """Chains within a sentence: "X reported that Y said ..." is Y's claim via X (X's report
+    of it stays a claim of X's); "Y said ..., according to X" is one claim of Y via X."""
+    out = list(found)
+    for outer in found:
+        if outer.source is None or outer.cue is None:
+            continue
+        if outer.cue.text.lower() == "according to":
+            # "Y said ..., according to X"
+            for inner in found:
+                if inner is outer or inner.cue is None or inner.source is None:
+                    continue
+                if inner.via is None and any(a <= inner.cue.start < b for a, b in outer.content):
+                    inner.via = outer.source
+                    drop = (outer.cue.start, outer.source.span.end)
+                    inner.content = [
+                        (a, b) for a, b in inner.content if b <= drop[0] or a >= drop[1]
+                    ] or inner.content
+                    if outer in out:
+                        out.remove(outer)
+                    break
+            continue
+        if outer.cue.stance != "report" and outer.kind != "speech":
+            continue  # "I think X said": a belief about a claim, not a chain
+        for inner in found:
+            if inner is outer or inner.cue is None or inner.source is None:
+                continue
+            if inner.cue.stance not in _PLAIN or inner.source.how == "pronoun":
+                continue  # "X said she believed ...": X's claim about her belief
+            c0 = inner.cue.start
+            nested = any(a <= c0 < b for a, b in outer.content) and all(
+                any(a <= x and y <= b + 1 for a, b in outer.content) for x, y in inner.content
+            )
+            if nested and inner.via is None:
+                # the outer claim stays: what X reported is that Y said it
+                inner.via = outer.source
+                break
+    return out
 
 
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
@@ -648,13 +847,20 @@ def _statement(doc: Any, run: list[int], cue_ids: set[int]) -> list[int]:
 # document-wide
 
 
+_SPEAKERS = {"q": "the interviewer (Q)", "a": "the interviewee (A)"}
+
+
 def _source_kind(an_actor: Actor | None, ref: SourceRef | None) -> str:
     if an_actor is None:
         if ref is None:
             return "anonymous"
+        if ref.how == "turn":
+            return "person"
         if ref.how == "document":
             return "document"
         if ref.how == "description":
+            if ORG_CLASSES.get(ref.head) == "media":
+                return "media"  # "the newspaper", "the broadcaster"
             return "official" if ref.head in ORG_CLASSES or ref.head in TITLE_WORDS else "anonymous"
         return "anonymous"
     if an_actor.kind == "person":
@@ -673,11 +879,11 @@ def _source_kind(an_actor: Actor | None, ref: SourceRef | None) -> str:
     if (
         any(n in NEWS_AGENCIES for n in names)
         or any(w in low.split() or w in low for w in NEWS_WORDS if " " in w)
-        or any(low.endswith(" " + w) for w in NEWS_WORDS)
+        or any(low == w or low.endswith(" " + w) for w in NEWS_WORDS)
     ):
         if any(m in span_low.split() for m in _STATE_MODS):
             return "state-media"
-        return "news-agency"
+        return "media"
     if ref is not None and ref.how == "document":
         return "document"
     return "official"
@@ -701,6 +907,9 @@ class _Sources:
             if a is not None:
                 name = a.name
                 desc = ref.descriptor or (a.descriptors[0] if a.descriptors else None)
+            elif ref.how == "turn":
+                name = _SPEAKERS.get(ref.head, ref.span.text)
+                desc = None
             else:
                 name = " ".join(ref.span.text.split())
                 desc = None
@@ -725,6 +934,8 @@ def _resolve(
 ) -> str | None:
     """Actor id of a source as written. ``claims_so_far[para_from:]`` are the claims of the
     source's paragraph (a claim's content never leaves its paragraph)."""
+    if ref.how == "turn":
+        return _resolve_turn(g, ref)
     if ref.how == "pronoun":
         pos = ref.span.start
         if ref.head in {"i", "we", "me", "us", "our"}:
@@ -747,6 +958,17 @@ def _resolve(
                     return aid
         else:
             kinds = {"organisation", "place"}
+            # "Reuters reported that Macron said ... It added ...": the organisation that
+            # spoke last (the cited origin of the last claim, or its source)
+            for rec, aid in reversed(claims_so_far[-1:]):
+                if pos - rec.end > 400:
+                    break
+                for cand in (
+                    _resolve(g, rec.via, claims_so_far[:-1]) if rec.via is not None else None,
+                    aid,
+                ):
+                    if cand and g.by_id[cand].kind == "organisation":
+                        return cand
         window = 1500 if "person" in kinds else 400
         for _s, _e, aid in g.mentions_before(pos, kinds, window=window):
             return aid
@@ -758,6 +980,24 @@ def _resolve(
         if aid:
             return aid
     return g.actor_at(ref.span.start, ref.span.end)
+
+
+def _resolve_turn(g: Grouping, ref: SourceRef) -> str | None:
+    """The person a transcript speaker label names: "PENCE" -> Mike Pence (by the full name
+    or its last word); "A" -> the person most mentioned (the interviewee); "Q" stays the
+    interviewer, unresolved."""
+    label = ref.span.text.casefold()
+    if label == "q":
+        return None
+    people = [a for a in g.actors if a.kind == "person"]
+    if label == "a":
+        best = max(people, key=lambda a: len(a.mentions), default=None)
+        return best.id if best is not None else None
+    for a in people:
+        words = a.name.casefold().split()
+        if a.name.casefold() == label or (words and words[-1] == label.split()[-1]):
+            return a.id
+    return None
 
 
 def assemble(
@@ -800,6 +1040,7 @@ def assemble(
                     quote=r.quote if r.source is not None else "none",
                     hedges=list(r.hedges),
                     figures=list(r.figures),
+                    kind=r.kind if (r.source is not None or r.cue is not None) else "author",
                 )
             )
     g.finish()
@@ -843,6 +1084,11 @@ def profile(an: Analysis) -> dict[str, Any]:
     """The one-line sourcing profile of a briefing."""
     srcmap = {s.id: s for s in an.sources}
     sourced = [c for c in an.claims if c.source]
+    attributed = [c for c in an.claims if c.kind != "author"]
+    author = len(an.claims) - len(attributed)
+    claim_kinds: dict[str, int] = {}
+    for c in attributed:
+        claim_kinds[c.kind] = claim_kinds.get(c.kind, 0) + 1
     # the source of each sourced claim, in the same order
     claim_sources = [srcmap[c.source] for c in sourced if c.source]
     by_kind: dict[str, int] = {}
@@ -866,14 +1112,16 @@ def profile(an: Analysis) -> dict[str, Any]:
         f"{n} {k}" for k, n in sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))
     )
     line = (
-        f"{len(an.claims)} claims: {len(sourced)} sourced"
+        f"{len(attributed)} claims: {len(sourced)} sourced"
         + (f" ({kinds})" if kinds else "")
-        + f", {len(an.claims) - len(sourced)} unsourced; {single} single-source"
+        + f"; {single} single-source"
         + (f"; {via} via a cited origin" if via else "")
-        + f"; {len(an.sources)} sources"
+        + f"; {len(an.sources)} sources; {author} author statements apart"
     )
     return {
-        "claims": len(an.claims),
+        "claims": len(attributed),
+        "author_statements": author,
+        "claim_kinds": dict(sorted(claim_kinds.items())),
         "sourced": len(sourced),
         "unsourced": len(an.claims) - len(sourced),
         "by_kind": dict(sorted(by_kind.items())),

@@ -6,7 +6,10 @@ Nothing here imports spaCy or Textual.
 Two serialised forms:
 
 - :meth:`Analysis.to_json` / :meth:`Analysis.from_json`: the public, documented schema
-  :data:`SCHEMA` (``brief-tui analyze --json``, the analysis process's wire);
+  :data:`SCHEMA` (``brief-tui analyze --json``, the analysis process's wire). Analyser 2.0
+  added, compatibly, each claim's ``kind`` (speech, stance, belief, intention, evidence, or
+  author for the author's own statements) and the source kind ``media``; a claim without a
+  kind is read as before (author when it has neither source nor cue);
 - :meth:`Analysis.to_cache` / :meth:`Analysis.from_cache`: the private, compact form the
   store keeps in its analysis cache (:data:`CACHE_FORMAT`): arrays instead of objects, the
   small many-times-repeated records (entities, mentions, sentences) as columns, and the
@@ -31,11 +34,11 @@ from typing import Any
 SCHEMA = "brief-tui/analysis@1"
 #: the analyser's own version: part of the analysis cache key (raise it when the analysis
 #: of the same text by the same model changes)
-ANALYSER_VERSION = "1.0"
+ANALYSER_VERSION = "2.0"
 
 #: The private form of :meth:`Analysis.to_cache`. Change the number whenever that layout
 #: (or the fields of the classes below) changes: rows of another format are cache misses.
-CACHE_FORMAT = "brief-tui/analysis-cache@1"
+CACHE_FORMAT = "brief-tui/analysis-cache@2"
 
 
 @dataclass(slots=True, unsafe_hash=True)  # a value: see the module docstring
@@ -84,7 +87,8 @@ class Actor:
 class Source:
     id: str
     name: str
-    # person | official | intelligence | state-media | news-agency | document | anonymous
+    # person | official | intelligence | state-media | media | document | anonymous
+    # (media: newspapers, agencies, broadcasters, websites)
     kind: str
     actor: str | None = None
     descriptor: str | None = None
@@ -145,6 +149,13 @@ class Claim:
     quote: str = "none"
     hedges: list[Hedge] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    # speech | stance | belief | intention | evidence: an attributed claim, by its cue;
+    # author: the author's own unsourced statement (kept for the filters, counted apart)
+    kind: str = "speech"
+
+    @property
+    def attributed(self) -> bool:
+        return self.kind != "author"
 
 
 @dataclass(slots=True)
@@ -182,6 +193,14 @@ class Analysis:
 
     def claims_by_source(self, source_id: str) -> list[Claim]:
         return [c for c in self.claims if c.source == source_id]
+
+    def attributed_claims(self) -> list[Claim]:
+        """The claims someone is said to make (not the author's own statements)."""
+        return [c for c in self.claims if c.kind != "author"]
+
+    def author_statements(self) -> list[Claim]:
+        """The author's own unsourced statements, apart from the attributed claims."""
+        return [c for c in self.claims if c.kind == "author"]
 
     # -- JSON ------------------------------------------------------------
     # Written out field by field rather than with dataclasses.asdict (which deep-copies
@@ -415,6 +434,7 @@ def _claim_json(c: Claim) -> dict[str, Any]:
             }
             for f in c.figures
         ],
+        "kind": c.kind,
     }
 
 
@@ -452,7 +472,13 @@ def _claim_from_json(c: dict[str, Any]) -> Claim:
             )
             for f in c.get("figures", [])
         ],
+        c.get("kind") or _default_kind(c.get("source"), cue),
     )
+
+
+def _default_kind(source: Any, cue: Any) -> str:
+    # a claim written by an analyser before claim kinds
+    return "author" if source is None and cue is None else "speech"
 
 
 # the fields of the records kept as columns in the cache form, in constructor order
@@ -492,11 +518,12 @@ def _claim_cache(c: Claim) -> list[Any]:
         c.quote,
         [[h.start, h.end, h.text, h.level, h.band] for h in c.hedges],
         [[f.start, f.end, f.text, f.value, f.approx, f.unit, f.measure] for f in c.figures],
+        c.kind,
     ]
 
 
 def _claim_from_cache(c: list[Any]) -> Claim:
-    cid, start, end, content, cue, source, ss, quote, hedges, figures = c
+    cid, start, end, content, cue, source, ss, quote, hedges, figures, kind = c
     # most claims have one content span, no hedge and no figure: those are the fast paths
     return Claim(
         cid,
@@ -520,4 +547,5 @@ def _claim_from_cache(c: list[Any]) -> Claim:
             else []
         ),
         [Figure(*f) for f in figures] if figures else [],
+        kind,
     )

@@ -20,6 +20,9 @@ class EntRec:
     prep: str = ""  # the governing preposition when dep is pobj ("in", "with")
     gov: str = ""  # lemma of the word the entity (or its preposition) depends on
     defined: str | None = None  # an acronym defined right after it: "Foo Bar (FB)"
+    # evidence that the name is a thing rather than a person: "the Danube", "on Twitter",
+    # "Brexit vote" (a determiner before it, a locative preposition, a noun it modifies)
+    thing: bool = False
 
 
 @dataclass(slots=True)
@@ -67,6 +70,7 @@ class ClaimRec:
     hedges: list[Hedge] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     headline: bool = False
+    kind: str = "speech"  # see model.Claim.kind
 
 
 @dataclass(slots=True)

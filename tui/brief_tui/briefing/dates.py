@@ -1,14 +1,17 @@
-"""The briefing's date, and the dates its text speaks of, resolved against it.
+"""The briefing's date, and one date expression turned into a calendar date.
 
-``resolve_dates(text, base_date)`` finds date expressions ("on Tuesday", "last week",
-"in June", "this year", "29 October 2024", "two days ago" …) and turns each into a
-calendar date with a precision, for a Timeline. News is mostly told in the past tense, so
-a bare weekday is the most recent such day on or before the briefing date, and a month
-(or a day) without a year is the most recent one on or before it; an explicit future cue
-in the same clause ("will meet on Thursday", "is due in June", "on 5 November will
-decide") turns the search forward.
+- :func:`dateline_date` and :func:`parse_date_string`: the date of the briefing itself, from
+  its first lines or a metadata value (HTML ``<meta>``, PDF ``/CreationDate``, front matter).
+  They run on every open, so the forms a document states its date in are read with the
+  standard library; dateparser (whose first call costs half a second) only reads the rest.
+- :func:`resolve_expression`: "Tuesday", "last week", "in June", "29 October 2024" → a date
+  and a precision, read by dateparser against the briefing's date, with the rules of news on
+  top (a bare weekday is the most recent such day on or before the briefing's date).
+- :class:`DatedEvent`: one dated mention, shared by the analysis layer's Timeline
+  (``brief_tui.analysis.timeline``, from spaCy's DATE entities) and :func:`timeline`, the
+  plain-text fallback used when no analysis is at hand.
 
-Standard library only, no state: every function takes what it needs.
+Every pattern here runs on document text: each is linear (no nested quantifiers).
 """
 
 from __future__ import annotations
@@ -16,34 +19,28 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
 
 Precision = str  # "day", "week", "month" or "year"
 
-MONTHS: dict[str, int] = {}
-# word tables stay compact
 # fmt: off
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december")
-# fmt: on
-for _i, _name in enumerate(_MONTH_NAMES, start=1):
-    MONTHS[_name] = _i
-    MONTHS[_name[:3]] = _i
-MONTHS["sept"] = 9
-
-WEEKDAYS = {
-    name: i
-    for i, name in enumerate(
-        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-    )
-}
-
-# fmt: off
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-}
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTH_WORDS = frozenset((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec",
+))
+_WEEKDAY_WORDS = frozenset(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+#: words that tie a count or a unit to the briefing's date ("three years" alone is a duration)
+_ANCHORS = frozenset((
+    "ago", "last", "next", "this", "previous", "yesterday", "today", "tomorrow", "tonight",
+))
 # fmt: on
 
 
@@ -78,139 +75,222 @@ class DatedEvent:
         return d.isoformat()
 
 
-# --------------------------------------------------------------------------- patterns
+# --------------------------------------------------------------------------- one expression
 
-_MONTH = (
-    r"(?P<{g}>January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+#: words before the date itself: "on", "since", "early", "the end of", "mid-" …
+_LEAD = re.compile(
+    r"(?:on|in|since|by|until|till|through|during|from|before|after|of|at|the|early|late"
+    r"|mid|earlier|later|start|beginning|end|middle)\b[\s,-]*",
+    re.IGNORECASE,
 )
-_DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
-_WEEKDAY = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_PREP = (
-    r"(?:(?:on|in|since|by|until|till|through|during|from|before|after|of|early|late|mid-?"
-    r"|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of)\s+)"
-)
+_TOKEN = re.compile(r"[A-Za-z]+|\d+")
+_ISO = re.compile(r"\d{4}-\d\d-\d\d")
+_NUMERIC_JOIN = re.compile(r"\d[-/.:]\d")
+_YEAR_TOKEN = re.compile(r"1\d\d\d|20\d\d|21\d\d")
+_MAX_EXPRESSION = 80
 
-#: compiled on first use (10 ms: opening a briefing whose first lines hold no year skips it)
-_PATTERN_SOURCE = "|".join(
+
+@functools.lru_cache(maxsize=64)
+def _parser(prefer: str, base: _dt.date) -> DateDataParser:
+    from dateparser.date import DateDataParser
+
+    # English only: other languages read more words as dates; no timestamp parsers (a long
+    # number is not a date in prose)
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": _dt.datetime(base.year, base.month, base.day),
+            "PREFER_DATES_FROM": prefer,
+            "PREFER_DAY_OF_MONTH": "first",
+            "PARSERS": ["relative-time", "absolute-time"],
+        },
+    )
+
+
+def _dateparser(core: str, base: _dt.date, prefer: str) -> tuple[_dt.datetime, str] | None:
+    data = _parser(prefer, base).get_date_data(core)
+    if data.date_obj is None or data.period not in ("day", "week", "month", "year"):
+        return None
+    return data.date_obj, str(data.period)
+
+
+def _lead_stripped(expr: str) -> str:
+    core = expr.strip(" \t\n,.;:()\"'“”‘’")
+    for _ in range(6):  # "the end of", "early", "mid-": a few words at most
+        m = _LEAD.match(core)
+        if not m or m.end() == len(core):
+            break
+        core = core[m.end() :]
+    return core
+
+
+@functools.lru_cache(maxsize=16384)
+def resolve_expression(
+    expr: str, base: _dt.date | None, future: bool = False
+) -> tuple[_dt.date, Precision, bool] | None:
+    """The date ``expr`` names, its precision and whether it was read against ``base``.
+
+    None when it is not a placeable date: a duration ("three years", "four days"), an age
+    ("52"), a decade ("the 1990s"), an ordinary word ("may", "march", "sunday"), a range
+    ("2024-25"), or a relative expression without a ``base``. ``future`` reads an expression
+    without a year forward (a future cue in its clause: "will meet on Thursday")."""
+    if len(expr) > _MAX_EXPRESSION:
+        return None
+    core = _lead_stripped(expr)
+    tokens = _TOKEN.findall(core)
+    if not tokens:
+        return None
+    words = [t.lower() for t in tokens]
+    months = [t for t in tokens if t.lower() in _MONTH_WORDS]
+    weekdays = [t for t in tokens if t.lower() in _WEEKDAY_WORDS]
+    if any(not t[0].isupper() for t in months + weekdays) or len({m[:3] for m in months}) > 1:
+        return None  # "troops may march", "a sunday school", "May March"
+    iso = _ISO.fullmatch(core) is not None
+    if not iso and _NUMERIC_JOIN.search(core):
+        return None  # "2024-25", "11/9/2024" (which day?), "8:00"
+    has_year = iso or any(_YEAR_TOKEN.fullmatch(t) for t in tokens)
+    counts = [t for t in tokens if t.isdigit() and not (iso or _YEAR_TOKEN.fullmatch(t))]
+    if "ago" not in words and any(len(t) > 2 or not months for t in counts):
+        return None  # "52", "250": a count, not a date (a day goes with a month)
+    if not (iso or has_year or months or weekdays or _ANCHORS.intersection(words)):
+        return None  # "three years", "12 months", "8 a.m."
+    relative = not has_year
+    if base is None:
+        if relative:
+            return None
+        base = _dt.date(2000, 1, 1)  # only fills parts an absolute date leaves out
+    if iso or (has_year and _WRITTEN.fullmatch(core)):
+        # the common full dates of long reports, read without dateparser (~1 ms a call)
+        full = _safe_date(*map(int, core.split("-"))) if iso else _written_date(core)
+        return (full, "day", False) if full else None
+    bare_weekday = bool(weekdays) and not (months or has_year or "last" in words or "next" in words)
+    bare_weekday = bare_weekday and "this" not in words
+    got = _dateparser(core, base, "future" if future else "past")
+    if got is None:
+        return None
+    when, period = got
+    if when.second or when.microsecond:
+        return None  # seconds arithmetic: "1990s" read as 1,990 seconds ago
+    day = when.date()
+    if bare_weekday and not future and day == base - _dt.timedelta(days=7):
+        day = base  # news: "Tuesday" in a Tuesday briefing is that day
+    if future and relative and not bare_weekday:
+        # "is due in October" in an October briefing is this October, not the next
+        past = _dateparser(core, base, "past")
+        if past is not None and _same_period(past[0].date(), base, period):
+            day = past[0].date()
+    return _start_of(day, period), period, relative
+
+
+def _same_period(d: _dt.date, base: _dt.date, period: str) -> bool:
+    if period == "day":
+        return d == base
+    return period == "month" and (d.year, d.month) == (base.year, base.month)
+
+
+def _start_of(d: _dt.date, period: str) -> _dt.date:
+    if period == "week":
+        return d - _dt.timedelta(days=d.weekday())
+    if period == "month":
+        return d.replace(day=1)
+    if period == "year":
+        return _dt.date(d.year, 1, 1)
+    return d
+
+
+def looks_like_a_name(text: str, start: int, end: int) -> bool:
+    """ "the Sunday Times", "The Monday Club": a weekday after "the" that is part of a name."""
+    before = text[max(0, start - 4) : start]
+    after = text[end : end + 2]
+    return (
+        before.lower() == "the "
+        and len(after) == 2
+        and after[0] == " "
+        and after[1].isupper()
+        and text[start:end].lower() in _WEEKDAY_WORDS
+    )
+
+
+# --------------------------------------------------------------------------- plain-text fallback
+
+_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MO = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_YR = r"(?:19|20)\d\d"
+_DAYNUM = r"[0-3]?\d(?:st|nd|rd|th)?"
+_IN = r"(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Dd]uring|[Ee]arly|[Ll]ate)"
+_REL = r"(?:[Ll]ast|[Tt]his|[Nn]ext|[Pp]revious)"
+_CANDIDATE_SOURCE = "|".join(
     (
-        # 2024-10-29
-        r"(?P<iso>\b(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)",
-        # (on) October 29, 2024 / Oct. 29 2024 / Tuesday, October 29, 2024
-        r"(?P<mdy>\b(?:on\s+)?(?:"
-        + _WEEKDAY.replace("wd", "wd1")
-        + r",?\s+)?"
-        + _MONTH.format(g="m1")
-        + r"\s+"
-        + _DAY.format(g="d1")
-        + r"(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b(?!\s*[:.]?\d))",
-        # (on) 29 October 2024 / 29th of October
-        r"(?P<dmy>\b(?:on\s+)?(?:"
-        + _WEEKDAY.replace("wd", "wd2")
-        + r",?\s+)?"
-        + _DAY.format(g="d2")
-        + r"\s+(?:of\s+)?"
-        + _MONTH.format(g="m2")
-        + r"(?:,?\s+(?P<y2>(?:19|20)\d\d))?\b)",
-        # (in) October 2024
-        r"(?P<my>\b" + _PREP + r"?" + _MONTH.format(g="m3") + r",?\s+(?P<y3>(?:19|20)\d\d)\b)",
-        # in June / since March / early May
-        r"(?P<mo>\b" + _PREP + r"(?:(?P<mrel>last|next|this)\s+)?" + _MONTH.format(g="m4") + r"\b)",
-        # in 2023 / since 2022 / early 2024
-        r"(?P<yr>\b" + _PREP + r"(?P<y5>(?:19|20)\d\d)\b(?![-/]\d))",
-        # (on|last|next|this) Tuesday (morning)
-        r"(?P<wk>\b(?:(?P<wrel>on|last|next|this|early|late)\s+)?"
-        + _WEEKDAY
-        + r"(?:\s+(?:morning|afternoon|evening|night))?\b)",
-        # today, yesterday, tomorrow, tonight, this morning, last night
-        (
-            r"(?P<rel>\b(?:(?P<today>today|tonight|this\s+(?:morning|afternoon|evening))"
-            r"|(?P<yest>yesterday|last\s+night)|(?P<tom>tomorrow))\b)"
-        ),
-        # last week / this year / earlier this month / next year
-        (
-            r"(?P<per>\b(?:(?:earlier|later)\s+)?(?P<prel>last|this|next|previous)\s+"
-            r"(?P<unit>week|month|year)\b)"
-        ),
-        # two days ago / 3 weeks ago
-        (
-            r"(?P<ago>\b(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten"
-            r"|eleven|twelve)\s+(?P<aunit>day|week|month|year)s?\s+ago\b)"
-        ),
+        rf"\b(?:{_REL} )?{_WD}(?:,? {_MO} {_DAYNUM}(?:,? {_YR})?)?\b",
+        rf"\b{_MO}(?: {_DAYNUM}(?:,? {_YR})?|,? {_YR})\b",
+        # a month alone only after a preposition ("in June"; not "troops May March")
+        rf"\b(?:{_IN}|{_REL}) {_MO}\b",
+        rf"\b{_DAYNUM} (?:of )?{_MO}(?:,? {_YR})?\b",
+        r"\b\d{4}-[01]\d-[0-3]\d\b",
+        rf"\b(?:{_IN} |[Mm]id-){_YR}\b(?![-/]\d)",
+        r"\b(?:[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Ll]ast night"
+        r"|[Tt]his (?:morning|afternoon|evening))\b",
+        rf"\b(?:(?:[Ee]arlier|[Ll]ater) )?{_REL} (?:week|month|year)\b",
+        r"\b(?:\d{1,3}|[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight"
+        r"|[Nn]ine|[Tt]en) (?:day|week|month|year)s? ago\b",
     )
 )
 
 
 @functools.cache
-def _pattern() -> re.Pattern[str]:
-    return re.compile(_PATTERN_SOURCE, re.IGNORECASE)
+def _candidates() -> re.Pattern[str]:
+    return re.compile(_CANDIDATE_SOURCE)  # compiled on first use: opening a briefing needs none
 
 
-#: words that put the event after the briefing date when they precede it in the clause
-_FUTURE_CUE = re.compile(
-    r"\b(?:will|shall|won't|'ll|is\s+to|are\s+to|(?:is|are|was|were)\s+due|due\s+to|plans?\s+to"
-    r"|planned|scheduled|expected\s+to|set\s+to|(?:is|are)\s+going\s+to|upcoming|coming)\b",
-    re.IGNORECASE,
+_REACH = 400
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The stretch of the line between the full stops around [start, end): the fallback's
+    sentence (the analysis has spaCy's; this one does not know "Mr." from an ending)."""
+    # within a reach of the expression: a line with no stop in it may be megabytes long
+    line_start = text.rfind("\n", max(0, start - _REACH), start) + 1 or max(0, start - _REACH)
+    line_end = text.find("\n", end, end + _REACH)
+    line_end = min(len(text), end + _REACH) if line_end < 0 else line_end
+    s = max(text.rfind(p, line_start, start) for p in (". ", "? ", "! "))
+    s = line_start if s < 0 else s + 2
+    cuts = [i for i in (text.find(p, end, line_end) for p in (". ", "? ", "! ")) if i >= 0]
+    e = min(cuts) + 1 if cuts else line_end
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def timeline(text: str, base_date: _dt.date | None) -> list[DatedEvent]:
+    """The dated mentions of ``text`` in calendar order (then text order), found without an
+    analysis: a plain-text fallback for ``brief_tui.analysis.timeline.timeline``. Every
+    expression without a year is read as past (news mostly is)."""
+    events: list[DatedEvent] = []
+    for m in _candidates().finditer(text):
+        if looks_like_a_name(text, m.start(), m.end()):
+            continue
+        resolved = resolve_expression(m.group(), base_date)
+        if resolved is None:
+            continue
+        s, e = _sentence_around(text, m.start(), m.end())
+        date, precision, relative = resolved
+        events.append(DatedEvent(m.start(), m.end(), m.group(), date, precision, s, e, relative))
+    return sorted(events, key=lambda ev: (ev.date, ev.start))
+
+
+# --------------------------------------------------------------------------- the briefing date
+
+_PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?")
+_NUMERIC = re.compile(r"^\s*((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?:\b|T)")
+#: "29 October 2024", "29th of Oct. 2024", "October 29, 2024", "Oct. 29 2024"
+_WRITTEN = re.compile(
+    r"\b(?:(?P<d1>[0-3]?\d)(?:st|nd|rd|th)? (?:of )?(?P<m1>[A-Z][a-z]{2,8})\.?"
+    r"|(?P<m2>[A-Z][a-z]{2,8})\.? (?P<d2>[0-3]?\d)(?:st|nd|rd|th)?),? (?P<y>(?:19|20)\d\d)\b"
 )
-
-_FUTURE_AFTER = re.compile(
-    r"^[\s,]*(?:will|shall|is\s+to|are\s+to|(?:is|are)\s+(?:due|scheduled|expected|set|planned))\b",
-    re.IGNORECASE,
-)
-
-_CAPITALISED = ("m1", "m2", "m3", "m4", "wd")
-
-
-# --------------------------------------------------------------------------- sentences
-
-# fmt: off
-_ABBREVIATIONS = frozenset((
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov", "sen",
-    "rep", "st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "corp", "co", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g",
-    "i.e", "approx", "est", "dept",
-))
-# fmt: on
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_WORD_BEFORE_STOP = re.compile(r"([A-Za-z.]+)\.$")
-_ABBREVIATION_REACH = 24
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; a line end always ends a sentence (headlines)."""
-    spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
-        base = line.start()
-        s = line.group()
-        start = 0
-        for m in _SENTENCE_END.finditer(s):
-            # the word before the stop, looked for in its last characters only (searching
-            # the sentence so far made a line of "a. a. a." quadratic)
-            before = s[max(start, m.start() - _ABBREVIATION_REACH) : m.start() + 1]
-            word = _WORD_BEFORE_STOP.search(before)
-            if word and (
-                word.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(word.group(1)) == 1
-            ):
-                continue
-            end = m.end()
-            chunk = s[start:end]
-            stripped = chunk.rstrip()
-            if stripped.strip():
-                lead = len(chunk) - len(chunk.lstrip())
-                spans.append((base + start + lead, base + start + len(stripped)))
-            start = end
-        chunk = s[start:]
-        if chunk.strip():
-            lead = len(chunk) - len(chunk.lstrip())
-            spans.append((base + start + lead, base + start + len(chunk.rstrip())))
-    return spans
-
-
-# --------------------------------------------------------------------------- resolution
-
-
-def _month_of(name: str) -> int:
-    return MONTHS[name.lower().rstrip(".")]
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _safe_date(y: int, m: int, d: int) -> _dt.date | None:
@@ -220,215 +300,53 @@ def _safe_date(y: int, m: int, d: int) -> _dt.date | None:
         return None
 
 
-def _monday(d: _dt.date) -> _dt.date:
-    return d - _dt.timedelta(days=d.weekday())
-
-
-def _add_months(d: _dt.date, months: int) -> _dt.date:
-    total = d.year * 12 + (d.month - 1) + months
-    return _dt.date(total // 12, total % 12 + 1, 1)
-
-
-def _is_future(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
-    """A future cue in the clause before the expression, or right after it when the
-    expression opens its sentence ("On Monday, the leaders will meet")."""
-    s0, s1 = sentence
-    before = text[max(s0, start - 60) : start]
-    clause = re.split(r"[,;:]\s", before)[-1] if ", " in before else before
-    if re.search(r"\bsaid\b|\bsays\b|\btold\b", clause):
-        clause = re.split(r"\bsaid\b|\bsays\b|\btold\b", clause)[-1]
-    if _FUTURE_CUE.search(clause) or _FUTURE_AFTER.match(text[end : min(s1, end + 40)]):
-        return True
-    if text[s0:start].strip(' "“‘(') == "":
-        return bool(_FUTURE_CUE.search(text[end : min(s1, end + 50)]))
-    return False
-
-
-def _undated_year(month: int, day: int, base: _dt.date, future: bool) -> _dt.date | None:
-    cand = _safe_date(base.year, month, day)
-    if cand is None:
-        return None
-    if future:
-        if cand < base:
-            return _safe_date(base.year + 1, month, day)
-        return cand
-    if cand > base:
-        return _safe_date(base.year - 1, month, day)
-    return cand
-
-
-def _resolve(
-    m: re.Match[str], text: str, base: _dt.date | None, sentence: tuple[int, int]
-) -> tuple[_dt.date, Precision, bool] | None:
-    g = m.groupdict()
-    for key in _CAPITALISED:
-        if g.get(key) and not g[key][0].isupper():
-            return None  # "may", "march", "sun…" as ordinary words
-    for key in ("wd1", "wd2"):
-        if g.get(key) and not g[key][0].isupper():
-            return None
-    start, end = m.start(), m.end()
-
-    def future() -> bool:
-        return _is_future(text, start, end, sentence)
-
-    if g["iso"]:
-        d = _safe_date(int(g["iy"]), int(g["im"]), int(g["id"]))
-        return (d, "day", False) if d else None
-    if g["mdy"] or g["dmy"]:
-        month = _month_of(g["m1"] or g["m2"])
-        day = int(g["d1"] or g["d2"])
-        year = g["y1"] or g["y2"]
-        if year:
-            d = _safe_date(int(year), month, day)
-            return (d, "day", False) if d else None
-        if base is None or not 1 <= day <= 31:
-            return None
-        d = _undated_year(month, day, base, future())
-        return (d, "day", True) if d else None
-    if g["my"]:
-        return _dt.date(int(g["y3"]), _month_of(g["m3"]), 1), "month", False
-    if g["mo"]:
-        if base is None:
-            return None
-        month = _month_of(g["m4"])
-        rel = (g["mrel"] or "").lower()
-        if rel == "this":
-            return _dt.date(base.year, month, 1), "month", True
-        if rel == "last":
-            year = base.year if month < base.month else base.year - 1
-            return _dt.date(year, month, 1), "month", True
-        if rel == "next":
-            year = base.year if month > base.month else base.year + 1
-            return _dt.date(year, month, 1), "month", True
-        cand = _dt.date(base.year, month, 1)
-        if future():
-            if month < base.month:
-                cand = _dt.date(base.year + 1, month, 1)
-        elif month > base.month:
-            cand = _dt.date(base.year - 1, month, 1)
-        return cand, "month", True
-    if g["yr"]:
-        return _dt.date(int(g["y5"]), 1, 1), "year", False
-    if g["wk"]:
-        if base is None:
-            return None
-        wd = WEEKDAYS[g["wd"].lower()]
-        rel = (g["wrel"] or "").lower()
-        back = (base.weekday() - wd) % 7  # days back to the most recent such day (0 = today)
-        ahead = (wd - base.weekday()) % 7
-        if rel == "last":
-            d = base - _dt.timedelta(days=back or 7)
-        elif rel == "next":
-            d = base + _dt.timedelta(days=ahead or 7)
-        elif rel == "this":
-            d = _monday(base) + _dt.timedelta(days=wd)
-        elif future():
-            d = base + _dt.timedelta(days=ahead or 7)
-        else:
-            d = base - _dt.timedelta(days=back)
-        return d, "day", True
-    if g["rel"]:
-        if base is None:
-            return None
-        if g["today"]:
-            return base, "day", True
-        if g["yest"]:
-            return base - _dt.timedelta(days=1), "day", True
-        return base + _dt.timedelta(days=1), "day", True
-    if g["per"]:
-        if base is None:
-            return None
-        step = {"last": -1, "previous": -1, "this": 0, "next": 1}[g["prel"].lower()]
-        unit = g["unit"].lower()
-        if unit == "week":
-            return _monday(base) + _dt.timedelta(weeks=step), "week", True
-        if unit == "month":
-            return _add_months(base, step), "month", True
-        return _dt.date(base.year + step, 1, 1), "year", True
-    if g["ago"]:
-        if base is None:
-            return None
-        raw = g["n"].lower()
-        n = _NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else int(raw)
-        unit = g["aunit"].lower()
-        try:
-            if unit == "day":
-                return base - _dt.timedelta(days=n), "day", True
-            if unit == "week":
-                return _monday(base - _dt.timedelta(weeks=n)), "week", True
-            if unit == "month":
-                return _add_months(base, -n), "month", True
-            return _dt.date(base.year - n, 1, 1), "year", True
-        except (OverflowError, ValueError):
-            return None
-    return None
-
-
-def resolve_dates(text: str, base_date: _dt.date | None) -> list[DatedEvent]:
-    """Every date expression of ``text`` that can be placed on a calendar, in text order.
-
-    Without a ``base_date`` only the dates written out in full (with a year) are returned."""
-    sentences = sentence_spans(text)
-    starts = [s for s, _ in sentences]
-    events: list[DatedEvent] = []
-    for m in _pattern().finditer(text):
-        i = bisect_right(starts, m.start()) - 1
-        sentence = sentences[i] if i >= 0 else (m.start(), m.end())
-        if sentence[1] < m.start():
-            sentence = (m.start(), m.end())
-        resolved = _resolve(m, text, base_date, sentence)
-        if resolved is None:
+def _written_date(s: str) -> _dt.date | None:
+    """The first day written out with its year in ``s``, read with the standard library."""
+    for m in _WRITTEN.finditer(s):
+        name = (m.group("m1") or m.group("m2")).lower()
+        if name not in _MONTH_WORDS:
             continue
-        date, precision, relative = resolved
-        events.append(
-            DatedEvent(
-                start=m.start(),
-                end=m.end(),
-                text=m.group(),
-                date=date,
-                precision=precision,
-                sentence_start=sentence[0],
-                sentence_end=sentence[1],
-                relative=relative,
-            )
-        )
-    return events
-
-
-def timeline(text: str, base_date: _dt.date | None) -> list[DatedEvent]:
-    """The dated events of ``text`` in calendar order (then text order), for a Timeline."""
-    return sorted(resolve_dates(text, base_date), key=lambda e: (e.date, e.start))
-
-
-# --------------------------------------------------------------------------- the briefing date
-
-_PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?")
-_NUMERIC = re.compile(r"^\s*((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?:\b|T)")
+        d = _safe_date(int(m.group("y")), _MONTHS[name[:3]], int(m.group("d1") or m.group("d2")))
+        if d:
+            return d
+    return None
 
 
 def parse_date_string(value: str | None) -> _dt.date | None:
     """A date from a metadata value: ISO dates and datetimes, PDF ``D:YYYYMMDD…``,
-    RFC 2822 ("Tue, 29 Oct 2024 08:00:00 GMT") and written dates ("29 October 2024")."""
+    RFC 2822 ("Tue, 29 Oct 2024 08:00:00 GMT"), written dates ("29 October 2024"), and
+    what else dateparser reads as a day with a year."""
     if not value:
         return None
-    value = value.strip()
+    value = value.strip()[:200]
     m = _PDF_DATE.match(value)
     if m:
         return _safe_date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
     m = _NUMERIC.match(value)
     if m:
         return _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    written = _written_date(value)  # (RFC 2822 too: "Tue, 29 Oct 2024 08:00:00 GMT")
+    if written or not _HAS_YEAR.search(value):
+        return written
     try:
-        from email.utils import parsedate_to_datetime  # (the email package: 20 ms to import)
+        from email.utils import parsedate_to_datetime  # (the email package: 8 ms to import)
 
         return parsedate_to_datetime(value).date()
     except (TypeError, ValueError, IndexError):
         pass
-    for ev in resolve_dates(value, None):
-        if ev.precision == "day":
-            return ev.date
-    return None
+    return _dateparser_day(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _dateparser_day(value: str) -> _dt.date | None:
+    from dateparser import parse
+
+    got = parse(
+        value,
+        languages=["en"],
+        settings={"REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["absolute-time"]},
+    )
+    return got.date() if got else None
 
 
 _LABELLED = re.compile(
@@ -452,24 +370,12 @@ def dateline_date(text: str) -> _dt.date | None:
     for line in lines[:6]:
         m = _WIRE.match(line)
         if m:
-            d = _first_full_date(m.group("rest"))
+            d = _written_date(m.group("rest"))
             if d:
                 return d
     for line in lines[:6]:
         if len(line) <= 60:
-            d = _first_full_date(line)
+            d = _written_date(line)
             if d:
                 return d
-    return None
-
-
-_YEAR = re.compile(r"(?:19|20)\d\d")
-
-
-def _first_full_date(s: str) -> _dt.date | None:
-    if not _YEAR.search(s):  # a full date has a year
-        return None
-    for ev in resolve_dates(s, None):
-        if ev.precision == "day" and not ev.relative:
-            return ev.date
     return None

@@ -1,5 +1,6 @@
-"""The library layer: the local store (briefings, annotations, undo, analysis cache),
-annotation anchoring and export. No Textual here.
+"""The library layer: the local store (briefings, annotations, undo, analysis cache; the
+package ``store``, behind the ``LibraryStore`` interface), annotation anchors and
+re-anchoring (above the store), cross-references and export. No Textual here.
 
 The names below are loaded on first use, so importing one small module of the layer (the
 annotation record, say) does not load SQLite, RapidFuzz and the exporters with it."""
@@ -13,14 +14,15 @@ _WHERE = {
     "ReanchorReport": "anchoring",
     "Selector": "anchoring",
     "make_selector": "anchoring",
-    "reanchor": "anchoring",
-    "reanchor_all": "anchoring",
+    "reanchor": "reanchor",
+    "reanchor_all": "reanchor",
     "Annotation": "annotations",
     "export_markdown": "export",
     "export_w3c_json": "export",
     "data_dir": "paths",
     "db_path": "paths",
     "BriefingInfo": "store",
+    "LibraryStore": "store",
     "Store": "store",
     "StoreBusy": "store",
     "StoreError": "store",

@@ -1,6 +1,6 @@
 """Across briefings: the same actor, source or figure in the other briefings of the library.
 
-Everything here reads the store's cached analyses (:meth:`Store.latest_cached_analysis`);
+Everything here reads the store's cached analyses (:meth:`LibraryStore.latest_cached_analysis`);
 nothing runs spaCy. A briefing never analysed is searched in its text for the names (its
 hits say ``analysed=False``).
 
@@ -23,7 +23,7 @@ No Textual here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from brief_tui.analysis.actors import normalise
 from brief_tui.analysis.gazetteer import ACRONYMS, COUNTRY_VARIANTS, DEMONYMS
 from brief_tui.analysis.model import Actor, Analysis, Claim, Source
-from brief_tui.library.store import BriefingInfo, Store
+from brief_tui.library.store.protocol import BriefingInfo, LibraryStore
 
 __all__ = [
     "AUTHOR",
@@ -45,6 +45,7 @@ __all__ = [
     "across_source",
     "actor_keys",
     "figures_across",
+    "iter_listing",
     "library_listing",
     "local_time",
     "name_key",
@@ -139,7 +140,7 @@ class _Entry:
     analysis: Analysis | None
 
 
-def _entries(store: Store, *, exclude: str | None = None) -> Iterator[_Entry]:
+def _entries(store: LibraryStore, *, exclude: str | None = None) -> Iterator[_Entry]:
     for info in store.list_briefings():
         if info.id == exclude:
             continue
@@ -220,7 +221,7 @@ def _hit_in_analysis(
     )
 
 
-def _hit_in_text(store: Store, entry: _Entry, forms: Sequence[str]) -> AcrossHit | None:
+def _hit_in_text(store: LibraryStore, entry: _Entry, forms: Sequence[str]) -> AcrossHit | None:
     briefing = store.get_briefing(entry.info.id)
     if briefing is None or not forms:
         return None
@@ -260,7 +261,7 @@ def _surface_forms(name: str, aliases: Iterable[str], kind: str | None) -> list[
 
 
 def across(
-    store: Store,
+    store: LibraryStore,
     briefing_id: str,
     name: str,
     aliases: Iterable[str] = (),
@@ -287,13 +288,13 @@ def across(
     return sorted(hits, key=lambda h: (-h.total, order[h.briefing_id]))
 
 
-def across_actor(store: Store, briefing_id: str, actor: Actor) -> list[AcrossHit]:
+def across_actor(store: LibraryStore, briefing_id: str, actor: Actor) -> list[AcrossHit]:
     """:func:`across` for an actor of one briefing's analysis."""
     return across(store, briefing_id, actor.name, actor.aliases, kind=actor.kind)
 
 
 def across_source(
-    store: Store, briefing_id: str, analysis: Analysis, source: Source
+    store: LibraryStore, briefing_id: str, analysis: Analysis, source: Source
 ) -> list[AcrossHit]:
     """:func:`across` for a source of one briefing's analysis (through its actor, if any)."""
     actor = analysis.actor(source.actor)
@@ -481,7 +482,7 @@ def _group_origins(items: list[tuple[FigureReport, frozenset[str]]]) -> tuple[Or
 
 
 def figures_across(
-    store: Store, briefing_id: str | None = None, *, unit: str | None = None
+    store: LibraryStore, briefing_id: str | None = None, *, unit: str | None = None
 ) -> list[MeasureAcross]:
     """Measures given in at least two briefings, each with its reports side by side and
     grouped by origin. With ``briefing_id``, only the measures that briefing gives; with
@@ -526,18 +527,23 @@ def _display_source(origin: str, meta: dict[str, Any]) -> str:
     return origin.rsplit("/", 1)[-1] or origin
 
 
-def library_listing(store: Store) -> list[dict[str, Any]]:
+def library_listing(store: LibraryStore) -> list[dict[str, Any]]:
     """Every briefing of the library, the most recently opened first, as JSON-ready dicts:
     id, title, source (a short name: the site, author or file name), origin (path or URL),
     format, date (ISO or null), author, url, claims (null when never analysed),
     annotations, last_opened, added."""
-    counts = store.claim_counts()
-    rows: list[dict[str, Any]] = []
-    for info in store.list_briefings():
-        meta = store.briefing_meta(info.id)
-        date = meta.get("date")
-        rows.append(
-            {
+    return list(iter_listing(store))
+
+
+def iter_listing(store: LibraryStore) -> Generator[dict[str, Any], None, None]:
+    """:func:`library_listing` one row at a time, read through one cursor
+    (:meth:`Store.iter_listing`): memory stays flat however large the library. Close it
+    (or exhaust it) to release the store."""
+    rows = store.iter_listing()
+    try:
+        for info, meta, claims in rows:
+            date = meta.get("date")
+            yield {
                 "id": info.id,
                 "title": info.title,
                 "source": _display_source(info.origin, meta),
@@ -547,13 +553,13 @@ def library_listing(store: Store) -> list[dict[str, Any]]:
                 "author": meta.get("author") or None,
                 "url": meta.get("url") or None,
                 "chars": info.chars,
-                "claims": counts.get(info.id),
+                "claims": claims,
                 "annotations": info.annotation_count,
                 "last_opened": info.last_opened_at,
                 "added": info.added_at,
             }
-        )
-    return rows
+    finally:
+        rows.close()
 
 
 def local_time(iso: str) -> str:

@@ -28,7 +28,7 @@ from brief_tui.ui.targets import Target, Targets, word_at
 
 if TYPE_CHECKING:
     from brief_tui.library.drafts import Draft
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore as Store
     from brief_tui.ui.dialogs import GradeChoice, NoteEditor
     from brief_tui.ui.host import ReaderHost
 

@@ -26,7 +26,7 @@ from brief_tui.ui.themes import MONO, THEMES
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
     from brief_tui.library.annotations import Annotation
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore as Store
 
 __all__ = ["BriefApp", "StatusLine", "search_pattern"]
 

@@ -21,7 +21,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from brief_tui.library.crossref import library_listing, local_time
-from brief_tui.library.store import Store, StoreError
+from brief_tui.library.store import LibraryStore as Store
+from brief_tui.library.store import StoreError
 from brief_tui.ui.dialogs import ConfirmDialog
 from brief_tui.ui.safe import DataTable, Label, Static
 

@@ -193,7 +193,7 @@ class Session:
             return False
 
     def _remember_briefing(self, store: Store) -> None:
-        from brief_tui.library.anchoring import reanchor_all
+        from brief_tui.library.reanchor import reanchor_all
 
         briefing = self.briefing
         previous = []
@@ -315,18 +315,22 @@ class Session:
         return f"Analysing… {fraction:.0%}{left}"
 
     # ------------------------------------------------------------------ the timeline
-    def load_timeline(self) -> None:
-        """The Timeline tab's dates, found when the tab is first opened (scanning a 300-page
-        report for dates takes seconds: it is not worth doing at start)."""
+    def load_timeline(self, analysis: Analysis | None) -> None:
+        """The Timeline tab's dates, found when the tab is first opened: from the complete
+        analysis's DATE entities when there is one, else from the text alone."""
         self.target.run_worker(
-            self._timeline, thread=True, exclusive=True, group="timeline", exit_on_error=False
+            lambda: self._timeline(analysis),
+            thread=True,
+            exclusive=True,
+            group="timeline",
+            exit_on_error=False,
         )
 
-    def _timeline(self) -> None:
-        from brief_tui.briefing.dates import timeline
+    def _timeline(self, analysis: Analysis | None) -> None:
+        from brief_tui.analysis.timeline import timeline_of
 
         briefing = self.briefing
         if briefing.is_empty:
             return
-        events = timeline(briefing.text, briefing.date)
+        events = timeline_of(analysis, briefing.text, briefing.date)
         self._post(TimelineReady(briefing.id, events, briefing.text, briefing.date is not None))

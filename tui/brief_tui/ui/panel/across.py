@@ -22,7 +22,7 @@ from brief_tui.ui.safe import DataTable, Label
 
 if TYPE_CHECKING:  # imported when a look-up runs: nothing of the store on the start-up path
     from brief_tui.library.crossref import AcrossHit, MeasureAcross
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore as Store
 
 _TITLE_WIDTH = 48
 

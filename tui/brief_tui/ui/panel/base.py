@@ -22,6 +22,7 @@ SOURCE_KINDS = {
     "intelligence": "intelligence",
     "state-media": "state media",
     "news-agency": "news agency",
+    "media": "media",
     "document": "document",
     "anonymous": "anonymous",
 }

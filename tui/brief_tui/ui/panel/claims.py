@@ -82,6 +82,8 @@ class ClaimList(LineList):
             head.append(words(source_label(analysis, claim.source)).plain, style="bold")
             if claim.cue:
                 head.append(f"  {words(claim.cue.text).plain}", style="italic")
+            if claim.kind != "speech":
+                head.append(f"  ({words(claim.kind).plain})", style="dim")  # stance, belief…
         else:
             head.append("(unsourced)", style="dim")
         if claim.hedges:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
     from brief_tui.briefing.dates import DatedEvent
     from brief_tui.library.annotations import Annotation
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore as Store
 
 #: the tabs in order: id, title, the widget that shows it
 TABS: tuple[tuple[str, str, Callable[[], Widget]], ...] = (
@@ -267,6 +267,20 @@ class SidePanel(Vertical):
         else:
             bar.display = True
             bar.update(progress=round(fraction * 100))
+
+    def show_summary(self, analysis: Analysis, *, cached: bool) -> None:
+        """The state line of a complete analysis: its sourcing profile in one line."""
+        sourced = sum(1 for c in analysis.claims if c.source)
+        line = analysis.profile.get("line") or (
+            f"{len(analysis.claims)} claims: {sourced} sourced; {len(analysis.sources)} sources"
+        )
+        origin = " · from the cache" if cached else ""
+        self.set_state(
+            f"{len(analysis.actors)} actors · {line}  ({analysis.model_name} "
+            f"{analysis.model_version}{origin})",
+            short=f"{len(analysis.actors)} actors · {len(analysis.claims)} claims, "
+            f"{sourced} sourced · {len(analysis.sources)} sources",
+        )
 
     # ------------------------------------------------------------------ content
     def show(self, analysis: Analysis, *, complete: bool = True) -> None:

@@ -320,6 +320,8 @@ class ReaderScreen(Screen[None]):
             return
         self.analysis_source = message.source
         self._apply_analysis(message.analysis, 1.0)
+        if self._timeline_for.startswith(f"{self.briefing.id}:"):  # shown from the text: redo
+            self._load_timeline()
 
     def on_timeline_ready(self, message: TimelineReady) -> None:
         if self._current(message) and (panel := self.panel()) is not None:
@@ -352,17 +354,7 @@ class ReaderScreen(Screen[None]):
             self._figures_for = ""  # found again when the Across tab is next shown
             if panel.active_tab == "tab-across":
                 self._show_figures()
-            sourced = sum(1 for c in analysis.claims if c.source)
-            line = analysis.profile.get("line") or (
-                f"{len(analysis.claims)} claims: {sourced} sourced; {len(analysis.sources)} sources"
-            )
-            cached = " · from the cache" if self.analysis_source == "cache" else ""
-            panel.set_state(
-                f"{len(analysis.actors)} actors · {line}  ({analysis.model_name} "
-                f"{analysis.model_version}{cached})",
-                short=f"{len(analysis.actors)} actors · {len(analysis.claims)} claims, "
-                f"{sourced} sourced · {len(analysis.sources)} sources",
-            )
+            panel.show_summary(analysis, cached=self.analysis_source == "cache")
             self.annotator.update_gutter()
         self.update_status()
 
@@ -403,10 +395,19 @@ class ReaderScreen(Screen[None]):
     def on_side_panel_tab_shown(self, event: SidePanel.TabShown) -> None:
         if event.tab == "tab-across":
             self._show_figures()
-        if event.tab == "tab-timeline" and self._timeline_for != self.briefing.id:
-            self._timeline_for = self.briefing.id
-            self.query_one(SidePanel).timeline_note("Finding the dates…")
-            self.session.load_timeline()
+        if event.tab == "tab-timeline":
+            self._load_timeline()
+
+    def _load_timeline(self) -> None:
+        """Once a briefing from its text alone, and again from its complete analysis (spaCy's
+        dates) when that comes."""
+        done = self.analysis if self.analysis_state == "done" else None
+        key = f"{self.briefing.id}:{'analysis' if done is not None else 'text'}"
+        if self._timeline_for == key:
+            return
+        self._timeline_for = key
+        self.query_one(SidePanel).timeline_note("Finding the dates…")
+        self.session.load_timeline(done)
 
     def _show_figures(self) -> None:
         """The Across tab's figures given in other briefings: looked up when the tab is

@@ -1,0 +1,106 @@
+"""How an annotation is kept: its row in ``annotations`` and its JSON form in ``undo_log``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any, Final
+
+from brief_tui.library.annotations import Annotation
+
+ANN_COLUMNS: Final = (
+    'id, briefing_id, kind, target_type, target_id, start, "end", exact, prefix, suffix, '
+    "meaning, note, tags, grade, status, orphan, created_at, updated_at"
+)
+ANN_ORDER: Final = 'orphan, start IS NULL, start, "end", created_at, id'
+
+
+def annotation_from_row(row: sqlite3.Row) -> Annotation:
+    return Annotation(
+        id=row["id"],
+        briefing_id=row["briefing_id"],
+        kind=row["kind"],
+        target_type=row["target_type"],
+        target_id=row["target_id"],
+        start=row["start"],
+        end=row["end"],
+        exact=row["exact"],
+        prefix=row["prefix"],
+        suffix=row["suffix"],
+        meaning=row["meaning"],
+        note=row["note"],
+        tags=tuple(json.loads(row["tags"])),
+        grade=row["grade"],
+        status=row["status"],
+        orphan=bool(row["orphan"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def annotation_to_json(a: Annotation) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "briefing_id": a.briefing_id,
+        "kind": a.kind,
+        "target_type": a.target_type,
+        "target_id": a.target_id,
+        "start": a.start,
+        "end": a.end,
+        "exact": a.exact,
+        "prefix": a.prefix,
+        "suffix": a.suffix,
+        "meaning": a.meaning,
+        "note": a.note,
+        "tags": list(a.tags),
+        "grade": a.grade,
+        "status": a.status,
+        "orphan": a.orphan,
+        "created_at": a.created_at,
+        "updated_at": a.updated_at,
+    }
+
+
+def annotation_from_json(d: dict[str, Any]) -> Annotation:
+    return Annotation(**{**d, "tags": tuple(d.get("tags", ()))})
+
+
+def row_params(a: Annotation) -> tuple[Any, ...]:
+    return (
+        a.id,
+        a.briefing_id,
+        a.kind,
+        a.target_type,
+        a.target_id,
+        a.start,
+        a.end,
+        a.exact,
+        a.prefix,
+        a.suffix,
+        a.meaning,
+        a.note,
+        json.dumps(list(a.tags), ensure_ascii=False),
+        a.grade,
+        a.status,
+        int(a.orphan),
+        a.created_at,
+        a.updated_at,
+    )
+
+
+def put(conn: sqlite3.Connection, a: Annotation) -> None:
+    """Write ``a`` (inserted, or replacing the row with its id)."""
+    conn.execute(
+        f"INSERT OR REPLACE INTO annotations ({ANN_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+        row_params(a),
+    )
+
+
+def get(conn: sqlite3.Connection, annotation_id: str) -> Annotation:
+    """The annotation with this id; ``KeyError`` if there is none."""
+    row = conn.execute(
+        f"SELECT {ANN_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)
+    ).fetchone()
+    if row is None:
+        raise KeyError(f"no annotation {annotation_id}")
+    return annotation_from_row(row)
