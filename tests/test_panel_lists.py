@@ -165,3 +165,10 @@ async def test_only_the_tab_in_view_is_made_the_others_when_shown(loaded_model) 
         )
         assert claims.row_text(claims.get_row_index(miller.id)).startswith("Matthew Miller")
         assert "Actors" in screen_text(app)
+        # a click on a title shows its tab (" Actors " and " Claims " come first)
+        from brief_tui.ui.panel.side import TabStrip
+
+        await pilot.click(TabStrip, offset=(1 + 8 + 8 + 3, 0))
+        await pilot.pause()
+        assert app.query_one("#tabs").active == "tab-sources"
+        assert app.query_one(SourceList).display and not app.query_one(ClaimList).display

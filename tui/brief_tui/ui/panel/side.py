@@ -8,16 +8,18 @@ others when they are next shown."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widget import MountError, Widget
-from textual.widgets import ProgressBar, TabbedContent, TabPane, Tabs
+from textual.widgets import ProgressBar
 
 from brief_tui.ui.palette import DEFAULT_MARKS, FAMILIES, MEANING_MARKS, MEANINGS, Marks
 from brief_tui.ui.panel.across import AcrossTab
@@ -65,42 +67,85 @@ def reader_list_bindings() -> list[tuple[str, list[Binding]]]:
     return [("Side panel lists", of(LineList)), ("Notes tab", of(NotesList))]
 
 
-class PanelTabs(TabbedContent):
-    """The tab strip and its panes; tells the panel at once when the tab in view changes
-    (its own TabActivated message comes a moment later), so that a tab's widget exists as
-    soon as it is asked for."""
+class TabStrip(Widget):
+    """The tabs' titles on one line, the one in view standing out; a click shows a tab.
+    (One widget: Textual's TabbedContent is some fifteen, mounted on the way to the
+    analysed panel.)"""
 
-    def __init__(self, on_switch: Callable[[str], None], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.on_switch = on_switch
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"tab-strip--active"}
+    DEFAULT_CSS = """
+    TabStrip { height: 1; padding: 0 1; color: $text-muted; }
+    TabStrip > .tab-strip--active { color: $text; text-style: bold underline; }
+    SidePanel:focus-within TabStrip > .tab-strip--active { color: $accent; }
+    """
 
-    def _watch_active(self, active: str) -> None:
-        if active:
-            self.on_switch(active)
-        super()._watch_active(active)
+    active: reactive[str] = reactive(FIRST_TAB)
+
+    def __init__(self, choose: Callable[[str], None]) -> None:
+        super().__init__()
+        self._choose = choose
+        #: (first cell, end cell, tab) of each title as drawn
+        self._spans: list[tuple[int, int, str]] = []
+
+    def render(self) -> Text:
+        shown = self.get_component_rich_style("tab-strip--active", partial=True)
+        text = Text(no_wrap=True, overflow="crop", end="")
+        self._spans = []
+        for tab, title, _ in TABS:
+            start = text.cell_len
+            text.append(f" {title} ", style=shown if tab == self.active else "")
+            self._spans.append((start, text.cell_len, tab))
+        return text
+
+    def on_click(self, event: events.Click) -> None:
+        at = event.get_content_offset(self)
+        if at is None:
+            return
+        for start, end, tab in self._spans:
+            if start <= at.x < end:
+                self._choose(tab)
 
 
-class PanelBody(Vertical):
-    DEFAULT_CSS = "PanelBody { height: 1fr; }"
+class PanelTabs(Vertical):
+    """The tab strip and the tabs' widgets below it; ``active`` is the tab in view (setting
+    it tells the panel at once, so that the tab's widget exists as soon as it is asked for)."""
+
+    DEFAULT_CSS = """
+    PanelTabs { height: 1fr; }
+    PanelTabs > #tab-body { height: 1fr; }
+    """
 
     def __init__(self, first: Widget, on_switch: Callable[[str], None]) -> None:
-        super().__init__()
-        self.first = first
-        self.on_switch = on_switch
+        super().__init__(id="tabs")
+        self._active = FIRST_TAB
+        self._on_switch = on_switch
+        self.strip = TabStrip(self._set)
+        self.body = Vertical(first, id="tab-body")
 
     def compose(self) -> ComposeResult:
-        with PanelTabs(self.on_switch, id="tabs"):
-            for tab, title, _ in TABS:
-                with TabPane(title, id=tab):
-                    if tab == FIRST_TAB:
-                        yield self.first
+        yield self.strip
+        yield self.body
+
+    @property
+    def active(self) -> str:
+        return self._active
+
+    @active.setter
+    def active(self, tab: str) -> None:
+        self._set(tab)
+
+    def _set(self, tab: str) -> None:
+        if tab == self._active or tab not in {t for t, _, _ in TABS}:
+            return
+        self._active = tab
+        self.strip.active = tab
+        self._on_switch(tab)
 
 
 class SidePanel(Vertical):
     DEFAULT_CSS = """
     SidePanel { width: 42%; min-width: 36; border-left: solid $primary-muted; }
     SidePanel:focus-within { border-left: thick $accent; }
-    SidePanel:focus-within Tabs .underline--bar { color: $accent; }
     SidePanel #state { height: auto; width: 100%; padding: 0 1; color: $text-muted; }
     SidePanel #progress { padding: 0 1; }
     SidePanel #legend {
@@ -108,8 +153,6 @@ class SidePanel(Vertical):
     }
     SidePanel.-short #legend { display: none; }
     SidePanel.-short #state { max-height: 2; }
-    SidePanel TabbedContent { height: 1fr; }
-    SidePanel TabPane { padding: 0; height: 1fr; }
     """
 
     class TabShown(Message):
@@ -157,11 +200,8 @@ class SidePanel(Vertical):
         first = self._build(FIRST_TAB)
         try:
             await self.mount(
-                PanelBody(first, self._switched), Static(self.legend(self.marks), id="legend")
+                PanelTabs(first, self._switched), Static(self.legend(self.marks), id="legend")
             )
-            # tab goes from the article straight to the list: tabs change with [ and ]
-            for strip in self.query(Tabs):
-                strip.can_focus = False
         except (MountError, NoMatches):  # the reader was closed before its first frame settled
             return
         self.ready = True
@@ -180,15 +220,18 @@ class SidePanel(Vertical):
 
     def _switched(self, tab: str) -> None:
         """The tab in view changed: its widget is built now if it was not, or drawn again
-        if the data changed while it was hidden."""
+        if the data changed while it was hidden; the others are hidden."""
+        for other, widget in self._built.items():
+            widget.display = other == tab
         if tab not in self._built:
-            widget = self._build(tab)
             try:
-                self.query_one(f"#{tab}", TabPane).mount(widget)
+                body = self.query_one(PanelTabs).body
             except NoMatches:
                 return
+            body.mount(self._build(tab))
         elif tab in self._stale:
             self._draw(tab)
+        self.post_message(self.TabShown(tab))
 
     def _draw(self, tab: str) -> None:
         self._stale.discard(tab)
@@ -205,11 +248,6 @@ class SidePanel(Vertical):
                     self._draw(tab)
                 else:
                     self._stale.add(tab)
-
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        event.stop()
-        if event.pane.id:
-            self.post_message(self.TabShown(event.pane.id))
 
     # ------------------------------------------------------------------ the legend and marks
     def legend(self, marks: Marks | None = None) -> Text:
