@@ -20,7 +20,7 @@ from brief_tui.library.store import Store
 from brief_tui.ui.app import BriefApp
 from brief_tui.ui.article import ArticleView
 from brief_tui.ui.dialogs import ExportDialog, GradePicker, HighlightPicker, NoteEditor, TagEditor
-from brief_tui.ui.panel import ItemTable, NotesTable
+from brief_tui.ui.panel import LineList, NotesList
 from tests.conftest import SAMPLE
 from tests.uihelpers import (
     make_app,
@@ -69,7 +69,9 @@ async def test_highlight_current_sentence_with_meaning(data_dir: Path, loaded_mo
         st = style_of_text(view, a.start, words)
         assert st.bgcolor == app.marks.meanings["doubt"].bgcolor
         assert st.color == app.marks.entity("GPE").color
-        notes = app.query_one("#notes", NotesTable)
+        app.query_one("#tabs").active = "tab-notes"
+        await pilot.pause()
+        notes = app.query_one("#notes", NotesList)
         assert notes.row_count == 1
 
 
@@ -124,8 +126,9 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
         # grade a source in the Sources tab (Admiralty B)
         # and the claim at the cursor (2, corroborated)
         app.query_one("#tabs").active = "tab-sources"
-        sources = app.query_one("#sources", ItemTable)
+        sources = app.query_one("#sources", LineList)
         sources.focus()
+        await pilot.pause()
         miller = next(s for s in app.analysis.sources if s.name == "Matthew Miller")
         sources.move_cursor(row=sources.get_row_index(miller.id))
         await pilot.press("r")
@@ -148,7 +151,7 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
         }
         assert grades[("source", miller.id)] == ("B", None)
         assert grades[("claim", claim.id)] == ("2", "corroborated")
-        assert app.query_one("#sources", ItemTable).get_cell(miller.id, "grade").plain == "B"
+        assert app.query_one("#sources", LineList).get_cell(miller.id, "grade").plain == "B"
         # the margin shows the claim's grade
         line = view.line_of(claim.start)
         view.scroll_to_offset(claim.start)
@@ -158,7 +161,7 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
 
         # Notes tab: every annotation in text order; d deletes, u undoes the delete
         app.query_one("#tabs").active = "tab-notes"
-        notes = app.query_one("#notes", NotesTable)
+        notes = app.query_one("#notes", NotesList)
         notes.focus()
         await pilot.pause()
         before = notes.row_count
@@ -196,7 +199,7 @@ async def test_visual_selection_note_tags_grade_undo_and_restart(
         await ready(app2, pilot)
         app2.query_one("#tabs").active = "tab-notes"
         await pilot.pause()
-        assert app2.query_one("#notes", NotesTable).row_count == 5
+        assert app2.query_one("#notes", NotesList).row_count == 5
         shown = screen_text(app2)
         assert "Edited note." in shown
         assert "#troops" in shown

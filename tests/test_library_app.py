@@ -7,11 +7,10 @@ from pathlib import Path
 from textual.widgets import DataTable
 
 from brief_tui.briefing import load_briefing
-from brief_tui.ui.across import AcrossPane
 from brief_tui.ui.app import BriefApp
 from brief_tui.ui.article import ArticleView
 from brief_tui.ui.library_screen import LibraryScreen
-from brief_tui.ui.panel import ItemTable
+from brief_tui.ui.panel import AcrossPane, LineList
 from tests.conftest import SAMPLE
 from tests.uihelpers import make_app, wait_for_analysis
 
@@ -88,6 +87,7 @@ async def test_across_lists_the_other_briefing_and_opens_it_at_the_mention(
         rutte = next(a for a in app.analysis.actors if a.name == "Mark Rutte")
         app.reader.jump_to_actor(rutte.id)
         app.query_one("#tabs").active = "tab-across"
+        await pilot.pause()  # the tab's widgets are made when it is first shown
         pane = app.query_one(AcrossPane)
         await wait_for_analysis(app, pilot)  # the store starts after the first paint
         await pilot.pause()
@@ -102,4 +102,4 @@ async def test_across_lists_the_other_briefing_and_opens_it_at_the_mention(
         assert app.briefing.title == "NATO chief warns of deeper Russian ties"
         view = app.query_one(ArticleView)
         assert view.cursor == OTHER.index("Mark Rutte")
-        assert app.query_one("#actors", ItemTable).row_count > 0
+        assert app.query_one("#actors", LineList).row_count > 0

@@ -16,9 +16,9 @@ from textual.widgets import DataTable, Input, Label
 
 from brief_tui.briefing import Briefing, briefing_from_text, load_briefing
 from brief_tui.library.store import Store
-from brief_tui.ui.across import AcrossPane, FiguresPane
 from brief_tui.ui.dialogs import ConfirmDialog
 from brief_tui.ui.library_screen import LibraryScreen
+from brief_tui.ui.panel import AcrossPane, FiguresPane
 from tests.test_library import A_TEXT, B_TEXT, C_TEXT, a_analysis, b_analysis, c_analysis
 
 FILES = {

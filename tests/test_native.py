@@ -212,9 +212,7 @@ async def test_copy_claim_as_citation(loaded_model) -> None:
         app.query_one("#tabs").active = "tab-claims"
         claims = app.query_one("#claims")
         claims.focus()
-        claims.highlighted = next(
-            i for i in range(claims.option_count) if claims.get_option_at_index(i).id == claim.id
-        )
+        claims.move_cursor(row=claims.get_row_index(claim.id))
         await pilot.press("y")
         await pilot.pause()
         copied = app.clipboard
@@ -249,7 +247,7 @@ async def test_click_on_entity_selects_its_actor(loaded_model) -> None:
         rutte = next(a for a in app.analysis.actors if a.name == "Mark Rutte")
         assert view.layer_spans("focus") == sorted((m.start, m.end) for m in rutte.mentions)
         table = app.query_one("#actors")
-        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == rutte.id
+        assert table.selected_key() == rutte.id
 
 
 async def test_reading_filters_dim_what_they_should(loaded_model) -> None:

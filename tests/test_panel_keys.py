@@ -3,10 +3,9 @@ from anywhere with [ and ], the focus plain to see."""
 
 from __future__ import annotations
 
-from textual.widgets import TabbedContent
-
 from brief_tui.ui.article import ArticleView
 from brief_tui.ui.panel import SidePanel
+from brief_tui.ui.panel.side import PanelTabs
 from tests.conftest import SAMPLE
 from tests.uihelpers import make_app, wait_for_analysis
 
@@ -15,7 +14,7 @@ async def test_tab_reaches_the_list_and_brackets_change_tabs(loaded_model) -> No
     app = make_app(SAMPLE)
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_for_analysis(app, pilot)
-        tabs = app.query_one("#tabs", TabbedContent)
+        tabs = app.query_one("#tabs", PanelTabs)
         assert isinstance(app.focused, ArticleView)
         # from the article, ] changes the tab and leaves the focus on the text
         await pilot.press("right_square_bracket")

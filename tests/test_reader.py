@@ -11,7 +11,7 @@ from brief_tui.ui import palette
 from brief_tui.ui.app import BriefApp
 from brief_tui.ui.article import ArticleView
 from brief_tui.ui.help import HelpScreen
-from brief_tui.ui.panel import ClaimList, ItemTable, SidePanel
+from brief_tui.ui.panel import ClaimList, LineList, SidePanel
 from brief_tui.ui.screens.reader import ReaderScreen, SearchBar
 from tests.conftest import SAMPLE
 from tests.uihelpers import make_app, screen_text, style_of_text, wait_for_analysis
@@ -19,13 +19,13 @@ from tests.uihelpers import make_app, screen_text, style_of_text, wait_for_analy
 SIZE = (150, 40)
 
 
-def cell_text(table: ItemTable, row: int, column: str) -> str:
+def cell_text(table: LineList, row: int, column: str) -> str:
     value = table.get_cell_at((row, table.get_column_index(column)))
     return str(getattr(value, "plain", value))
 
 
 def actor_rows(app: BriefApp) -> list[str]:
-    table = app.query_one("#actors", ItemTable)
+    table = app.query_one("#actors", LineList)
     return [cell_text(table, r, "name") for r in range(table.row_count)]
 
 
@@ -61,10 +61,16 @@ async def test_sample_opens_with_entities_highlighted_and_panel_filled(loaded_mo
 
         rows = actor_rows(app)
         assert any("Vladimir Putin" in r for r in rows), rows
+        # the other tabs' lists are made when they are first shown
+        assert not app.query("#claims") and not app.query("#sources")
+        app.query_one("#tabs").active = "tab-claims"
+        await pilot.pause()
         claims = app.query_one("#claims", ClaimList)
-        prompts = [str(claims.get_option_at_index(i).prompt) for i in range(claims.option_count)]
+        prompts = [claims.row_text(i) for i in range(claims.row_count)]
         assert any(p.startswith("Matthew Miller") for p in prompts), prompts
-        sources = app.query_one("#sources", ItemTable)
+        app.query_one("#tabs").active = "tab-sources"
+        await pilot.pause()
+        sources = app.query_one("#sources", LineList)
         names = [cell_text(sources, r, "name") for r in range(sources.row_count)]
         assert any("Matthew Miller" in n for n in names)
         # the legend names every kind with its attribute, so it reads without colour
@@ -140,7 +146,7 @@ async def test_panel_row_enter_highlights_every_mention(loaded_model) -> None:
         await pilot.press("tab")  # to the side panel's tabs
         focused = app.focused
         assert focused is not None and focused is not view
-        table = app.query_one("#actors", ItemTable)
+        table = app.query_one("#actors", LineList)
         while app.focused is not table:
             await pilot.press("tab")
         actor = next(a for a in app.analysis.actors if a.name == "North Korea")
@@ -181,10 +187,7 @@ async def test_claim_and_source_jump(loaded_model) -> None:
         claims = app.query_one("#claims", ClaimList)
         claims.focus()
         await pilot.pause()
-        idx = next(
-            i for i in range(claims.option_count) if claims.get_option_at_index(i).id == miller.id
-        )
-        claims.highlighted = idx
+        claims.move_cursor(row=claims.get_row_index(miller.id))
         await pilot.press("enter")
         await pilot.pause()
         assert view.current == (miller.start, miller.end)
@@ -247,7 +250,7 @@ async def test_help_lists_every_binding_and_q_quits() -> None:
             *BriefApp.BINDINGS,
             *ReaderScreen.BINDINGS,
             *ArticleView.BINDINGS,
-            *ItemTable.BINDINGS,
+            *LineList.BINDINGS,
         ]:
             assert binding.id, f"binding {binding.key} has no id"
             assert binding.description, f"binding {binding.id} has no description"
@@ -328,7 +331,7 @@ async def test_timeline_tab_places_relative_dates() -> None:
         await pilot.pause()
         await wait_for_analysis(app, pilot)  # and the dates, found when the tab opens
         await pilot.pause()
-        table = app.query_one("#timeline", ItemTable)
+        table = app.query_one("#timeline", LineList)
         table.focus()
         await pilot.pause()
         rows = [

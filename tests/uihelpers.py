@@ -32,7 +32,7 @@ async def wait_for_analysis(app: BriefApp, pilot: object, timeout: float = 120.0
     ) and time.monotonic() < deadline:
         await pilot.pause(0.05)  # type: ignore[attr-defined]
     await app.workers.wait_for_complete()
-    # the lists of the tabs not in view are filled a moment after the analysed view is shown
+    # the panel's tabs are mounted just after the first frame (the one in view drawn then)
     panels = app.query(SidePanel)
     while (
         app.analysis_state == "done"

@@ -11,9 +11,8 @@ offered back when the briefing is opened again.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,12 +23,13 @@ from brief_tui.library.annotations import Annotation
 from brief_tui.ui import palette
 from brief_tui.ui.article import ArticleView, combine_marks
 from brief_tui.ui.messages import SaveFinished
-from brief_tui.ui.panel import NotesList, PanelList
+from brief_tui.ui.targets import WORD as _WORD
+from brief_tui.ui.targets import Target, Targets, word_at
 
 if TYPE_CHECKING:
     from brief_tui.library.drafts import Draft
     from brief_tui.library.store.protocol import LibraryStore as Store
-    from brief_tui.ui.dialogs import ExportChoice, GradeChoice, NoteEditor
+    from brief_tui.ui.dialogs import GradeChoice, NoteEditor
     from brief_tui.ui.host import ReaderHost
 
 ANNOTATION_BINDINGS = [
@@ -44,30 +44,7 @@ ANNOTATION_BINDINGS = [
     Binding("x", "export", "Export", id="annotate.export"),
 ]
 
-_WORD = re.compile(r"\w[\w’'\-]*")
 _SAVES = itertools.count(1)
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What an annotation action applies to."""
-
-    target_type: str  # text | actor | claim | source
-    target_id: str | None
-    start: int | None
-    end: int | None
-    label: str
-
-    @property
-    def span(self) -> tuple[int, int] | None:
-        return (self.start, self.end) if self.start is not None and self.end is not None else None
-
-
-def slug(title: str) -> str:
-    s = re.sub(r"[^\w]+", "-", title.lower()).strip("-")
-    if len(s) > 60:
-        s = s[:61].rsplit("-", 1)[0]  # whole words only
-    return (s or "briefing") + "-notes"
 
 
 class Annotator:
@@ -85,6 +62,7 @@ class Annotator:
         #: saves in flight: token -> (action, on_done, on_fail)
         self.pending_saves: dict[int, tuple[str, Any, Any]] = {}
         self._drafts_offered = ""
+        self.targets = Targets(host)
 
     def reset(self) -> None:
         """Another briefing is shown."""
@@ -283,13 +261,6 @@ class Annotator:
                 self.host.focus_label = ""
 
     # ------------------------------------------------------------------ selection
-    def _word_at(self, offset: int) -> tuple[int, int] | None:
-        text = self.host.briefing.text
-        for m in _WORD.finditer(text, max(0, offset - 40), min(len(text), offset + 200)):
-            if m.end() > offset:
-                return (m.start(), m.end())
-        return None
-
     def visual(self) -> None:
         article = self._article()
         if article is None:
@@ -305,7 +276,7 @@ class Annotator:
                 )
                 self.host.update_status()
             return
-        span = article.current or self._word_at(article.cursor)
+        span = article.current or word_at(self.host.briefing.text, article.cursor)
         if span is None:
             return
         self.visual_anchor = span
@@ -352,58 +323,17 @@ class Annotator:
         article.show_current(span, "word")
 
     # ------------------------------------------------------------------ targets
-    def _panel_target(self) -> Target | None:
-        """The actor / claim / source row selected in the focused side-panel list."""
-        focused: object = self.host.app.focused
-        if self.host.analysis is None:
-            return None
-        if not isinstance(focused, PanelList) or isinstance(focused, NotesList):
-            return None
-        key = focused.selected_key()
-        if key is None:
-            return None
-        analysis = self.host.analysis
-        if focused.kind == "actor" and (actor := analysis.actor(key)):
-            return Target("actor", actor.id, None, None, f"actor {actor.name}")
-        if focused.kind == "source" and (src := analysis.source(key)):
-            return Target("source", src.id, None, None, f"source {src.name}")
-        if focused.kind == "claim":
-            claim = next((c for c in analysis.claims if c.id == key), None)
-            if claim:
-                return Target("claim", claim.id, claim.start, claim.end, "claim")
-        return None
-
     def _text_target(self) -> Target | None:
-        article = self._article()
-        if article is None:
-            return None
-        if self.selection is not None:
-            s, e = self.selection
-            return Target("text", None, s, e, "the selection")
-        sent = article.current_sentence()
-        if sent is None:
-            return None
-        s, e = sent
-        # trim the sentence's trailing whitespace
-        while e > s and self.host.briefing.text[e - 1].isspace():
-            e -= 1
-        return Target("text", None, s, e, "the current sentence")
+        return self.targets.text(self.selection)
 
     def _target(self) -> Target | None:
-        return self._panel_target() or self._text_target()
+        return self.targets.panel() or self.targets.text(self.selection)
 
     def _quote(self, t: Target) -> str | None:
         return self.host.briefing.text[t.start : t.end] if t.span else None
 
     def _claim_at_cursor(self) -> Target | None:
-        article = self._article()
-        if article is None or self.host.analysis is None:
-            return None
-        pos = self.selection[0] if self.selection else article.cursor
-        for c in self.host.analysis.claims:
-            if c.start <= pos < max(c.end, c.start + 1):
-                return Target("claim", c.id, c.start, c.end, "claim")
-        return None
+        return self.targets.claim_at_cursor(self.selection)
 
     # ------------------------------------------------------------------ actions
     def highlight(self) -> None:
@@ -593,7 +523,7 @@ class Annotator:
         store = self._writable()
         if store is None:
             return
-        target = self._panel_target()
+        target = self.targets.panel()
         if target is not None and target.target_type == "actor":
             self.host.notify(
                 "Actors are not graded: grade their claims (Claims tab) or their sources "
@@ -716,37 +646,9 @@ class Annotator:
 
     # ------------------------------------------------------------------ export
     def export(self) -> None:
-        folder = self.host.export_dir
-        default = (folder or Path.cwd()) / (slug(self.host.briefing.title) + ".md")
-        from brief_tui.ui.dialogs import ExportDialog
+        from brief_tui.ui.exporting import export
 
-        self.host.app.push_screen(ExportDialog(default), self._export_chosen)
-
-    def _export_chosen(self, choice: ExportChoice | None) -> None:
-        # the dialog has refused what may not be written and asked before replacing a file
-        if choice is not None:
-            self._export_write(choice)
-
-    def _export_write(self, choice: ExportChoice) -> None:
-        from brief_tui.library.output import ExportError, export_text, write_export
-
-        try:
-            text = export_text(
-                self.host.briefing,
-                self.annotations,
-                self.host.analysis,
-                choice.format,
-                whole_analysis=choice.whole_analysis,
-            )
-            write_export(choice.path, text, overwrite=choice.overwrite)
-        except ExportError as e:
-            self.host.notify(f"Not exported: {e}", severity="error", timeout=10)
-            return
-        from brief_tui.briefing.untrusted import clean_line
-        from brief_tui.ui.panel import plural
-
-        where = clean_line(str(choice.path), 120)
-        self.host.notify(f"Exported {plural(len(self.annotations), 'note')} to {where}")
+        export(self.host, lambda: self.annotations)
 
 
 def _reason(e: BaseException) -> str:

@@ -18,7 +18,8 @@ from brief_tui.config import Config, library_spec, load_config, reader_model
 from brief_tui.resources import styles_dir
 from brief_tui.ui import heap, palette
 from brief_tui.ui.help import HelpScreen, binding_rows
-from brief_tui.ui.screens.reader import ReaderScreen, StatusLine, bindings_of, search_pattern
+from brief_tui.ui.navigator import search_pattern
+from brief_tui.ui.screens.reader import ReaderScreen, StatusLine, bindings_of
 from brief_tui.ui.session import SessionOptions
 from brief_tui.ui.themes import MONO, THEMES
 
@@ -203,8 +204,9 @@ class BriefApp(App[None]):
         self.reader.save_position()
         await super().action_quit()
 
-    from brief_tui.library.annotations import Annotation
-    from brief_tui.library.store.protocol import LibraryStore as Store
+    def on_unmount(self) -> None:
+        self.reader.session.cancel()
+        self.heap.stop()
 
     # ------------------------------------------------------------------ theme
     def get_theme_variable_defaults(self) -> dict[str, str]:

@@ -3,7 +3,8 @@
 ``/`` filters by a full-text search (SQLite FTS5) over titles and texts, enter opens (the
 screen is dismissed with the briefing's id; the app opens it), ``D`` removes a briefing
 after a confirmation that says how many annotations go with it, q or escape closes
-(dismissed with ``None``). Reading the store runs in a thread worker.
+(dismissed with ``None``). Reading the store runs in a thread worker, which posts what it
+read (:class:`Listed`) back to the screen.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
@@ -34,6 +36,20 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Last opened", "last_opened"),
 )
 TITLE_WIDTH = 60
+
+
+class Listed(Message):
+    """The library as read by the worker for ``query`` (``rows`` None: it could not be read,
+    ``error`` says why); the cursor goes to ``select``."""
+
+    def __init__(
+        self, rows: list[dict[str, Any]] | None, query: str, select: str | None, error: str = ""
+    ) -> None:
+        super().__init__()
+        self.rows = rows
+        self.query = query
+        self.select = select
+        self.error = error
 
 
 def _cell(key: str, row: dict[str, Any]) -> str | Text:
@@ -122,9 +138,15 @@ class LibraryScreen(Screen[str | None]):
                 hits = {i.id for i in self.store.search_briefings(query, limit=10_000)}
                 rows = [r for r in rows if r["id"] in hits]
         except StoreError as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error")
+            self.post_message(Listed(None, query, select, str(e)))
             return
-        self.app.call_from_thread(self._show, rows, query, select)
+        self.post_message(Listed(rows, query, select))
+
+    def on_listed(self, message: Listed) -> None:
+        if message.rows is None:
+            self.notify(message.error, severity="error")
+            return
+        self._show(message.rows, message.query, message.select)
 
     def _show(self, rows: list[dict[str, Any]], query: str, select: str | None) -> None:
         if query != self.query_text:  # a later search is on its way

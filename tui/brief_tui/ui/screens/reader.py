@@ -1,19 +1,18 @@
 """The reader screen: one briefing, the article on the left and the analysis beside it.
 
 It lays the briefing out, holds the reader's key actions, owns an :class:`Annotator` (the
-reader's marks) and a :class:`Reading` controller (filters, copying, clicks), and keeps a
-:class:`Session` per briefing shown, which does the work and reports back by messages.
+reader's marks), a :class:`Reading` controller (filters, copying, clicks) and a
+:class:`Navigator` (search, jumps), and keeps a :class:`Session` per briefing shown, which
+does the work and reports back by messages.
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.style import Style
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -29,6 +28,7 @@ from brief_tui.briefing import Briefing
 from brief_tui.ui import heap, palette
 from brief_tui.ui.annotating import ANNOTATION_BINDINGS, Annotator
 from brief_tui.ui.article import ArticleView
+from brief_tui.ui.bars import SearchBar, StatusLine
 from brief_tui.ui.host import ReadingFilter
 from brief_tui.ui.messages import (
     AnalysisProgress,
@@ -43,7 +43,8 @@ from brief_tui.ui.messages import (
     StoreReadOnly,
     TimelineReady,
 )
-from brief_tui.ui.panel import PanelList, SidePanel, plural
+from brief_tui.ui.navigator import Navigator
+from brief_tui.ui.panel import AcrossPane, PanelList, SidePanel
 from brief_tui.ui.reading import READING_BINDINGS, BriefCommands, Reading
 from brief_tui.ui.safe import Static
 from brief_tui.ui.session import Session, SessionOptions
@@ -55,43 +56,6 @@ if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
     from brief_tui.library.annotations import Annotation
     from brief_tui.library.store.protocol import LibraryStore as Store
-
-
-def search_pattern(query: str) -> re.Pattern[str]:
-    """Case-insensitive; a straight quote also finds the curly ones, and any run of spaces
-    finds any run of white space (line breaks included)."""
-    parts: list[str] = []
-    for token in re.split(r"(\s+)", query.strip()):
-        if not token:
-            continue
-        if token.isspace():
-            parts.append(r"\s+")
-            continue
-        for ch in token:
-            if ch in "'’‘":
-                parts.append("['’‘]")
-            elif ch in '"“”':
-                parts.append('["“”]')
-            else:
-                parts.append(re.escape(ch))
-    return re.compile("".join(parts), re.IGNORECASE)
-
-
-class SearchBar(Input):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel search", id="search.cancel")
-    ]
-
-    def action_cancel(self) -> None:
-        self.value = ""
-        self.display = False
-        self.screen.query_one(ArticleView).focus()
-
-
-class StatusLine(Static):
-    DEFAULT_CSS = """
-    StatusLine { height: 1; background: $panel; color: $text; padding: 0 1; }
-    """
 
 
 def bindings_of(cls: type[object]) -> list[BindingT]:
@@ -136,19 +100,16 @@ class ReaderScreen(Screen[None]):
         self.analysis_state = "waiting"
         #: "spacy" or "cache": where the last complete analysis came from
         self.analysis_source = ""
-        self.search_query = ""
-        self.search_matches: list[tuple[int, int]] = []
-        self.search_index = -1
         self.focus_label = ""
         self.started = time.perf_counter()
         self.timings: dict[str, float] = {}
         self.read_only_reason: str | None = None
         self.annotator = Annotator(self)
         self.reading = Reading(self)
+        self.navigator = Navigator(self)
         self._paint_token: object | None = None
         #: the offset a briefing was opened at (from Across): not the last reading position
         self._open_at: int | None = None
-        self._status_line = ""
         self._timeline_for = ""
         self._figures_for = ""
 
@@ -393,17 +354,7 @@ class ReaderScreen(Screen[None]):
             self._figures_for = ""  # found again when the Across tab is next shown
             if panel.active_tab == "tab-across":
                 self._show_figures()
-            sourced = sum(1 for c in analysis.claims if c.source)
-            line = analysis.profile.get("line") or (
-                f"{len(analysis.claims)} claims: {sourced} sourced; {len(analysis.sources)} sources"
-            )
-            cached = " · from the cache" if self.analysis_source == "cache" else ""
-            panel.set_state(
-                f"{len(analysis.actors)} actors · {line}  ({analysis.model_name} "
-                f"{analysis.model_version}{cached})",
-                short=f"{len(analysis.actors)} actors · {len(analysis.claims)} claims, "
-                f"{sourced} sourced · {len(analysis.sources)} sources",
-            )
+            panel.show_summary(analysis, cached=self.analysis_source == "cache")
             self.annotator.update_gutter()
         self.update_status()
 
@@ -436,10 +387,7 @@ class ReaderScreen(Screen[None]):
         self._style_analysis()
         if self.analysis is not None:
             panel.show(self.analysis, complete=self.analysis_state == "done")
-        article.set_layer("search", ((s, e, marks.search) for s, e in self.search_matches))
-        if self.search_matches and 0 <= self.search_index < len(self.search_matches):
-            span = self.search_matches[self.search_index]
-            article.set_layer("current", [(span[0], span[1], marks.search_current)])
+        self.navigator.restyle()
         self.reload_annotations()
         self.reading.apply_filter()
 
@@ -494,10 +442,11 @@ class ReaderScreen(Screen[None]):
             top, bottom = article.scroll_offset.y, article.max_scroll_y
             pct = 100 if bottom <= 0 else round(100 * min(top, bottom) / bottom)
             parts.append(f"{pct}%")
-        if self.search_query:
-            n = len(self.search_matches)
-            where = f"{self.search_index + 1}/{n}" if n else "no matches"
-            parts.append(f"/{self.search_query}: {where}")
+        nav = self.navigator
+        if nav.query:
+            n = len(nav.matches)
+            where = f"{nav.index + 1}/{n}" if n else "no matches"
+            parts.append(f"/{nav.query}: {where}")
         if self.focus_label:
             parts.append(self.focus_label)
         if self.reading_filter is not None:
@@ -505,10 +454,7 @@ class ReaderScreen(Screen[None]):
         parts.append(f"analysis: {self.analysis_state}")
         if self.store is not None and self.store.read_only:
             parts.append("READ-ONLY: notes are not saved")
-        line = " │ ".join(parts)
-        if line != self._status_line:  # an unchanged line costs no layout
-            self._status_line = line
-            status.update(line, layout=False)  # one line, always as wide: no re-layout
+        status.show(parts)
 
     def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         self.annotator.cursor_moved()
@@ -550,7 +496,7 @@ class ReaderScreen(Screen[None]):
             )
             await self.mount(bar, before=self.query_one(StatusLine))
         bar.display = True
-        bar.value = self.search_query
+        bar.value = self.navigator.query
         bar.focus()
 
     @on(Input.Submitted, "#search")
@@ -561,61 +507,12 @@ class ReaderScreen(Screen[None]):
         self.search(event.value)
 
     def search(self, query: str) -> int:
-        """Highlight every case-insensitive match of ``query``; move to the first one at or
-        after the cursor. Returns the number of matches."""
-        article = self.query_one(ArticleView)
-        self.search_query = query
-        self.search_matches = []
-        self.search_index = -1
-        if query.strip():
-            pattern = search_pattern(query)
-            self.search_matches = [
-                (m.start(), m.end()) for m in pattern.finditer(self.briefing.text)
-            ]
-        article.set_layer("search", ((s, e, self.marks.search) for s, e in self.search_matches))
-        if self.search_matches:
-            cursor = article.cursor
-            idx = next((i for i, (s, _) in enumerate(self.search_matches) if s >= cursor), 0)
-            self._goto_match(idx)
-        else:
-            article.set_layer("current", [])
-            if query:
-                self.notify(f"No match for “{query}”", severity="warning")
-        self.update_status()
-        return len(self.search_matches)
-
-    def _goto_match(self, idx: int) -> None:
-        article = self.query_one(ArticleView)
-        self.search_index = idx
-        span = self.search_matches[idx]
-        article.current = span
-        article.set_layer("current", [(span[0], span[1], self.marks.search_current)])
-        article.cursor = span[0]
-        article.scroll_to_offset(span[0])
-        self.update_status()
+        """Highlight every match of ``query``; returns how many (see :class:`Navigator`)."""
+        return self.navigator.search(query)
 
     def action_search_step(self, n: int) -> None:
-        if not self.search_matches and not self.briefing.is_empty:
-            # no search: n/N step through the highlighted mentions or claims instead
-            article = self.query_one(ArticleView)
-            spans = article.layer_spans("focus")
-            if spans:
-                cur = article.current[0] if article.current else article.cursor
-                if n > 0:
-                    nxt = next((sp for sp in spans if sp[0] > cur), spans[0])
-                else:
-                    nxt = next((sp for sp in reversed(spans) if sp[0] < cur), spans[-1])
-                article.show_current(nxt, "mention")
-                where = spans.index(nxt) + 1
-                self.focus_label = re.sub(r" \(\d+/\d+\)$", "", self.focus_label)
-                self.focus_label += f" ({where}/{len(spans)})"
-                self.update_status()
-                return
-            if self.search_query:
-                self.app.bell()
-            return
-        if self.search_matches:
-            self._goto_match((self.search_index + n) % len(self.search_matches))
+        if not self.briefing.is_empty:
+            self.navigator.step(n)
 
     def action_clear(self) -> None:
         article = self.article()
@@ -623,8 +520,7 @@ class ReaderScreen(Screen[None]):
             return
         if self.reading_filter is not None:
             self.set_filter(None)
-        self.search_query = ""
-        self.search_matches = []
+        self.navigator.reset()
         self.focus_label = ""
         for layer in ("search", "focus", "current"):
             article.set_layer(layer, [])
@@ -674,14 +570,7 @@ class ReaderScreen(Screen[None]):
         if event.kind == "note":
             self.annotator.jump_to_annotation(event.key)
         elif event.kind == "event":
-            start, end, at = (int(x) for x in event.key.split(":"))
-            article = self.query_one(ArticleView)
-            article.set_layer(
-                "focus", [(start, end, self.marks.sentence), (at, at + 1, self.marks.content)]
-            )
-            article.show_current((start, end), "dated sentence")
-            article.set_layer("current", [])
-            article.focus()
+            self.navigator.jump_to_event(event.key)
         elif event.kind == "actor":
             self.jump_to_actor(event.key)
         elif event.kind == "source":
@@ -711,83 +600,17 @@ class ReaderScreen(Screen[None]):
         panel.select("tab-sources", source_id, focus=True)
         self.call_later(self.annotator.grade)
 
-    def _show_across(
-        self, kind: str, name: str, aliases: list[str], actor_kind: str | None
-    ) -> None:
-        if self.store is not None and (panel := self.panel()) is not None:
-            panel.show_across(
-                self.store, self.briefing.id, kind, name, aliases, actor_kind=actor_kind
-            )
-
     def jump_to_actor(self, actor_id: str) -> None:
-        article = self.article()
-        if self.analysis is None or article is None:
-            return
-        actor = self.analysis.actor(actor_id)
-        if actor is None or not actor.mentions:
-            return
-        spans = sorted((m.start, m.end) for m in actor.mentions)
-        self._show_across("actor", actor.name, list(actor.aliases), actor.kind)
-        article.set_layer("focus", ((s, e, self.marks.focus) for s, e in spans))
-        self.focus_label = f"{actor.name}: {plural(len(spans), 'mention')}"
-        article.show_current(spans[0], f"actor {actor.name}")
-        article.focus()
-        self.update_status()
+        self.navigator.jump_to_actor(actor_id)
 
     def jump_to_claim(self, claim_id: str) -> None:
-        article = self.article()
-        if self.analysis is None or article is None:
-            return
-        claim = next((c for c in self.analysis.claims if c.id == claim_id), None)
-        if claim is None:
-            return
-        spans: list[tuple[int, int, Style]] = [(claim.start, claim.end, self.marks.sentence)]
-        spans += [(f.start, f.end, self.marks.content) for f in claim.content]
-        article.set_layer("focus", spans)
-        src = self.analysis.source(claim.source)
-        self.focus_label = f"claim by {src.name}" if src else "unsourced statement"
-        article.show_current((claim.start, claim.end), "claim")
-        article.set_layer("current", [])
-        article.focus()
-        self.update_status()
+        self.navigator.jump_to_claim(claim_id)
 
     def jump_to_source(self, source_id: str) -> None:
-        article = self.article()
-        if self.analysis is None or article is None:
-            return
-        src = self.analysis.source(source_id)
-        claims = [
-            c
-            for c in self.analysis.claims
-            if c.source == source_id or self.cites(c.source, source_id)
-        ]
-        if src is None or not claims:
-            self.notify("No claim in the text rests on this source.", severity="warning")
-            return
-        backer = self.analysis.actor(src.actor)
-        if backer is not None:
-            self._show_across("source", backer.name, [*backer.aliases, src.name], backer.kind)
-        else:
-            self._show_across("source", src.name, [], None)
-        article.set_layer("focus", ((c.start, c.end, self.marks.sentence) for c in claims))
-        self.focus_label = f"{src.name}: {plural(len(claims), 'claim')}"
-        article.show_current((claims[0].start, claims[0].end), "source")
-        article.set_layer("current", [])
-        article.focus()
-        self.update_status()
+        self.navigator.jump_to_source(source_id)
 
     def cites(self, source_id: str | None, origin: str | None) -> bool:
-        """True when ``source_id`` cites ``origin`` somewhere along its chain."""
-        if self.analysis is None or origin is None:
-            return False
-        seen: set[str] = set()
-        src = self.analysis.source(source_id)
-        while src is not None and src.id not in seen:
-            if src.via == origin:
-                return True
-            seen.add(src.id)
-            src = self.analysis.source(src.via)
-        return False
+        return self.navigator.cites(source_id, origin)
 
     # ------------------------------------------------------------------ library
     def action_library(self) -> None:
@@ -816,24 +639,18 @@ class ReaderScreen(Screen[None]):
                 severity="warning",
                 timeout=10,
             )
-        if briefing_id is None or briefing_id == self.briefing.id:
-            return
-        briefing = store.get_briefing(briefing_id)
+        if briefing_id is not None and briefing_id != self.briefing.id:
+            self._open_stored(briefing_id, None)
+
+    def on_across_pane_open(self, event: AcrossPane.Open) -> None:
+        self._open_stored(event.briefing_id, event.offset)
+
+    def _open_stored(self, briefing_id: str, offset: int | None) -> None:
+        briefing = self.store.get_briefing(briefing_id) if self.store is not None else None
         if briefing is None:
             self.notify("That briefing is no longer in the library.", severity="error")
             return
-        self.run_worker(self.open_briefing(briefing), exclusive=True, group="open")
-
-    def on_across_pane_open(self, event: object) -> None:
-        from brief_tui.ui.across import AcrossPane
-
-        if not isinstance(event, AcrossPane.Open) or self.store is None:
-            return
-        briefing = self.store.get_briefing(event.briefing_id)
-        if briefing is None:
-            self.notify("That briefing is no longer in the library.", severity="error")
-            return
-        self.run_worker(self.open_briefing(briefing, event.offset), exclusive=True, group="open")
+        self.run_worker(self.open_briefing(briefing, offset), exclusive=True, group="open")
 
     async def open_briefing(self, briefing: Briefing, offset: int | None = None) -> None:
         """Replace the briefing on screen with another (from the library or Across)."""
@@ -847,7 +664,7 @@ class ReaderScreen(Screen[None]):
         self.analysis = None
         self.analysis_state = "waiting"
         self.analysis_source = ""
-        self.search_query, self.search_matches, self.search_index = "", [], -1
+        self.navigator.reset()
         self.focus_label = ""
         self.reading.reading_filter = None
         self.annotator.reset()

@@ -2,8 +2,9 @@
 (:class:`AcrossPane`), and the same measure given in several briefings (:class:`FiguresPane`).
 
 Both read the store's cached analyses in a thread worker (see
-:mod:`brief_tui.library.crossref`) and post :class:`AcrossPane.Open` when the reader presses
-enter on a row, so the app can open that briefing at the first mention.
+:mod:`brief_tui.library.crossref`) that ends by posting what it found to its pane, and post
+:class:`AcrossPane.Open` when the reader presses enter on a row, so the screen can open that
+briefing at the first mention. :class:`AcrossTab` is the panel's tab holding both.
 """
 
 from __future__ import annotations
@@ -37,6 +38,17 @@ def _number(value: float | None) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
+class Found(Message):
+    """A look-up's outcome, posted by its worker to the pane that asked: ``result`` (None
+    when it failed, with ``error``)."""
+
+    def __init__(self, request: int, result: object, error: str = "") -> None:
+        super().__init__()
+        self.request = request
+        self.result = result
+        self.error = error
+
+
 class AcrossPane(Vertical):
     """The other briefings mentioning one actor or source, with counts."""
 
@@ -66,6 +78,10 @@ class AcrossPane(Vertical):
         #: the hits shown, in table order
         self.hits: list[AcrossHit] = []
         self._request = 0
+        self._mounted = False
+        self._name = ""
+        #: a look-up asked for before the pane was mounted
+        self._pending: tuple[Store, str, str, str, tuple[str, ...], str | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Across briefings: choose an actor or a source", classes="across-header")
@@ -81,6 +97,10 @@ class AcrossPane(Vertical):
         table.add_column("Date", key="date")
         table.add_column("Briefing", key="title")
         table.add_column("Called there", key="names")
+        self._mounted = True
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self.show_for(*pending[:5], actor_kind=pending[5])
 
     @property
     def header(self) -> Label:
@@ -99,7 +119,11 @@ class AcrossPane(Vertical):
         """List the other briefings mentioning ``name`` (``target_kind``: "actor" or
         "source"; ``actor_kind``, if known, keeps a person from matching a place). Runs in a
         worker; the table fills when it is done."""
+        if not self._mounted:
+            self._pending = (store, briefing_id, target_kind, name, tuple(aliases), actor_kind)
+            return
         self._request += 1
+        self._name = name
         self.header.update(f"Across briefings: {target_kind} {name}")
         self.query_one(".across-hint", Label).update("looking…")
         self._find(self._request, store, briefing_id, name, tuple(aliases), actor_kind)
@@ -120,19 +144,27 @@ class AcrossPane(Vertical):
         try:
             hits = across(store, briefing_id, name, aliases, kind=actor_kind)
         except StoreError as e:
-            self.app.call_from_thread(self._failed, request, str(e))
+            self.post_message(Found(request, None, str(e)))
             return
-        self.app.call_from_thread(self._show, request, name, hits)
+        self.post_message(Found(request, hits))
 
-    def _failed(self, request: int, message: str) -> None:
-        if request == self._request:
-            self.query_one(".across-hint", Label).update(message)
-
-    def _show(self, request: int, name: str, hits: list[AcrossHit]) -> None:
-        if request != self._request:
+    def on_found(self, message: Found) -> None:
+        message.stop()
+        if message.request != self._request:
+            return  # a later look-up is on its way
+        if message.result is None:
+            self.query_one(".across-hint", Label).update(message.error)
             return
-        self.hits = hits
+        hits: list[AcrossHit] = message.result  # type: ignore[assignment]
+        self._list(hits)
+
+    def _list(self, hits: list[AcrossHit], again: int = 3) -> None:
         table = self.query_one(DataTable)
+        if not table.size.width and again:  # a tab shown just now: sized at the next frame
+            self.call_after_refresh(self._list, hits, again - 1)
+            return
+        name = self._name
+        self.hits = hits
         table.clear()
         # the title takes what the counts and the date leave, the names the rest
         room = max(20, table.size.width - 8 - 6 - 10 - 8 - 2)
@@ -193,6 +225,9 @@ class FiguresPane(Vertical):
         #: (briefing id, offset) of each table row; None for a measure's heading row
         self.targets: list[tuple[str, int] | None] = []
         self._request = 0
+        self._mounted = False
+        #: a look-up asked for before the pane was mounted
+        self._pending: tuple[Store, str | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Figures across briefings", classes="figures-header")
@@ -206,10 +241,17 @@ class FiguresPane(Vertical):
         table.add_column("Figure", key="figure")
         table.add_column("Source", key="source")
         table.add_column("Briefing", key="briefing")
+        self._mounted = True
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self.show_for(*pending)
 
     def show_for(self, store: Store, briefing_id: str | None = None) -> None:
         """List the measures ``briefing_id`` gives that other briefings give too (every
         measure of the library found in two briefings or more when None). In a worker."""
+        if not self._mounted:
+            self._pending = (store, briefing_id)
+            return
         self._request += 1
         self.query_one(".figures-hint", Label).update("looking…")
         self._find(self._request, store, briefing_id)
@@ -222,17 +264,18 @@ class FiguresPane(Vertical):
         try:
             measures = figures_across(store, briefing_id)
         except StoreError as e:
-            self.app.call_from_thread(self._failed, request, str(e))
+            self.post_message(Found(request, None, str(e)))
             return
-        self.app.call_from_thread(self._show, request, measures)
+        self.post_message(Found(request, measures))
 
-    def _failed(self, request: int, message: str) -> None:
-        if request == self._request:
-            self.query_one(".figures-hint", Label).update(message)
-
-    def _show(self, request: int, measures: list[MeasureAcross]) -> None:
-        if request != self._request:
+    def on_found(self, message: Found) -> None:
+        message.stop()
+        if message.request != self._request:
             return
+        if message.result is None:
+            self.query_one(".figures-hint", Label).update(message.error)
+            return
+        measures: list[MeasureAcross] = message.result  # type: ignore[assignment]
         self.measures = measures
         self.targets = []
         table = self.query_one(DataTable)
@@ -281,3 +324,22 @@ class FiguresPane(Vertical):
     def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open()
+
+
+class AcrossTab(Vertical):
+    """The panel's Across tab: the briefings sharing an actor or source, and the figures."""
+
+    DEFAULT_CSS = """
+    AcrossTab { height: 1fr; }
+    AcrossTab #across, AcrossTab #figures { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        # made here, not in compose: a look-up may be asked for before the tab is mounted
+        self.across = AcrossPane(id="across")
+        self.figures = FiguresPane(id="figures")
+
+    def compose(self) -> ComposeResult:
+        yield self.across
+        yield self.figures

@@ -1,0 +1,144 @@
+"""What the side panel's tabs share: the data they draw from, the interface of their lists
+and the words they use for claims and sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import Reactive
+
+from brief_tui.ui.palette import DEFAULT_MARKS, Marks
+
+if TYPE_CHECKING:
+    from brief_tui.analysis.model import Analysis, Claim
+    from brief_tui.library.annotations import Annotation
+
+SOURCE_KINDS = {
+    "person": "person",
+    "official": "official body",
+    "intelligence": "intelligence",
+    "state-media": "state media",
+    "news-agency": "news agency",
+    "media": "media",
+    "document": "document",
+    "anonymous": "anonymous",
+}
+
+#: the claims list shows at most this many of each kind; the rest are reached in the text
+#: (a 300-page report has thousands, and a list that long helps nobody)
+CLAIMS_SHOWN = 1500
+
+
+def claim_excerpt(text: str, claim: Claim, limit: int = 220) -> str:
+    """What is claimed: the content fragments (joined by "…"), else the sentence."""
+    if claim.content:
+        body = " … ".join(" ".join(text[c.start : c.end].split()) for c in claim.content)
+    else:
+        body = " ".join(text[claim.start : claim.end].split())
+    return body if len(body) <= limit else body[: limit - 1].rstrip() + "…"
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def source_label(analysis: Analysis, source_id: str | None) -> str:
+    """A source with its chain: "Lee Seong-kweun via National Intelligence Service"."""
+    parts: list[str] = []
+    seen: set[str] = set()
+    src = analysis.source(source_id)
+    while src is not None and src.id not in seen:
+        seen.add(src.id)
+        parts.append(src.name)
+        src = analysis.source(src.via)
+    return " via ".join(parts) if parts else "(unsourced)"
+
+
+def content_size() -> Reactive[Size]:
+    """The size of a panel list's content. Textual re-lays out the whole screen when it
+    changes (about 90 ms, after every partial analysis); a panel list is 1fr high with a
+    stable scrollbar gutter, so its own region never depends on it: repainting is enough."""
+    return Reactive(Size(0, 0), layout=False)
+
+
+@dataclass
+class PanelData:
+    """Everything the panel's lists are drawn from: the analysis, the reader's annotations
+    and the marks of the theme."""
+
+    analysis: Analysis | None = None
+    annotations: list[Annotation] = field(default_factory=list)
+    marks: Marks = DEFAULT_MARKS
+
+    def grade_of(self, target_type: str, target_id: str) -> str:
+        """The latest grade and status the reader gave this claim or source, as shown."""
+        grade = status = None
+        for a in self.annotations:
+            if a.target_type == target_type and a.target_id == target_id:
+                grade = a.grade or grade
+                status = a.status or status
+        return " · ".join(x for x in (grade, status) if x)
+
+    def grades(self) -> dict[tuple[str, str], str]:
+        """What :meth:`grade_of` shows, for every claim and source the reader graded."""
+        return graded(self.annotations)
+
+    def describe_target(self, a: Annotation, limit: int = 28) -> str:
+        """What an annotation is on, in a few words: its quote, or the item's name."""
+        if a.target_type == "text":
+            quote = a.exact or ""
+        else:
+            name = a.target_id or ""
+            analysis = self.analysis
+            if analysis is not None:
+                if a.target_type == "actor" and (actor := analysis.actor(a.target_id)):
+                    name = actor.name
+                elif a.target_type == "source" and (src := analysis.source(a.target_id)):
+                    name = src.name
+                elif a.target_type == "claim":
+                    claim = next((c for c in analysis.claims if c.id == a.target_id), None)
+                    if claim:
+                        name = claim_excerpt(analysis.text, claim, 60)
+            quote = f"{a.target_type}: {name}"
+        quote = " ".join(quote.split())
+        return quote if len(quote) <= limit else quote[: limit - 1] + "…"
+
+
+def graded(annotations: list[Annotation]) -> dict[tuple[str, str], str]:
+    shown: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+    for a in annotations:
+        if a.target_type in ("claim", "source") and a.target_id and (a.grade or a.status):
+            grade, status = shown.get((a.target_type, a.target_id), (None, None))
+            shown[(a.target_type, a.target_id)] = (a.grade or grade, a.status or status)
+    return {k: " · ".join(x for x in v if x) for k, v in shown.items()}
+
+
+class PanelList:
+    """What every list of the side panel offers: its ``kind`` of item, the key of the
+    selected one, and the messages it posts (handled by the reader screen)."""
+
+    kind: str = ""
+
+    class Chosen(Message):
+        """Enter (or a click) on an item: jump to it."""
+
+        def __init__(self, kind: str, key: str) -> None:
+            super().__init__()
+            self.kind = kind
+            self.key = key
+
+    class Edit(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class Delete(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def selected_key(self) -> str | None:
+        raise NotImplementedError

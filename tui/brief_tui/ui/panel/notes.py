@@ -1,0 +1,66 @@
+"""The Notes tab: the reader's annotations in text order; e edits a note, d deletes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from brief_tui.ui.palette import MEANING_MARKS
+from brief_tui.ui.panel.base import PanelData
+from brief_tui.ui.panel.lines import Column, LineList, Row, words
+
+
+class NotesList(LineList):
+    kind = "note"
+    COLUMNS: ClassVar[tuple[Column, ...]] = (
+        Column("mark", "Mark"),
+        Column("where", "Where"),
+        Column("note", "Note / tags"),
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "Edit note", id="notes.edit"),
+        Binding("d", "delete", "Delete", id="notes.delete"),
+    ]
+
+    def action_edit(self) -> None:
+        key = self.selected_key()
+        if key:
+            self.post_message(self.Edit(key))
+
+    def action_delete(self) -> None:
+        key = self.selected_key()
+        if key:
+            self.post_message(self.Delete(key))
+
+    def show_data(self, data: PanelData) -> None:
+        marks = data.marks
+        rows: list[Row] = []
+        for a in data.annotations:
+            mark = Text(end="")
+            if a.orphan:
+                mark.append("orphan ", style=marks.orphan)
+            if a.meaning:
+                mark.append(
+                    f"{MEANING_MARKS[a.meaning]} {a.meaning}", style=marks.meanings[a.meaning]
+                )
+            elif a.grade or a.status:
+                mark.append(
+                    words(" · ".join(x for x in (a.grade, a.status) if x)).plain, style="bold"
+                )
+            else:
+                mark.append(a.kind)
+            body = Text(end="")
+            if a.note:
+                first = a.note.strip().splitlines()[0] if a.note.strip() else ""
+                body.append(words(first[:60]).plain)
+            if a.tags:
+                tags = " ".join("#" + t for t in a.tags)
+                body.append(("  " if a.note else "") + words(tags).plain, style="cyan")
+            where = words(
+                data.describe_target(a), style="italic" if a.target_type == "text" else ""
+            )
+            rows.append(Row(a.id, (mark, where, body)))
+        self.set_rows(rows)
