@@ -43,3 +43,25 @@ def sample_text() -> str:
 @pytest.fixture
 def data_dir() -> Path:
     return Path(os.environ["BRIEF_TUI_DATA_DIR"])
+
+
+# -- a real PostgreSQL server (tests/pg.py) --------------------------------------------------
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL cluster for the whole run, on 127.0.0.1 and a free port; skipped with
+    the reason only where the server binaries are absent."""
+    from tests.pg import PgServer, why_unavailable
+
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    server = PgServer()
+    server.start()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """The URL of a new, empty database on the session's server (one per test)."""
+    return pg_server.create_database()

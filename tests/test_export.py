@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -246,6 +247,7 @@ def test_markdown_sections_and_order(setup: tuple[Store, Briefing, Analysis]) ->
         "## Highlights and notes",
         "## Orphaned annotations",
         "## Other claims",
+        "## Author statements",
         "## Sources",
         "## Actors",
         "## Notes on actors, claims and sources",
@@ -253,6 +255,14 @@ def test_markdown_sections_and_order(setup: tuple[Store, Briefing, Analysis]) ->
     assert whole.split("## Other claims")[0] == body.split("## Sources")[0]
     actors = whole.split("## Actors")[1].split("## Notes on")[0]
     assert "aliases: North Korean, Pyongyang" in actors
+    # attributed claims and the author's statements apart, each counted
+    other, own = (
+        whole.split("## Other claims")[1].split("## Sources")[0].split("## Author statements")
+    )
+    n_own = sum(1 for c in analysis.claims if not c.attributed)
+    assert other.lstrip().startswith(f"{len(analysis.attributed_claims())} attributed claim")
+    assert own.lstrip().startswith(f"{n_own} author statement")
+    assert "Source: the author (no attribution)" not in other and "- Kind: " not in own
 
 
 def test_markdown_is_deterministic(setup: tuple[Store, Briefing, Analysis], tmp_path: Path) -> None:
@@ -392,3 +402,40 @@ def test_export_accepts_plain_annotation_objects() -> None:
         updated_at="t",
     )
     assert "> beta" in export_markdown(b, [a], None, exported_at=WHEN)
+
+
+# -- authors: shown in a team library's export, absent from a local one ---------------------
+#: each author as the Markdown shows it: as text, a control character replaced
+SHOWN = {"ann": "ann", "*bob*": "\\*bob\\*", "c\x1b[2Jd": "c\ufffd\\[2Jd"} | {
+    n: n for n in ("dee", "eve", "fay", "gus", "hal", "ida", "jo")
+}
+
+
+def _authored(anns: list[Annotation]) -> list[Annotation]:
+    """The setup's annotations as a team library holds them: each by an analyst of its own
+    (one name a Markdown reader would take for emphasis, one with a control character)."""
+    assert len(anns) <= len(SHOWN)
+    return [replace(a, author=name) for a, name in zip(anns, SHOWN, strict=False)]
+
+
+def test_markdown_names_each_annotations_author_in_a_team_library(
+    setup: tuple[Store, Briefing, Analysis],
+) -> None:
+    store, b, analysis = setup
+    local = export_markdown(b, store.annotations(b.id), analysis, exported_at=WHEN)
+    assert "By: " not in local and " — by " not in local
+
+    anns = _authored(store.annotations(b.id))
+    md = export_markdown(b, anns, analysis, exported_at=WHEN)
+    assert "\x1b" not in md
+    authors = {a.note: a.author for a in anns if a.note}
+    # every note followed by its author, escaped as text
+    for note, author in authors.items():
+        shown = SHOWN[author or ""]
+        last = note.strip().splitlines()[-1]
+        assert re.search(re.escape(md_escape(last)) + r" — by " + re.escape(shown), md), note
+    # the authors of the other marks (highlights, grades) in their passage's or item's By line
+    for a in anns:
+        if not a.note:
+            shown = SHOWN[a.author or ""]
+            assert re.search(r"- By: [^\n]*" + re.escape(shown), md), a

@@ -19,7 +19,8 @@ from brief_tui.analysis.model import Actor, Analysis, Mention
 from brief_tui.briefing import Briefing
 from brief_tui.briefing.untrusted import clean_text
 from brief_tui.library.annotations import Annotation
-from brief_tui.library.export import _paragraphs, export_markdown, obsidian_tag
+from brief_tui.library.escaping import md_paragraphs, obsidian_tag
+from brief_tui.library.export import export_markdown
 
 WHEN = datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
 TEXT = "Alpha said the troops moved. Beta denied it.\n"
@@ -144,7 +145,7 @@ def _reads_back_as_written(title: str, note: str, tag: str, whole: bool) -> None
     assert heads[1:] == [
         "Highlights and notes",
         "1. Note (characters 0–5)",
-        *(["Other claims", "Sources"] if whole else []),
+        *(["Other claims", "Author statements", "Sources"] if whole else []),
         "Actors",
         "Notes on actors, claims and sources",
     ]
@@ -154,7 +155,7 @@ def _reads_back_as_written(title: str, note: str, tag: str, whole: bool) -> None
 @given(note=HOSTILE)
 def test_a_note_is_shown_as_typed(note: str) -> None:
     for indent in ("", "    "):
-        md = _paragraphs(note, indent=indent)
+        md = md_paragraphs(note, indent=indent)
         # Obsidian's own syntax is broken up or escaped in the source
         assert "%%" not in md and "==" not in md
         assert not re.search(r"(?<![\\&])[#\[\]^]", md.replace("\\\\", ""))

@@ -326,3 +326,37 @@ def test_a_claim_touched_by_two_passages_is_shown_once() -> None:
     assert "- Claim c1: in passage 1" in body.split("### 2.")[1]
     assert body.count("improbable") == 1
     assert "- **Alpha** (s1): person; 1 claim\n  - Tags: `press`" in body
+
+
+def test_the_whole_analysis_lists_claims_and_author_statements_apart(
+    sample_analysis: tuple[Briefing, Analysis],
+) -> None:
+    b, analysis = sample_analysis
+    whole = body_of(export_markdown(b, [], analysis, exported_at=WHEN, whole_analysis=True))
+    other, own = (
+        whole.split("## Other claims")[1].split("## Sources")[0].split("## Author statements")
+    )
+    prof = analysis.profile
+    assert prof["claims"] and prof["author_statements"]
+    assert other.lstrip().startswith(f"{prof['claims']} attributed claims in the briefing")
+    assert own.lstrip().startswith(f"{prof['author_statements']} author statements")
+    assert other.count("### Claim") == prof["claims"]
+    assert own.count("### Claim") == prof["author_statements"]
+    # each attributed claim says its kind; an author statement has no source
+    assert other.count("- Kind: ") == prof["claims"] and "- Kind: belief" in other
+    assert "- Kind: " not in own and "the author (no attribution)" in own
+    sources = whole.split("## Sources")[1].split("## Actors")[0]
+    assert "**Korean Central News Agency** (s" in sources and "state media;" in sources
+
+
+def test_a_media_source_is_labelled_as_media(loaded_model: object) -> None:
+    b = replace(
+        load_briefing(str(SAMPLE)),
+        text="Reuters reported that the talks had collapsed. Polls show that voters are split.",
+    )
+    analysis = analyze(b.text, title="t", briefing_id=b.id, model=loaded_model)  # type: ignore[arg-type]
+    whole = body_of(export_markdown(b, [], analysis, exported_at=WHEN, whole_analysis=True))
+    sources = whole.split("## Sources")[1].split("## Actors")[0]
+    assert "**Reuters** (s1): media: press, agency or broadcaster;" in sources
+    assert "Source chain: Reuters (media: press, agency or broadcaster)" in whole
+    assert "- Kind: evidence" in whole

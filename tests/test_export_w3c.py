@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -275,3 +276,37 @@ def test_the_sample_round_trips(fmt: str, tmp_path: Path) -> None:
     assert sorted(read_quotes(out, b.text)) == sorted(
         (q, q) for q in ("North Korean troops", "spy agency", "About 3,000 soldiers", "<b>")
     )
+
+
+def test_a_team_librarys_annotations_carry_their_creator(
+    setup: tuple[Store, Briefing, Analysis],
+) -> None:
+    store, b, analysis = setup
+    local = _export(store, b, analysis)
+    assert all("creator" not in item for item in local["first"]["items"])
+
+    anns = store.annotations(b.id)
+    names = ["ann", "Kim Ji-woo", "o'brien/ops"]
+    team = [replace(a, author=names[i % 3]) for i, a in enumerate(anns)]
+    doc = json.loads(export_text(b, team, analysis, "json", exported_at=WHEN))
+    ids = set()
+    for item in doc["first"]["items"]:
+        made = next(a for a in team if item["id"] == f"urn:uuid:{a.id}")
+        creator = item["creator"]
+        assert creator["type"] == "Person" and creator["name"] == made.author
+        ids.add(creator["id"])
+        alone = w3c.with_context(item, doc["@context"])
+        assert not _failed(w3c.run(w3c.ANNOTATION_MUSTS, alone)), item
+        got = {
+            r.assertion.rsplit("/", 1)[1]: r.passed
+            for r in w3c.run(w3c.ANNOTATION_OPTIONALS, alone)
+        }
+        # the suite's SHOULDs for a creator: an id (a URI) and a type; a name
+        assert got["3.3.2-annotationCreatorAgentIdImplemented.json"], creator
+        assert got["3.3.2-annotationCreatorAgentTypeImplemented.json"], creator
+        assert got["3.3.2-annotationCreatorAgentNameImplemented.json"], creator
+    assert len(ids) == 3  # one id per analyst
+    prefixes = {k for k, v in PROJECT_CONTEXT.items() if isinstance(v, str) and v.endswith(":")}
+    for key in _keys(doc):
+        prefix, colon, _ = key.partition(":")
+        assert key in ANNO_TERMS or key in PROJECT_CONTEXT or (colon and prefix in prefixes), key

@@ -1,7 +1,7 @@
 """Performance benchmark of the reader on big briefings (issue 5).
 
 Run:  python tests/benchmarks/bench_perf.py [--sizes 1k,100k,300k] [--runs N]
-                                             [--analysis-runs M] [--no-analysis]
+                                             [--analysis-runs M] [--no-analysis] [--no-keys]
 
 Briefings: "1k" is the bundled sample (~650 words); "100k", "300k" (any "<n>k") are built by
 stitching the sample's paragraphs with names, places and numbers varied (tests/bigtext.py) in
@@ -414,6 +414,7 @@ def main() -> None:
         help="runs of the figures that analyse the whole text (2, 3, 5)",
     )
     ap.add_argument("--no-analysis", action="store_true", help="only figure 1")
+    ap.add_argument("--no-keys", action="store_true", help="without figure 3 (key latency)")
     opts = ap.parse_args()
 
     # as an installed package has them (pip compiles at install): without bytecode every run
@@ -514,6 +515,10 @@ def main() -> None:
                 )
             )
 
+            if opts.no_keys:
+                summary[label]["rss"] = med(rss)
+                summary[label]["rss_analysis"] = med(rss_child)
+                continue
             print(f"[{label}] key latency ...", file=sys.stderr)
             lat: dict[str, list[float]] = {}
             states = []

@@ -251,6 +251,7 @@ def score_claims(rec, an, acc):
         clusters.setdefault(m["cluster"], []).append((m["start"], m["end"]))
     acc["src_pred"] += sum(1 for c in preds if c.source_span is not None)
     acc["src_gold"] += sum(1 for a in golds if a["source"] is not None)
+    rv_hits: set[int] = set()
     for i, j in match:
         c, g = preds[i], golds[j]
         if c.source_span is None or g["source"] is None:
@@ -276,10 +277,26 @@ def score_claims(rec, an, acc):
             acc["cs"] += 1
             if REPORTING.search(((g.get("cue") or {}).get("text")) or ""):
                 acc["rv_hit"] += 1
+                rv_hits.add(j)
     acc["rv_gold"] += sum(
         1 for a in golds if REPORTING.search(((a.get("cue") or {}).get("text")) or "")
     )
     if args_show:
+        by_gold = {j: i for i, j in match}
+        for j, a in enumerate(golds):
+            cue = (a.get("cue") or {}).get("text") or ""
+            if REPORTING.search(cue) and j not in rv_hits:
+                got = preds[by_gold[j]] if j in by_gold else None
+                print(
+                    f"  RV-MISS [{rec['id']}] {cue!r}: {a['content']['text'][:70]!r} <- "
+                    f"{(a['source'] or {}).get('text')!r}; system: "
+                    + (
+                        f"{got.source_span.text if got.source_span else None!r} "
+                        f"({got.cue.text if got.cue else None!r})"
+                        if got
+                        else "no claim"
+                    )
+                )
         shown = {j for _, j in match}
         for j, a in enumerate(golds):
             if j not in shown:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brief_tui import __version__
-from brief_tui.config import Config, load_config, reader_model
+from brief_tui.config import Config, library_spec, load_config, reader_model
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,7 +53,9 @@ def _reader_parser() -> argparse.ArgumentParser:
             "  brief-tui analyze PATH... [--json]   print the analysis (Rich tables or JSON)\n"
             "  brief-tui export PATH [-o FILE] [--format md|json] [--whole-analysis]\n"
             "                                       export your notes on a briefing\n"
-            "  brief-tui library [--json]           list every briefing you have opened\n\n"
+            "  brief-tui library [--json]           list every briefing you have opened\n"
+            "  brief-tui library push --to URL      copy the local library into a team library\n"
+            "  brief-tui library pull --from URL    and back (URL: postgresql://user@host/db)\n\n"
             + _model_status()
             + "\nInside the app press ? for every key."
         ),
@@ -87,6 +89,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         "--data-dir",
         metavar="DIR",
         help="where annotations are stored (default: $BRIEF_TUI_DATA_DIR or the user data dir)",
+    )
+    p.add_argument(
+        "--library",
+        metavar="URL",
+        help="a team library: postgresql://user@host/db (default: $BRIEF_TUI_LIBRARY, the "
+        "config's library, else the local one); the password belongs in ~/.pgpass",
     )
 
 
@@ -170,10 +178,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return cmd_analyze(_analyze_parser().parse_args(args[1:]))
             if args[0] == "export":
                 return cmd_export(_export_parser().parse_args(args[1:]))
+            if args[0] == "library" and args[1:2] in (["push"], ["pull"]):
+                from brief_tui.cli_team import cmd_team
+
+                return cmd_team(args[1], args[2:])
             if args[0] == "library":
                 from brief_tui.cli_library import cmd_library
+                from brief_tui.cli_team import take_library_option
 
-                return cmd_library(args[1:])
+                return cmd_library(take_library_option(args[1:]))
         return cmd_read(_reader_parser().parse_args(args))
     except KeyboardInterrupt:
         return 130
@@ -228,6 +241,7 @@ def cmd_read(ns: argparse.Namespace) -> int:
         briefing,
         model_name=ns.model,
         data_dir=Path(ns.data_dir) if ns.data_dir else None,
+        library=ns.library,
         analyse=not ns.no_analysis,
         config=config,
         open_library=ns.path is None,
@@ -318,7 +332,8 @@ def cmd_export(ns: argparse.Namespace) -> int:
         write_export,
     )
     from brief_tui.library.reanchor import reanchor_all
-    from brief_tui.library.store import Store, StoreError
+    from brief_tui.library.store import StoreError
+    from brief_tui.library.store.factory import open_library
 
     output = None if ns.output in (None, "-") else Path(ns.output)
     fmt = ns.format or ("json" if output is not None and output.suffix.lower() == ".json" else "md")
@@ -335,7 +350,13 @@ def cmd_export(ns: argparse.Namespace) -> int:
         briefing = load_briefing(ns.path)
     except BriefingError as e:
         return _fail(str(e))
-    store = Store.open(ns.data_dir)
+    config = load_config()
+    try:
+        store = open_library(
+            library_spec(ns.library, config), data_dir=ns.data_dir, analyst=config.analyst
+        )
+    except StoreError as e:
+        return _fail(str(e))
     if store.warning:
         _error(store.warning, "warning: ")
     if not store.read_only and not briefing.origin.startswith("<"):
@@ -346,8 +367,11 @@ def cmd_export(ns: argparse.Namespace) -> int:
                     reanchor_all(store, old.id, briefing)
         except StoreError as e:
             _error(str(e), "warning: notes not re-anchored: ")
-    annotations = store.annotations(briefing.id)
-    analysis = store.latest_cached_analysis(briefing.id)
+    try:
+        annotations = store.annotations(briefing.id)
+        analysis = store.latest_cached_analysis(briefing.id)
+    finally:
+        store.close()
     if analysis is None and not briefing.is_empty:
         from brief_tui.analysis import analyze
         from brief_tui.analysis.nlp import ModelUnavailable, load_model

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from brief_tui.library.importer import ImportSummary, Pending
-    from brief_tui.library.store import Store
+    from brief_tui.library.store import LibraryStore, Store
 
 EXIT_BAD_INPUT = 2
 
@@ -65,11 +65,15 @@ def cmd_library(argv: Sequence[str]) -> int:
         return cmd_add(args[1:])
     ns = library_parser().parse_args(args)
     from brief_tui.briefing.untrusted import clean_line
-    from brief_tui.library.store import Store, StoreError
+    from brief_tui.library.store import StoreError
 
     if ns.action == "repair":
         return _repair(ns.data_dir)
-    store = Store.open(ns.data_dir)  # (never repair: a listing leaves a damaged file where it is)
+    from brief_tui.cli_team import open_for_listing
+
+    store = open_for_listing(ns.data_dir)  # (never repair: a damaged file is left where it is)
+    if store is None:
+        return EXIT_BAD_INPUT
     try:
         if store.warning:
             print(f"brief-tui: warning: {clean_line(store.warning)}", file=sys.stderr)
@@ -88,7 +92,7 @@ def cmd_library(argv: Sequence[str]) -> int:
     return 0
 
 
-def _stream_json(store: Store, *, lines: bool) -> int:
+def _stream_json(store: LibraryStore, *, lines: bool) -> int:
     """Write the listing as it is read: a JSON array (the same text ``json.dumps(rows,
     indent=2)`` gives) or JSON Lines. The database is untrusted too: nothing in it reaches
     the terminal raw. A reader of the pipe that goes away ends it quietly."""

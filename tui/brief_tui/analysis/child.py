@@ -44,6 +44,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
+from .lifeline import die_with_parent
+
 if TYPE_CHECKING:
     from .model import Analysis
 
@@ -182,26 +184,11 @@ def _send(out: IO[str], msg: dict[str, Any]) -> None:
     out.flush()
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when the reader ends, however it ends (a reader
-    killed while spaCy loads would otherwise leave a process loading for seconds)."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not glibc-like: the checks in progress() remain
-        pass
-
-
 def main() -> int:
     # nothing but the protocol goes to stdout; anything a library prints goes to stderr
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     sys.stdout = sys.stderr
-    _die_with_parent()
+    die_with_parent()
     parent = os.getppid()
     if parent == 1:  # the reader ended before this process got this far
         return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .model import Figure
+from .model import Claim, Figure, Measure, Source
 from .records import dtext
 
 APPROX_SINGLE = {
@@ -235,3 +235,27 @@ def find_figures(sent: Any, offset: int) -> list[Figure]:
         used.update(range(a, k_end + 1))
         i = k_end + 1
     return out
+
+
+def link_figures(claims: list[Claim], sources: list[Source]) -> list[Measure]:
+    """Figures with the same unit in different claims are one measure: corroborating when
+    their values agree within 25 %, conflicting otherwise."""
+    by_unit: dict[str, list[tuple[int, int, Figure]]] = {}
+    for ci, c in enumerate(claims):
+        for fi, f in enumerate(c.figures):
+            if f.unit and f.value is not None and f.unit not in {"percent"}:
+                by_unit.setdefault(f.unit, []).append((ci, fi, f))
+    measures: list[Measure] = []
+    for unit, figs in by_unit.items():
+        if len({ci for ci, _, _ in figs}) < 2:
+            continue
+        m = Measure(id=f"m{len(measures) + 1}", unit=unit)
+        vals = [f.value for _, _, f in figs if f.value]
+        lo, hi = (min(vals), max(vals)) if vals else (0, 0)
+        m.agreement = "corroborating" if lo and hi / lo <= 1.25 else "conflicting"
+        for ci, fi, f in figs:
+            c = claims[ci]
+            c.figures[fi] = Figure(f.start, f.end, f.text, f.value, f.approx, f.unit, m.id)
+            m.figures.append((c.id, fi))
+        measures.append(m)
+    return measures

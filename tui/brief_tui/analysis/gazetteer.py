@@ -3,85 +3,47 @@ name variants, acronyms, state media and news agencies, intelligence services.""
 
 from __future__ import annotations
 
-# country -> (demonyms, capital(s))
-_COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "United States": (("American", "Americans", "U.S.", "US"), ("Washington",)),
-    "United Kingdom": (("British", "Briton", "Britons"), ("London",)),
-    "Russia": (("Russian", "Russians"), ("Moscow",)),
-    "Ukraine": (("Ukrainian", "Ukrainians"), ("Kyiv", "Kiev")),
-    "North Korea": (("North Korean", "North Koreans"), ("Pyongyang",)),
-    "South Korea": (("South Korean", "South Koreans"), ("Seoul",)),
-    "China": (("Chinese",), ("Beijing",)),
-    "Japan": (("Japanese",), ("Tokyo",)),
-    "Taiwan": (("Taiwanese",), ("Taipei",)),
-    "India": (("Indian", "Indians"), ("New Delhi",)),
-    "Pakistan": (("Pakistani", "Pakistanis"), ("Islamabad",)),
-    "Afghanistan": (("Afghan", "Afghans"), ("Kabul",)),
-    "Iran": (("Iranian", "Iranians"), ("Tehran",)),
-    "Iraq": (("Iraqi", "Iraqis"), ("Baghdad",)),
-    "Syria": (("Syrian", "Syrians"), ("Damascus",)),
-    "Israel": (("Israeli", "Israelis"), ("Jerusalem",)),
-    "Saudi Arabia": (("Saudi", "Saudis"), ("Riyadh",)),
-    "Turkey": (("Turkish", "Turks"), ("Ankara",)),
-    "Egypt": (("Egyptian", "Egyptians"), ("Cairo",)),
-    "France": (("French",), ("Paris",)),
-    "Germany": (("German", "Germans"), ("Berlin",)),
-    "Italy": (("Italian", "Italians"), ("Rome",)),
-    "Spain": (("Spanish",), ("Madrid",)),
-    "Poland": (("Polish", "Poles"), ("Warsaw",)),
-    "Belarus": (("Belarusian", "Belarusians"), ("Minsk",)),
-    "Canada": (("Canadian", "Canadians"), ("Ottawa",)),
-    "Mexico": (("Mexican", "Mexicans"), ("Mexico City",)),
-    "Brazil": (("Brazilian", "Brazilians"), ("Brasilia", "Brasília")),
-    "Australia": (("Australian", "Australians"), ("Canberra",)),
-    "Indonesia": (("Indonesian", "Indonesians"), ("Jakarta",)),
-    "Malaysia": (("Malaysian", "Malaysians"), ("Kuala Lumpur",)),
-    "Thailand": (("Thai",), ("Bangkok",)),
-    "Vietnam": (("Vietnamese",), ("Hanoi",)),
-    "Philippines": (("Filipino", "Filipinos", "Philippine"), ("Manila",)),
-    "Myanmar": (("Burmese",), ("Naypyidaw",)),
-    "Bangladesh": (("Bangladeshi", "Bangladeshis"), ("Dhaka",)),
-    "Nigeria": (("Nigerian", "Nigerians"), ("Abuja",)),
-    "South Africa": (("South African", "South Africans"), ("Pretoria",)),
-    "Kenya": (("Kenyan", "Kenyans"), ("Nairobi",)),
-    "Ethiopia": (("Ethiopian", "Ethiopians"), ("Addis Ababa",)),
-    "Sudan": (("Sudanese",), ("Khartoum",)),
-    "Libya": (("Libyan", "Libyans"), ("Tripoli",)),
-    "Lebanon": (("Lebanese",), ("Beirut",)),
-    "Jordan": (("Jordanian", "Jordanians"), ("Amman",)),
-    "Yemen": (("Yemeni", "Yemenis"), ("Sanaa",)),
-    "Qatar": (("Qatari", "Qataris"), ("Doha",)),
-    "Greece": (("Greek", "Greeks"), ("Athens",)),
-    "Sweden": (("Swedish", "Swedes"), ("Stockholm",)),
-    "Norway": (("Norwegian", "Norwegians"), ("Oslo",)),
-    "Finland": (("Finnish", "Finns"), ("Helsinki",)),
-    "Netherlands": (("Dutch",), ("Amsterdam",)),
-    "Belgium": (("Belgian", "Belgians"), ("Brussels",)),
-    "Switzerland": (("Swiss",), ("Bern",)),
-    "Austria": (("Austrian", "Austrians"), ("Vienna",)),
-    "Hungary": (("Hungarian", "Hungarians"), ("Budapest",)),
-    "Romania": (("Romanian", "Romanians"), ("Bucharest",)),
-    "Serbia": (("Serbian", "Serbs"), ("Belgrade",)),
-    "Georgia": (("Georgian", "Georgians"), ("Tbilisi",)),
-    "Armenia": (("Armenian", "Armenians"), ("Yerevan",)),
-    "Azerbaijan": (("Azerbaijani", "Azerbaijanis"), ("Baku",)),
-    "Cuba": (("Cuban", "Cubans"), ("Havana",)),
-    "Venezuela": (("Venezuelan", "Venezuelans"), ("Caracas",)),
-    "Colombia": (("Colombian", "Colombians"), ("Bogota", "Bogotá")),
-    "Argentina": (("Argentine", "Argentinian", "Argentines"), ("Buenos Aires",)),
-    "Chile": (("Chilean", "Chileans"), ("Santiago",)),
-    "Ireland": (("Irish",), ("Dublin",)),
-    "Portugal": (("Portuguese",), ("Lisbon",)),
-    "Denmark": (("Danish", "Danes"), ("Copenhagen",)),
-    "Estonia": (("Estonian", "Estonians"), ("Tallinn",)),
-    "Latvia": (("Latvian", "Latvians"), ("Riga",)),
-    "Lithuania": (("Lithuanian", "Lithuanians"), ("Vilnius",)),
-    "Gabon": (("Gabonese",), ("Libreville",)),
-    "New Zealand": (("New Zealander", "New Zealanders"), ("Wellington",)),
-    "Singapore": (("Singaporean", "Singaporeans"), ()),
-    "Mongolia": (("Mongolian", "Mongolians"), ("Ulaanbaatar",)),
-    "Kazakhstan": (("Kazakh", "Kazakhs"), ("Astana",)),
+import json
+from importlib.resources import files
+
+
+def _load_countries() -> dict[str, dict[str, list[str]]]:
+    """Countries with demonyms, capitals and other spellings, from data/countries.json
+    (written by scripts/build_gazetteer.py from the countryinfo package, MIT)."""
+    raw = files(__package__).joinpath("data", "countries.json").read_text(encoding="utf-8")
+    data = json.loads(raw)["countries"]
+    return {
+        str(name): {k: [str(x) for x in entry.get(k, [])] for k in _FIELDS}
+        for name, entry in data.items()
+    }
+
+
+_FIELDS = ("demonyms", "capitals", "variants")
+_COUNTRIES = _load_countries()
+
+#: the project's own additions to the data: what news writes that the data lacks
+#: (Kosovo; "Kiev" beside "Kyiv"; "Washington" for the US government; plural demonyms)
+_ADDITIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "Kosovo": {"demonyms": ("Kosovar", "Kosovars", "Kosovan"), "capitals": ("Pristina",)},
+    "United States": {"capitals": ("Washington",)},
+    "United Kingdom": {"demonyms": ("Briton", "Britons")},
+    "Ukraine": {"capitals": ("Kiev",)},
+    "Saudi Arabia": {"demonyms": ("Saudi", "Saudis")},
+    "Turkey": {"demonyms": ("Turks",), "variants": ("Türkiye",)},
+    "Poland": {"demonyms": ("Poles",)},
+    "Philippines": {"demonyms": ("Philippine",)},
+    "Yemen": {"capitals": ("Sanaa",)},
+    "Sweden": {"demonyms": ("Swedes",)},
+    "Finland": {"demonyms": ("Finns",)},
+    "Serbia": {"demonyms": ("Serbs",)},
+    "Argentina": {"demonyms": ("Argentine", "Argentinian", "Argentines")},
+    "Denmark": {"demonyms": ("Danes",)},
+    "Kazakhstan": {"demonyms": ("Kazakh", "Kazakhs"), "capitals": ("Astana",)},
 }
+for _c, _add in _ADDITIONS.items():
+    _entry = _COUNTRIES.setdefault(_c, {k: [] for k in _FIELDS})
+    for _k, _vals in _add.items():
+        _entry[_k].extend(v for v in _vals if v not in _entry[_k])
 
 #: surface variant -> canonical country name
 COUNTRY_VARIANTS: dict[str, str] = {
@@ -111,19 +73,20 @@ COUNTRY_VARIANTS: dict[str, str] = {
     "UAE": "United Arab Emirates",
     "Persia": "Iran",
 }
-for _c in _COUNTRIES:
+for _c, _entry in _COUNTRIES.items():
     COUNTRY_VARIANTS.setdefault(_c, _c)
+    for _v in _entry["variants"]:
+        COUNTRY_VARIANTS.setdefault(_v, _c)
 
 #: demonym -> country ("North Korean troops" is a mention of North Korea)
 DEMONYMS: dict[str, str] = {}
 #: capital -> country (a capital used for its government is a metonym)
 CAPITALS: dict[str, str] = {}
-for _c, (_dems, _caps) in _COUNTRIES.items():
-    for _d in _dems:
-        if _d not in {"U.S.", "US"}:
-            DEMONYMS[_d] = _c
-    for _k in _caps:
-        CAPITALS[_k] = _c
+for _c, _entry in _COUNTRIES.items():
+    for _d in _entry["demonyms"]:
+        DEMONYMS.setdefault(_d, _c)
+    for _k in _entry["capitals"]:
+        CAPITALS.setdefault(_k, _c)
 
 #: seats of government that stand for their country whatever their syntax
 SEATS: dict[str, str] = {

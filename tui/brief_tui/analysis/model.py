@@ -158,6 +158,19 @@ class Claim:
         return self.kind != "author"
 
 
+#: what each source kind is called where people read it (the panel, the exports)
+SOURCE_KIND_LABELS: dict[str, str] = {
+    "person": "person",
+    "official": "official",
+    "intelligence": "intelligence",
+    "state-media": "state media",
+    "news-agency": "news agency",
+    "media": "media: press, agency or broadcaster",
+    "document": "document or data",
+    "anonymous": "anonymous",
+}
+
+
 @dataclass(slots=True)
 class Analysis:
     briefing_id: str

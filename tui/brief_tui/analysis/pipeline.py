@@ -14,7 +14,8 @@ from typing import Any
 
 from . import actors as _actors
 from . import claims as _claims
-from .chunks import paragraphs
+from .chunks import is_dateline, paragraphs
+from .lifeline import die_with_parent
 from .model import ANALYSER_VERSION, Analysis, Span
 from .nlp import LoadedModel, load_model
 from .records import ChunkData, EntRec, dtext
@@ -115,7 +116,10 @@ def analyze(
                 headline = (
                     (s, e) == first_para and len(paras) > 1 and _looks_like_headline(text[s:e])
                 )
-                chunks.append(_extract(doc, s, e, headline))
+                data = _extract(doc, s, e, headline)
+                if is_dateline(text, s, e):
+                    data.claims = []  # provenance, not a statement or a claim
+                chunks.append(data)
                 del doc
             if on_batch is not None:
                 on_batch()
@@ -192,9 +196,7 @@ class _Forks:
             code = 1
             try:
                 gc.disable()  # collecting would touch (and copy) every page of the parent
-                from .child import _die_with_parent
-
-                _die_with_parent()
+                die_with_parent()
                 job()
                 code = 0
             finally:

@@ -94,9 +94,9 @@ def _worker(conn: Connection, model: str | None, nice: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    from .child import _die_with_parent
+    from .lifeline import die_with_parent
 
-    _die_with_parent()
+    die_with_parent()
     if nice:
         with contextlib.suppress(OSError):
             os.nice(nice)

@@ -62,6 +62,8 @@ class Annotation:
     orphan: bool = False
     created_at: str = ""
     updated_at: str = ""
+    #: who made it, in a team library (the configured analyst); ``None`` in a local one
+    author: str | None = None
 
     @property
     def has_text_anchor(self) -> bool:

@@ -1,22 +1,16 @@
 """Export a briefing's annotations (and its analysis) as Markdown or as a W3C Web Annotation
-collection. Pure functions of their arguments: the same input gives the same output, byte
-for byte (the export time is passed in)."""
+collection (export_w3c.py). Pure functions of their arguments: the same input gives the same
+output, byte for byte (the export time is passed in)."""
 
 from __future__ import annotations
 
-import json
-import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
 
-from brief_tui.analysis.model import Analysis, Claim, Source
+from brief_tui.analysis.model import SOURCE_KIND_LABELS, Analysis, Claim, Source
 from brief_tui.briefing.load import Briefing
-from brief_tui.briefing.untrusted import clean_text
-from brief_tui.library.anchoring import make_selector
 from brief_tui.library.annotations import (
     CLAIM_GRADE_LABELS,
     KINDS,
@@ -24,158 +18,17 @@ from brief_tui.library.annotations import (
     Annotation,
 )
 
-GENERATOR = "brief-tui"
-
-
-# -- escaping -------------------------------------------------------------------------------
-# Everything an export writes comes from outside (the document, the database, what was typed):
-# nothing in it may act on a terminal or break the format. JSON and YAML keep every code point
-# (escaped); Markdown shows controls as U+FFFD, one for one, like the reader does.
-
-#: what JSON and YAML escape besides C0 (which json.dumps escapes): DEL, C1, bidi embeddings,
-#: overrides, isolates and marks, the line and paragraph separators, the BOM, the
-#: noncharacters U+FFFE/U+FFFF and lone surrogates
-_ESCAPED = re.compile(
-    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
-    "\ufeff\ufffe\uffff\ud800-\udfff]"
+from .escaping import (
+    blockquote,
+    code_span,
+    iso_time,
+    json_text,
+    md_escape,
+    md_paragraphs,
+    obsidian_tag,
+    yaml_str,
 )
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _u_escape(m: re.Match[str]) -> str:
-    return f"\\u{ord(m.group()):04x}"
-
-
-def json_text(doc: Any) -> str:
-    """``doc`` as JSON text (UTF-8, indented) with every control, bidi character and
-    noncharacter written as a ``\\uXXXX`` escape: the code points survive exactly, and the
-    text shown on a terminal cannot act on it."""
-    return _ESCAPED.sub(_u_escape, json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
-
-
-def yaml_str(value: str) -> str:
-    """A YAML double-quoted scalar that YAML 1.1 and 1.2 readers accept: JSON string syntax
-    (a subset of YAML's), with every character YAML does not allow raw (DEL, C1, U+FFFE,
-    U+FFFF …) and the line breaks YAML 1.1 knows (U+0085, U+2028, U+2029) escaped. A lone
-    surrogate, which no YAML reader accepts even escaped, becomes U+FFFD."""
-    value = _SURROGATE.sub("\ufffd", value)
-    return _ESCAPED.sub(_u_escape, json.dumps(value, ensure_ascii=False))
-
-
-def _plain(text: str) -> str:
-    """Text fit for a Markdown file shown on a terminal: CRLF as LF, every control but tab
-    and newline and every bidi control replaced one for one (see briefing.untrusted)."""
-    return clean_text(_SURROGATE.sub("\ufffd", text.replace("\r\n", "\n")))
-
-
-# Backslash-escaped wherever they are: CommonMark's inline syntax and Obsidian's (# starts a
-# tag, ^ a block id, [[ a link, $ maths, ~~ strike-through).
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$#^])")
-# Obsidian's %%comment%% and ==highlight== are not undone by a backslash: a doubled mark is
-# broken with a character reference (shown as the character itself).
-_DOUBLED = re.compile(r"([%=])(?=\1)")
-_REFERENCE = {"%": "&#37;", "=": "&#61;"}
-_LINE_START = re.compile(r"^(\s*)(\d+)?([>+=-]|(?<=\d)[.)])")
-# Spaces or tabs that start a line would make an indented code block: they are kept visible
-# as no-break spaces (a tab as four), which Markdown does not count as indentation.
-_INDENT = re.compile(r"^[ \t]+")
-
-
-def _indent(m: re.Match[str]) -> str:
-    return m.group().replace("\t", "    ").replace(" ", "\u00a0")
-
-
-def md_escape(text: str) -> str:
-    """Escape text so Markdown (and Obsidian) shows it literally, one line (line breaks
-    become spaces)."""
-    return md_escape_lines(" ".join(_plain(text).splitlines()))
-
-
-def md_escape_lines(text: str) -> str:
-    """Escape each line so Markdown (and Obsidian) shows it literally; line breaks are kept."""
-    out = []
-    for line in _plain(text).split("\n"):
-        line = _INLINE_SPECIAL.sub(r"\\\1", line)
-        line = _DOUBLED.sub(lambda m: _REFERENCE[m.group(1)], line)
-        line = _INDENT.sub(_indent, line)
-        line = _LINE_START.sub(lambda m: m.group(1) + (m.group(2) or "") + "\\" + m.group(3), line)
-        out.append(line)
-    return "\n".join(out)
-
-
-def _blockquote(text: str) -> str:
-    lines = md_escape_lines(text).split("\n")
-    return "\n".join("> " + line if line.strip() else ">" for line in lines)
-
-
-def _paragraphs(text: str, indent: str = "") -> str:
-    """A multi-line note: escaped, single line breaks kept as hard breaks (trailing ``\\``),
-    blank lines as paragraph breaks; every line after the first starts with ``indent`` (to
-    stay inside a list item)."""
-    lines = md_escape_lines(text.strip("\n")).split("\n")
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        line = line.rstrip()
-        if line.strip() and nxt.strip():
-            line += "\\"
-        if i and line.strip():
-            line = indent + line
-        out.append(line if line.strip() else "")
-    return "\n".join(out)
-
-
-def _code(text: str) -> str:
-    text = " ".join(_plain(text).splitlines())
-    fence = "`"
-    while fence in text:
-        fence += "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _iso(dt: datetime) -> str:
-    """UTC as the W3C model asks: seconds, ending in 'Z'."""
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _iso_text(value: str) -> str | None:
-    """A stored ISO 8601 time in the form :func:`_iso` writes, or None if it is not one."""
-    try:
-        return _iso(datetime.fromisoformat(value))
-    except (TypeError, ValueError):
-        return None
-
-
-# Obsidian tags: letters, digits, _, - and / (nesting), and at least one non-digit.
-_NOT_TAG = re.compile(r"[^\w/-]+")
-
-
-def obsidian_tag(tag: str) -> str | None:
-    """The form of ``tag`` Obsidian accepts as a tag (other characters become '_', an all-digit
-    tag gets a leading '_'), or None if nothing of it is left."""
-    t = _NOT_TAG.sub("_", _plain(tag)).strip("/")
-    t = re.sub(r"/+", "/", t)
-    if not t.strip("_/"):
-        return None
-    if t.replace("/", "").isdigit():
-        t = "_" + t
-    return t
-
-
-# -- helpers over the analysis --------------------------------------------------------------
-def _sorted(annotations: Iterable[Annotation]) -> list[Annotation]:
-    return sorted(annotations, key=lambda a: a.sort_key())
-
-
-def _own_tags(a: Annotation) -> tuple[str, ...]:
-    """The annotation's tags without its meaning (a highlight is tagged with its meaning as
-    well, which the export states once)."""
-    if not a.meaning:
-        return a.tags
-    return tuple(t for t in a.tags if t.casefold() != a.meaning.casefold())
+from .export_w3c import PROJECT_CONTEXT, export_w3c_json, in_text_order, model_label, own_tags
 
 
 def _user_tags(annotations: Sequence[Annotation]) -> list[str]:
@@ -183,17 +36,11 @@ def _user_tags(annotations: Sequence[Annotation]) -> list[str]:
     highlight's meaning is not one (the reader stores it as the highlight's tag too)."""
     tags: dict[str, str] = {}
     for a in annotations:
-        for t in _own_tags(a):
+        for t in own_tags(a):
             ob = obsidian_tag(t)
             if ob is not None:
                 tags.setdefault(ob.casefold(), ob)
     return [tags[k] for k in sorted(tags)]
-
-
-def _model(analysis: Analysis | None) -> str | None:
-    if analysis is None:
-        return None
-    return f"{analysis.model_name} {analysis.model_version}".strip()
 
 
 def _latest(anns: Sequence[Annotation], attr: str) -> str | None:
@@ -233,35 +80,6 @@ def _grade_text(grade: str | None) -> str | None:
     return f"{grade} ({label})" if label else grade
 
 
-def _first_mention(analysis: Analysis, target_type: str, target_id: str) -> tuple[int, int] | None:
-    """Where an actor, claim or source first appears in the text: an actor's first mention
-    by name (not a pronoun), a claim's sentence, a source's first naming (its actor's first
-    mention, or where a claim names it)."""
-    spans: list[tuple[int, int]] = []
-    actor_id: str | None = None
-    if target_type == "claim":
-        for c in analysis.claims:
-            if c.id == target_id:
-                spans.append((c.start, c.end))
-    elif target_type == "actor":
-        actor_id = target_id
-    elif target_type == "source":
-        src = analysis.source(target_id)
-        if src is not None:
-            actor_id = src.actor
-            spans += [
-                (c.source_span.start, c.source_span.end)
-                for c in analysis.claims_by_source(src.id)
-                if c.source_span is not None
-            ]
-    actor = analysis.actor(actor_id)
-    if actor is not None:
-        named = [m for m in actor.mentions if m.how != "pronoun"] or actor.mentions
-        spans += [(m.start, m.end) for m in named]
-    spans = [(s, e) for s, e in spans if 0 <= s < e <= len(analysis.text)]
-    return min(spans) if spans else None
-
-
 def _unique(values: Iterable[str]) -> list[str]:
     """Each value once (compared case-insensitively), first spelling and order kept."""
     seen: set[str] = set()
@@ -273,25 +91,46 @@ def _unique(values: Iterable[str]) -> list[str]:
     return out
 
 
+def _notes(anns: Sequence[Annotation]) -> list[tuple[str, str | None]]:
+    """Each note once, as typed, with its author (a team library's; None in a local one)."""
+    out: list[tuple[str, str | None]] = []
+    for a in anns:
+        if a.note and a.note.strip() and (a.note, a.author) not in out:
+            out.append((a.note, a.author))
+    return out
+
+
+def _by(author: str | None) -> str:
+    return f" — by {md_escape(author)}" if author else ""
+
+
+def _authors(anns: Sequence[Annotation], indent: str = "") -> list[str]:
+    """A bullet naming who made the marks (in a team library; none in a local one)."""
+    names = _unique(a.author for a in anns if a.author)
+    return [f"{indent}- By: {md_escape(', '.join(names))}"] if names else []
+
+
 def _marks_fields(anns: Sequence[Annotation]) -> list[str]:
-    """The notes (each once, as typed) and one bullet each for the meanings, tags, grade and
-    status of the annotations made on one passage."""
+    """The notes (each once, as typed, with their authors) and one bullet each for the
+    meanings, tags, grade and status of the annotations made on one passage, and who made
+    them."""
     out: list[str] = []
-    for note in _unique(a.note for a in anns if a.note and a.note.strip()):
-        out += ["", _paragraphs(note)]
+    for note, author in _notes(anns):
+        out += ["", md_paragraphs(note) + _by(author)]
     meta: list[str] = []
     meanings = _unique(a.meaning for a in anns if a.meaning)
     if meanings:
         meta.append(f"- Meaning: {md_escape(', '.join(meanings))}")
-    tags = _unique(t for a in anns for t in _own_tags(a))
+    tags = _unique(t for a in anns for t in own_tags(a))
     if tags:
-        meta.append("- Tags: " + ", ".join(_code(t) for t in tags))
+        meta.append("- Tags: " + ", ".join(code_span(t) for t in tags))
     grade = _latest(anns, "grade")
     if grade:
         meta.append(f"- Grade: {md_escape(_grade_text(grade) or '')}")
     status = _latest(anns, "status")
     if status:
         meta.append(f"- Status: {md_escape(status)}")
+    meta += _authors(anns)
     if meta:
         out += ["", *meta]
     return out
@@ -301,12 +140,12 @@ def _item_marks(anns: Sequence[Annotation], indent: str) -> list[str]:
     """Nested bullets for the notes and tags made on a claim, source or actor (its grade and
     status are stated on its own line, once)."""
     out: list[str] = []
-    for note in _unique(a.note for a in anns if a.note and a.note.strip()):
-        out.append(f"{indent}- Note: " + _paragraphs(note, indent=indent + "  "))
-    tags = _unique(t for a in anns for t in _own_tags(a))
+    for note, author in _notes(anns):
+        out.append(f"{indent}- Note: " + md_paragraphs(note, indent=indent + "  ") + _by(author))
+    tags = _unique(t for a in anns for t in own_tags(a))
     if tags:
-        out.append(f"{indent}- Tags: " + ", ".join(_code(t) for t in tags))
-    return out
+        out.append(f"{indent}- Tags: " + ", ".join(code_span(t) for t in tags))
+    return out + _authors(anns, indent)
 
 
 def _target_entries(anns: Sequence[Annotation]) -> list[str]:
@@ -322,15 +161,15 @@ def _target_entries(anns: Sequence[Annotation]) -> list[str]:
             bits.append(f"status {a.status}")
         if a.meaning:
             bits.append(f"meaning {a.meaning}")
-        tags = _own_tags(a)
+        tags = own_tags(a)
         if tags:
             bits.append("tags " + ", ".join(tags))
         line = f"  - {a.kind.capitalize()}"
         if bits:
             line += ": " + md_escape(", ".join(bits))
         if a.note:
-            line += (" — " if bits else ": ") + _paragraphs(a.note, indent="    ")
-        out.append(line)
+            line += (" — " if bits else ": ") + md_paragraphs(a.note, indent="    ")
+        out.append(line + _by(a.author))
     return out
 
 
@@ -348,10 +187,12 @@ def _claim_analysis(analysis: Analysis, c: Claim, indent: str) -> list[str]:
     if chain:
         out.append(
             f"{indent}- Source chain: "
-            + " ← ".join(f"{md_escape(s.name)} ({md_escape(s.kind)})" for s in chain)
+            + " ← ".join(f"{md_escape(s.name)} ({md_escape(_kind_label(s.kind))})" for s in chain)
         )
     else:
         out.append(f"{indent}- Source: the author (no attribution)")
+    if c.attributed:
+        out.append(f"{indent}- Kind: {md_escape(c.kind)}")
     if c.cue:
         cue, stance = md_escape(c.cue.text), md_escape(c.cue.stance)
         out.append(f"{indent}- Cue: {cue} ({stance}); {md_escape(c.quote)} quote")
@@ -362,6 +203,27 @@ def _claim_analysis(analysis: Analysis, c: Claim, indent: str) -> list[str]:
         )
     if c.figures:
         out.append(f"{indent}- Figures: " + ", ".join(md_escape(f.text) for f in c.figures))
+    return out
+
+
+def _kind_label(kind: str) -> str:
+    return SOURCE_KIND_LABELS.get(kind, kind)
+
+
+def _claim_list(analysis: Analysis, text: str, claims: list[Claim]) -> list[str]:
+    """Claims in full, each under its own heading: sentence, content and analysis."""
+    out: list[str] = []
+    for j, c in enumerate(claims):
+        if j and (c.start, c.end) == (claims[j - 1].start, claims[j - 1].end):
+            out += [f"### Claim {md_escape(c.id)} (the same sentence)", ""]
+        else:
+            sentence = blockquote(text[c.start : c.end])
+            out += [f"### Claim {md_escape(c.id)}", "", sentence, ""]
+        content = _claim_content(text, c)
+        if content and content != text[c.start : c.end]:
+            out.append(f"- Content: {md_escape(content)}")
+        out += _claim_analysis(analysis, c, "")
+        out.append("")
     return out
 
 
@@ -416,7 +278,7 @@ def _front_matter(
         fm.append(f"date: {briefing.date.isoformat()}")
     fm += [
         f"briefing_id: {yaml_str(briefing.id)}",
-        f"exported_at: {yaml_str(_iso(exported_at))}",
+        f"exported_at: {yaml_str(iso_time(exported_at))}",
         f"model: {yaml_str(model) if model else 'null'}",
     ]
     fm += ["tags:"] + [f"  - {yaml_str(t)}" for t in tags] if tags else ["tags: []"]
@@ -442,8 +304,8 @@ def export_markdown(
     each once. Tags in the front matter are the ones the analyst typed (a highlight's meaning
     is not one). Note text is shown as typed: no Markdown or Obsidian syntax in it takes
     effect."""
-    anns = _sorted(annotations)
-    model = _model(analysis)
+    anns = in_text_order(annotations)
+    model = model_label(analysis)
     out = [*_front_matter(briefing, _user_tags(anns), model, exported_at)]
     out += ["", f"# {md_escape(briefing.title)}", ""]
     out.append(f"Source: {md_escape(briefing.origin)}  ")
@@ -453,9 +315,10 @@ def export_markdown(
         out.append(f"Author: {md_escape(briefing.author)}  ")
     if briefing.date is not None:
         out.append(f"Date: {briefing.date.isoformat()}  ")
-    out.append(f"Briefing: {_code(briefing.id)}  ")
+    out.append(f"Briefing: {code_span(briefing.id)}  ")
     out.append(
-        f"Exported: {_iso(exported_at)}" + (f" · analysis by {md_escape(model)}" if model else "")
+        f"Exported: {iso_time(exported_at)}"
+        + (f" · analysis by {md_escape(model)}" if model else "")
     )
 
     known: dict[tuple[str, str], bool] = {}
@@ -512,7 +375,7 @@ def export_markdown(
         if quote is None:
             quote = next((a.exact for a in claim_marks if a.exact is not None), text[s:e])
         out += [f"### {i}. {md_escape(_kinds([*marks, *claim_marks]))} (characters {s}–{e})"]
-        out += ["", _blockquote(quote)]
+        out += ["", blockquote(quote)]
         out += _marks_fields(marks)
         lines: list[str] = []
         for c in touching:
@@ -560,28 +423,48 @@ def export_markdown(
             where = f"was at characters {a.start}–{a.end}" if a.start is not None else "no position"
             target = f" on {a.target_type} {a.target_id}" if a.target_type != "text" else ""
             out += [f"### {i}. {md_escape(_kinds(group) + target)} ({where})", ""]
-            out.append(_blockquote(a.exact or ""))
+            out.append(blockquote(a.exact or ""))
             out += _marks_fields(group)
             out.append("")
         out.pop()
 
     if analysis is not None and whole_analysis:
-        out += ["", "## Other claims", ""]
+        # attributed claims and the author's own statements apart, counted as the profile
+        # counts them
         rest_claims = [c for c in index.claims if c.id not in shown_in]
-        out += ["_None._"] if not rest_claims else ["Claims no mark touches.", ""]
-        for j, c in enumerate(rest_claims):
-            if j and (c.start, c.end) == (rest_claims[j - 1].start, rest_claims[j - 1].end):
-                out += [f"### Claim {md_escape(c.id)} (the same sentence)", ""]
-            else:
-                sentence = _blockquote(text[c.start : c.end])
-                out += [f"### Claim {md_escape(c.id)}", "", sentence, ""]
-            content = _claim_content(text, c)
-            if content and content != text[c.start : c.end]:
-                out.append(f"- Content: {md_escape(content)}")
-            out += _claim_analysis(analysis, c, "")
+        n_claims = analysis.profile.get("claims", len(analysis.attributed_claims()))
+        n_author = analysis.profile.get(
+            "author_statements", len(analysis.claims) - len(analysis.attributed_claims())
+        )
+        for title, count, noun, part in (
+            (
+                "Other claims",
+                n_claims,
+                "attributed claim",
+                [c for c in rest_claims if c.attributed],
+            ),
+            (
+                "Author statements",
+                n_author,
+                "author statement",
+                [c for c in rest_claims if not c.attributed],
+            ),
+        ):
+            out += ["", f"## {title}", ""]
+            out.append(
+                f"{count} {noun}{'s' if count != 1 else ''} in the briefing"
+                + (
+                    f"; {len(part)} that no mark touches:"
+                    if part
+                    else ", all above."
+                    if count
+                    else "."
+                )
+            )
             out.append("")
-        if out[-1] == "":
-            out.pop()
+            out += _claim_list(analysis, text, part)
+            if out[-1] == "":
+                out.pop()
 
     if analysis is not None and (whole_analysis or sources):
         out += ["", "## Sources", ""]
@@ -590,7 +473,7 @@ def export_markdown(
             out += ["_None found._"]
         for src in listed:
             mine = on_items.get(("source", src.id), [])
-            bits = [md_escape(src.kind)]
+            bits = [md_escape(_kind_label(src.kind))]
             if src.descriptor:
                 bits.append(md_escape(src.descriptor))
             via = analysis.source(src.via)
@@ -628,197 +511,17 @@ def export_markdown(
     if rest:
         out += ["", "## Notes on actors, claims and sources", ""]
         for key in sorted(rest):
-            out.append(f"- {md_escape(key[0].capitalize())} {_code(key[1])}")
+            out.append(f"- {md_escape(key[0].capitalize())} {code_span(key[1])}")
             out += _target_entries(rest[key])
     out.append("")
     return "\n".join(out)
 
 
-# -- W3C Web Annotation ---------------------------------------------------------------------
-W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-#: the project's own terms, so that JSON-LD processing keeps them (the W3C context defines
-#: none of them): ``brief-tui:`` names a term of this vocabulary, the rest are Dublin Core
-PROJECT_CONTEXT: dict[str, Any] = {
-    "brief-tui": "urn:brief-tui:terms:",
-    "title": "dcterms:title",
-    "author": "dcterms:creator",
-    "date": {"@id": "dcterms:date", "@type": "xsd:date"},
-    "origin": "brief-tui:origin",
-    "model": "brief-tui:model",
-}
-CONTEXT: list[Any] = [W3C_CONTEXT, PROJECT_CONTEXT]
-_MOTIVATION = {
-    "highlight": "highlighting",
-    "note": "commenting",
-    "tag": "tagging",
-    "grade": "assessing",
-}
-
-
-def briefing_urn(briefing_id: str) -> str:
-    """The IRI of one version of a briefing: the SHA-256 of its normalised text, which the
-    positions count in."""
-    return f"urn:brief-tui:briefing:{briefing_id}"
-
-
-_IRI_SAFE = ":/?#[]@!$&'()*+,;=%~"
-
-
-def document_iri(briefing: Briefing) -> str | None:
-    """Where the briefing was read from, as an IRI others can resolve: its http(s) address or
-    a ``file:`` URI; None for standard input."""
-    for candidate in (briefing.url, briefing.origin):
-        parts = urlsplit(candidate) if candidate else None
-        if parts is not None and parts.scheme in ("http", "https") and parts.netloc:
-            return quote(candidate, safe=_IRI_SAFE)
-    origin = Path(briefing.origin)
-    if briefing.origin and not briefing.origin.startswith("<") and origin.is_absolute():
-        return origin.as_uri()
-    return None
-
-
-def _text_source(briefing: Briefing) -> dict[str, Any]:
-    """The text the selectors point into: this version of the briefing, and where it was
-    read from (``via``)."""
-    source: dict[str, Any] = {
-        "id": briefing_urn(briefing.id),
-        "type": "Text",
-        "format": "text/plain",
-    }
-    iri = document_iri(briefing)
-    if iri is not None:
-        source["via"] = iri
-    return source
-
-
-def _quote_selector(exact: str, prefix: str, suffix: str) -> dict[str, Any]:
-    return {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix}
-
-
-def _w3c_item(a: Annotation, briefing: Briefing, analysis: Analysis | None) -> dict[str, Any]:
-    body: list[dict[str, Any]] = []
-    if a.note:
-        body.append(
-            {
-                "type": "TextualBody",
-                "purpose": "commenting",
-                "format": "text/plain",
-                "value": a.note,
-            }
-        )
-    for t in _own_tags(a):
-        body.append({"type": "TextualBody", "purpose": "tagging", "value": t})
-    if a.meaning:
-        body.append({"type": "TextualBody", "purpose": "classifying", "value": a.meaning})
-    if a.grade:
-        body.append({"type": "TextualBody", "purpose": "assessing", "value": a.grade})
-    if a.status:
-        body.append({"type": "TextualBody", "purpose": "assessing", "value": a.status})
-    selectors: list[dict[str, Any]] = []
-    target: dict[str, Any]
-    if a.orphan:
-        # The quote belongs to an earlier version of the text, which the store no longer
-        # holds: the target is the document as it was when the note was made, found by
-        # its quote; the position it had no longer holds anywhere.
-        iri = document_iri(briefing)
-        target = {"source": iri if iri is not None else briefing_urn(briefing.id)}
-        made = _iso_text(a.created_at)
-        if made is not None:
-            target["state"] = {"type": "TimeState", "sourceDate": made}
-        if a.exact is not None:
-            selectors.append(_quote_selector(a.exact, a.prefix or "", a.suffix or ""))
-    else:
-        target = {"source": _text_source(briefing)}
-        span: tuple[int, int] | None = None
-        if a.has_text_anchor:
-            assert a.start is not None and a.end is not None and a.exact is not None
-            selectors.append(_quote_selector(a.exact, a.prefix or "", a.suffix or ""))
-            selectors.append({"type": "TextPositionSelector", "start": a.start, "end": a.end})
-        elif a.target_type != "text" and a.target_id and analysis is not None:
-            span = _first_mention(analysis, a.target_type, a.target_id)
-        if span is not None and analysis is not None and analysis.briefing_id == briefing.id:
-            sel = make_selector(briefing.text, *span)
-            selectors.append(_quote_selector(sel.exact, sel.prefix, sel.suffix))
-            selectors.append({"type": "TextPositionSelector", "start": sel.start, "end": sel.end})
-    if a.target_type != "text":
-        selectors.append(
-            {
-                "type": "FragmentSelector",
-                "conformsTo": "urn:brief-tui:analysis-id",
-                "value": f"{a.target_type}={a.target_id}",
-            }
-        )
-    if len(selectors) == 1:
-        target["selector"] = selectors[0]
-    elif selectors:
-        target["selector"] = selectors
-    item: dict[str, Any] = {
-        "id": f"urn:uuid:{a.id}",
-        "type": "Annotation",
-        "motivation": _MOTIVATION.get(a.kind, a.kind),
-    }
-    for key, value in (("created", a.created_at), ("modified", a.updated_at)):
-        when = _iso_text(value)
-        if when is not None:
-            item[key] = when
-    if body:
-        item["body"] = body
-    item["target"] = target
-    if a.orphan:
-        item["brief-tui:orphan"] = True
-    return item
-
-
-def export_w3c_json(
-    briefing: Briefing,
-    annotations: Sequence[Annotation],
-    analysis: Analysis | None = None,
-    *,
-    exported_at: datetime,
-) -> dict[str, Any]:
-    """A W3C Web Annotation ``AnnotationCollection``; with annotations, its one
-    ``AnnotationPage`` (``first`` and ``last``) holds one ``Annotation`` each, in text order.
-    Text targets carry a TextQuoteSelector and a TextPositionSelector (offsets in Unicode
-    code points of the briefing's text); notes on an actor, claim or source carry those of
-    its first mention (when the analysis is given) and a FragmentSelector naming it; an
-    orphan carries its quote only. Serialise with :func:`json_text`."""
-    anns = _sorted(annotations)
-    items = [_w3c_item(a, briefing, analysis) for a in anns]
-    collection_id = f"{briefing_urn(briefing.id)}:annotations"
-    about: dict[str, Any] = {
-        "id": briefing_urn(briefing.id),
-        "type": "Text",
-        "title": briefing.title,
-        "origin": briefing.origin,
-    }
-    iri = document_iri(briefing)
-    if iri is not None:
-        about["via"] = iri
-    if briefing.author:
-        about["author"] = briefing.author
-    if briefing.date is not None:
-        about["date"] = briefing.date.isoformat()
-    about["model"] = _model(analysis)
-    collection: dict[str, Any] = {
-        "@context": CONTEXT,
-        "id": collection_id,
-        "type": "AnnotationCollection",
-        "label": briefing.title,
-        "total": len(items),
-        "generated": _iso(exported_at),
-        "generator": {"type": "Software", "name": GENERATOR},
-        "brief-tui:briefing": about,
-    }
-    if items:
-        page_id = f"{collection_id}:page-1"
-        collection["first"] = {
-            "id": page_id,
-            "type": "AnnotationPage",
-            # described, not only named: as the model's example has it (and the test suite
-            # reads a page's partOf as an object)
-            "partOf": {"id": collection_id, "label": briefing.title, "total": len(items)},
-            "startIndex": 0,
-            "items": items,
-        }
-        collection["last"] = page_id
-    return collection
+__all__ = [
+    "PROJECT_CONTEXT",
+    "export_markdown",
+    "export_w3c_json",
+    "json_text",
+    "md_escape",
+    "yaml_str",
+]

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from brief_tui.analysis.child import AnalysisProcess
 from brief_tui.briefing import Briefing
 from brief_tui.briefing.untrusted import clean_line, clean_text
-from brief_tui.config import Config, load_config, reader_model
+from brief_tui.config import Config, library_spec, load_config, reader_model
 from brief_tui.resources import styles_dir
 from brief_tui.ui import heap, palette
 from brief_tui.ui.help import HelpScreen, binding_rows
@@ -55,6 +55,7 @@ class BriefApp(App[None]):
         *,
         model_name: str | None = None,
         data_dir: Path | None = None,
+        library: str | None = None,
         analyse: bool = True,
         config: Config | None = None,
         open_library: bool = False,
@@ -81,6 +82,8 @@ class BriefApp(App[None]):
                 data_dir=data_dir,
                 analyse=analyse,
                 open_library=open_library,
+                library=library_spec(library, self.config),
+                analyst=self.config.analyst,
             ),
             marks=self.marks,
             keeper=self.heap,

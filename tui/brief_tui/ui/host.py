@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
     from brief_tui.briefing import Briefing
     from brief_tui.library.annotations import Annotation
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore as Store
     from brief_tui.ui.article import ArticleView
     from brief_tui.ui.palette import Marks
     from brief_tui.ui.panel import SidePanel

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from brief_tui.briefing import Briefing
     from brief_tui.briefing.dates import DatedEvent
     from brief_tui.library.annotations import Annotation
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore as Store
 
 
 class SessionMessage(Message):

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from rich.style import Style
 
+from brief_tui.library.annotations import MEANINGS
+
 
 @dataclass(frozen=True, slots=True)
 class Family:
@@ -52,7 +54,6 @@ FAMILIES: tuple[Family, ...] = (
 
 _BY_LABEL = {label: fam for fam in FAMILIES for label in fam.labels}
 
-MEANINGS = ("key", "doubt", "follow-up")
 MEANING_MARKS = {"key": "★", "doubt": "?", "follow-up": "→"}
 CURSOR_MARK = "›"
 

@@ -36,7 +36,7 @@ from brief_tui.ui.messages import (
 
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore as Store
 
 
 def plural(n: int, word: str) -> str:
@@ -52,6 +52,10 @@ class SessionOptions:
     analyse: bool = True
     #: show the library first when it holds more than the sample (no path was given)
     open_library: bool = False
+    #: the library to open (a postgresql:// URL: a team library), else the local one
+    library: str | None = None
+    #: the analyst's name in a team library (None: the OS user)
+    analyst: str | None = None
 
 
 class Session:
@@ -121,7 +125,7 @@ class Session:
 
     # ------------------------------------------------------------------ the worker
     def _work(self) -> None:
-        from brief_tui.library.store import Store, StoreError
+        from brief_tui.library.store import StoreError
 
         worker = get_current_worker()
         briefing = self.briefing
@@ -129,7 +133,7 @@ class Session:
         store = self.store
         opened = store is None
         if store is None:
-            store = Store.open(self.options.data_dir, repair=True)  # (salvages a damaged one)
+            store = self._open_store()
             self.store = store
             first = self.options.open_library and self._keep_sample(store)
             self._post(StoreOpened(bid, store, library_first=first))
@@ -172,6 +176,19 @@ class Session:
         if model is None or cached is not None or worker.is_cancelled:
             return
         self._analyse(store, worker)
+
+    def _open_store(self) -> Store:
+        """The library (a damaged local one salvaged; a team library whose server is away
+        opens offline and says so in its warning)."""
+        from brief_tui.library.store import Store, StoreError
+        from brief_tui.library.store.factory import open_library
+
+        o = self.options
+        try:
+            return open_library(o.library, data_dir=o.data_dir, analyst=o.analyst, repair=True)
+        except StoreError as e:  # (the team extra missing): the local library instead
+            self._post(Notice(f"{e}; using the local library", severity="error", timeout=15))
+            return Store.open(o.data_dir, repair=True)
 
     def _keep_sample(self, store: Store) -> bool:
         """The bundled sample is always in the library; True when the library holds other

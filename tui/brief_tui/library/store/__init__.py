@@ -6,11 +6,13 @@ from __future__ import annotations
 from brief_tui.library.store.checks import FULL_CHECK_EVERY_S, PRECIOUS_TABLES
 from brief_tui.library.store.errors import (
     BUSY_TIMEOUT_S,
+    NotYours,
     StoreBusy,
     StoreDamaged,
     StoreError,
     StoreFull,
     StoreReadOnly,
+    StoreUnavailable,
     store_error,
 )
 from brief_tui.library.store.facade import Store
@@ -31,6 +33,7 @@ __all__ = [
     "UNDO_DEPTH",
     "BriefingInfo",
     "LibraryStore",
+    "NotYours",
     "SalvageCounts",
     "SearchHit",
     "Store",
@@ -39,5 +42,6 @@ __all__ = [
     "StoreError",
     "StoreFull",
     "StoreReadOnly",
+    "StoreUnavailable",
     "store_error",
 ]

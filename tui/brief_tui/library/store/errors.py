@@ -31,6 +31,14 @@ class StoreDamaged(StoreError):
     :meth:`Store.open` checks the whole file (and salvages it if it is damaged)."""
 
 
+class StoreUnavailable(StoreError):
+    """The team library's server cannot be reached (down, unreachable, refusing us)."""
+
+
+class NotYours(StoreError):
+    """An analyst asked to change or delete another analyst's annotation in a team library."""
+
+
 class StoreFull(StoreError):
     """The disk (or the database's size limit) is full: the write was not made."""
 

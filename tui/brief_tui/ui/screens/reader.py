@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from brief_tui.analysis.child import AnalysisProcess
     from brief_tui.analysis.model import Analysis
     from brief_tui.library.annotations import Annotation
-    from brief_tui.library.store import Store
+    from brief_tui.library.store.protocol import LibraryStore as Store
 
 
 def bindings_of(cls: type[object]) -> list[BindingT]:

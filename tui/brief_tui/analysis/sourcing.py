@@ -1,0 +1,180 @@
+"""The source of a cue as written: the cue verb's subject (a relative "who" is the noun it
+stands for), the noun phrase of the source with how it names its actor (name, pronoun,
+description, document, anonymous), and the origin it cites ("citing the spy agency")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .cues import DOCUMENT_NOUNS, VERB_CUES
+from .gazetteer import (
+    ORG_CLASSES,
+    TITLE_WORDS,
+)
+from .model import TextSpan
+from .records import SourceRef, dtext
+
+if TYPE_CHECKING:
+    pass
+from .spans import group_runs, span_chars
+
+_SUBJ = {"nsubj", "nsubjpass", "csubj"}
+
+
+CITE_VERBS = {"cite", "quote"}
+
+
+_BRIEF = {"brief", "tell", "inform", "cite", "quote", "advise"}
+
+
+def source_ref(doc: Any, head: Any, offset: int) -> SourceRef:
+    """The source noun phrase: the head's subtree without relative clauses, appositive
+    clauses after a comma, and trailing punctuation."""
+    drop: set[int] = set()
+    for c in head.children:
+        if (
+            c.dep_ in {"relcl", "acl", "advcl"}
+            or (
+                c.dep_ == "appos"
+                and c.i > head.i
+                and any(doc[k].text == "," for k in range(head.i, c.i))
+            )
+            or (c.dep_ == "prep" and any(x.ent_type_ in {"DATE", "TIME"} for x in c.subtree))
+        ):
+            drop |= {x.i for x in c.subtree}
+        if c.dep_ == "punct" and c.i > head.i:
+            drop |= {x.i for x in c.subtree}
+    ids = sorted({x.i for x in head.subtree} - drop)
+    # keep the contiguous run around the head
+    run = next((r for r in group_runs(ids) if head.i in r), [head.i])
+    toks = [doc[i] for i in run]
+    while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc") and toks[-1].i != head.i:
+        toks.pop()
+    while toks and toks[0].is_punct and toks[0].i != head.i:
+        toks.pop(0)
+    a, b = span_chars(doc, toks)
+    span = TextSpan(offset + a, offset + b, dtext(doc)[a:b])
+    low = head.lower_
+    # name inside the span: the entity holding the head, else the last actor entity
+    name_span = None
+    ents = [
+        e
+        for e in doc.ents
+        if e.start >= toks[0].i
+        and e.end <= toks[-1].i + 1
+        and e.label_ in {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+    ]
+    for e in ents:
+        if e.start <= head.i < e.end:
+            name_span = (offset + e.start_char, offset + e.end_char)
+    if head.pos_ == "PRON" or head.tag_ in {"PRP", "WP"}:
+        how = "pronoun"
+    elif name_span is not None or head.pos_ == "PROPN":
+        how = "name"
+        if name_span is None:
+            name_span = (offset + head.idx, offset + head.idx + len(head.text))
+    elif head.lemma_.lower() in DOCUMENT_NOUNS or low in DOCUMENT_NOUNS:
+        how = "document"
+        poss = [c for c in head.children if c.dep_ == "poss" and c.pos_ in {"PROPN", "NOUN"}]
+        if poss:
+            p = poss[0]
+            sub = list(p.subtree)
+            name_span = (offset + sub[0].idx, offset + p.idx + len(p.text))
+    else:
+        det = [c for c in head.children if c.dep_ in {"det", "poss"}]
+        definite = any(d.lower_ in {"the", "this", "that"} or d.dep_ == "poss" for d in det)
+        plural = head.tag_ in {"NNS", "NNPS"}
+        if (
+            definite
+            and not plural
+            and (head.lemma_.lower() in ORG_CLASSES or head.lemma_.lower() in TITLE_WORDS)
+        ):
+            how = "description"
+        elif ents and not plural:
+            how = "name"
+            name_span = (offset + ents[-1].start_char, offset + ents[-1].end_char)
+        else:
+            how = "anonymous"
+    # descriptor: the words before the name inside the span
+    descriptor = None
+    if how == "name" and name_span is not None and name_span[0] > span.start:
+        d = dtext(doc)[span.start - offset : name_span[0] - offset].strip(" ,")
+        for article in ("the ", "The ", "a ", "A ", "an ", "An "):
+            if d.startswith(article):
+                d = d[len(article) :]
+        if d and any(ch.isalpha() for ch in d):
+            descriptor = d
+    return SourceRef(
+        span, head.lemma_.lower() if how != "pronoun" else low, how, descriptor, name_span
+    )
+
+
+def cited_origin(doc: Any, cue: Any, subj: Any, offset: int) -> SourceRef | None:
+    """The origin a source cites: "…, citing the spy agency", "… who was briefed by X"."""
+    for c in cue.children:
+        if c.lemma_.lower() in CITE_VERBS and c.dep_ in {
+            "advcl",
+            "xcomp",
+            "conj",
+            "prep",
+            "acl",
+            "dep",
+        }:
+            objs = [o for o in c.children if o.dep_ in {"dobj", "pobj", "attr"}]
+            if objs:
+                return source_ref(doc, objs[0], offset)
+        if c.dep_ == "prep" and c.lower_ in {"citing", "quoting"}:
+            objs = [o for o in c.children if o.dep_ == "pobj"]
+            if objs:
+                return source_ref(doc, objs[0], offset)
+    if subj is not None:
+        for c in subj.children:
+            if c.dep_ in {"relcl", "acl"} and c.lemma_.lower() in _BRIEF:
+                for o in c.children:
+                    if o.dep_ == "agent":
+                        objs = [x for x in o.children if x.dep_ == "pobj"]
+                        if objs:
+                            return source_ref(doc, objs[0], offset)
+                    if o.dep_ == "dobj" and c.lemma_.lower() in CITE_VERBS:
+                        return source_ref(doc, o, offset)
+    return None
+
+
+def cue_subject(t: Any) -> Any:
+    """The subject of a cue verb, following conjunctions and "adding that" adverbials; for
+    a relative "who", the person it stands for ("Kim, who said ..."); never "which"."""
+    for c in t.children:
+        if c.dep_ in {"nsubj", "csubj"}:
+            if c.tag_ in {"WDT", "WP"}:
+                if t.dep_ == "relcl" and t.head.pos_ in {"PROPN", "NOUN"}:
+                    # "Kim, who said ...", "a report which said ...": the noun it stands for;
+                    # "which means ...": a cognition verb on a clause has no source
+                    if c.lower_ == "who" or VERB_CUES.get(t.lemma_.lower()) != "belief":
+                        return t.head
+                    return None
+                return c if VERB_CUES.get(t.lemma_.lower()) != "belief" else None
+            return c
+    h = t
+    for _ in range(2):
+        if h.dep_ in {"conj", "advcl"} and h.head is not h:
+            h = h.head
+            for c in h.children:
+                if c.dep_ == "nsubj":
+                    return c
+        else:
+            break
+    return None
+
+
+def noun_owner(noun: Any) -> Any:
+    """Who a statement noun belongs to: its possessor ("Trump's claim"), or the subject of the
+    verb it is the object of ("X released a statement", "X made the announcement")."""
+    for c in noun.children:
+        if c.dep_ == "poss":
+            return c
+    if noun.dep_ in {"dobj", "attr"} and noun.head.pos_ in {"VERB", "AUX"}:
+        return cue_subject(noun.head)
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ == "VERB":
+        # "X said in a statement ...": handled by the verb itself
+        return None
+    return None

@@ -1,0 +1,132 @@
+"""Transcripts and Q&A interviews: a paragraph that is a speaker's turn ("PENCE:", "Q:", "A:",
+"Jake Tapper:") is said by that speaker, and the speaker label names a person of the text."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .model import Cue, TextSpan
+from .records import ClaimRec, SourceRef, dtext
+
+if TYPE_CHECKING:
+    from .actors import Grouping
+
+
+FIRST_PERSON = {"i", "me", "we", "us", "our", "my"}
+
+
+#: a transcript turn: "PENCE:", "CHRIS WALLACE:", "Q:", "A:", or a name spaCy tags as a
+#: person ("Jake Tapper:") at the start of a paragraph
+_TURN = re.compile(
+    r"\s*(Q|A|[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}):\s"
+)
+
+
+def turn_speaker(doc: Any, offset: int) -> SourceRef | None:
+    """The speaker of a paragraph that is a transcript turn, as a source."""
+    text = dtext(doc)
+    m = _TURN.match(text)
+    if m is None:
+        return None
+    label = m.group(1)
+    a, b = m.span(1)
+    speaker = label in {"Q", "A"} or (label.isupper() and len(label) >= 3)
+    # mixed case: only a name spaCy takes for a person ("Jake Tapper:")
+    # mixed case: only a name spaCy takes for a person ("Jake Tapper:") before a clause (not
+    # a caption such as "Belle Image: Nick Moreau.")
+    if not speaker and not (
+        any(e.label_ == "PERSON" and e.start_char == a and e.end_char == b for e in doc.ents)
+        and any(x.pos_ in {"VERB", "AUX"} for x in doc if x.idx > m.end())
+    ):
+        return None
+    return SourceRef(TextSpan(offset + a, offset + b, label), label.lower(), "turn", None, None)
+
+
+SPEAKERS = {"q": "the interviewer (Q)", "a": "the interviewee (A)"}
+
+
+def resolve_turn(g: Grouping, ref: SourceRef) -> str | None:
+    """The person a transcript speaker label names: "PENCE" -> Mike Pence (by the full name
+    or its last word); "A" -> the person most mentioned (the interviewee); "Q" stays the
+    interviewer, unresolved."""
+    label = ref.span.text.casefold()
+    if label == "q":
+        return None
+    people = [a for a in g.actors if a.kind == "person"]
+    if label == "a":
+        best = max(people, key=lambda a: len(a.mentions), default=None)
+        return best.id if best is not None else None
+    for a in people:
+        words = a.name.casefold().split()
+        if a.name.casefold() == label or (words and words[-1] == label.split()[-1]):
+            return a.id
+    return None
+
+
+#: "WikiLeaks: Clinton flattered Obama": a short name, a colon, a statement
+_HEADLINE_COLON = re.compile(r"([A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3}): +(\S.{8,})")
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+#: words before a colon that label a headline, not a source ("Update: ...", "Photo: ...")
+_HEADLINE_LABELS = {
+    "update",
+    "updated",
+    "image",
+    "images",
+    "photo",
+    "photos",
+    "video",
+    "watch",
+    "listen",
+    "read",
+    "breaking",
+    "breaking news",
+    "exclusive",
+    "analysis",
+    "opinion",
+    "editorial",
+    "comment",
+    "commentary",
+    "live",
+    "note",
+    "correction",
+    "explainer",
+    "factbox",
+    "timeline",
+    "interview",
+    "review",
+    "q",
+    "a",
+}
+
+
+def headline_colon(doc: Any, offset: int) -> ClaimRec | None:
+    """A headline "NAME: statement" as a claim of NAME (only a name: a proper noun or a
+    named entity before the colon, not a label such as "Update:" or a time)."""
+    text = dtext(doc)
+    m = _HEADLINE_COLON.fullmatch(text.rstrip())
+    if m is None or len(text) > 200:
+        return None
+    name = m.group(1)
+    if name.casefold() in _HEADLINE_LABELS:
+        return None
+    a, b = m.span(1)
+    toks = [t for t in doc if t.idx >= a and t.idx + len(t.text) <= b]
+    if not toks or not any(t.pos_ == "PROPN" or t.ent_type_ in _NAME_LABELS for t in toks):
+        return None
+    c0, c1 = m.span(2)
+    # a statement has a finite verb: "Messina: An Interview with ..." is a title
+    if not any(t.idx >= c0 and t.tag_ in {"VBD", "VBZ", "VBP", "MD"} for t in doc):
+        return None
+    rec = ClaimRec(offset, offset + c1)
+    rec.content = [(offset + c0, offset + c1)]
+    rec.cue = Cue(offset + b, offset + b + 1, ":", "report")
+    rec.source = SourceRef(
+        TextSpan(offset + a, offset + b, name),
+        toks[-1].lemma_.lower(),
+        "name",
+        None,
+        (offset + a, offset + b),
+    )
+    rec.headline = True
+    return rec
