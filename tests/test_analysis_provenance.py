@@ -72,3 +72,105 @@ def test_a_headline_label_or_time_is_no_source(loaded_model, label: str) -> None
         model=loaded_model,
     )
     assert all(src != label for _, src in _claims(an)), _claims(an)
+
+
+def _source_of(an: Analysis, content: str):
+    for c in an.claims:
+        if any(content in an.text[f.start : f.end] for f in c.content):
+            return an.source(c.source)
+    raise AssertionError(_claims(an))
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "descriptor", "country"),
+    [
+        # before: source "France", kind official, descriptor "A"
+        (
+            "A French diplomat, speaking on condition of anonymity, said the talks had failed.",
+            "A French diplomat",
+            "diplomat",
+            "France",
+        ),
+        # before: "United States", official, descriptor "senior"
+        (
+            "A senior U.S. official said the strike was imminent.",
+            "A senior U.S. official",
+            "senior official",
+            "United States",
+        ),
+        (
+            "Officials who declined to be named said the plan was dead.",
+            "Officials",
+            "officials",
+            None,
+        ),
+        (
+            "A source familiar with the matter said the deal was close.",
+            "A source familiar with the matter",
+            "source familiar with the matter",
+            None,
+        ),
+    ],
+)
+def test_an_anonymous_source_keeps_its_descriptor_and_country(
+    loaded_model, text: str, name: str, descriptor: str, country: str | None
+) -> None:
+    s = _source_of(analyze(text, model=loaded_model), "the")
+    assert s is not None
+    assert (s.name, s.kind, s.actor, s.descriptor, s.country) == (
+        name,
+        "anonymous",
+        None,
+        descriptor,
+        country,
+    )
+
+
+def test_a_countrys_military_is_a_body_of_that_country_not_the_country(loaded_model) -> None:
+    an = analyze("The South Korean military said the North fired two missiles.", model=loaded_model)
+    s = _source_of(an, "fired")
+    assert s is not None
+    # before: "South Korea", official (the country itself)
+    assert s.name == "The South Korean military"
+    assert s.kind == "official"
+    assert s.country == "South Korea"
+    a = an.actor(s.actor)
+    assert a is None or a.kind == "organisation"
+
+
+def test_source_country_and_unresolved_survive_json_and_cache(loaded_model) -> None:
+    an = analyze(
+        "A French diplomat said the talks had failed. The congressman said it was over.",
+        model=loaded_model,
+    )
+    assert {(s.country, s.unresolved) for s in an.sources} >= {("France", False)}
+    back = Analysis.from_json(an.to_json())
+    assert back.sources == an.sources
+    assert Analysis.from_cache(an.to_cache(), an.text).sources == an.sources
+    js = an.to_json()["sources"]
+    assert all("country" in s and "unresolved" in s for s in js)
+    # an analysis written before 2.1 (no country, no unresolved) still reads
+    old = an.to_json()
+    for s in old["sources"]:
+        del s["country"], s["unresolved"]
+    assert all(s.country is None and not s.unresolved for s in Analysis.from_json(old).sources)
+
+
+def test_discourse_openers_in_turns_make_no_claims(loaded_model) -> None:
+    an = analyze(
+        "WALLACE: Let me ask you about the wall. You know, it is a big issue.\n"
+        "PENCE: Let me say this. I mean, the president has been clear.\n"
+        "WALLACE: Well, let me tell you, the wall is coming. Let me say that it will be built.\n"
+        "PENCE: I mean it.",
+        model=loaded_model,
+    )
+    got = _claims(an)
+    # before: "Let" twice as a claim (cues "ask", "say"), fillers inside the contents
+    assert ("it is a big issue", "WALLACE") in got
+    assert ("the president has been clear", "PENCE") in got
+    assert ("the wall is coming", "WALLACE") in got
+    assert ("that it will be built", "WALLACE") in got
+    assert ("I mean it", "PENCE") in got  # "I mean" with an object is no filler
+    for content, _ in got:
+        assert len(content.split()) >= 2, got
+        assert not content.lower().startswith(("let me", "you know", "i mean,")), got

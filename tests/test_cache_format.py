@@ -141,7 +141,7 @@ def test_the_cache_layout_names_every_field() -> None:
         Hedge: 5,
         Figure: 7,
         analysis_model.Actor: 6,
-        analysis_model.Source: 6,
+        analysis_model.Source: 8,
         analysis_model.Measure: 4,
     }
     for cls, n in layouts.items():

@@ -24,7 +24,7 @@ from .chains import link_chains
 from .sourcing import CITE_VERBS, cited_origin, cue_subject, noun_owner, source_ref
 from .spans import QUOTE_CHARS, group_runs, quote_spans, span_chars, subtree_ids, token_runs
 from .statements import full_statement
-from .transcripts import FIRST_PERSON, headline_colon, turn_speaker
+from .transcripts import FIRST_PERSON, discourse_openers, headline_colon, turn_speaker, without
 
 _Located = TypeVar("_Located", Hedge, Figure)
 
@@ -377,6 +377,14 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
     else:
         sents = [doc[:]] if len(doc) else []
     recs: list[ClaimRec] = []
+    text = dtext(doc)
+    # "Let me ask you", "you know", "I mean": said, but saying nothing
+    openers = [
+        r
+        for sent in sents
+        if any(x.lower_ in {"let", "know", "mean", "see"} for x in sent)
+        for r in discourse_openers(doc, sent, offset)
+    ]
     for sent in sents:
         found: list[ClaimRec] = []
         for t in sent:
@@ -389,6 +397,14 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
             if r is not None and all(r.content != x.content for x in found):
                 found.append(r)
         recs.extend(link_chains(found, lambda x, y: dtext(doc)[x - offset : y - offset]))
+    if openers:
+        # a cue inside an opener ("you know") makes no claim
+        recs = [
+            r for r in recs if r.cue is None or not any(a <= r.cue.start < b for a, b in openers)
+        ]
+        for r in recs:
+            r.content = without(r.content, openers, text, offset)
+        recs = [r for r in recs if r.content]
     turn = turn_speaker(doc, offset)
     hc = headline_colon(doc, offset) if headline and turn is None else None
     if hc is not None:
@@ -450,6 +466,10 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
         rec.content = [(offset + x, offset + y) for x, y in runs]
         rec.headline = headline
         rec.kind = "author"
+        if openers:
+            rec.content = without(rec.content, openers, text, offset)
+            if not rec.content:
+                continue
         if turn is not None:
             # a transcript turn: the speaker says it, verbatim
             rec.content = [(max(x, turn.span.end + 2), y) for x, y in rec.content]

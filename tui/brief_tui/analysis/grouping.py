@@ -489,7 +489,7 @@ def attach_descriptions(g: Grouping, descs: list[DescRec]) -> None:
     for d in descs:
         if d.kind != "definite":
             continue
-        aid = _resolve_description(g, d)
+        aid = resolve_description(g, d.head, d.start)
         if aid:
             g.add_mention(aid, Mention(d.start, d.end, d.text, "description"))
             g.desc_actor[(d.start, d.end)] = aid
@@ -613,11 +613,13 @@ def _name_class(name: str) -> str | None:
     return None
 
 
-def _resolve_description(g: Grouping, d: DescRec) -> str | None:
-    head = d.head
+def resolve_description(g: Grouping, head: str, start: int) -> str | None:
+    """The actor a definite description with head noun ``head`` at ``start`` refers to: the
+    most recent organisation of the same class ("the ministry": the Defence Ministry), the
+    most recent person described by that role; None when no antecedent agrees."""
     if head in ORG_CLASSES:
         want = ORG_CLASSES[head]
-        for _s, _e, aid in g.mentions_before(d.start, {"organisation"}, window=4000):
+        for _s, _e, aid in g.mentions_before(start, {"organisation"}, window=4000):
             a = g.by_id[aid]
             cls = _name_class(a.name)
             if cls is None:
@@ -627,7 +629,7 @@ def _resolve_description(g: Grouping, d: DescRec) -> str | None:
                 return aid
         return None
     if head in TITLE_WORDS:
-        for _s, _e, aid in g.mentions_before(d.start, {"person"}, window=4000):
+        for _s, _e, aid in g.mentions_before(start, {"person"}, window=4000):
             a = g.by_id[aid]
             if any(head in x.lower().split() for x in a.descriptors):
                 return aid

@@ -9,7 +9,10 @@ Two serialised forms:
   :data:`SCHEMA` (``brief-tui analyze --json``, the analysis process's wire). Analyser 2.0
   added, compatibly, each claim's ``kind`` (speech, stance, belief, intention, evidence, or
   author for the author's own statements) and the source kind ``media``; a claim without a
-  kind is read as before (author when it has neither source nor cue);
+  kind is read as before (author when it has neither source nor cue). Analyser 2.1 added,
+  compatibly, each source's ``country`` ("a French diplomat": France) and ``unresolved``
+  (a description or pronoun left as the phrase itself); a source without them reads as
+  no country, resolved;
 - :meth:`Analysis.to_cache` / :meth:`Analysis.from_cache`: the private, compact form the
   store keeps in its analysis cache (:data:`CACHE_FORMAT`): arrays instead of objects, the
   small many-times-repeated records (entities, mentions, sentences) as columns, and the
@@ -34,11 +37,11 @@ from typing import Any
 SCHEMA = "brief-tui/analysis@1"
 #: the analyser's own version: part of the analysis cache key (raise it when the analysis
 #: of the same text by the same model changes)
-ANALYSER_VERSION = "2.0"
+ANALYSER_VERSION = "2.1"
 
 #: The private form of :meth:`Analysis.to_cache`. Change the number whenever that layout
 #: (or the fields of the classes below) changes: rows of another format are cache misses.
-CACHE_FORMAT = "brief-tui/analysis-cache@2"
+CACHE_FORMAT = "brief-tui/analysis-cache@3"
 
 
 @dataclass(slots=True, unsafe_hash=True)  # a value: see the module docstring
@@ -93,6 +96,11 @@ class Source:
     actor: str | None = None
     descriptor: str | None = None
     via: str | None = None
+    #: the country a source speaks for or comes from ("a French diplomat": France)
+    country: str | None = None
+    #: a description or pronoun ("the congressman", "he") no antecedent was safe for: the
+    #: source is the phrase itself
+    unresolved: bool = False
 
 
 @dataclass(slots=True, unsafe_hash=True)  # a value: see the module docstring
@@ -256,6 +264,8 @@ class Analysis:
                     "actor": s.actor,
                     "descriptor": s.descriptor,
                     "via": s.via,
+                    "country": s.country,
+                    "unresolved": s.unresolved,
                 }
                 for s in self.sources
             ],
@@ -311,6 +321,8 @@ class Analysis:
                     s.get("actor"),
                     s.get("descriptor"),
                     s.get("via"),
+                    s.get("country"),
+                    bool(s.get("unresolved", False)),
                 )
                 for s in d["sources"]
             ],
@@ -356,7 +368,10 @@ class Analysis:
                 ]
                 for a in self.actors
             ],
-            "sources": [[s.id, s.name, s.kind, s.actor, s.descriptor, s.via] for s in self.sources],
+            "sources": [
+                [s.id, s.name, s.kind, s.actor, s.descriptor, s.via, s.country, s.unresolved]
+                for s in self.sources
+            ],
             # one row per claim (SQL counts them with json_array_length(json, '$.claims'))
             "claims": [_claim_cache(c) for c in self.claims],
             "sentences": _columns(self.sentences, _SPAN),

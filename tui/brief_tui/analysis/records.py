@@ -56,6 +56,7 @@ class SourceRef:
     how: str  # name | pronoun | description | anonymous | document
     descriptor: str | None = None  # role words inside the span ("South Korean lawmaker")
     name_span: tuple[int, int] | None = None  # the name inside the span, if any
+    country: str | None = None  # a country in the span's modifiers ("a French diplomat")
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from .gazetteer import (
     STATE_MEDIA,
     TITLE_WORDS,
 )
+from .grouping import resolve_description
 from .model import Actor, Claim, Measure, Source, Span
 from .records import ChunkData, ClaimRec, SourceRef
 
@@ -88,7 +89,7 @@ class _Sources:
                 desc = None
             else:
                 name = " ".join(ref.span.text.split())
-                desc = None
+                desc = ref.descriptor if ref.how == "anonymous" else None
             s = Source(
                 id=f"s{len(self.list) + 1}",
                 name=name,
@@ -96,6 +97,8 @@ class _Sources:
                 actor=aid,
                 descriptor=desc,
                 via=via,
+                country=ref.country,
+                unresolved=a is None and ref.how in {"description", "pronoun"},
             )
             self.by_key[key] = s
             self.list.append(s)
@@ -153,6 +156,13 @@ def _resolve(
         return None
     if ref.how == "anonymous":
         return None
+    if ref.how == "description":
+        # "the spy agency", "the South Korean military": the actor it refers to, never a
+        # place named inside it; none when no antecedent agrees
+        hit = g.desc_actor.get((ref.span.start, ref.span.end))
+        if hit:
+            return hit
+        return resolve_description(g, ref.head, ref.span.start)
     if ref.name_span is not None:
         aid = g.actor_at(*ref.name_span)
         if aid:

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from .cues import DOCUMENT_NOUNS, VERB_CUES
 from .gazetteer import (
+    ANON_HEADS,
+    COUNTRY_VARIANTS,
+    DEMONYMS,
     ORG_CLASSES,
     TITLE_WORDS,
 )
@@ -55,6 +58,8 @@ def source_ref(doc: Any, head: Any, offset: int) -> SourceRef:
     a, b = span_chars(doc, toks)
     span = TextSpan(offset + a, offset + b, dtext(doc)[a:b])
     low = head.lower_
+    country: str | None = None
+    descriptor: str | None = None
     # name inside the span: the entity holding the head, else the last actor entity
     name_span = None
     ents = [
@@ -84,11 +89,22 @@ def source_ref(doc: Any, head: Any, offset: int) -> SourceRef:
         det = [c for c in head.children if c.dep_ in {"det", "poss"}]
         definite = any(d.lower_ in {"the", "this", "that"} or d.dep_ == "poss" for d in det)
         plural = head.tag_ in {"NNS", "NNPS"}
-        if (
-            definite
-            and not plural
-            and (head.lemma_.lower() in ORG_CLASSES or head.lemma_.lower() in TITLE_WORDS)
-        ):
+        lemma = head.lemma_.lower()
+        role = lemma in ORG_CLASSES or lemma in TITLE_WORDS or lemma in ANON_HEADS
+        # a role noun whose names are only places: "a French diplomat", "the South Korean
+        # military", "U.S. officials" (a person or body of that country, not the country)
+        placed = bool(ents) and all(e.label_ in {"NORP", "GPE", "LOC"} for e in ents)
+        if placed and role:
+            country = next(filter(None, (_country(e.text) for e in ents)), None)
+            how = "description" if definite and not plural else "anonymous"
+            keep = [
+                t
+                for t in _without_det(toks)
+                if not t.is_punct and not any(e.start <= t.i < e.end for e in ents)
+            ]
+            if how == "anonymous" and keep:
+                descriptor = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in keep)
+        elif definite and not plural and (lemma in ORG_CLASSES or lemma in TITLE_WORDS):
             how = "description"
         elif ents and not plural:
             how = "name"
@@ -96,7 +112,6 @@ def source_ref(doc: Any, head: Any, offset: int) -> SourceRef:
         else:
             how = "anonymous"
     # descriptor: the words before the name inside the span
-    descriptor = None
     if how == "name" and name_span is not None and name_span[0] > span.start:
         d = dtext(doc)[span.start - offset : name_span[0] - offset].strip(" ,")
         for article in ("the ", "The ", "a ", "A ", "an ", "An "):
@@ -104,9 +119,31 @@ def source_ref(doc: Any, head: Any, offset: int) -> SourceRef:
                 d = d[len(article) :]
         if d and any(ch.isalpha() for ch in d):
             descriptor = d
+    if how == "anonymous" and descriptor is None and head.pos_ == "NOUN":
+        # "officials who declined to be named", "a source familiar with the matter"
+        keep = [t for t in _without_det(toks) if not t.is_punct]
+        descriptor = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in keep) or None
     return SourceRef(
-        span, head.lemma_.lower() if how != "pronoun" else low, how, descriptor, name_span
+        span,
+        head.lemma_.lower() if how != "pronoun" else low,
+        how,
+        descriptor,
+        name_span,
+        country,
     )
+
+
+def _without_det(toks: list[Any]) -> list[Any]:
+    i = 0
+    while i < len(toks) and toks[i].dep_ in {"det", "poss", "case"}:
+        i += 1
+    return toks[i:]
+
+
+def _country(name: str) -> str | None:
+    """The country a place name or demonym stands for ("French", "the U.S.")."""
+    n = name[4:] if name.lower().startswith("the ") else name
+    return COUNTRY_VARIANTS.get(n) or DEMONYMS.get(n)
 
 
 def cited_origin(doc: Any, cue: Any, subj: Any, offset: int) -> SourceRef | None:

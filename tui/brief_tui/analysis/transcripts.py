@@ -130,3 +130,76 @@ def headline_colon(doc: Any, offset: int) -> ClaimRec | None:
     )
     rec.headline = True
     return rec
+
+
+#: fillers of speech ("you know", "I mean", "you see") when they take no object or clause
+_FILLERS = {("you", "know"), ("i", "mean"), ("you", "see")}
+_OPEN_BEFORE = {"so", "well", "but", "and", "now", "ok", "okay", "oh", "look"}
+
+
+def discourse_openers(doc: Any, sent: Any, offset: int) -> list[tuple[int, int]]:
+    """Character ranges of a sentence's discourse openers, which say nothing themselves:
+    "Let me ask you (about the wall)", "Let me say (this)" up to a comma or the clause the
+    verb reports, and the fillers "you know", "I mean" ("I mean it" is no filler)."""
+    out: list[tuple[int, int]] = []
+    for t in sent:
+        low = t.lower_
+        prev = doc[t.i - 1] if t.i > sent.start else None
+        if (
+            low == "let"
+            and t.i + 2 < sent.end
+            and doc[t.i + 1].lower_ in {"me", "us"}
+            and (prev is None or prev.is_punct or prev.lower_ in _OPEN_BEFORE)
+        ):
+            verb = doc[t.i + 2]
+            if any(c.dep_ in {"ccomp", "xcomp"} for c in verb.children):
+                continue  # "Let me say that ...": the verb reports a clause, a real cue
+            j = t.i
+            while j < sent.end and not (j > t.i and doc[j].is_punct):
+                j += 1
+            if j > t.i:
+                last = doc[j - 1]
+                out.append((offset + t.idx, offset + last.idx + len(last.text)))
+        elif (
+            prev is not None
+            and (prev.lower_, low) in _FILLERS
+            and prev.dep_ == "nsubj"
+            and not any(c.dep_ in {"dobj", "ccomp", "xcomp", "attr"} for c in t.children)
+            and (t.i + 1 >= sent.end or doc[t.i + 1].is_punct)
+        ):
+            out.append((offset + prev.idx, offset + t.idx + len(t.text)))
+    return out
+
+
+def without(
+    content: list[tuple[int, int]], cut: list[tuple[int, int]], text: str, offset: int
+) -> list[tuple[int, int]]:
+    """``content`` with the ``cut`` ranges taken out, trimmed of spaces and punctuation at
+    the edges of what is left; a piece the cut left without two words is dropped."""
+    out: list[tuple[int, int]] = []
+    for a, b in content:
+        if not any(ca < b and cb > a for ca, cb in cut):
+            out.append((a, b))
+            continue
+        pieces = [(a, b)]
+        for ca, cb in cut:
+            nxt = []
+            for x, y in pieces:
+                if cb <= x or ca >= y:
+                    nxt.append((x, y))
+                    continue
+                if ca > x:
+                    nxt.append((x, ca))
+                if cb < y:
+                    nxt.append((cb, y))
+            pieces = nxt
+        for x, y in pieces:
+            while x < y and not text[x - offset].isalnum():
+                x += 1
+            while y > x and not (
+                text[y - 1 - offset].isalnum() or text[y - 1 - offset] in "\"'”’)"
+            ):
+                y -= 1
+            if len(re.findall(r"\w+", text[x - offset : y - offset])) >= 2:
+                out.append((x, y))
+    return out
