@@ -172,6 +172,7 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
             state["frame"] = now
         if not state["drawn"]:
             return
+        state.setdefault("painted", now)  # the first frame holding the article
         if mode == "visible":
             _report({"t": now - launch, "rss": _rss_mb()})
         elif mode == "switch" and analysed_view():
@@ -202,6 +203,7 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
                 "spacy": "spacy" in sys.modules,
                 "source": getattr(app, "analysis_source", ""),
                 "entities": len(app.analysis.entities) if app.analysis else 0,
+                "after_paint": now - state["painted"],
             }
 
             async def report_when_cached() -> None:
@@ -486,6 +488,8 @@ def main() -> None:
                 bare.append(run_child("bare")["t"])
                 reo.append(run_child("reopen", str(path), str(cache_dir)))
             ro = med([r["t"] for r in reo])
+            # in the same processes: from the article's first frame to the analysed panel
+            after_paint = med([r.get("after_paint", float("nan")) for r in reo])
             b = med(bare)
             spacy_loaded = any(r["spacy"] for r in reo)
             sources = {r["source"] for r in reo}
@@ -500,6 +504,7 @@ def main() -> None:
                 )
             )
             summary[label] = {"paint": v / b0, "reopen": ro / b, "bare": b}
+            summary[label]["after_paint"] = after_paint
 
             print(f"[{label}] reopen inside the reader ...", file=sys.stderr)
             sw = [run_child("switch", str(path), str(cache_dir)) for _ in range(opts.runs)]
@@ -565,14 +570,15 @@ def main() -> None:
     print()
     print(
         "| briefing | first paint ÷ bare (goal 1.5x) | reopen → analysed panel ÷ bare "
-        "(goal 2x) | key p95 (goal 50 ms) | peak RSS reader + analysis |"
+        "(goal 2x) | reopen: first frame -> analysed panel | key p95 (goal 50 ms) "
+        "| peak RSS reader + analysis |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     for label, s in summary.items():
         nan = float("nan")
         print(
             f"| {label} | {s['paint']:.2f}x | {s.get('reopen', nan):.2f}x "
-            f"| {fmt_ms(s.get('p95', nan))} "
+            f"| {fmt_ms(s.get('after_paint', nan))} | {fmt_ms(s.get('p95', nan))} "
             f"| {s.get('rss', nan):.0f} + {s.get('rss_analysis', nan):.0f} MB |"
         )
 
