@@ -7,12 +7,25 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
+
 from brief_tui.ui.panel.base import plural
+from brief_tui.ui.panel.lines import LineList
 
 if TYPE_CHECKING:
     from rich.style import Style
 
     from brief_tui.ui.host import ReaderHost
+
+
+#: the reader's keys for finding its way (the screen lists them with its own)
+NAVIGATION_BINDINGS = [
+    Binding("slash", "search", "Search", id="app.search"),
+    Binding("n", "search_step(1)", "Next match", id="app.search_next"),
+    Binding("N", "search_step(-1)", "Prev match", id="app.search_prev", show=False),
+    Binding("c", "claim_step(1)", "Next claim", id="app.next_claim", show=False),
+    Binding("C", "claim_step(-1)", "Prev claim", id="app.prev_claim", show=False),
+]
 
 
 def search_pattern(query: str) -> re.Pattern[str]:
@@ -43,9 +56,12 @@ class Navigator:
         self.query = ""
         self.matches: list[tuple[int, int]] = []
         self.index = -1
+        #: the claim (in text order) c / C last went to
+        self.claim_index = -1
 
     def reset(self) -> None:
         self.query, self.matches, self.index = "", [], -1
+        self.claim_index = -1
 
     # ------------------------------------------------------------------ search
     def search(self, query: str) -> int:
@@ -164,6 +180,50 @@ class Navigator:
         article.show_current((claim.start, claim.end), "claim")
         article.set_layer("current", [])
         article.focus()
+        host.update_status()
+
+    def claim_step(self, n: int) -> None:
+        """c / C: the next or previous claim in text order from the cursor, shown as a jump
+        from the Claims list shows it; the bell past the first or the last."""
+        host = self.host
+        article = host.article()
+        if host.analysis is None or article is None:
+            return
+        claims = sorted(host.analysis.claims, key=lambda c: (c.start, c.end, c.id))
+        if not claims:
+            host.app.bell()
+            return
+        cursor = article.cursor
+        # on a claim's sentence (several claims may share one): step from that claim
+        at = self.claim_index if 0 <= self.claim_index < len(claims) else -1
+        if at < 0 or claims[at].start != cursor:
+            at = -1
+        if at >= 0:
+            target = at + n
+        elif n > 0:
+            # a claim starting at the cursor but not shown yet is the next one
+            shown = article.current
+            target = next(
+                (
+                    i
+                    for i, c in enumerate(claims)
+                    if c.start > cursor or (c.start == cursor and shown != (c.start, c.end))
+                ),
+                len(claims),
+            )
+        else:
+            target = next((i for i in reversed(range(len(claims))) if claims[i].start < cursor), -1)
+        if not 0 <= target < len(claims):
+            host.app.bell()
+            return
+        claim = claims[target]
+        self.jump_to_claim(claim.id)
+        self.claim_index = target
+        host.focus_label += f" ({target + 1}/{len(claims)})"
+        if (panel := host.panel()) is not None:  # the Claims list follows, if it is built
+            widget = panel.tab_widget("tab-claims")
+            if isinstance(widget, LineList) and widget.holds(claim.id):
+                widget.move_cursor(row=widget.get_row_index(claim.id))
         host.update_status()
 
     def jump_to_source(self, source_id: str) -> None:

@@ -43,7 +43,7 @@ from brief_tui.ui.messages import (
     StoreReadOnly,
     TimelineReady,
 )
-from brief_tui.ui.navigator import Navigator
+from brief_tui.ui.navigator import NAVIGATION_BINDINGS, Navigator
 from brief_tui.ui.panel import AcrossPane, PanelList, SidePanel
 from brief_tui.ui.reading import READING_BINDINGS, BriefCommands, Reading
 from brief_tui.ui.safe import Static
@@ -68,9 +68,7 @@ class ReaderScreen(Screen[None]):
     COMMANDS = Screen.COMMANDS | {BriefCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="app.search"),
-        Binding("n", "search_step(1)", "Next match", id="app.search_next"),
-        Binding("N", "search_step(-1)", "Prev match", id="app.search_prev", show=False),
+        *NAVIGATION_BINDINGS,
         Binding("escape", "clear", "Clear marks", id="app.clear", show=False),
         Binding("L", "library", "Library", id="app.library"),
         Binding("right_square_bracket", "tab_step(1)", "Next tab", id="panel.next_tab", show=False),
@@ -513,6 +511,9 @@ class ReaderScreen(Screen[None]):
     def action_search_step(self, n: int) -> None:
         if not self.briefing.is_empty:
             self.navigator.step(n)
+
+    def action_claim_step(self, n: int) -> None:
+        self.navigator.claim_step(n)
 
     def action_clear(self) -> None:
         article = self.article()
