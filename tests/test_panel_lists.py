@@ -18,6 +18,7 @@ from brief_tui.ui.panel import (
     NotesList,
     PanelList,
     Row,
+    SidePanel,
     SourceList,
     TimelineTab,
 )
@@ -171,4 +172,6 @@ async def test_only_the_tab_in_view_is_made_the_others_when_shown(loaded_model) 
         await pilot.click(TabStrip, offset=(1 + 8 + 8 + 3, 0))
         await pilot.pause()
         assert app.query_one("#tabs").active == "tab-sources"
-        assert app.query_one(SourceList).display and not app.query_one(ClaimList).display
+        panel = app.query_one(SidePanel)
+        assert app.query_one(SourceList).display
+        assert not panel.tab_widget("tab-claims").display  # the Claims list and its detail

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 
 from brief_tui.ui.panel.base import plural
-from brief_tui.ui.panel.lines import LineList
 
 if TYPE_CHECKING:
     from rich.style import Style
@@ -221,8 +220,8 @@ class Navigator:
         self.claim_index = target
         host.focus_label += f" ({target + 1}/{len(claims)})"
         if (panel := host.panel()) is not None:  # the Claims list follows, if it is built
-            widget = panel.tab_widget("tab-claims")
-            if isinstance(widget, LineList) and widget.holds(claim.id):
+            widget = panel.list_of("tab-claims")
+            if widget is not None and widget.holds(claim.id):
                 widget.move_cursor(row=widget.get_row_index(claim.id))
         host.update_status()
 

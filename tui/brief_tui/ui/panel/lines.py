@@ -5,7 +5,7 @@ its rows' data and nothing more."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -117,6 +117,8 @@ class LineList(PanelList, ScrollView, can_focus=True):
         self._styles: tuple[Style, Style, Style, Style] | None = None
         #: the cursor's row is brought into view once the list has a size
         self._scroll_pending = False
+        #: told the selected item's detail whenever the selection or the rows change
+        self.on_select: Callable[[Text | None], None] | None = None
         self._measure()
 
     # ------------------------------------------------------------------ rows
@@ -129,6 +131,17 @@ class LineList(PanelList, ScrollView, can_focus=True):
         self._cursor = self._selectable(min(self._cursor, max(0, len(self.rows) - 1)), 1)
         self._layout()
         self.refresh()
+        self._selected()
+
+    def detail(self, key: str) -> Text | None:
+        """The item ``key`` shown whole (lists with a detail area say how)."""
+        del key
+        return None
+
+    def _selected(self) -> None:
+        if self.on_select is not None:
+            key = self.selected_key()
+            self.on_select(self.detail(key) if key is not None else None)
 
     def _measure(self) -> None:
         """The columns' widths (but the last's): their widest cell, at most MAX_COLUMN."""
@@ -324,6 +337,7 @@ class LineList(PanelList, ScrollView, can_focus=True):
         if old != self._cursor:
             self._strips.clear()
             self.refresh()
+            self._selected()
         if scroll:
             self._scroll_to_cursor()
 

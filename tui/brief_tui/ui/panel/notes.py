@@ -7,6 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
+from brief_tui.briefing.untrusted import clean_line, clean_text
 from brief_tui.ui.palette import MEANING_MARKS
 from brief_tui.ui.panel.base import PanelData
 from brief_tui.ui.panel.lines import Column, LineList, Row, words
@@ -35,7 +36,31 @@ class NotesList(LineList):
         if key:
             self.post_message(self.Delete(key))
 
+    _data: PanelData | None = None
+
+    def detail(self, key: str) -> Text | None:
+        """The selected note whole: what it is on, its mark, every line of it and its tags."""
+        data = self._data
+        a = next((a for a in data.annotations if a.id == key), None) if data else None
+        if data is None or a is None:
+            return None
+        out = Text(end="")
+        out.append("On: ", style="bold")
+        out.append(clean_line(data.describe_target(a, limit=10_000)))
+        marks = " · ".join(x for x in (a.meaning, a.grade, a.status) if x)
+        if marks or a.orphan:
+            out.append("\nMark: ", style="bold")
+            out.append(clean_line(("orphan " if a.orphan else "") + marks))
+        if a.tags:
+            out.append("\nTags: ", style="bold")
+            out.append(clean_line(" ".join("#" + t for t in a.tags)), style="cyan")
+        if a.note and a.note.strip():
+            out.append("\n")
+            out.append(clean_text(a.note.strip()))
+        return out
+
     def show_data(self, data: PanelData) -> None:
+        self._data = data
         marks = data.marks
         rows: list[Row] = []
         for a in data.annotations:

@@ -26,6 +26,7 @@ from brief_tui.ui.panel.across import AcrossTab
 from brief_tui.ui.panel.actors import ActorList
 from brief_tui.ui.panel.base import PanelData, graded
 from brief_tui.ui.panel.claims import ClaimList
+from brief_tui.ui.panel.detail import DetailTab
 from brief_tui.ui.panel.lines import LineList
 from brief_tui.ui.panel.notes import NotesList
 from brief_tui.ui.panel.sources import SourceList
@@ -41,9 +42,9 @@ if TYPE_CHECKING:
 #: the tabs in order: id, title, the widget that shows it
 TABS: tuple[tuple[str, str, Callable[[], Widget]], ...] = (
     ("tab-actors", "Actors", lambda: ActorList(id="actors")),
-    ("tab-claims", "Claims", lambda: ClaimList(id="claims")),
+    ("tab-claims", "Claims", lambda: DetailTab(ClaimList(id="claims"))),
     ("tab-sources", "Sources", lambda: SourceList(id="sources")),
-    ("tab-notes", "Notes", lambda: NotesList(id="notes")),
+    ("tab-notes", "Notes", lambda: DetailTab(NotesList(id="notes"))),
     ("tab-across", "Across", AcrossTab),
     ("tab-timeline", "Timeline", TimelineTab),
 )
@@ -228,14 +229,17 @@ class SidePanel(Vertical):
                 body = self.query_one(PanelTabs).body
             except NoMatches:
                 return
-            body.mount(self._build(tab))
+            widget = self._build(tab)
+            body.mount(widget)
+            if isinstance(widget, DetailTab):
+                widget.mount_parts()
         elif tab in self._stale:
             self._draw(tab)
         self.post_message(self.TabShown(tab))
 
     def _draw(self, tab: str) -> None:
         self._stale.discard(tab)
-        widget = self._built.get(tab)
+        widget = self.list_of(tab)
         if isinstance(widget, ActorList | ClaimList | SourceList | NotesList):
             widget.show_data(self.data)
 
@@ -365,6 +369,13 @@ class SidePanel(Vertical):
         """The widget of ``tab`` if it was built (shown once)."""
         return self._built.get(tab)
 
+    def list_of(self, tab: str) -> LineList | None:
+        """The list of ``tab`` if it was built (in a :class:`DetailTab` or alone)."""
+        widget = self._built.get(tab)
+        if isinstance(widget, DetailTab):
+            return widget.list
+        return widget if isinstance(widget, LineList) else None
+
     def show_tab(self, tab: str) -> None:
         if self.ready:
             self.query_one(PanelTabs).active = tab
@@ -396,8 +407,8 @@ class SidePanel(Vertical):
         if not self.ready:
             return
         self.show_tab(tab)
-        widget = self._built.get(tab)
-        if isinstance(widget, LineList):
+        widget = self.list_of(tab)
+        if widget is not None:
             if widget.holds(key):
                 widget.move_cursor(row=widget.get_row_index(key))
             if focus:
