@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -14,32 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.procs import child_env, read_pty
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _env(tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        HOME=str(tmp_path / "home"),
-        BRIEF_TUI_DATA_DIR=str(tmp_path / "data"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        PYTHONPATH=str(REPO / "tui"),
-        TERM="xterm-256color",
-    )
-    return env
-
-
-def _read(fd: int, until: bytes, seconds: float) -> bytes:
-    out = b""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and until not in out:
-        r, _, _ = select.select([fd], [], [], 0.1)
-        if r:
-            try:
-                out += os.read(fd, 65536)
-            except OSError:
-                break
-    return out
 
 
 @pytest.mark.slow
@@ -50,7 +26,7 @@ def test_reader_on_standard_input_takes_keys_from_the_terminal(tmp_path: Path) -
 
     doc = tmp_path / "t.txt"
     doc.write_text("Report\n\nThe Pentagon said troops moved.\n")
-    env = _env(tmp_path)
+    env = child_env(tmp_path, TERM="xterm-256color")
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child: a shell pipeline in the pty
         os.execve(
@@ -63,11 +39,11 @@ def test_reader_on_standard_input_takes_keys_from_the_terminal(tmp_path: Path) -
             env,
         )
     try:
-        out = _read(fd, b"Pentagon", 30)
+        out = read_pty(fd, b"Pentagon", 30)
         assert b"Pentagon" in out
         time.sleep(0.5)
         os.write(fd, b"q")
-        out += _read(fd, b"EXIT=", 10)
+        out += read_pty(fd, b"EXIT=", 10)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -81,7 +57,7 @@ def test_reader_on_standard_input_takes_keys_from_the_terminal(tmp_path: Path) -
 def test_output_into_head_ends_quietly(tmp_path: Path, command: list[str]) -> None:
     doc = tmp_path / "long.txt"
     doc.write_text("Long report\n\n" + "The minister said troops moved to the border. " * 3000)
-    env = _env(tmp_path)
+    env = child_env(tmp_path, TERM="xterm-256color")
     # a library long enough that its JSON does not fit the pipe's buffer
     from brief_tui.briefing import briefing_from_text
     from brief_tui.library.store import Store
@@ -114,7 +90,7 @@ def test_analyze_is_readable_at_80_columns(tmp_path: Path) -> None:
     from rich.cells import cell_len
 
     sample = REPO / "seeds" / "north-korean-troops-in-russia.txt"
-    env = _env(tmp_path)
+    env = child_env(tmp_path, TERM="xterm-256color")
     env["COLUMNS"] = "80"
     out = subprocess.run(
         [sys.executable, "-m", "brief_tui", "analyze", str(sample)],

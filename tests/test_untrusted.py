@@ -9,11 +9,9 @@ import contextlib
 import json
 import os
 import re
-import select
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +28,7 @@ from brief_tui.briefing.untrusted import (
 )
 from brief_tui.ui.app import BriefApp, StatusLine
 from brief_tui.ui.article import ArticleView
+from tests.procs import child_env, read_pty
 from tests.uihelpers import screen_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -188,6 +187,12 @@ async def test_notifications_are_text(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         app.notify("[b]x[/] [/nope] " + OSC52, title="[/t]")
         await pilot.pause(0.3)
+        # the reader screen's own notifications (quotes, grades, export errors) pass the same
+        # way: Screen.notify asks for markup by default, and the app takes them as text
+        app.screen.notify("Highlighted as key: “[/y] [@click=app.quit]x[/]”")
+        await pilot.pause(0.3)
+        (quoted,) = [n for n in app._notifications if n.message.startswith("Highlighted")]
+        assert quoted.markup is False and "[@click=app.quit]x[/]" in quoted.message
         (note,) = [n for n in app._notifications if n.title == "[/t]"]
         assert note.markup is False  # shown as Content(message): the words as they are
         assert note.message.startswith("[b]x[/] [/nope] ")
@@ -195,16 +200,6 @@ async def test_notifications_are_text(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------- headless commands
-def _env(tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        HOME=str(tmp_path / "home"),
-        BRIEF_TUI_DATA_DIR=str(tmp_path / "data"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        PYTHONPATH=str(REPO / "tui"),
-        COLUMNS="200",
-    )
-    return env
 
 
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -212,7 +207,7 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "brief_tui", *args],
         capture_output=True,
         text=True,
-        env=_env(tmp_path),
+        env=child_env(tmp_path, COLUMNS="200"),
         timeout=120,
     )
 
@@ -263,17 +258,6 @@ def test_error_lines_are_one_clean_line(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------- a real terminal
-def _read_pty(fd: int, until: bytes, seconds: float) -> bytes:
-    out = b""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and until not in out:
-        r, _, _ = select.select([fd], [], [], 0.1)
-        if r:
-            try:
-                out += os.read(fd, 65536)
-            except OSError:
-                break
-    return out
 
 
 @pytest.mark.slow
@@ -286,7 +270,7 @@ def test_a_document_cannot_write_the_clipboard_or_the_title(tmp_path: Path) -> N
     path.write_text(
         f"Report {OSC52} ok {TITLE_SET}\n\nThe Pentagon said troops moved.\x1b[2J\x1bc {OSC52}\n"
     )
-    env = _env(tmp_path)
+    env = child_env(tmp_path, COLUMNS="200")
     env.update(TERM="xterm-256color", COLORTERM="truecolor")
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
@@ -296,10 +280,10 @@ def test_a_document_cannot_write_the_clipboard_or_the_title(tmp_path: Path) -> N
             env,
         )
     try:
-        out = _read_pty(fd, b"Pentagon", 30)
-        out += _read_pty(fd, b"\x00never", 1.0)
+        out = read_pty(fd, b"Pentagon", 30)
+        out += read_pty(fd, b"\x00never", 1.0)
         os.write(fd, b"q")
-        out += _read_pty(fd, b"\x00never", 2.0)
+        out += read_pty(fd, b"\x00never", 2.0)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -335,7 +319,7 @@ def test_analyze_says_before_a_long_analysis(tmp_path: Path) -> None:
         [sys.executable, "-m", "brief_tui", "analyze", str(path), "--model", "no_such_model"],
         capture_output=True,
         text=True,
-        env=_env(tmp_path),
+        env=child_env(tmp_path, COLUMNS="200"),
         timeout=120,
     )
     # the note comes first, before the model is even looked for

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 KINDS: Final = ("highlight", "note", "tag", "grade")
 TARGET_TYPES: Final = ("text", "actor", "claim", "source")
@@ -128,3 +128,60 @@ def validate(
             raise ValueError(f"a claim is graded 1-6, not {grade!r}")
     if status is not None and status not in STATUSES:
         raise ValueError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
+
+
+#: the fields an update may change (the rest are fixed, or follow from these)
+UPDATABLE: Final = frozenset(
+    {
+        "kind",
+        "target_type",
+        "target_id",
+        "start",
+        "end",
+        "meaning",
+        "note",
+        "tags",
+        "grade",
+        "status",
+    }
+)
+
+
+def describe(a: Annotation) -> str:
+    """A few words for the undo log: "note on claim c3 “About 3,000…”"."""
+    what = a.kind
+    if a.target_type != "text":
+        what += f" on {a.target_type} {a.target_id}"
+    if a.exact:
+        quote = " ".join(a.exact.split())
+        what += f" “{quote if len(quote) <= 40 else quote[:39] + '…'}”"
+    return what
+
+
+def annotation_to_json(a: Annotation) -> dict[str, Any]:
+    """The JSON form both stores keep in their undo logs (and the team journal)."""
+    return {
+        "id": a.id,
+        "briefing_id": a.briefing_id,
+        "kind": a.kind,
+        "target_type": a.target_type,
+        "target_id": a.target_id,
+        "start": a.start,
+        "end": a.end,
+        "exact": a.exact,
+        "prefix": a.prefix,
+        "suffix": a.suffix,
+        "meaning": a.meaning,
+        "note": a.note,
+        "tags": list(a.tags),
+        "grade": a.grade,
+        "status": a.status,
+        "orphan": a.orphan,
+        "created_at": a.created_at,
+        "updated_at": a.updated_at,
+        "author": a.author,
+    }
+
+
+def annotation_from_json(d: dict[str, Any]) -> Annotation:
+    return Annotation(**{**d, "tags": tuple(d.get("tags", ()))})

@@ -337,8 +337,7 @@ class Briefings:
         piece = piece.strip()
         if not piece:
             return "", ()
-        escaped = piece.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return " WHERE b.title LIKE ? ESCAPE '\\'", (f"%{escaped}%",)
+        return " WHERE b.title LIKE ? ESCAPE '\\'", (like_pattern(piece),)
 
     def search_page(self, query: str, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
         """One page of full-text search hits (every word must occur, as a prefix), best
@@ -369,16 +368,11 @@ class Briefings:
         return [SearchHit(self._info(r), *_snippet(r["snip"] or "")) for r in rows]
 
     def first_match(self, briefing_id: str, query: str) -> int | None:
-        words = [w.strip('"') for w in query.split() if w.strip('"')]
-        if not words:
+        if not query.split():
             return None
         with self.db.read() as conn:
             row = conn.execute("SELECT text FROM briefings WHERE id = ?", (briefing_id,)).fetchone()
-        if row is None:
-            return None
-        # the first word as FTS5 matched it: the start of a word, any case
-        found = re.search(r"\b" + re.escape(words[0]), row[0], re.IGNORECASE)
-        return found.start() if found else None
+        return None if row is None else match_offset(row[0], query)
 
     def remove_briefing(self, briefing_id: str) -> int:
         """Remove a briefing with its annotations, undo history and cached analyses.
@@ -395,6 +389,23 @@ class Briefings:
 
 #: full-text hits ranked by relevance up to this many; more are listed newest first
 RANKED_UP_TO: Final = 1000
+
+
+def like_pattern(piece: str) -> str:
+    """A LIKE pattern matching ``piece`` anywhere, its own ``%``, ``_`` and ``\\`` taken
+    literally (with ``ESCAPE '\\'``)."""
+    escaped = piece.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def match_offset(text: str, query: str) -> int | None:
+    """Where the first word of a search query is in ``text`` as a full-text search matched
+    it (the start of a word, any case), None when it is not there."""
+    words = [w.strip('"') for w in query.split() if w.strip('"')]
+    if not words:
+        return None
+    found = re.search(r"\b" + re.escape(words[0]), text, re.IGNORECASE)
+    return found.start() if found else None
 
 
 def _fts_query(query: str) -> str | None:

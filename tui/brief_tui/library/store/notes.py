@@ -9,49 +9,31 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any, Final
+from typing import Any
 
 from brief_tui.briefing.load import Briefing
 from brief_tui.library.anchoring import CONTEXT, ReanchorReport, Selector, selector_of
-from brief_tui.library.annotations import Annotation, normalise_tags, validate
+from brief_tui.library.annotations import (
+    UPDATABLE,
+    Annotation,
+    annotation_from_json,
+    annotation_to_json,
+    describe,
+    normalise_tags,
+    validate,
+)
 from brief_tui.library.store.connection import Database
-from brief_tui.library.store.errors import StoreError, short
+from brief_tui.library.store.errors import StoreError
 from brief_tui.library.store.rows import (
     ANN_COLUMNS,
     ANN_ORDER,
-    annotation_from_json,
     annotation_from_row,
-    annotation_to_json,
     get,
     put,
     row_params,
 )
 from brief_tui.library.store.timestamps import now_iso
 from brief_tui.library.store.undo import UndoLog
-
-_UPDATABLE: Final = frozenset(
-    {
-        "kind",
-        "target_type",
-        "target_id",
-        "start",
-        "end",
-        "meaning",
-        "note",
-        "tags",
-        "grade",
-        "status",
-    }
-)
-
-
-def _describe(a: Annotation) -> str:
-    what = a.kind
-    if a.target_type != "text":
-        what += f" on {a.target_type} {a.target_id}"
-    if a.exact:
-        what += f" “{short(a.exact)}”"
-    return what
 
 
 class Notes:
@@ -149,7 +131,7 @@ class Notes:
                 f"INSERT INTO annotations ({ANN_COLUMNS}) VALUES ({', '.join('?' * 18)})",
                 row_params(a),
             )
-            self.undo.log(conn, "add", a, None, f"add {_describe(a)}")
+            self.undo.log(conn, "add", a, None, f"add {describe(a)}")
         return a
 
     def annotation(self, annotation_id: str) -> Annotation | None:
@@ -163,7 +145,7 @@ class Notes:
         """Change fields of an annotation (kind, target_type, target_id, start/end, meaning,
         note, tags, grade, status; ``None`` clears). Committed before returning; undoable.
         Raises ``KeyError`` for an unknown id, ``TypeError`` for an unknown field."""
-        unknown = set(changes) - _UPDATABLE
+        unknown = set(changes) - UPDATABLE
         if unknown:
             raise TypeError(f"cannot change {', '.join(sorted(unknown))} of an annotation")
         if ("start" in changes) != ("end" in changes):
@@ -205,7 +187,7 @@ class Notes:
                 return old
             new = replace(new, updated_at=now_iso())
             put(conn, new)
-            self.undo.log(conn, "update", new, old, f"edit {_describe(old)}")
+            self.undo.log(conn, "update", new, old, f"edit {describe(old)}")
         return new
 
     def delete_annotation(self, annotation_id: str) -> Annotation:
@@ -213,7 +195,7 @@ class Notes:
         with self.db.write() as conn:
             old = get(conn, annotation_id)
             conn.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
-            self.undo.log(conn, "delete", old, old, f"delete {_describe(old)}")
+            self.undo.log(conn, "delete", old, old, f"delete {describe(old)}")
         return old
 
     def annotations(self, briefing_id: str) -> list[Annotation]:

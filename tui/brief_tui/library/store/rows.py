@@ -6,7 +6,9 @@ import json
 import sqlite3
 from typing import Any, Final
 
-from brief_tui.library.annotations import Annotation
+from brief_tui.library.annotations import (
+    Annotation,
+)
 
 ANN_COLUMNS: Final = (
     'id, briefing_id, kind, target_type, target_id, start, "end", exact, prefix, suffix, '
@@ -36,33 +38,6 @@ def annotation_from_row(row: sqlite3.Row) -> Annotation:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
-
-
-def annotation_to_json(a: Annotation) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "briefing_id": a.briefing_id,
-        "kind": a.kind,
-        "target_type": a.target_type,
-        "target_id": a.target_id,
-        "start": a.start,
-        "end": a.end,
-        "exact": a.exact,
-        "prefix": a.prefix,
-        "suffix": a.suffix,
-        "meaning": a.meaning,
-        "note": a.note,
-        "tags": list(a.tags),
-        "grade": a.grade,
-        "status": a.status,
-        "orphan": a.orphan,
-        "created_at": a.created_at,
-        "updated_at": a.updated_at,
-    }
-
-
-def annotation_from_json(d: dict[str, Any]) -> Annotation:
-    return Annotation(**{**d, "tags": tuple(d.get("tags", ()))})
 
 
 def row_params(a: Annotation) -> tuple[Any, ...]:

@@ -11,9 +11,11 @@ import sqlite3
 from contextlib import suppress
 from typing import Final
 
-from brief_tui.library.annotations import Annotation
+from brief_tui.library.annotations import Annotation, annotation_from_json, annotation_to_json
 from brief_tui.library.store.connection import Database
-from brief_tui.library.store.rows import annotation_from_json, annotation_to_json, put
+from brief_tui.library.store.rows import (
+    put,
+)
 from brief_tui.library.store.timestamps import now_iso
 
 #: undo actions kept in the log

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from brief_tui.briefing.load import Briefing
-from brief_tui.library.annotations import Annotation
+from brief_tui.library.annotations import Annotation, annotation_from_json, annotation_to_json
 from brief_tui.library.store.briefings import _meta_of
-from brief_tui.library.store.postgres.rows import annotation_from_json, annotation_to_json
 from brief_tui.library.store.timestamps import now_iso
 
 #: the journal's file in the local data dir

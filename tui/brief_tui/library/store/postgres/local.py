@@ -12,9 +12,9 @@ from typing import Any
 
 from brief_tui.briefing.load import Briefing
 from brief_tui.library.anchoring import CONTEXT
-from brief_tui.library.annotations import Annotation, normalise_tags
+from brief_tui.library.annotations import Annotation, annotation_from_json, normalise_tags
+from brief_tui.library.store.briefings import match_offset
 from brief_tui.library.store.postgres.journal import Journal
-from brief_tui.library.store.postgres.rows import annotation_from_json
 from brief_tui.library.store.protocol import BriefingInfo
 from brief_tui.library.store.timestamps import now_iso
 
@@ -64,11 +64,7 @@ class OfflineView:
 
     def first_match(self, briefing_id: str, query: str) -> int | None:
         b = self.briefing(briefing_id)
-        words = [w.strip('"') for w in query.split() if w.strip('"')]
-        if b is None or not words:
-            return None
-        i = b.text.casefold().find(words[0].casefold())
-        return i if i >= 0 else None
+        return None if b is None else match_offset(b.text, query)
 
     def search(self, query: str, limit: int) -> list[BriefingInfo]:
         words = [w.casefold() for w in query.split()]

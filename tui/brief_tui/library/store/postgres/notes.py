@@ -9,51 +9,33 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any, Final
+from typing import Any
 
 from brief_tui.briefing.load import Briefing
 from brief_tui.briefing.untrusted import clean_line
 from brief_tui.library.anchoring import CONTEXT, ReanchorReport, Selector, selector_of
-from brief_tui.library.annotations import Annotation, normalise_tags, validate
-from brief_tui.library.store.errors import NotYours, StoreError, short
+from brief_tui.library.annotations import (
+    UPDATABLE,
+    Annotation,
+    annotation_from_json,
+    annotation_to_json,
+    describe,
+    normalise_tags,
+    validate,
+)
+from brief_tui.library.store.errors import NotYours, StoreError
 from brief_tui.library.store.postgres.connection import Conn, PgHandle, notify
 from brief_tui.library.store.postgres.rows import (
     ANN_COLUMNS,
     ANN_ORDER,
     ANN_UPSERT,
-    annotation_from_json,
     annotation_from_row,
-    annotation_to_json,
     pg_json,
     pg_text,
     row_params,
 )
 from brief_tui.library.store.postgres.undo import log
 from brief_tui.library.store.timestamps import now_iso
-
-_UPDATABLE: Final = frozenset(
-    {
-        "kind",
-        "target_type",
-        "target_id",
-        "start",
-        "end",
-        "meaning",
-        "note",
-        "tags",
-        "grade",
-        "status",
-    }
-)
-
-
-def _describe(a: Annotation) -> str:
-    what = a.kind
-    if a.target_type != "text":
-        what += f" on {a.target_type} {a.target_id}"
-    if a.exact:
-        what += f" “{short(a.exact)}”"
-    return what
 
 
 def _owner_check(a: Annotation, analyst: str, doing: str) -> None:
@@ -166,7 +148,7 @@ def insert_annotation(store: PgHandle, a: Annotation, *, write_id: str | None = 
             row_params(a, store.analyst),
         ).rowcount
         if done:
-            log(store, conn, "add", a, None, f"add {_describe(a)}")
+            log(store, conn, "add", a, None, f"add {describe(a)}")
     return a
 
 
@@ -212,7 +194,7 @@ def apply_update(
     store: PgHandle, annotation_id: str, changes: dict[str, Any], *, write_id: str | None = None
 ) -> Annotation:
     """:meth:`update_annotation`, once per ``write_id`` when one is given."""
-    unknown = set(changes) - _UPDATABLE
+    unknown = set(changes) - UPDATABLE
     if unknown:
         raise TypeError(f"cannot change {', '.join(sorted(unknown))} of an annotation")
     if ("start" in changes) != ("end" in changes):
@@ -257,7 +239,7 @@ def apply_update(
             return old
         new = replace(new, updated_at=now_iso())
         conn.execute(ANN_UPSERT, row_params(new, store.analyst))
-        log(store, conn, "update", new, old, f"edit {_describe(old)}")
+        log(store, conn, "update", new, old, f"edit {describe(old)}")
     return new
 
 
@@ -271,7 +253,7 @@ def apply_delete(store: PgHandle, annotation_id: str, *, write_id: str | None = 
         if write_id is not None and not _first_time(store, conn, write_id):
             return old
         conn.execute("DELETE FROM annotations WHERE id = %s", (old.id,))
-        log(store, conn, "delete", old, old, f"delete {_describe(old)}")
+        log(store, conn, "delete", old, old, f"delete {describe(old)}")
     return old
 
 

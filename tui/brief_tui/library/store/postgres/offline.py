@@ -23,7 +23,7 @@ from typing import Any, Self
 from brief_tui.analysis.model import Analysis
 from brief_tui.briefing.load import Briefing
 from brief_tui.library.anchoring import ReanchorReport, Selector
-from brief_tui.library.annotations import Annotation
+from brief_tui.library.annotations import Annotation, annotation_to_json
 from brief_tui.library.paths import data_dir as resolve_data_dir
 from brief_tui.library.store.briefings import _meta_of
 from brief_tui.library.store.errors import NotYours, StoreUnavailable
@@ -35,7 +35,6 @@ from brief_tui.library.store.postgres.journal import (
 )
 from brief_tui.library.store.postgres.local import OfflineView
 from brief_tui.library.store.postgres.notes import new_annotation
-from brief_tui.library.store.postgres.rows import annotation_to_json
 from brief_tui.library.store.postgres.store import PgStore
 from brief_tui.library.store.postgres.sync import RETRY_S, ServerLink
 from brief_tui.library.store.protocol import BriefingInfo, LibraryStore, SearchHit

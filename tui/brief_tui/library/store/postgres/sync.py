@@ -11,9 +11,9 @@ import threading
 from collections.abc import Callable
 from typing import Any, Final
 
+from brief_tui.library.annotations import annotation_from_json
 from brief_tui.library.store.errors import StoreError, StoreUnavailable
 from brief_tui.library.store.postgres.journal import Journal, briefing_from_json
-from brief_tui.library.store.postgres.rows import annotation_from_json
 from brief_tui.library.store.postgres.store import PgStore
 from brief_tui.library.store.timestamps import now_iso
 

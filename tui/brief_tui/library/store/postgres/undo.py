@@ -7,12 +7,10 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-from brief_tui.library.annotations import Annotation
+from brief_tui.library.annotations import Annotation, annotation_from_json, annotation_to_json
 from brief_tui.library.store.postgres.connection import Conn, PgHandle, notify
 from brief_tui.library.store.postgres.rows import (
     ANN_UPSERT,
-    annotation_from_json,
-    annotation_to_json,
     pg_json,
     pg_text,
     row_params,

@@ -4,11 +4,10 @@ hit's match is, the whole listing streamed through a server-side cursor)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Generator
 from typing import Any, Final
 
-from brief_tui.library.store.briefings import _snippet
+from brief_tui.library.store.briefings import _snippet, like_pattern, match_offset
 from brief_tui.library.store.postgres.briefings import INFO_SELECT, LEXEME, info_of
 from brief_tui.library.store.postgres.connection import PgHandle
 from brief_tui.library.store.postgres.rows import pg_text
@@ -34,8 +33,7 @@ def _title_filter(piece: str) -> tuple[str, tuple[str, ...]]:
     piece = piece.strip()
     if not piece:
         return "", ()
-    escaped = piece.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return " WHERE b.title ILIKE %s ESCAPE '\\'", (pg_text(f"%{escaped}%"),)
+    return " WHERE b.title ILIKE %s ESCAPE '\\'", (pg_text(like_pattern(piece)),)
 
 
 def list_window(
@@ -98,15 +96,11 @@ def search_page(store: PgHandle, query: str, *, limit: int, offset: int) -> list
 
 
 def first_match(store: PgHandle, briefing_id: str, query: str) -> int | None:
-    words = [w.strip('"') for w in query.split() if w.strip('"')]
-    if not words:
+    if not query.split():
         return None
     with store._tx(write=False) as conn:
         row = conn.execute("SELECT text FROM briefings WHERE id = %s", (briefing_id,)).fetchone()
-    if row is None:
-        return None
-    found = re.search(r"\b" + re.escape(words[0]), row["text"], re.IGNORECASE)
-    return found.start() if found else None
+    return None if row is None else match_offset(row["text"], query)
 
 
 def iter_listing(
