@@ -4,11 +4,10 @@ message fit to show a user) and the signals the opening code passes itself."""
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
-
-if TYPE_CHECKING:
-    import sqlite3
+from typing import Final
 
 #: seconds a writer waits for another process's transaction before giving up
 BUSY_TIMEOUT_S: Final = 10.0
@@ -163,3 +162,22 @@ def short(text: str | None, n: int = 40) -> str:
         return ""
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def switch_to_wal(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT_S) -> str:
+    """Put the database in WAL mode and return the journal mode it reports.
+
+    Two processes opening one new file at once both ask for WAL; SQLite may answer one of them
+    "database is locked" at once, without waiting on the busy handler (it would otherwise be a
+    deadlock between two readers that each want the write lock). That answer is retried here
+    until ``timeout`` has passed, as the busy handler would have waited."""
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as e:
+            if cause(e) != "busy" or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)

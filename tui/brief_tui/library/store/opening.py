@@ -44,6 +44,7 @@ from brief_tui.library.store.errors import (
     is_corruption,
     is_unwritable,
     short,
+    switch_to_wal,
 )
 from brief_tui.library.store.salvage import salvage_into
 from brief_tui.library.store.schema import SCHEMA_VERSION, migrate
@@ -165,7 +166,7 @@ def connect_rw(
         configure(conn, busy_timeout)
         try:
             checked_at = check_damage(conn, path) if check else None
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = switch_to_wal(conn, busy_timeout)
             if str(mode).lower() != "wal":
                 raise Unwritable(f"cannot switch to WAL journal (got {mode})")
             conn.execute("PRAGMA synchronous = FULL")

@@ -18,6 +18,7 @@ from typing import Any, Final
 from brief_tui.briefing.load import Briefing
 from brief_tui.library.annotations import Annotation, annotation_from_json, annotation_to_json
 from brief_tui.library.store.briefings import _meta_of
+from brief_tui.library.store.errors import BUSY_TIMEOUT_S, switch_to_wal
 from brief_tui.library.store.timestamps import now_iso
 
 #: the journal's file in the local data dir
@@ -68,11 +69,15 @@ class Journal:
         #: the library (its address without a password) the rows belong to
         self.library = library
         self.lock = threading.RLock()
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        # The wait for a lock is set before anything else: two readers started at once both
+        # switch the new file to WAL and create its tables, and the second must wait, not fail.
+        self.conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+        )
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        switch_to_wal(self.conn)
         self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.execute("PRAGMA busy_timeout = 10000")
         for statement in _JOURNAL_SCHEMA:
             self.conn.execute(statement)
 
