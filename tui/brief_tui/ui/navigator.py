@@ -183,14 +183,25 @@ class Navigator:
 
     def claim_step(self, n: int) -> None:
         """c / C: the next or previous claim in text order from the cursor, shown as a jump
-        from the Claims list shows it; the bell past the first or the last."""
+        from the Claims list shows it; the bell past the first or the last. When the Claims
+        list is filtered (its keys or f), only the claims it shows."""
         host = self.host
         article = host.article()
         if host.analysis is None or article is None:
             return
-        claims = sorted(host.analysis.claims, key=lambda c: (c.start, c.end, c.id))
+        panel = host.panel()
+        data = panel.data if panel is not None else None
+        filtered = data is not None and data.claims_filtered
+        pool = data.shown_claims() if data is not None and filtered else host.analysis.claims
+        claims = sorted(pool, key=lambda c: (c.start, c.end, c.id))
         if not claims:
             host.app.bell()
+            if data is not None and filtered:
+                host.notify(
+                    f"No claim is shown ({data.claims_filter_words()}): backspace on the "
+                    "Claims list or f clears the filter.",
+                    severity="warning",
+                )
             return
         cursor = article.cursor
         # on a claim's sentence (several claims may share one): step from that claim
@@ -218,8 +229,8 @@ class Navigator:
         claim = claims[target]
         self.jump_to_claim(claim.id)
         self.claim_index = target
-        host.focus_label += f" ({target + 1}/{len(claims)})"
-        if (panel := host.panel()) is not None:  # the Claims list follows, if it is built
+        host.focus_label += f" ({target + 1}/{len(claims)}{' shown' if filtered else ''})"
+        if panel is not None:  # the Claims list follows, if it is built
             widget = panel.list_of("tab-claims")
             if widget is not None and widget.holds(claim.id):
                 widget.move_cursor(row=widget.get_row_index(claim.id))

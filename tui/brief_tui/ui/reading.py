@@ -247,10 +247,15 @@ class Reading:
         if article is None:  # an empty briefing has no article
             return
         flt = self.reading_filter
+        panel = app.panel()
         if flt is None:
             article.set_layer("filter", [])
+            if panel is not None:
+                panel.set_narrow(None)
             return
         kept = self.filter_spans(flt)
+        if panel is not None:  # the Claims and Sources lists keep what the text keeps
+            panel.set_narrow(kept, flt.label)
         dim = app.marks.dimmed
         out = []
         pos = 0
@@ -409,7 +414,9 @@ class BriefCommands(Provider):
                 keys = keymap.get(b.id, b.key)
                 if section == "Article":
                     run: Callable[[], Any] = partial(app.run_article_action, b.action)
-                elif section in ("Side panel lists", "Notes tab", "Claims list"):
+                elif section == "Claims tab":
+                    run = partial(self._claims_action, app, b.action)
+                elif section in ("Side panel lists", "Notes tab"):
                     continue
                 else:
                     run = partial(self.app.run_action, b.action, app)
@@ -454,6 +461,17 @@ class BriefCommands(Provider):
                     partial(app.grade_source, src.id),
                     "key: r in Sources",
                 )
+
+    async def _claims_action(self, host: CommandsHost, action: str) -> None:
+        """A key of the Claims list run from the palette: on that list, shown and focused."""
+        panel = host.panel()
+        if panel is None or not panel.ready:
+            return
+        panel.show_tab("tab-claims")
+        panel.focus_list()
+        listed = panel.list_of("tab-claims")
+        if listed is not None:
+            await self.app.run_action(action, listed)
 
     async def discover(self) -> Hits:
         for name, run, help_text in self._commands():

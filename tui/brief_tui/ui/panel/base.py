@@ -3,6 +3,7 @@ and the words they use for claims and sources."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -64,14 +65,93 @@ def content_size() -> Reactive[Size]:
     return Reactive(Size(0, 0), layout=False)
 
 
+#: the claim kinds in the order the Claims list's kind filter steps through them
+CLAIM_KINDS = ("speech", "stance", "belief", "intention", "evidence", "author")
+
+
+@dataclass
+class ClaimView:
+    """What the Claims list shows: one source's claims, one kind, sourced claims only,
+    grouped by source (keys on the list change it)."""
+
+    source: str | None = None
+    kind: str | None = None
+    sourced_only: bool = False
+    grouped: bool = False
+
+    @property
+    def filtered(self) -> bool:
+        return self.source is not None or self.kind is not None or self.sourced_only
+
+
 @dataclass
 class PanelData:
     """Everything the panel's lists are drawn from: the analysis, the reader's annotations
-    and the marks of the theme."""
+    and the marks of the theme; what the Claims list is narrowed to (its own filters, and
+    the passages the reading filter ``f`` keeps)."""
 
     analysis: Analysis | None = None
     annotations: list[Annotation] = field(default_factory=list)
     marks: Marks = DEFAULT_MARKS
+    claim_view: ClaimView = field(default_factory=ClaimView)
+    #: the passages the reading filter keeps (None: no filter) and its label
+    narrow: list[tuple[int, int]] | None = None
+    narrow_label: str = ""
+
+    def set_narrow(self, spans: list[tuple[int, int]] | None, label: str = "") -> None:
+        """The reading filter's kept passages (merged where they meet), or None."""
+        merged: list[tuple[int, int]] = []
+        for s, e in sorted(spans or []):
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+            else:
+                merged.append((s, e))
+        self.narrow = merged if spans is not None else None
+        self.narrow_label = label if spans is not None else ""
+
+    def _kept(self, claim: Claim) -> bool:
+        """Whether the reading filter keeps this claim (its sentence meets a kept passage)."""
+        spans = self.narrow
+        if spans is None:
+            return True
+        i = bisect_left(spans, (claim.end, claim.end))  # the passages starting before its end
+        return i > 0 and spans[i - 1][1] > claim.start
+
+    def narrowed_claims(self) -> list[Claim]:
+        """The claims the reading filter keeps (all of them without one)."""
+        if self.analysis is None:
+            return []
+        return [c for c in self.analysis.claims if self._kept(c)]
+
+    def shown_claims(self) -> list[Claim]:
+        """The claims the Claims list shows, in the analysis's order."""
+        view = self.claim_view
+        return [
+            c
+            for c in self.narrowed_claims()
+            if (view.source is None or c.source == view.source)
+            and (view.kind is None or c.kind == view.kind)
+            and (not view.sourced_only or c.source)
+        ]
+
+    @property
+    def claims_filtered(self) -> bool:
+        return self.claim_view.filtered or self.narrow is not None
+
+    def claims_filter_words(self) -> str:
+        """What the Claims list is narrowed to, in words ("" when it shows every claim)."""
+        view, analysis = self.claim_view, self.analysis
+        parts: list[str] = []
+        if view.source is not None:
+            src = analysis.source(view.source) if analysis is not None else None
+            parts.append(f"by {src.name if src else view.source}")
+        if view.kind is not None:
+            parts.append(f"kind {view.kind}")
+        if view.sourced_only:
+            parts.append("sourced only")
+        if self.narrow is not None:
+            parts.append(f"f: {self.narrow_label}")
+        return " · ".join(parts)
 
     def grade_of(self, target_type: str, target_id: str) -> str:
         """The latest grade and status the reader gave this claim or source, as shown."""

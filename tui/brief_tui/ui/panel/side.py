@@ -7,6 +7,7 @@ others when they are next shown."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -29,7 +30,7 @@ from brief_tui.ui.panel.claims import ClaimList
 from brief_tui.ui.panel.detail import DetailTab
 from brief_tui.ui.panel.lines import LineList
 from brief_tui.ui.panel.notes import NotesList
-from brief_tui.ui.panel.sources import SourceList
+from brief_tui.ui.panel.sources import SourceList, narrowed_sources
 from brief_tui.ui.panel.timeline import TimelineTab
 from brief_tui.ui.safe import Label, Static
 
@@ -53,8 +54,8 @@ FIRST_TAB = TABS[0][0]
 #: what each list is drawn from: it is drawn again when one of these changed
 DEPENDS = {
     "tab-actors": {"analysis"},
-    "tab-claims": {"analysis", "grades", "marks"},
-    "tab-sources": {"analysis", "grades"},
+    "tab-claims": {"analysis", "grades", "marks", "narrow"},
+    "tab-sources": {"analysis", "grades", "narrow"},
     "tab-notes": {"analysis", "annotations", "marks"},
 }
 
@@ -65,7 +66,11 @@ def reader_list_bindings() -> list[tuple[str, list[Binding]]]:
     def of(cls: type[object]) -> list[Binding]:
         return [b for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding)]
 
-    return [("Side panel lists", of(LineList)), ("Notes tab", of(NotesList))]
+    return [
+        ("Side panel lists", of(LineList)),
+        ("Claims tab", of(ClaimList)),
+        ("Notes tab", of(NotesList)),
+    ]
 
 
 class TabStrip(Widget):
@@ -87,6 +92,13 @@ class TabStrip(Widget):
         self._choose = choose
         #: (first cell, end cell, tab) of each title as drawn
         self._spans: list[tuple[int, int, str]] = []
+        #: what a tab's title adds (a filtered list: "3/15", shown of all)
+        self.notes: dict[str, str] = {}
+
+    def set_notes(self, notes: dict[str, str]) -> None:
+        if notes != self.notes:
+            self.notes = notes
+            self.refresh()
 
     def render(self) -> Text:
         shown = self.get_component_rich_style("tab-strip--active", partial=True)
@@ -94,7 +106,9 @@ class TabStrip(Widget):
         self._spans = []
         for tab, title, _ in TABS:
             start = text.cell_len
-            text.append(f" {title} ", style=shown if tab == self.active else "")
+            note = self.notes.get(tab)
+            label = f" {title} {note} " if note else f" {title} "
+            text.append(label, style=shown if tab == self.active else "")
             self._spans.append((start, text.cell_len, tab))
         return text
 
@@ -242,6 +256,7 @@ class SidePanel(Vertical):
         widget = self.list_of(tab)
         if isinstance(widget, ActorList | ClaimList | SourceList | NotesList):
             widget.show_data(self.data)
+        self._titles()
 
     def _changed(self, *what: str) -> None:
         """The data changed: the tab in view is drawn again now, the others when shown."""
@@ -252,6 +267,30 @@ class SidePanel(Vertical):
                     self._draw(tab)
                 else:
                     self._stale.add(tab)
+        self._titles()
+
+    def _titles(self) -> None:
+        """The tabs' titles say when their lists are filtered: "Claims 3/15"."""
+        data, notes = self.data, {}
+        analysis = data.analysis
+        if analysis is not None and data.claims_filtered:
+            notes["tab-claims"] = f"{len(data.shown_claims())}/{len(analysis.claims)}"
+        if analysis is not None and data.narrow is not None:
+            notes["tab-sources"] = f"{len(narrowed_sources(data))}/{len(analysis.sources)}"
+        with contextlib.suppress(NoMatches):
+            self.query_one(TabStrip).set_notes(notes)
+
+    def on_claim_list_filter_changed(self, event: ClaimList.FilterChanged) -> None:
+        event.stop()
+        self._titles()
+
+    def set_narrow(self, spans: list[tuple[int, int]] | None, label: str = "") -> None:
+        """The reading filter (f) narrows the Claims and Sources lists to the passages it
+        keeps (None: it was cleared)."""
+        if spans is None and self.data.narrow is None:
+            return
+        self.data.set_narrow(spans, label)
+        self._changed("narrow")
 
     # ------------------------------------------------------------------ the legend and marks
     def legend(self, marks: Marks | None = None) -> Text:

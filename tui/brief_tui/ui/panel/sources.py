@@ -1,13 +1,17 @@
-"""The Sources tab: who the claims rest on, the most cited first, with the reader's grade."""
+"""The Sources tab: who the claims rest on, the most cited first, with the reader's grade;
+under a reading filter (f) only the sources of the claims it keeps (and those they cite)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 
 from brief_tui.ui.panel.base import SOURCE_KINDS, PanelData, source_label
 from brief_tui.ui.panel.lines import Column, LineList, Row, words
+
+if TYPE_CHECKING:
+    from brief_tui.analysis.model import Analysis, Source
 
 
 class SourceList(LineList):
@@ -23,12 +27,30 @@ class SourceList(LineList):
         analysis = data.analysis
         rows: list[Row] = []
         if analysis is not None:
+            claims = data.narrowed_claims()
             counts: dict[str, int] = {}
-            for c in analysis.claims:
+            for c in claims:
                 if c.source:
                     counts[c.source] = counts.get(c.source, 0) + 1
             grades = data.grades()
-            order = sorted(analysis.sources, key=lambda s: (-counts.get(s.id, 0), s.name.lower()))
+            sources = narrowed_sources(data)
+            if data.narrow is not None:
+                rows.append(
+                    Row(
+                        None,
+                        (
+                            Text(),
+                            Text(),
+                            Text(),
+                            words(
+                                f"{len(sources)} of {len(analysis.sources)} sources · "
+                                f"f: {data.narrow_label}",
+                                style="bold",
+                            ),
+                        ),
+                    )
+                )
+            order = sorted(sources, key=lambda s: (-counts.get(s.id, 0), s.name.lower()))
             for src in order:
                 name = words(src.name)
                 if src.via:
@@ -49,3 +71,26 @@ class SourceList(LineList):
                     )
                 )
         self.set_rows(rows)
+
+
+def narrowed_sources(data: PanelData) -> list[Source]:
+    """The sources the list shows: all of them, or under a reading filter those of the
+    claims it keeps and the sources they cite."""
+    analysis = data.analysis
+    if analysis is None:
+        return []
+    if data.narrow is None:
+        return list(analysis.sources)
+    cited = _chains(analysis, {c.source for c in data.narrowed_claims() if c.source})
+    return [s for s in analysis.sources if s.id in cited]
+
+
+def _chains(analysis: Analysis, ids: set[str]) -> set[str]:
+    """These sources and every source they cite along their chains."""
+    out: set[str] = set()
+    for sid in ids:
+        src = analysis.source(sid)
+        while src is not None and src.id not in out:
+            out.add(src.id)
+            src = analysis.source(src.via)
+    return out
