@@ -177,6 +177,8 @@ class ArticleView(ScrollView, can_focus=True):
         #: for its region costs a compositor look-up, too much to do for every line)
         self._content_width = 0
         self._when_drawn: Callable[[], object] | None = None
+        #: True while the view scrolls to show the cursor (it must not follow the view then)
+        self._keep_cursor = False
 
     # ------------------------------------------------------------------ layout
     @property
@@ -244,12 +246,45 @@ class ArticleView(ScrollView, can_focus=True):
             height = max(height, round(height * len(text) / done))
         self.virtual_size = Size(width + GUTTER, height)
         if anchor:
-            self.scroll_to(y=self.line_of(anchor), animate=False, immediate=True)
+            # the text at the top stays at the top, unless that leaves the cursor's line out
+            # of view: "here" stays on screen
+            y = self.line_of(anchor)
+            line, rows = self.line_of(self.cursor), max(1, self.scrollable_content_region.height)
+            if not y <= line < y + rows:
+                y = max(0, line - rows // 3)
+            self._scroll_keeping_cursor(y)
 
     def on_resize(self) -> None:
         self._content_width = self.scrollable_content_region.width
         self._wrap_on_arrival()
+        self.keep_cursor_in_view()
         self.refresh()
+
+    def _scroll_keeping_cursor(self, y: float) -> None:
+        """Scroll to line ``y`` without the cursor following the view (the caller has put
+        the cursor's line in view)."""
+        self._keep_cursor = True
+        try:
+            self.scroll_to(y=y, animate=False, immediate=True)
+        finally:
+            self._keep_cursor = False
+
+    def keep_cursor_in_view(self) -> None:
+        """A smaller view (a resize, a bar shown below it): scroll so that the cursor's line
+        is still on screen."""
+        if not self._lines or self._wrap_width < 0:
+            return
+        line = self.line_of(self.cursor)
+        top, rows = int(self.scroll_offset.y), max(1, self.scrollable_content_region.height)
+        if not top <= line < top + rows:
+            self._scroll_keeping_cursor(max(0, line - rows // 3))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """However the view scrolled (the wheel, the scroll bar, a key), the cursor stays on
+        screen: the reading mark is always where v, h and a act."""
+        super().watch_scroll_y(old_value, new_value)
+        if not self._keep_cursor and round(old_value) != round(new_value):
+            self._cursor_follow_view()
 
     def on_mount(self) -> None:
         self._content_width = self.scrollable_content_region.width
@@ -460,9 +495,9 @@ class ArticleView(ScrollView, can_focus=True):
         top = int(self.scroll_offset.y)
         if center:
             if not (top <= line < top + height - 1):
-                self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
+                self._scroll_keeping_cursor(max(0, line - height // 3))
         else:
-            self.scroll_to(y=line, animate=False, immediate=True)
+            self._scroll_keeping_cursor(line)
 
     def show_current(self, span: tuple[int, int] | None, what: str = "") -> None:
         """Mark ``span`` as the current item, move the cursor there and bring it in view."""
@@ -482,22 +517,28 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to(y=self.scroll_offset.y + n * h, animate=False, immediate=True)
         self._cursor_follow_view()
 
-    def _move_cursor_to(self, offset: int) -> None:
-        """Scrolling took the reading position along: the item marked before is left
-        behind, so motions start from where the reader now is."""
+    def _move_cursor_to(self, offset: int, what: str = "scroll") -> None:
+        """Scrolling (or a click) took the reading position along: the item marked before
+        is left behind, so motions start from where the reader now is."""
         self.cursor = offset
         if self.current is not None and not (self.current[0] <= offset < self.current[1]):
             self.current = None
             self.set_layer("current", [])
-        self.post_message(self.CursorMoved(self, offset, "scroll"))
+        self.post_message(self.CursorMoved(self, offset, what))
+
+    def go_to(self, offset: int, what: str = "move") -> None:
+        """Put the cursor at ``offset`` (a click, a filter's first passage) and bring it
+        into view."""
+        self._move_cursor_to(offset, what)
+        self.scroll_to_offset(offset)
 
     def action_top(self) -> None:
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self._scroll_keeping_cursor(0)
         self._move_cursor_to(0)
 
     def action_bottom(self) -> None:
         self._rewrap()
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        self._scroll_keeping_cursor(self.max_scroll_y)
         if self._lines:
             # the first line of the last screen: where the reader's eye lands
             top = min(int(self.scroll_offset.y), len(self._lines) - 1)

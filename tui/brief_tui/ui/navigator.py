@@ -98,6 +98,8 @@ class Navigator:
         article.set_layer("current", [(span[0], span[1], self.host.marks.search_current)])
         article.cursor = span[0]
         article.scroll_to_offset(span[0])
+        # the reader moved: a selection kept from before is not what h acts on any more
+        article.post_message(article.CursorMoved(article, span[0], "match"))
         self.host.update_status()
 
     def step(self, n: int) -> None:
@@ -147,7 +149,8 @@ class Navigator:
                 host.store, host.briefing.id, kind, name, aliases, actor_kind=actor_kind
             )
 
-    def jump_to_actor(self, actor_id: str) -> None:
+    def jump_to_actor(self, actor_id: str, *, at: int | None = None) -> None:
+        """An actor's mentions marked, the first (or the one holding ``at``) current."""
         host = self.host
         article = host.article()
         if host.analysis is None or article is None:
@@ -159,7 +162,8 @@ class Navigator:
         self._show_across("actor", actor.name, list(actor.aliases), actor.kind)
         article.set_layer("focus", ((s, e, host.marks.focus) for s, e in spans))
         host.focus_label = f"{actor.name}: {plural(len(spans), 'mention')}"
-        article.show_current(spans[0], f"actor {actor.name}")
+        here = next((sp for sp in spans if at is not None and sp[0] <= at < sp[1]), spans[0])
+        article.show_current(here, f"actor {actor.name}")
         article.focus()
         host.update_status()
 

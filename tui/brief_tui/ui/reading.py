@@ -203,6 +203,9 @@ class Reading:
         app = self.host
         if flt is not None:
             kept = self.filter_spans(flt)
+            article = app.article()
+            if kept and article is not None:  # to the first passage kept, the cursor with it
+                article.go_to(kept[0][0], "filter")
             app.notify(f"Showing {flt.label}: {plural(len(kept), 'passage')}. f or esc clears.")
         app.update_status()
 
@@ -266,8 +269,6 @@ class Reading:
         if pos < len(app.briefing.text):
             out.append((pos, len(app.briefing.text), dim))
         article.set_layer("filter", out)
-        if kept:
-            article.scroll_to_offset(kept[0][0])
 
     # ------------------------------------------------------------------ copy
     def copy_text(self) -> tuple[str, str] | None:
@@ -356,10 +357,11 @@ class Reading:
         return None
 
     def click(self, event: events.Click) -> None:
-        """A click on an entity of the article jumps to its actor."""
+        """A click in the text puts the cursor there (what v, h and a act on); a click on an
+        entity also shows its actor's mentions, the one clicked as the current."""
         app = self.host
         widget = event.widget
-        if not isinstance(widget, ArticleView) or app.analysis is None:
+        if not isinstance(widget, ArticleView):
             return
         offset_xy = event.get_content_offset(widget)
         if offset_xy is None:
@@ -367,11 +369,13 @@ class Reading:
         off = self.offset_at(widget, offset_xy.x, offset_xy.y)
         if off is None:
             return
+        widget.go_to(off, "click")
+        if app.analysis is None:
+            return
         entity = next((e for e in app.analysis.entities if e.start <= off < e.end), None)
-        widget.cursor = off
         if entity is None or entity.actor is None:
             return
-        app.jump_to_actor(entity.actor)
+        app.jump_to_actor(entity.actor, at=off)
         panel = app.panel()
         if panel is not None:
             panel.select("tab-actors", entity.actor)

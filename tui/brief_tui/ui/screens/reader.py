@@ -601,8 +601,8 @@ class ReaderScreen(Screen[None]):
         panel.select("tab-sources", source_id, focus=True)
         self.call_later(self.annotator.grade)
 
-    def jump_to_actor(self, actor_id: str) -> None:
-        self.navigator.jump_to_actor(actor_id)
+    def jump_to_actor(self, actor_id: str, *, at: int | None = None) -> None:
+        self.navigator.jump_to_actor(actor_id, at=at)
 
     def jump_to_claim(self, claim_id: str) -> None:
         self.navigator.jump_to_claim(claim_id)
