@@ -53,7 +53,15 @@ THEMES: tuple[Theme, ...] = (
         surface="#000000",
         panel="#202020",
         dark=True,
-        variables=dict(DARK_VARIABLES),
+        # a list's selected row: white on the grey of a list without the focus (Textual's
+        # default is white on white here), black on white with it
+        variables={
+            **DARK_VARIABLES,
+            "block-cursor-blurred-background": "#444444",
+            "block-cursor-blurred-foreground": "#ffffff",
+            "block-cursor-background": "#ffffff",
+            "block-cursor-foreground": "#000000",
+        },
     ),
 )
 

@@ -4,8 +4,9 @@ analyst needs the whole of it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 
 from brief_tui.ui.safe import Static
@@ -22,7 +23,24 @@ class DetailBox(VerticalScroll, can_focus=False):
 
 class DetailTab(Vertical):
     """``list`` above, the whole of its selected item below (hidden when nothing is
-    selected); the detail scrolls with the mouse when it is taller than half the tab."""
+    selected); the detail scrolls with the mouse, or ctrl+d / ctrl+u from the list, when it
+    is taller than its box (half the tab: at 80x24 a long claim's sentence)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+d,shift+down", "detail(1)", "Scroll the detail down", id="detail.down", show=False
+        ),
+        Binding(
+            "ctrl+u,shift+up", "detail(-1)", "Scroll the detail up", id="detail.up", show=False
+        ),
+    ]
+
+    def action_detail(self, step: int) -> None:
+        box = self.box
+        box.scroll_to(
+            y=box.scroll_offset.y + step * max(1, box.scrollable_content_region.height - 1),
+            animate=False,
+        )
 
     DEFAULT_CSS = """
     DetailTab { height: 1fr; }

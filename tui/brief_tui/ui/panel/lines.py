@@ -284,14 +284,18 @@ class LineList(PanelList, ScrollView, can_focus=True):
         style = base
         if self._header and r % 2:
             style = base + odd
+        over = None
         if r == self._cursor and row.key is not None:
             style = style + cursor
-        strip = self._strip(text, style, width)
+            # the cursor's colours over the row's own (a hedge's colour on the cursor's
+            # background was hard to read); bold, italic and the rest stay
+            over = Style(color=cursor.color, bgcolor=cursor.bgcolor)
+        strip = self._strip(text, style, width, over)
         self._strips.set(index, strip)
         return strip
 
-    def _strip(self, text: Text, style: Style, width: int) -> Strip:
-        segments = list(Segment.apply_style(text.render(self.app.console), style))
+    def _strip(self, text: Text, style: Style, width: int, over: Style | None = None) -> Strip:
+        segments = list(Segment.apply_style(text.render(self.app.console), style, over))
         return Strip(segments).extend_cell_length(width, style).crop(0, width)
 
     def _table_line(self, cells: Sequence[Text]) -> Text:

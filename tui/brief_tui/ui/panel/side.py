@@ -50,6 +50,8 @@ TABS: tuple[tuple[str, str, Callable[[], Widget]], ...] = (
     ("tab-timeline", "Timeline", TimelineTab),
 )
 FIRST_TAB = TABS[0][0]
+#: where the tab strip cuts titles off (single angle quotes)
+CUT_LEFT, CUT_RIGHT = "\u2039", "\u203a"
 
 #: what each list is drawn from: it is drawn again when one of these changed
 DEPENDS = {
@@ -70,6 +72,7 @@ def reader_list_bindings() -> list[tuple[str, list[Binding]]]:
         ("Side panel lists", of(LineList)),
         ("Claims tab", of(ClaimList)),
         ("Notes tab", of(NotesList)),
+        ("Claim and note detail", of(DetailTab)),
     ]
 
 
@@ -103,13 +106,31 @@ class TabStrip(Widget):
     def render(self) -> Text:
         shown = self.get_component_rich_style("tab-strip--active", partial=True)
         text = Text(no_wrap=True, overflow="crop", end="")
-        self._spans = []
+        spans = []
         for tab, title, _ in TABS:
             start = text.cell_len
             note = self.notes.get(tab)
             label = f" {title} {note} " if note else f" {title} "
             text.append(label, style=shown if tab == self.active else "")
-            self._spans.append((start, text.cell_len, tab))
+            spans.append((start, text.cell_len, tab))
+        # too narrow for every title (80 columns): the part holding the tab in view, with
+        # an angle quote where titles are cut off (the titles are ASCII: a cell a character)
+        room = self.content_region.width
+        left, right = 0, len(text)
+        if 0 < room < len(text):
+            start, end = next((a, b) for a, b, t in spans if t == self.active)
+            for left in [a for a, _, _ in spans]:
+                right = left + room - (left > 0)
+                if right < len(text):
+                    right -= 1
+                if (left <= start and end <= right) or right - left < end - start:
+                    break
+            shift = left - (left > 0)
+            text = Text.assemble(
+                CUT_LEFT if left else "", text[left:right], CUT_RIGHT * (right < len(text)), end=""
+            )
+            spans = [(a - shift, b - shift, t) for a, b, t in spans]
+        self._spans = spans
         return text
 
     def on_click(self, event: events.Click) -> None:
