@@ -49,9 +49,12 @@ async def test_claims_list_filters_by_source_kind_and_sourced(loaded_model) -> N
         await pilot.press("s")  # again: every source
         assert keys_of(listed) == every
         # S: sourced claims only (the author's own statements go)
+        listed.move_cursor(row=0)
+        listed.scroll_to(y=3, animate=False, immediate=True)  # scrolled a little
         await pilot.press("S")
         assert keys_of(listed) == [c.id for c in analysis.claims if c.source]
         assert "sourced only" in listed.row_text(0)
+        assert listed.scroll_offset.y == 0  # the heading in view, with the selected claim
         await pilot.press("S")
         # K: kind by kind, then all again
         kinds = []
@@ -80,6 +83,7 @@ async def test_claims_grouped_by_source(loaded_model) -> None:
         analysis = app.analysis
         await pilot.press("o")
         assert "grouped by source" in listed.row_text(0)
+        assert "Claims by source" in str(app.query_one(TabStrip).render())
         # each heading is followed by the claims of its source, and only those
         groups: dict[str, list[str]] = {}
         heading = None

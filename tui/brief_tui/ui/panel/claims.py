@@ -56,6 +56,9 @@ class ClaimList(LineList):
     def _redraw(self) -> None:
         if self._data is not None:
             self.show_data(self._data)
+            # the heading saying what is shown in view, unless that hides the selected claim
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self._scroll_to_cursor()
         self.post_message(self.FilterChanged())
 
     def action_only_source(self) -> None:

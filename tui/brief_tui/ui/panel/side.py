@@ -296,6 +296,8 @@ class SidePanel(Vertical):
         analysis = data.analysis
         if analysis is not None and data.claims_filtered:
             notes["tab-claims"] = f"{len(data.shown_claims())}/{len(analysis.claims)}"
+        if analysis is not None and data.claim_view.grouped:
+            notes["tab-claims"] = " ".join(x for x in (notes.get("tab-claims"), "by source") if x)
         if analysis is not None and data.narrow is not None:
             notes["tab-sources"] = f"{len(narrowed_sources(data))}/{len(analysis.sources)}"
         with contextlib.suppress(NoMatches):
