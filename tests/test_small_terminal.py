@@ -89,3 +89,26 @@ async def test_selected_row_is_readable_in_every_theme() -> None:
                         assert fg.get_truecolor() != bg.get_truecolor(), (theme, focused)
                         colours.add((fg.get_truecolor(), bg.get_truecolor()))
                 assert len(colours) == 1, (theme, focused, colours)  # the cursor's, all of it
+
+
+async def test_status_line_keeps_what_the_reader_is_doing(loaded_model) -> None:
+    from brief_tui.ui.bars import StatusLine
+    from brief_tui.ui.host import ReadingFilter
+
+    app = make_app(SAMPLE)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_for_analysis(app, pilot)
+        status = app.query_one(StatusLine)
+        room = status.content_region.width
+        shown = str(status.render())
+        assert shown.startswith(app.reader.briefing.title[:20])  # the title while it fits
+        assert "analysis: done" in shown
+        await pilot.press("v", "w", "w", "v")
+        shown = str(status.render())
+        assert len(shown) <= room
+        assert "selection: " in shown and "analysis: done" in shown
+        await pilot.press("escape")
+        src = app.analysis.sources[0]
+        app.reader.set_filter(ReadingFilter("source", src.id, f"claims from {src.name}"))
+        await pilot.pause()
+        assert f"filter: claims from {src.name}" in str(status.render())

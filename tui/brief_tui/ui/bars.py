@@ -22,6 +22,10 @@ class SearchBar(Input):
         self.screen.query_one(ArticleView).focus()
 
 
+#: the fewest characters of the title the status line shows (else it shows none)
+MIN_TITLE = 12
+
+
 class StatusLine(Static):
     """One line: the title, where the view is, the search, the focus, the analysis."""
 
@@ -32,9 +36,26 @@ class StatusLine(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.line = ""
+        self.parts: list[str] = []
 
     def show(self, parts: list[str]) -> None:
+        """``parts[0]`` is the title: where the line is too long for the terminal (80
+        columns), the title gives up its room first, so that what the reader is doing
+        (a selection, a filter, the search) stays in view."""
+        self.parts = parts
         line = " │ ".join(parts)
+        room = self.content_region.width
+        if 0 < room < len(line) and len(parts) > 1:
+            rest = " │ ".join(parts[1:])
+            keep = room - len(rest) - len(" │ ")
+            title = parts[0]
+            if keep >= MIN_TITLE:
+                line = f"{title[: keep - 1]}… │ {rest}" if len(title) > keep else line
+            else:
+                line = rest
         if line != self.line:  # an unchanged line costs no layout
             self.line = line
             self.update(line, layout=False)  # one line, always as wide: no re-layout
+
+    def on_resize(self) -> None:
+        self.show(self.parts)
