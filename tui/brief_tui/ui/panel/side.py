@@ -210,6 +210,8 @@ class SidePanel(Vertical):
         self._across: tuple[Store, str, str, str, list[str], str | None] | None = None
         #: True once the tabs and the legend are mounted (after the reader's first frame)
         self.ready = False
+        #: what the tabs' titles add, as last shown
+        self._notes: dict[str, str] = {}
 
     # ------------------------------------------------------------------ what it shows
     @property
@@ -300,8 +302,10 @@ class SidePanel(Vertical):
             notes["tab-claims"] = " ".join(x for x in (notes.get("tab-claims"), "by source") if x)
         if analysis is not None and data.narrow is not None:
             notes["tab-sources"] = f"{len(narrowed_sources(data))}/{len(analysis.sources)}"
-        with contextlib.suppress(NoMatches):
-            self.query_one(TabStrip).set_notes(notes)
+        if notes != self._notes:  # (no look-up in the usual case: nothing filtered)
+            with contextlib.suppress(NoMatches):
+                self.query_one(TabStrip).set_notes(notes)
+                self._notes = notes
 
     def on_claim_list_filter_changed(self, event: ClaimList.FilterChanged) -> None:
         event.stop()
