@@ -10,6 +10,7 @@ from brief_tui.briefing import load_briefing
 from brief_tui.ui.app import BriefApp
 from brief_tui.ui.article import ArticleView
 from brief_tui.ui.library_screen import LibraryScreen
+from brief_tui.ui.library_table import WindowTable
 from brief_tui.ui.panel import AcrossPane, LineList
 from tests.conftest import SAMPLE
 from tests.uihelpers import make_app, wait_for_analysis
@@ -43,13 +44,14 @@ async def test_no_path_opens_the_library_when_it_holds_more_than_the_sample(tmp_
         await wait_for_analysis(app, pilot)  # the store starts after the first paint
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(WindowTable)
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert table.row_count == 3  # the two opened, and the sample, always there
-        titles = [str(table.get_row_at(r)[0]) for r in range(table.row_count)]
+        titles = [str((table.row(r) or {}).get("title")) for r in range(table.row_count)]
         assert any("Harbour notes" in t for t in titles)
         row = next(r for r, t in enumerate(titles) if "Harbour notes" in t)
-        table.move_cursor(row=row)
+        table.move_cursor(row)
         await pilot.press("enter")
         await pilot.pause()
         await wait_for_analysis(app, pilot)  # the store starts after the first paint

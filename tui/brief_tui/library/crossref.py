@@ -47,6 +47,7 @@ __all__ = [
     "figures_across",
     "iter_listing",
     "library_listing",
+    "listing_window",
     "local_time",
     "name_key",
     "source_chain",
@@ -535,6 +536,44 @@ def library_listing(store: LibraryStore) -> list[dict[str, Any]]:
     return list(iter_listing(store))
 
 
+def _listing_row(info: BriefingInfo, meta: dict[str, Any], claims: int | None) -> dict[str, Any]:
+    date = meta.get("date")
+    return {
+        "id": info.id,
+        "title": info.title,
+        "source": _display_source(info.origin, meta),
+        "origin": info.origin,
+        "format": info.format,
+        "date": date if isinstance(date, str) and date else None,
+        "author": meta.get("author") or None,
+        "url": meta.get("url") or None,
+        "chars": info.chars,
+        "claims": claims,
+        "annotations": info.annotation_count,
+        "last_opened": info.last_opened_at,
+        "added": info.added_at,
+    }
+
+
+def listing_window(
+    store: LibraryStore,
+    *,
+    sort: str = "opened",
+    descending: bool = True,
+    title_filter: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """One window of :func:`library_listing` (rows ``offset`` to ``offset + limit`` in the
+    order ``sort``), read by the database's window: the cost is the window's, not the
+    library's."""
+    infos = store.list_window(
+        sort=sort, descending=descending, title_filter=title_filter, limit=limit, offset=offset
+    )
+    counts = store.claim_counts([i.id for i in infos]) if infos else {}
+    return [_listing_row(i, store.briefing_meta(i.id), counts.get(i.id)) for i in infos]
+
+
 def iter_listing(store: LibraryStore) -> Generator[dict[str, Any], None, None]:
     """:func:`library_listing` one row at a time, read through one cursor
     (:meth:`Store.iter_listing`): memory stays flat however large the library. Close it
@@ -542,22 +581,7 @@ def iter_listing(store: LibraryStore) -> Generator[dict[str, Any], None, None]:
     rows = store.iter_listing()
     try:
         for info, meta, claims in rows:
-            date = meta.get("date")
-            yield {
-                "id": info.id,
-                "title": info.title,
-                "source": _display_source(info.origin, meta),
-                "origin": info.origin,
-                "format": info.format,
-                "date": date if isinstance(date, str) and date else None,
-                "author": meta.get("author") or None,
-                "url": meta.get("url") or None,
-                "chars": info.chars,
-                "claims": claims,
-                "annotations": info.annotation_count,
-                "last_opened": info.last_opened_at,
-                "added": info.added_at,
-            }
+            yield _listing_row(info, meta, claims)
     finally:
         rows.close()
 

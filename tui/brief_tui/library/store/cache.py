@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from brief_tui.analysis.model import CACHE_FORMAT, Analysis
@@ -131,17 +131,18 @@ class AnalysisCache:
                 return analysis
         return None
 
-    def claim_counts(self) -> dict[str, int]:
+    def claim_counts(self, ids: Sequence[str] | None = None) -> dict[str, int]:
         """The number of claims in the latest readable cached analysis of every analysed
-        briefing (briefings never analysed are absent). Counted by SQLite, without parsing
-        the analyses."""
+        briefing (briefings never analysed are absent), or of ``ids`` only. Counted by
+        SQLite, without parsing the analyses."""
+        some = "" if ids is None else " AND briefing_id IN (SELECT value FROM json_each(?))"
         with self.db.read() as conn:
             rows = conn.execute(
-                """SELECT briefing_id, json_array_length(json, '$.claims') AS n
-                   FROM analysis_cache
-                   WHERE json_valid(json) AND json_extract(json, '$.schema') IN (?, ?)
-                     AND json_type(json, '$.claims') = 'array'
-                   ORDER BY created_at""",
-                (CACHE_FORMAT, ANALYSIS_SCHEMA),
+                f"""SELECT briefing_id, json_array_length(json, '$.claims') AS n
+                    FROM analysis_cache
+                    WHERE json_valid(json) AND json_extract(json, '$.schema') IN (?, ?)
+                      AND json_type(json, '$.claims') = 'array'{some}
+                    ORDER BY created_at""",
+                (CACHE_FORMAT, ANALYSIS_SCHEMA) + (() if ids is None else (json.dumps(list(ids)),)),
             ).fetchall()
         return {str(r["briefing_id"]): int(r["n"]) for r in rows}  # the latest wins

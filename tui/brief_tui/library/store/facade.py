@@ -266,5 +266,5 @@ class Store(LibraryStore):
     def latest_cached_analysis(self, briefing_id: str) -> Analysis | None:
         return self._cache.latest_cached_analysis(briefing_id)
 
-    def claim_counts(self) -> dict[str, int]:
-        return self._cache.claim_counts()
+    def claim_counts(self, ids: Sequence[str] | None = None) -> dict[str, int]:
+        return self._cache.claim_counts(ids)

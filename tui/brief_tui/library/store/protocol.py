@@ -232,7 +232,7 @@ class LibraryStore(Protocol):
         """The most recent readable cached analysis of a briefing, whatever the model (for
         export and the library's cross-references); ``None`` if none (or damaged)."""
 
-    def claim_counts(self) -> dict[str, int]:
+    def claim_counts(self, ids: Sequence[str] | None = None) -> dict[str, int]:
         """The number of claims in the latest readable cached analysis of every analysed
-        briefing (briefings never analysed are absent). Counted by SQLite, without parsing
-        the analyses."""
+        briefing (briefings never analysed are absent), or of the briefings ``ids`` only (a
+        window of the library). Counted by the database, without parsing the analyses."""

@@ -424,8 +424,8 @@ class TeamLibrary(LibraryStore):
         ok, an = self._try(lambda pg: pg.latest_cached_analysis(briefing_id))
         return an if ok else None
 
-    def claim_counts(self) -> dict[str, int]:
-        ok, counts = self._try(lambda pg: pg.claim_counts())
+    def claim_counts(self, ids: Sequence[str] | None = None) -> dict[str, int]:
+        ok, counts = self._try(lambda pg: pg.claim_counts(ids))
         return counts if ok else {}
 
     # -- live --------------------------------------------------------------------------------

@@ -316,8 +316,8 @@ class PgStore(LibraryStore):
     def latest_cached_analysis(self, briefing_id: str) -> Analysis | None:
         return cache.latest_cached_analysis(self, briefing_id)
 
-    def claim_counts(self) -> dict[str, int]:
-        return cache.claim_counts(self)
+    def claim_counts(self, ids: Sequence[str] | None = None) -> dict[str, int]:
+        return cache.claim_counts(self, ids)
 
     # -- live: other readers' changes ----------------------------------------------------------
     def listen(self, callback: Callable[[str], None]) -> None:
