@@ -458,11 +458,14 @@ class ArticleView(ScrollView, can_focus=True):
         line = self.line_of(offset)
         height = self.scrollable_content_region.height
         top = int(self.scroll_offset.y)
+        # force: a view just made has no scroll bar until its first layout, and Textual
+        # ignores a scroll then (a briefing opened at an offset stayed at its top)
         if center:
             if not (top <= line < top + height - 1):
-                self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
+                y = max(0, line - height // 3)
+                self.scroll_to(y=y, animate=False, immediate=True, force=True)
         else:
-            self.scroll_to(y=line, animate=False, immediate=True)
+            self.scroll_to(y=line, animate=False, immediate=True, force=True)
 
     def show_current(self, span: tuple[int, int] | None, what: str = "") -> None:
         """Mark ``span`` as the current item, move the cursor there and bring it in view."""
