@@ -97,3 +97,4 @@ def test_a_common_name_reads_the_most_recently_opened(
     assert [info.id for info, _, _ in found.found] == [library["a"].id]
     hits = across(store, "", "National Intelligence Service")
     assert [h.briefing_id for h in hits if h.analysed] == [library["a"].id]
+    assert hits.more == 1  # the pane says so

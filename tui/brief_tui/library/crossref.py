@@ -46,6 +46,7 @@ from brief_tui.library.store.protocol import BriefingInfo, LibraryStore
 __all__ = [
     "AUTHOR",
     "AcrossHit",
+    "AcrossHits",
     "FigureReport",
     "MeasureAcross",
     "OriginGroup",
@@ -117,10 +118,11 @@ def _indexed_entries(
     *,
     exclude: str | None = None,
     forms: Sequence[str] = (),
-) -> list[_Entry] | None:
+) -> tuple[list[_Entry], int] | None:
     """The briefings whose analysis names one of ``keys`` (and, with ``forms``, those never
     analysed whose text may hold one), in the library's order (most recently opened
-    first), at most :data:`MAX_BRIEFINGS` of each; None when the store keeps no index."""
+    first), at most :data:`MAX_BRIEFINGS` of each, and how many analysed ones were left
+    out past that; None when the store keeps no index."""
     wanted = sorted(keys)
     found = store.across_candidates(wanted, limit=MAX_BRIEFINGS)
     if found is None:
@@ -139,7 +141,7 @@ def _indexed_entries(
         entries += [_Entry(i, d, None) for i, d in text_hits if i.id != exclude]
     entries.sort(key=lambda e: e.info.id)
     entries.sort(key=lambda e: e.info.last_opened_at, reverse=True)
-    return entries
+    return entries, found.more
 
 
 # -- actors and sources across briefings -------------------------------------------------------
@@ -164,6 +166,15 @@ class AcrossHit:
     @property
     def total(self) -> int:
         return self.mentions + self.claims
+
+
+class AcrossHits(list[AcrossHit]):
+    """The hits of :func:`across`; ``more``: briefings naming it that were not read (past
+    the :data:`MAX_BRIEFINGS` most recently opened)."""
+
+    def __init__(self, hits: Iterable[AcrossHit] = (), *, more: int = 0) -> None:
+        super().__init__(hits)
+        self.more = more
 
 
 def _hit_in_analysis(
@@ -258,18 +269,18 @@ def across(
     aliases: Iterable[str] = (),
     *,
     kind: str | None = None,
-) -> list[AcrossHit]:
+) -> AcrossHits:
     """The other briefings that mention an actor or source called ``name`` (with
     ``aliases``), most mentions first. ``kind`` (an actor kind: person, organisation,
     place, group) keeps a person from matching a place of the same name."""
     aliases = list(aliases)
     keys = actor_keys(name, aliases, kind=kind)
     if not keys:
-        return []
+        return AcrossHits()
     forms = _surface_forms(name, aliases, kind)
     hits: list[AcrossHit] = []
     indexed = _indexed_entries(store, {"name:" + k for k in keys}, exclude=briefing_id, forms=forms)
-    for entry in _entries(store, exclude=briefing_id) if indexed is None else indexed:
+    for entry in _entries(store, exclude=briefing_id) if indexed is None else indexed[0]:
         if entry.analysis is not None:
             hit = _hit_in_analysis(entry, entry.analysis, keys, kind)
         else:
@@ -277,7 +288,8 @@ def across(
         if hit is not None:
             hits.append(hit)
     order = {h.briefing_id: i for i, h in enumerate(hits)}  # last opened first
-    return sorted(hits, key=lambda h: (-h.total, order[h.briefing_id]))
+    ranked = sorted(hits, key=lambda h: (-h.total, order[h.briefing_id]))
+    return AcrossHits(ranked, more=0 if indexed is None else indexed[1])
 
 
 def across_actor(store: LibraryStore, briefing_id: str, actor: Actor) -> list[AcrossHit]:
@@ -481,7 +493,8 @@ def figures_across(
         if not units:
             return []
     if units:
-        entries = _indexed_entries(store, {"unit:" + u for u in units})
+        indexed = _indexed_entries(store, {"unit:" + u for u in units})
+        entries = None if indexed is None else indexed[0]
     for entry in _entries(store) if entries is None else entries:
         if entry.analysis is None:
             continue

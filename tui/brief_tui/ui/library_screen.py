@@ -119,6 +119,10 @@ class HitList(LineList):
 
     kind = "hit"
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "choose", "Open at the match", id="library.open_hit"),
+    ]
+
 
 def hit_row(hit: SearchHit) -> Row:
     info = hit.info
