@@ -42,3 +42,24 @@ def test_a_split_analysis_equals_one_process(
     assert split.to_json() == one.to_json()
     assert len(one.claims) > 20 and len(one.actors) > 10  # (a text with something to find)
     assert progress[-1] == 1.0 and progress == sorted(progress)
+
+
+@pytest.mark.slow
+def test_the_analysis_process_runs_below_the_reader() -> None:
+    """The analysis process lowers its own priority (the reader keeps its keys); its
+    result is unchanged."""
+    import os
+
+    from brief_tui.analysis.child import AnalysisProcess
+    from brief_tui.analysis.pool import NICE
+
+    text = "Troops moved\n\nOfficials said troops moved near the border on Monday.\n"
+    process = AnalysisProcess(text, title="Troops moved", briefing_id="t")
+    events = process.events()
+    first = next(events)
+    assert first.kind == "loaded"  # (the priority is lowered before the model loads)
+    with open(f"/proc/{process._proc.pid}/stat") as f:
+        nice = int(f.read().rsplit(")", 1)[1].split()[16])
+    assert nice == os.nice(0) + NICE
+    rest = list(events)
+    assert rest[-1].kind == "done" and rest[-1].analysis is not None
