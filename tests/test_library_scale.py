@@ -173,3 +173,44 @@ async def test_a_common_word_pages_its_hits(store: Store) -> None:
         assert len(keys) == 101 and len(set(keys)) == 101 and keys[-1] == MORE
         assert hits.cursor_row == 50  # the cursor stays where the new hits begin
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_titles_and_snippets_from_the_database_are_shown_as_text(tmp_path: Path) -> None:
+    """A library written by another program may hold escapes and markup in titles and
+    texts: the rows and the search hits show them as plain words, and nothing reaches the
+    terminal as a control or a link."""
+    data = tmp_path / "data"
+    Store.open(data).close()
+    title = "[@click=app.quit]Breaking[/] \x1b]52;c;UFdORUQ=\x07 [/x] \u202eevil"
+    text = "Breaking\n\nThe [b]envoy[/b] \x1b[2J met [@click=app.quit]Kursk[/] officials.\n"
+    with sqlite3.connect(data / "library.sqlite3") as conn:
+        conn.execute(
+            "INSERT INTO briefings (id, title, origin, format, text, added_at, last_opened_at,"
+            " encoding, meta) VALUES (?, ?, ?, 'text', ?, ?, ?, 'utf-8', ?)",
+            (
+                "e" * 64,
+                title,
+                "/x/\x1b]0;t\x07.txt",
+                text,
+                "2024-01-01",
+                "2024-01-01",
+                json.dumps({"date": "\x1b[31m2024", "author": "[red]me"}),
+            ),
+        )
+    with Store.open(data) as store:
+        app = LibraryApp(store)
+        async with app.run_test(size=(140, 30)) as pilot:
+            await settle(app, pilot)
+            shown = screen_text(app)
+            assert "[@click=app.quit]Breaking[/]" in shown and "[/x]" in shown
+            assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+            await pilot.press("slash", *"kursk", "enter")
+            await settle(app, pilot)
+            shown = screen_text(app)
+            assert "The [b]envoy[/b]" in shown and "[@click=app.quit]Kursk[/]" in shown
+            assert "\x1b" not in shown
+            hits = app.screen.query_one("#library-hits", LineList)
+            assert hits.row_count == 1
+            for cell in hits.rows[0].cells:  # no segment carries an action
+                assert all("@click" not in str(s.style) for s in cell.spans)
+            assert isinstance(app.screen, LibraryScreen)  # (markup did not close it)

@@ -285,8 +285,8 @@ class LibraryScreen(Screen[Choice | None]):
         empty = self.query_one("#library-empty", Static)
         if searching:
             n = len(self.hits)
-            what = f"{n}{'+' if n and n % HITS_PAGE == 0 else ''} briefings matching"
-            what = f"{'No briefing' if not n else what} “{self.query_text}”"
+            found = plural(n, "briefing") if n % HITS_PAGE else f"{n}+ briefings"
+            what = f"{found if n else 'No briefing'} matching “{self.query_text}”"
             nothing = not n
             empty.update(f"No briefing matches “{self.query_text}”.")
         else:
