@@ -68,7 +68,8 @@ def test_analyses_cached_before_the_index_are_indexed_when_needed(
     with sqlite3.connect(db) as conn:  # as a library of schema 4 migrated to 5
         conn.execute("DELETE FROM across_keys")
         conn.execute("DELETE FROM across_indexed")
-    assert every_lookup(store, library) == before
+    with Store.open(tmp_path / "data") as reopened:
+        assert every_lookup(reopened, library) == before
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM across_indexed").fetchone()[0] == 3
         keys = {r[0] for r in conn.execute("SELECT key FROM across_keys")}
@@ -98,3 +99,7 @@ def test_a_common_name_reads_the_most_recently_opened(
     hits = across(store, "", "National Intelligence Service")
     assert [h.briefing_id for h in hits if h.analysed] == [library["a"].id]
     assert hits.more == 1  # the pane says so
+    # Figures of a briefing older than those read still count its own figures
+    store.touch_briefing(library["c"].id)
+    (m,) = figures_across(store, library["b"].id)
+    assert set(m.briefing_ids) == {library["b"].id, library["c"].id}

@@ -495,6 +495,10 @@ def figures_across(
     if units:
         indexed = _indexed_entries(store, {"unit:" + u for u in units})
         entries = None if indexed is None else indexed[0]
+        mine = briefing_id is not None and entries is not None
+        if mine and all(e.info.id != briefing_id for e in entries or ()):  # older than those
+            info = store.briefing_info(str(briefing_id))
+            entries = [*(entries or ()), *([_entry(store, info)] if info is not None else [])]
     for entry in _entries(store) if entries is None else entries:
         if entry.analysis is None:
             continue

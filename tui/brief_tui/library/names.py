@@ -4,6 +4,7 @@ that hold a key, not the whole library). No store, no Textual."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -15,6 +16,7 @@ _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}[A-Za-z]?\.?|[A-Za-z]\.[A-Za-z]")
 _WORDS = re.compile(r"\w+")
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str | None:
     """The comparable form of a name: ``"the U.S.'s"`` → ``"united states"``, ``"NIS"`` →
     ``"national intelligence service"``, ``"North Korean"`` → ``"north korea"``,

@@ -62,6 +62,7 @@ class AnalysisCache:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._all_indexed = False
 
     def get_cached_analysis(
         self, briefing_id: str, model_name: str, model_version: str, analyser_version: str
@@ -149,10 +150,17 @@ class AnalysisCache:
                     ORDER BY b.last_opened_at DESC, b.id""",
                 (wanted, max(0, limit) + 1),
             ).fetchall()
-            unindexed = conn.execute(
-                """SELECT DISTINCT briefing_id FROM analysis_cache
-                   WHERE briefing_id NOT IN (SELECT briefing_id FROM across_indexed)"""
-            ).fetchall()
+            # analyses cached before the index existed (an analysis put since is indexed
+            # with it): looked for until none is left, once per store
+            unindexed = (
+                []
+                if self._all_indexed
+                else conn.execute(
+                    """SELECT DISTINCT briefing_id FROM analysis_cache
+                       WHERE briefing_id NOT IN (SELECT briefing_id FROM across_indexed)"""
+                ).fetchall()
+            )
+            self._all_indexed = not unindexed
             more = 0
             if len(rows) > limit:
                 rows = rows[:limit]
