@@ -267,7 +267,8 @@ def main() -> None:
     for n, b, first, screen, search, rss, jl, js in table:
         print(
             f"| {n:,} | {b * 1000:.0f} ms | {first * 1000:.0f} ms | {first / b:.2f}x |"
-            f" {screen * 1000:.0f} ms | {search * 1000:.0f} ms | {rss:.0f} MiB | {jl[0]:.2f} s, {jl[1]:.0f} MiB |"
+            f" {screen * 1000:.0f} ms | {search * 1000:.0f} ms | {rss:.0f} MiB |"
+            f" {jl[0]:.2f} s, {jl[1]:.0f} MiB |"
             f" {js[0]:.2f} s, {js[1]:.0f} MiB |"
         )
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
