@@ -167,6 +167,11 @@ def test_real_analysis_round_trips_through_the_cache(
     assert row["briefing"][2] == len(sample.text) and row["briefing"][3] is None
     assert len(raw) < len(json.dumps(sample.to_json(), ensure_ascii=False)) / 2
     assert store.claim_counts() == {sample.briefing_id: len(sample.claims)}
+    # a window of the library asks for its own briefings only
+    assert store.claim_counts([sample.briefing_id, "f" * 64]) == {
+        sample.briefing_id: len(sample.claims)
+    }
+    assert store.claim_counts(["f" * 64]) == {}
 
 
 def test_text_is_kept_when_the_store_does_not_hold_it(store: Store, sample: Analysis) -> None:

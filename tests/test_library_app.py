@@ -10,6 +10,7 @@ from brief_tui.briefing import load_briefing
 from brief_tui.ui.app import BriefApp
 from brief_tui.ui.article import ArticleView
 from brief_tui.ui.library_screen import LibraryScreen
+from brief_tui.ui.library_table import WindowTable
 from brief_tui.ui.panel import AcrossPane, LineList
 from tests.conftest import SAMPLE
 from tests.uihelpers import make_app, wait_for_analysis
@@ -43,13 +44,14 @@ async def test_no_path_opens_the_library_when_it_holds_more_than_the_sample(tmp_
         await wait_for_analysis(app, pilot)  # the store starts after the first paint
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(WindowTable)
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert table.row_count == 3  # the two opened, and the sample, always there
-        titles = [str(table.get_row_at(r)[0]) for r in range(table.row_count)]
+        titles = [str((table.row(r) or {}).get("title")) for r in range(table.row_count)]
         assert any("Harbour notes" in t for t in titles)
         row = next(r for r, t in enumerate(titles) if "Harbour notes" in t)
-        table.move_cursor(row=row)
+        table.move_cursor(row)
         await pilot.press("enter")
         await pilot.pause()
         await wait_for_analysis(app, pilot)  # the store starts after the first paint
@@ -103,3 +105,32 @@ async def test_across_lists_the_other_briefing_and_opens_it_at_the_mention(
         view = app.query_one(ArticleView)
         assert view.cursor == OTHER.index("Mark Rutte")
         assert app.query_one("#actors", LineList).row_count > 0
+
+
+async def test_a_search_hit_opens_its_briefing_at_the_match(tmp_path: Path) -> None:
+    """L, / and a word, enter on the hit: the reader shows that briefing with its cursor on
+    the match (not at the top, nor where it was last read)."""
+    long = tmp_path / "long.txt"
+    filler = "\n\n".join(f"Paragraph {i} holds nothing of note today." for i in range(120))
+    long.write_text(f"Harbour log\n\n{filler}\n\nThe frigate Zhukov left port.\n", "utf-8")
+    here = tmp_path / "here.txt"
+    here.write_text("Convoy reports\nThe convoy left at dawn.\n", encoding="utf-8")
+    await open_and_close(long, analyse=False)
+    app = make_app(here, analyse=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("slash", *"zhukov", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await wait_for_analysis(app, pilot)
+        await pilot.pause()
+        assert app.briefing.title == "Harbour log"
+        article = app.query_one(ArticleView)
+        at = app.briefing.text.index("Zhukov")
+        assert article.cursor == at
+        assert any("frigate Zhukov" in line for line in article.visible_lines())

@@ -17,9 +17,11 @@ from textual.widgets import DataTable, Input, Label
 from brief_tui.briefing import Briefing, briefing_from_text, load_briefing
 from brief_tui.library.store import Store
 from brief_tui.ui.dialogs import ConfirmDialog
-from brief_tui.ui.library_screen import LibraryScreen
-from brief_tui.ui.panel import AcrossPane, FiguresPane
+from brief_tui.ui.library_screen import MORE, Choice, LibraryScreen
+from brief_tui.ui.library_table import WindowTable
+from brief_tui.ui.panel import AcrossPane, FiguresPane, LineList
 from tests.test_library import A_TEXT, B_TEXT, C_TEXT, a_analysis, b_analysis, c_analysis
+from tests.uihelpers import screen_text
 
 FILES = {
     "kursk.txt": "Troops reach Kursk\n\nNorth Korean soldiers were seen near Sudzha on Monday.\n",
@@ -32,15 +34,16 @@ class LibraryApp(App[None]):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.results: list[str | None] = []
+        self.results: list[Choice | None] = []
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen(self.store), self.results.append)
 
 
 async def settle(app: App[Any], pilot: Any) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
+    for _ in range(3):  # a page asked for while drawing is read by a worker of its own
+        await pilot.pause()
+        await app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -65,8 +68,15 @@ def opened(store: Store, tmp_path: Path) -> list[Briefing]:
 
 
 def table_ids(app: App[Any]) -> list[str]:
-    table = app.screen.query_one("#library-table", DataTable)
-    return [str(k.value) for k in table.rows]
+    """The ids of the rows of the table, in order, as far as they have been read."""
+    table = app.screen.query_one("#library-table", WindowTable)
+    rows = [table.row(i) for i in range(table.row_count)]
+    return [str(r["id"]) for r in rows if r is not None]
+
+
+def hit_ids(app: App[Any]) -> list[str]:
+    hits = app.screen.query_one("#library-hits", LineList)
+    return [k for i in range(hits.row_count) if (k := hits.row_key(i)) and k != MORE]
 
 
 async def test_library_lists_every_opened_briefing(store: Store, opened: list[Briefing]) -> None:
@@ -75,9 +85,11 @@ async def test_library_lists_every_opened_briefing(store: Store, opened: list[Br
         await settle(app, pilot)
         assert isinstance(app.screen, LibraryScreen)
         assert table_ids(app) == [b.id for b in reversed(opened)]  # last opened first
-        table = app.screen.query_one("#library-table", DataTable)
-        assert str(table.get_row_at(0)[0]) == "Grain deal talks"
-        assert [c.label.plain for c in table.columns.values()] == [
+        table = app.screen.query_one("#library-table", WindowTable)
+        assert table.row(0) is not None and table.row(0)["title"] == "Grain deal talks"
+        shown = screen_text(app)
+        assert "Grain deal talks" in shown and "grain.txt" in shown  # title, source
+        assert [c.label for c in table.columns] == [
             "Title",
             "Source",
             "Date",
@@ -87,7 +99,7 @@ async def test_library_lists_every_opened_briefing(store: Store, opened: list[Br
         ]
         assert "3 briefings" in str(app.screen.query_one("#library-status", Label).content)
         await pilot.press("j", "enter")
-        assert app.results == [opened[1].id]  # enter dismisses with the chosen id
+        assert app.results == [Choice(opened[1].id)]  # enter dismisses with the chosen id
 
 
 async def test_slash_searches_titles_and_texts(store: Store, opened: list[Briefing]) -> None:
@@ -99,17 +111,18 @@ async def test_slash_searches_titles_and_texts(store: Store, opened: list[Briefi
         assert search.has_focus
         await pilot.press(*"sudzh")  # a word from the body only, as a prefix
         await settle(app, pilot)
-        assert table_ids(app) == [opened[0].id]
-        await pilot.press("enter")  # back to the table, the filter stays
+        assert hit_ids(app) == [opened[0].id]
+        await pilot.press("enter")  # to the hits, the search stays
         await settle(app, pilot)
-        assert app.screen.query_one("#library-table", DataTable).has_focus
-        assert table_ids(app) == [opened[0].id]
+        assert app.screen.query_one("#library-hits", LineList).has_focus
+        assert hit_ids(app) == [opened[0].id]
         await pilot.press("escape")  # clears the search
         await settle(app, pilot)
         assert search.value == "" and len(table_ids(app)) == 3
+        assert app.screen.query_one("#library-table", WindowTable).has_focus
         await pilot.press("slash", *"nothing-like-this")
         await settle(app, pilot)
-        assert table_ids(app) == []
+        assert hit_ids(app) == []
         assert "No briefing matches" in str(app.screen.query_one("#library-empty").render())
         await pilot.press("escape")
         await settle(app, pilot)
@@ -127,7 +140,7 @@ async def test_remove_asks_and_removes(store: Store, opened: list[Briefing]) -> 
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
         await pilot.press("G")  # kursk.txt was opened first: the last row
-        assert app.screen.query_one("#library-table", DataTable).cursor_row == 2
+        assert app.screen.query_one("#library-table", WindowTable).cursor_row == 2
         await pilot.press("D")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -143,7 +156,7 @@ async def test_remove_asks_and_removes(store: Store, opened: list[Briefing]) -> 
         assert isinstance(app.screen, LibraryScreen)
         assert table_ids(app) == [opened[2].id, opened[1].id]
         assert store.get_briefing(kursk.id) is None and store.annotations(kursk.id) == []
-        assert app.screen.query_one("#library-table", DataTable).cursor_row == 1
+        assert app.screen.query_one("#library-table", WindowTable).cursor_row == 1
         await pilot.press("q")
         assert app.results == [None]
 

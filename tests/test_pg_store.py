@@ -259,6 +259,8 @@ def test_analysis_cache_and_claim_counts(store: LibraryStore, briefing: Briefing
     latest = store.latest_cached_analysis(briefing.id)
     assert latest is not None and [c.id for c in latest.claims] == ["c1", "c2"]
     assert store.claim_counts() == {briefing.id: 2}
+    assert store.claim_counts([briefing.id, "f" * 64]) == {briefing.id: 2}
+    assert store.claim_counts(["f" * 64]) == {}
 
 
 def test_reanchoring_moves_notes_and_their_undo(store: LibraryStore, briefing: Briefing) -> None:

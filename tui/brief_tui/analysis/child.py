@@ -12,7 +12,7 @@ in UTF-8 (not inside the JSON: encoding 1.8 MB of text as JSON took the reader ~
 first frame), and closes it::
 
     {"title": ..., "briefing_id": ..., "model": name or null,
-     "batch_chars": n, "progress_interval": seconds}\n
+     "batch_chars": n, "progress_interval": seconds, "processes": n or absent}\n
     <the text>
 
 The child answers with one JSON object per line on stdout:
@@ -22,6 +22,9 @@ The child answers with one JSON object per line on stdout:
     {"event": "done", "analysis": {...}}
     {"event": "error", "kind": "model" | "failed", "message": "..."}
 
+A long text is split across the cores (``processes``, default: every core the child may
+use): forks of the child make the records of its last paragraphs (see ``analyze``). The
+child runs at a lower priority (``os.nice``), its forks too: the reader keeps its keys.
 Partial results are assembled and written by short-lived forks of the child (Linux), so
 that spaCy never waits for them; the child waits for a fork still writing before it writes
 ``done`` or ``error``, so lines never interleave.
@@ -35,6 +38,7 @@ Run as ``python -m brief_tui.analysis.child``; :class:`AnalysisProcess` is the p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -195,6 +199,13 @@ def main() -> int:
     request = json.loads(sys.stdin.buffer.readline().decode("utf-8"))
     text = sys.stdin.buffer.read().decode("utf-8")
 
+    from .pool import NICE, cpu_count
+
+    # the reader's frames and keys come first: this process (and its forks) take what the
+    # reader leaves of the cores
+    with contextlib.suppress(OSError):
+        os.nice(NICE)
+
     from .nlp import ModelUnavailable, load_model
     from .pipeline import analyze
 
@@ -234,6 +245,7 @@ def main() -> int:
             progress_interval=float(request.get("progress_interval", 2.0)),
             fork_partials=True,
             on_batch=reader_check,
+            processes=int(request.get("processes") or cpu_count()),
         )
         _send(out, {"event": "done", "analysis": _wire(result)})
     except BrokenPipeError:

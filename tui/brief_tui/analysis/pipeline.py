@@ -4,12 +4,13 @@ figure links, profile) run over the accumulated records after every batch."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import actors as _actors
@@ -68,6 +69,7 @@ def analyze(
     progress_interval: float = 1.0,
     fork_partials: bool = False,
     on_batch: Callable[[], None] | None = None,
+    processes: int = 1,
 ) -> Analysis:
     """Analyse ``text``. Loads the model (``model_name`` or the default choice) unless
     ``model`` is given. Calls ``on_progress(partial, fraction)`` after the first batch of
@@ -85,7 +87,14 @@ def analyze(
     somewhere (a pipe): the fork ends after it. A fork still running when the next partial is
     due means that one is skipped (with ``progress_interval <= 0`` it is waited for); the last
     result is assembled here after any fork has ended. ``on_batch()`` is called after every
-    batch, here."""
+    batch, here.
+
+    ``processes`` > 1 (Linux; a text of at least :data:`SPLIT_FROM` characters): the last
+    paragraphs, about (processes-1)/processes of the text, go to forks of this process (the
+    model shared with them), each returning its paragraphs' records; this process does the
+    first part (with the partial results, which then cover that part) and appends theirs in
+    text order before the last assembly. Records are made per paragraph, so the result is
+    exactly that of one process."""
     if model is None:
         model = load_model(model_name)
     nlp = model.nlp
@@ -98,38 +107,57 @@ def analyze(
     def build() -> Analysis:
         return assemble(chunks, text, title=title, briefing_id=bid, model=model)
 
+    helpers: list[_Helper] = []
+    end = len(paras)
+    if processes > 1 and total >= SPLIT_FROM and len(paras) > 1 and _can_fork():
+        cuts = _cuts(paras, processes)
+        for a, b in zip(cuts, [*cuts[1:], len(paras)], strict=True):
+            helper = _Helper.start(nlp, text, paras[a:b], first_para, len(paras))
+            if helper is None:  # no fork to be had: this process does it all
+                for h in helpers:
+                    h.stop()
+                helpers = []
+                break
+            helpers.append(helper)
+        if helpers:
+            end = cuts[0]
+    mine = sum(e - s for s, e in paras[:end]) or 1
+
     batch_chars = max(1, batch_chars)
     i = 0
     result: Analysis | None = None
     next_report = 0.0  # monotonic time before which no partial result is assembled
     forks = _Forks() if fork_partials and on_progress is not None and _can_fork() else None
     try:
-        while i < len(paras):
+        while i < end:
             batch: list[tuple[int, int]] = []
             size = 0
-            while i < len(paras) and (not batch or size < batch_chars):
+            while i < end and (not batch or size < batch_chars):
                 batch.append(paras[i])
                 size += paras[i][1] - paras[i][0]
                 i += 1
-            texts = (text[s:e] for s, e in batch)
-            for (s, e), doc in zip(batch, nlp.pipe(texts, batch_size=64), strict=True):
-                headline = (
-                    (s, e) == first_para and len(paras) > 1 and _looks_like_headline(text[s:e])
-                )
-                data = _extract(doc, s, e, headline)
-                if is_dateline(text, s, e):
-                    data.claims = []  # provenance, not a statement or a claim
-                chunks.append(data)
-                del doc
+            chunks.extend(_records(nlp, text, batch, first_para, len(paras)))
             if on_batch is not None:
                 on_batch()
             done = batch[-1][1]
-            last = i >= len(paras)
+            last = i >= end
+            if last and helpers:
+                for helper in helpers:  # their records follow, in text order
+                    try:
+                        chunks.extend(helper.result())
+                    except RuntimeError:  # it died (memory?): its paragraphs are done here
+                        chunks.extend(_records(nlp, text, helper.paras, first_para, len(paras)))
+                helpers = []
             if on_progress is None:
                 if last:
                     result = build()
                 continue
-            fraction = 1.0 if last else (done / total if total else 1.0)
+            if last:
+                fraction = 1.0
+            elif end < len(paras):  # the forks go as fast as this process: its own share
+                fraction = min(0.99, sum(c.end - c.start for c in chunks) / mine)
+            else:
+                fraction = done / total if total else 1.0
             if forks is not None and not last:
                 took = forks.reap(wait=progress_interval <= 0)
                 if took is not None and progress_interval > 0:
@@ -154,11 +182,119 @@ def analyze(
     finally:
         if forks is not None:
             forks.reap(wait=True)
+        for helper in helpers:  # (an error here: they are not waited for)
+            helper.stop()
     if result is None:
         result = build()
         if on_progress is not None:
             on_progress(result, 1.0)
     return result
+
+
+def _records(
+    nlp: Any,
+    text: str,
+    batch: list[tuple[int, int]],
+    first_para: tuple[int, int] | None,
+    n_paras: int,
+) -> Iterator[ChunkData]:
+    """The records of a batch of paragraphs, in order."""
+    texts = (text[s:e] for s, e in batch)
+    for (s, e), doc in zip(batch, nlp.pipe(texts, batch_size=64), strict=True):
+        headline = (s, e) == first_para and n_paras > 1 and _looks_like_headline(text[s:e])
+        data = _extract(doc, s, e, headline)
+        if is_dateline(text, s, e):
+            data.claims = []  # provenance, not a statement or a claim
+        yield data
+        del doc
+
+
+#: a text shorter than this is analysed by one process (a fork and its records' trip back
+#: cost more than they save)
+SPLIT_FROM = 200_000
+
+
+def _cuts(paras: list[tuple[int, int]], processes: int) -> list[int]:
+    """Where the forks' shares begin: paragraph indexes that cut the text's characters into
+    ``processes`` parts (the first, this process's, ends at the first cut)."""
+    lengths = [e - s for s, e in paras]
+    total = sum(lengths) or 1
+    cuts: list[int] = []
+    acc = 0
+    k = 1
+    for i, n in enumerate(lengths):
+        if k < processes and acc >= total * k / processes and i > (cuts[-1] if cuts else 0):
+            cuts.append(i)
+            k += 1
+        acc += n
+    return cuts or [len(paras)]
+
+
+class _Helper:
+    """A fork of this process (the model loaded, pages shared) making the records of some
+    paragraphs, sent back pickled through a pipe when all are made."""
+
+    def __init__(self, pid: int, fd: int, paras: list[tuple[int, int]]) -> None:
+        self.pid = pid
+        self.fd = fd
+        self.paras = paras
+
+    @classmethod
+    def start(
+        cls,
+        nlp: Any,
+        text: str,
+        paras: list[tuple[int, int]],
+        first_para: tuple[int, int] | None,
+        n_paras: int,
+    ) -> _Helper | None:
+        import pickle
+
+        r, w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return None
+        if pid == 0:  # the fork: make the records, send them, end
+            code = 1
+            try:
+                os.close(r)
+                die_with_parent()
+                records = list(_records(nlp, text, paras, first_para, n_paras))
+                with os.fdopen(w, "wb") as out:
+                    pickle.dump(records, out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(w)
+        return cls(pid, r, paras)
+
+    def result(self) -> list[ChunkData]:
+        """The records (waits for them); raises RuntimeError if the fork failed."""
+        import pickle
+
+        try:
+            with os.fdopen(self.fd, "rb") as pipe:
+                self.fd = -1
+                records: list[ChunkData] = pickle.load(pipe)
+        except (EOFError, pickle.UnpicklingError) as e:
+            raise RuntimeError("a helper process of the analysis failed") from e
+        finally:
+            self.stop()
+        return records
+
+    def stop(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, 9)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
 
 
 def _report(

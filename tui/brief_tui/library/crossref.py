@@ -22,6 +22,7 @@ No Textual here.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,13 +31,22 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from brief_tui.analysis.actors import normalise
-from brief_tui.analysis.gazetteer import ACRONYMS, COUNTRY_VARIANTS, DEMONYMS
 from brief_tui.analysis.model import Actor, Analysis, Claim, Source
+from brief_tui.library.names import (
+    actor_keys,
+    index_keys,
+    is_proper,
+    name_key,
+    source_keys,
+    unit_key,
+)
+from brief_tui.library.store.errors import StoreError
 from brief_tui.library.store.protocol import BriefingInfo, LibraryStore
 
 __all__ = [
     "AUTHOR",
     "AcrossHit",
+    "AcrossHits",
     "FigureReport",
     "MeasureAcross",
     "OriginGroup",
@@ -47,6 +57,7 @@ __all__ = [
     "figures_across",
     "iter_listing",
     "library_listing",
+    "listing_window",
     "local_time",
     "name_key",
     "source_chain",
@@ -56,55 +67,11 @@ __all__ = [
 AUTHOR: Final = "the author"
 #: values of different origins within this ratio of each other agree
 AGREE_RATIO: Final = 1.1
+#: Across and Figures read at most this many briefings naming what is looked up (the most
+#: recently opened): a name in most of a 100,000-briefing library would take minutes
+MAX_BRIEFINGS: Final = 300
 
-_INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}[A-Za-z]?\.?|[A-Za-z]\.[A-Za-z]")
 _WORDS = re.compile(r"\w+")
-
-
-# -- names ------------------------------------------------------------------------------------
-def name_key(name: str) -> str | None:
-    """The comparable form of a name: ``"the U.S.'s"`` → ``"united states"``, ``"NIS"`` →
-    ``"national intelligence service"``, ``"North Korean"`` → ``"north korea"``,
-    ``"Kim Jong Un’s"`` → ``"kim jong un"``. ``None`` for an empty name."""
-    n = normalise(name)
-    if not n or n.casefold() in {"the", "a", "an"}:
-        return None
-    undotted = n.replace(".", "") if _INITIALISM.fullmatch(n) else n
-    for cand in (n, undotted):
-        if cand in COUNTRY_VARIANTS:
-            return COUNTRY_VARIANTS[cand].casefold()
-        if cand in DEMONYMS:
-            return DEMONYMS[cand].casefold()
-        if cand in ACRONYMS:
-            return normalise(ACRONYMS[cand]).casefold()
-    return " ".join(undotted.casefold().split())
-
-
-def _is_proper(alias: str) -> bool:
-    n = normalise(alias)
-    return bool(n) and (n[0].isupper() or n[0].isdigit())
-
-
-def actor_keys(
-    name: str, aliases: Iterable[str] = (), *, kind: str | None = None
-) -> frozenset[str]:
-    """The keys an actor is known by across briefings: its name, and those aliases that are
-    proper names (not a person's bare surname or first name)."""
-    keys: set[str] = set()
-    k = name_key(name)
-    if k:
-        keys.add(k)
-    name_tokens = {t.casefold() for t in _WORDS.findall(normalise(name))}
-    for alias in aliases:
-        if not _is_proper(alias):
-            continue
-        n = normalise(alias)
-        if kind == "person" and " " not in n and n.casefold() in name_tokens:
-            continue
-        k = name_key(alias)
-        if k:
-            keys.add(k)
-    return frozenset(keys)
 
 
 def _kinds_compatible(a: str | None, b: str | None) -> bool:
@@ -124,14 +91,6 @@ def source_chain(analysis: Analysis, source: Source | None) -> list[Source]:
     return chain
 
 
-def _source_keys(analysis: Analysis, source: Source) -> frozenset[str]:
-    actor = analysis.actor(source.actor)
-    keys = set(actor_keys(source.name))
-    if actor is not None:
-        keys |= actor_keys(actor.name, actor.aliases, kind=actor.kind)
-    return frozenset(keys)
-
-
 # -- the library's analyses -------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class _Entry:
@@ -144,11 +103,45 @@ def _entries(store: LibraryStore, *, exclude: str | None = None) -> Iterator[_En
     for info in store.list_briefings():
         if info.id == exclude:
             continue
-        meta = store.briefing_meta(info.id)
-        date = meta.get("date")
-        yield _Entry(
-            info, date if isinstance(date, str) else None, store.latest_cached_analysis(info.id)
-        )
+        yield _entry(store, info)
+
+
+def _entry(store: LibraryStore, info: BriefingInfo) -> _Entry:
+    date = store.briefing_meta(info.id).get("date")
+    analysis = store.latest_cached_analysis(info.id)
+    return _Entry(info, date if isinstance(date, str) else None, analysis)
+
+
+def _indexed_entries(
+    store: LibraryStore,
+    keys: Iterable[str],
+    *,
+    exclude: str | None = None,
+    forms: Sequence[str] = (),
+) -> tuple[list[_Entry], int] | None:
+    """The briefings whose analysis names one of ``keys`` (and, with ``forms``, those never
+    analysed whose text may hold one), in the library's order (most recently opened
+    first), at most :data:`MAX_BRIEFINGS` of each, and how many analysed ones were left
+    out past that; None when the store keeps no index."""
+    wanted = sorted(keys)
+    found = store.across_candidates(wanted, limit=MAX_BRIEFINGS)
+    if found is None:
+        return None
+    if found.unindexed:  # analyses cached before the index existed: indexed once, now
+        for bid in found.unindexed:
+            analysis = store.latest_cached_analysis(bid)
+            with contextlib.suppress(StoreError):  # a read-only store: read again next time
+                store.index_across(bid, index_keys(analysis) if analysis else ())
+        found = store.across_candidates(wanted, limit=MAX_BRIEFINGS)
+        if found is None:
+            return None
+    entries = [_Entry(i, d, a) for i, d, a in found.found if i.id != exclude]
+    if forms:
+        text_hits = store.unanalysed_naming(forms, limit=MAX_BRIEFINGS) or []
+        entries += [_Entry(i, d, None) for i, d in text_hits if i.id != exclude]
+    entries.sort(key=lambda e: e.info.id)
+    entries.sort(key=lambda e: e.info.last_opened_at, reverse=True)
+    return entries, found.more
 
 
 # -- actors and sources across briefings -------------------------------------------------------
@@ -175,6 +168,15 @@ class AcrossHit:
         return self.mentions + self.claims
 
 
+class AcrossHits(list[AcrossHit]):
+    """The hits of :func:`across`; ``more``: briefings naming it that were not read (past
+    the :data:`MAX_BRIEFINGS` most recently opened)."""
+
+    def __init__(self, hits: Iterable[AcrossHit] = (), *, more: int = 0) -> None:
+        super().__init__(hits)
+        self.more = more
+
+
 def _hit_in_analysis(
     entry: _Entry, analysis: Analysis, keys: frozenset[str], kind: str | None
 ) -> AcrossHit | None:
@@ -195,7 +197,7 @@ def _hit_in_analysis(
     matched_sources: set[str] = set()
     for source in analysis.sources:
         if (source.actor is not None and source.actor in matched_actors) or (
-            keys & _source_keys(analysis, source)
+            keys & source_keys(analysis, source)
         ):
             matched_sources.add(source.id)
             if source.name not in names:
@@ -251,7 +253,7 @@ def _surface_forms(name: str, aliases: Iterable[str], kind: str | None) -> list[
     name_tokens = {t.casefold() for t in _WORDS.findall(normalise(name))}
     for alias in [name, *aliases]:
         n = normalise(alias)
-        if not n or (alias is not name and not _is_proper(alias)):
+        if not n or (alias is not name and not is_proper(alias)):
             continue
         if alias is not name and kind == "person" and " " not in n and n.casefold() in name_tokens:
             continue
@@ -267,17 +269,18 @@ def across(
     aliases: Iterable[str] = (),
     *,
     kind: str | None = None,
-) -> list[AcrossHit]:
+) -> AcrossHits:
     """The other briefings that mention an actor or source called ``name`` (with
     ``aliases``), most mentions first. ``kind`` (an actor kind: person, organisation,
     place, group) keeps a person from matching a place of the same name."""
     aliases = list(aliases)
     keys = actor_keys(name, aliases, kind=kind)
     if not keys:
-        return []
+        return AcrossHits()
     forms = _surface_forms(name, aliases, kind)
     hits: list[AcrossHit] = []
-    for entry in _entries(store, exclude=briefing_id):
+    indexed = _indexed_entries(store, {"name:" + k for k in keys}, exclude=briefing_id, forms=forms)
+    for entry in _entries(store, exclude=briefing_id) if indexed is None else indexed[0]:
         if entry.analysis is not None:
             hit = _hit_in_analysis(entry, entry.analysis, keys, kind)
         else:
@@ -285,7 +288,8 @@ def across(
         if hit is not None:
             hits.append(hit)
     order = {h.briefing_id: i for i, h in enumerate(hits)}  # last opened first
-    return sorted(hits, key=lambda h: (-h.total, order[h.briefing_id]))
+    ranked = sorted(hits, key=lambda h: (-h.total, order[h.briefing_id]))
+    return AcrossHits(ranked, more=0 if indexed is None else indexed[1])
 
 
 def across_actor(store: LibraryStore, briefing_id: str, actor: Actor) -> list[AcrossHit]:
@@ -385,13 +389,6 @@ class MeasureAcross:
         return "corroborated" if hi / lo <= AGREE_RATIO else "conflicting"
 
 
-def _unit_key(unit: str) -> str:
-    u = " ".join(unit.casefold().split())
-    if len(u) > 3 and u.endswith("s") and not u.endswith("ss"):
-        u = u[:-1]
-    return u
-
-
 def _content(analysis: Analysis, claim: Claim) -> str:
     if claim.content:
         return " ".join(" ".join(analysis.text[s.start : s.end] for s in claim.content).split())
@@ -425,7 +422,7 @@ def _reports(entry: _Entry, analysis: Analysis) -> Iterator[tuple[FigureReport, 
             continue
         chain = source_chain(analysis, analysis.source(claim.source))
         if chain:
-            origin_keys = _source_keys(analysis, chain[-1])
+            origin_keys = source_keys(analysis, chain[-1])
             source, origin = chain[0].name, chain[-1].name
         else:
             # the briefing's own statement: an origin of its own
@@ -488,12 +485,26 @@ def figures_across(
     grouped by origin. With ``briefing_id``, only the measures that briefing gives; with
     ``unit``, only that unit. Most briefings first."""
     per_unit: dict[str, list[tuple[FigureReport, frozenset[str]]]] = {}
-    for entry in _entries(store):
+    entries: Iterable[_Entry] | None = None
+    units: set[str] = {unit_key(unit)} if unit else set()
+    if briefing_id is not None and not unit:
+        own = store.latest_cached_analysis(briefing_id)
+        units = {k[5:] for k in index_keys(own) if k.startswith("unit:")} if own else set()
+        if not units:
+            return []
+    if units:
+        indexed = _indexed_entries(store, {"unit:" + u for u in units})
+        entries = None if indexed is None else indexed[0]
+        mine = briefing_id is not None and entries is not None
+        if mine and all(e.info.id != briefing_id for e in entries or ()):  # older than those
+            info = store.briefing_info(str(briefing_id))
+            entries = [*(entries or ()), *([_entry(store, info)] if info is not None else [])]
+    for entry in _entries(store) if entries is None else entries:
         if entry.analysis is None:
             continue
         for report, keys in _reports(entry, entry.analysis):
-            per_unit.setdefault(_unit_key(report.unit), []).append((report, keys))
-    wanted = _unit_key(unit) if unit else None
+            per_unit.setdefault(unit_key(report.unit), []).append((report, keys))
+    wanted = unit_key(unit) if unit else None
     out: list[MeasureAcross] = []
     for key, items in per_unit.items():
         if wanted is not None and key != wanted:
@@ -535,6 +546,44 @@ def library_listing(store: LibraryStore) -> list[dict[str, Any]]:
     return list(iter_listing(store))
 
 
+def _listing_row(info: BriefingInfo, meta: dict[str, Any], claims: int | None) -> dict[str, Any]:
+    date = meta.get("date")
+    return {
+        "id": info.id,
+        "title": info.title,
+        "source": _display_source(info.origin, meta),
+        "origin": info.origin,
+        "format": info.format,
+        "date": date if isinstance(date, str) and date else None,
+        "author": meta.get("author") or None,
+        "url": meta.get("url") or None,
+        "chars": info.chars,
+        "claims": claims,
+        "annotations": info.annotation_count,
+        "last_opened": info.last_opened_at,
+        "added": info.added_at,
+    }
+
+
+def listing_window(
+    store: LibraryStore,
+    *,
+    sort: str = "opened",
+    descending: bool = True,
+    title_filter: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """One window of :func:`library_listing` (rows ``offset`` to ``offset + limit`` in the
+    order ``sort``), read by the database's window: the cost is the window's, not the
+    library's."""
+    infos = store.list_window(
+        sort=sort, descending=descending, title_filter=title_filter, limit=limit, offset=offset
+    )
+    counts = store.claim_counts([i.id for i in infos]) if infos else {}
+    return [_listing_row(i, store.briefing_meta(i.id), counts.get(i.id)) for i in infos]
+
+
 def iter_listing(store: LibraryStore) -> Generator[dict[str, Any], None, None]:
     """:func:`library_listing` one row at a time, read through one cursor
     (:meth:`Store.iter_listing`): memory stays flat however large the library. Close it
@@ -542,22 +591,7 @@ def iter_listing(store: LibraryStore) -> Generator[dict[str, Any], None, None]:
     rows = store.iter_listing()
     try:
         for info, meta, claims in rows:
-            date = meta.get("date")
-            yield {
-                "id": info.id,
-                "title": info.title,
-                "source": _display_source(info.origin, meta),
-                "origin": info.origin,
-                "format": info.format,
-                "date": date if isinstance(date, str) and date else None,
-                "author": meta.get("author") or None,
-                "url": meta.get("url") or None,
-                "chars": info.chars,
-                "claims": claims,
-                "annotations": info.annotation_count,
-                "last_opened": info.last_opened_at,
-                "added": info.added_at,
-            }
+            yield _listing_row(info, meta, claims)
     finally:
         rows.close()
 

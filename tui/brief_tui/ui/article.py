@@ -265,7 +265,9 @@ class ArticleView(ScrollView, can_focus=True):
         the cursor's line in view)."""
         self._keep_cursor = True
         try:
-            self.scroll_to(y=y, animate=False, immediate=True)
+            # force: a view just made has no scroll bar until its first layout, and Textual
+            # ignores a scroll then (a briefing opened at an offset stayed at its top)
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
         finally:
             self._keep_cursor = False
 

@@ -204,7 +204,7 @@ class Session:
             sample = load_briefing(sample_briefing())
             if store.briefing_info(sample.id) is None:
                 store.add_briefing(sample)
-            return len(store.list_briefings()) > 1
+            return store.count_briefings() > 1
         except (BriefingError, StoreError, OSError) as e:  # a convenience: never stop the reader
             self._post(Notice(f"The sample briefing could not be added: {e}", severity="warning"))
             return False

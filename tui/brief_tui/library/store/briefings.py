@@ -209,14 +209,14 @@ class Briefings:
             row = conn.execute("SELECT meta FROM briefings WHERE id = ?", (briefing_id,)).fetchone()
         return _loads_meta(row[0]) if row else {}
 
-    _INFO_SELECT: Final = """
+    INFO_SELECT: Final = """
         SELECT b.id, b.title, b.origin, b.format, length(b.text) AS chars, b.added_at,
                b.last_opened_at,
                (SELECT count(*) FROM annotations a WHERE a.briefing_id = b.id) AS annotation_count
         FROM briefings b"""
 
     @staticmethod
-    def _info(row: sqlite3.Row) -> BriefingInfo:
+    def info(row: sqlite3.Row) -> BriefingInfo:
         return BriefingInfo(
             id=row["id"],
             title=row["title"],
@@ -230,16 +230,16 @@ class Briefings:
 
     def briefing_info(self, briefing_id: str) -> BriefingInfo | None:
         with self.db.read() as conn:
-            row = conn.execute(self._INFO_SELECT + " WHERE b.id = ?", (briefing_id,)).fetchone()
-        return self._info(row) if row else None
+            row = conn.execute(self.INFO_SELECT + " WHERE b.id = ?", (briefing_id,)).fetchone()
+        return self.info(row) if row else None
 
     def list_briefings(self) -> list[BriefingInfo]:
         """Every stored briefing, the most recently opened first."""
         with self.db.read() as conn:
             rows = conn.execute(
-                self._INFO_SELECT + " ORDER BY b.last_opened_at DESC, b.id"
+                self.INFO_SELECT + " ORDER BY b.last_opened_at DESC, b.id"
             ).fetchall()
-        return [self._info(r) for r in rows]
+        return [self.info(r) for r in rows]
 
     def iter_listing(
         self,
@@ -267,7 +267,7 @@ class Briefings:
                 for row in cursor:
                     claims = row["claims"]
                     yield (
-                        self._info(row),
+                        self.info(row),
                         _loads_meta(row["meta"]),
                         None if claims is None else int(claims),
                     )
@@ -279,10 +279,10 @@ class Briefings:
         the earlier versions of a file whose text changed."""
         with self.db.read() as conn:
             rows = conn.execute(
-                self._INFO_SELECT + " WHERE b.origin = ? ORDER BY b.last_opened_at DESC, b.id",
+                self.INFO_SELECT + " WHERE b.origin = ? ORDER BY b.last_opened_at DESC, b.id",
                 (origin,),
             ).fetchall()
-        return [self._info(r) for r in rows]
+        return [self.info(r) for r in rows]
 
     def search_briefings(self, query: str, *, limit: int = 100) -> list[BriefingInfo]:
         """Full-text search over titles and texts (every word must occur, as a prefix)."""
@@ -293,11 +293,11 @@ class Briefings:
             rows = conn.execute(
                 f"""WITH hits AS (SELECT briefing_id, min(rank) AS rank FROM briefings_fts
                                   WHERE briefings_fts MATCH ? GROUP BY briefing_id)
-                    {self._INFO_SELECT} JOIN hits h ON h.briefing_id = b.id
+                    {self.INFO_SELECT} JOIN hits h ON h.briefing_id = b.id
                     ORDER BY h.rank, b.last_opened_at DESC LIMIT ?""",
                 (match, limit),
             ).fetchall()
-        return [self._info(r) for r in rows]
+        return [self.info(r) for r in rows]
 
     def list_window(
         self,
@@ -322,10 +322,10 @@ class Briefings:
             rows = conn.execute(
                 f"""WITH w AS MATERIALIZED (SELECT b.id FROM briefings b{where} ORDER BY {order}
                                LIMIT ? OFFSET ?)
-                    {self._INFO_SELECT} JOIN w ON w.id = b.id ORDER BY {order}""",
+                    {self.INFO_SELECT} JOIN w ON w.id = b.id ORDER BY {order}""",
                 (*args, max(0, limit), max(0, offset)),
             ).fetchall()
-        return [self._info(r) for r in rows]
+        return [self.info(r) for r in rows]
 
     def count_briefings(self, *, title_filter: str = "") -> int:
         where, args = self._title_filter(title_filter)
@@ -360,12 +360,12 @@ class Briefings:
                                snippet(briefings_fts, 2, char(2), char(3), '…', 12) AS snip
                         FROM briefings_fts WHERE briefings_fts MATCH ?
                         ORDER BY {key} {direction} LIMIT ? OFFSET ?)
-                    {self._INFO_SELECT.replace("SELECT b.id", "SELECT h.snip, b.id", 1)}
+                    {self.INFO_SELECT.replace("SELECT b.id", "SELECT h.snip, b.id", 1)}
                     JOIN hits h ON h.briefing_id = b.id
                     ORDER BY h.k {direction}""",
                 (match, max(0, limit), max(0, offset)),
             ).fetchall()
-        return [SearchHit(self._info(r), *_snippet(r["snip"] or "")) for r in rows]
+        return [SearchHit(self.info(r), *_snippet(r["snip"] or "")) for r in rows]
 
     def first_match(self, briefing_id: str, query: str) -> int | None:
         if not query.split():
@@ -383,6 +383,8 @@ class Briefings:
             ).rowcount
             conn.execute("DELETE FROM undo_log WHERE briefing_id = ?", (briefing_id,))
             conn.execute("DELETE FROM analysis_cache WHERE briefing_id = ?", (briefing_id,))
+            conn.execute("DELETE FROM across_keys WHERE briefing_id = ?", (briefing_id,))
+            conn.execute("DELETE FROM across_indexed WHERE briefing_id = ?", (briefing_id,))
             conn.execute("DELETE FROM briefings WHERE id = ?", (briefing_id,))
         return int(n)
 

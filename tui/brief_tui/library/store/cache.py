@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from brief_tui.analysis.model import CACHE_FORMAT, Analysis
 from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
+from brief_tui.library.names import index_keys
+from brief_tui.library.store.briefings import Briefings
 from brief_tui.library.store.connection import Database
 from brief_tui.library.store.errors import StoreDamaged
+from brief_tui.library.store.protocol import BriefingInfo, Candidates
 from brief_tui.library.store.timestamps import now_iso
 
 
@@ -58,6 +62,7 @@ class AnalysisCache:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._all_indexed = False
 
     def get_cached_analysis(
         self, briefing_id: str, model_name: str, model_version: str, analyser_version: str
@@ -90,7 +95,9 @@ class AnalysisCache:
             # ASCII (other characters escaped): a str of one byte a character to read back,
             # whatever the briefing's typography
             data = json.dumps(analysis.to_cache(with_text=not stored), separators=(",", ":"))
+        keys = index_keys(analysis)
         with self.db.write() as conn:
+            self._index(conn, analysis.briefing_id, keys)
             conn.execute(
                 """INSERT OR REPLACE INTO analysis_cache
                    (briefing_id, model_name, model_version, analyser_version, json, created_at)
@@ -104,6 +111,106 @@ class AnalysisCache:
                     now_iso(),
                 ),
             )
+
+    @staticmethod
+    def _index(conn: sqlite3.Connection, briefing_id: str, keys: Iterable[str]) -> None:
+        conn.execute("DELETE FROM across_keys WHERE briefing_id = ?", (briefing_id,))
+        conn.executemany(
+            "INSERT OR IGNORE INTO across_keys (key, briefing_id) VALUES (?, ?)",
+            ((k, briefing_id) for k in keys),
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO across_indexed (briefing_id) VALUES (?)", (briefing_id,)
+        )
+
+    def index_across(self, briefing_id: str, keys: Iterable[str]) -> None:
+        """Index the latest cached analysis of a briefing under ``keys`` (one cached before
+        the index existed)."""
+        self.db.refuse_writes()
+        with self.db.write() as conn:
+            self._index(conn, briefing_id, keys)
+
+    def across_candidates(self, keys: Sequence[str], *, limit: int) -> Candidates:
+        """The briefings whose indexed analysis holds any of ``keys``, the most recently
+        opened first (at most ``limit``; ``more``: how many beyond), each with its date and
+        latest analysis, read in one query; and the analysed briefings not indexed yet."""
+        wanted = json.dumps(list(keys))
+        columns = Briefings.INFO_SELECT.replace("FROM briefings b", "").rstrip()
+        with self.db.read() as conn:
+            rows = conn.execute(
+                f"""WITH w AS MATERIALIZED (
+                        SELECT b.id FROM briefings b
+                        WHERE b.id IN (SELECT briefing_id FROM across_keys
+                                       WHERE key IN (SELECT value FROM json_each(?)))
+                        ORDER BY b.last_opened_at DESC, b.id LIMIT ?)
+                    {columns}, json_extract(b.meta, '$.date') AS date, b.text,
+                           (SELECT c.json FROM analysis_cache c WHERE c.briefing_id = b.id
+                            ORDER BY c.created_at DESC LIMIT 1) AS cached
+                    FROM briefings b JOIN w ON w.id = b.id
+                    ORDER BY b.last_opened_at DESC, b.id""",
+                (wanted, max(0, limit) + 1),
+            ).fetchall()
+            # analyses cached before the index existed (an analysis put since is indexed
+            # with it): looked for until none is left, once per store
+            unindexed = (
+                []
+                if self._all_indexed
+                else conn.execute(
+                    """SELECT DISTINCT briefing_id FROM analysis_cache
+                       WHERE briefing_id NOT IN (SELECT briefing_id FROM across_indexed)"""
+                ).fetchall()
+            )
+            self._all_indexed = not unindexed
+            more = 0
+            if len(rows) > limit:
+                rows = rows[:limit]
+                more = (
+                    conn.execute(
+                        """SELECT count(DISTINCT briefing_id) FROM across_keys
+                       WHERE key IN (SELECT value FROM json_each(?))""",
+                        (wanted,),
+                    ).fetchone()[0]
+                    - limit
+                )
+        found: list[tuple[BriefingInfo, str | None, Analysis | None]] = []
+        for r in rows:
+            analysis = decode_cached(r["cached"], r["text"]) if r["cached"] else None
+            if analysis is None:  # the newest unreadable: an older one may do
+                analysis = self.latest_cached_analysis(r["id"])
+            date = r["date"] if isinstance(r["date"], str) else None
+            found.append((Briefings.info(r), date, analysis))
+        return Candidates(found, max(0, more), [r[0] for r in unindexed])
+
+    def unanalysed_naming(
+        self, forms: Sequence[str], *, limit: int
+    ) -> list[tuple[BriefingInfo, str | None]]:
+        """Briefings never analysed whose title or text holds one of ``forms`` as words (any
+        case: a superset of a case-sensitive search), at most ``limit``, with their dates."""
+        phrases = [f for f in (" ".join(f.split()) for f in forms) if f]
+        if not phrases:
+            return []
+        match = " OR ".join('"' + p.replace('"', '""') + '"' for p in phrases)
+        columns = Briefings.INFO_SELECT.replace("FROM briefings b", "").rstrip()
+        with self.db.read() as conn:
+            # a library whose every briefing is analysed (and indexed): nothing to search
+            # (the full-text index would list every briefing naming a common name)
+            total = conn.execute("SELECT count(*) FROM briefings").fetchone()[0]
+            if total == conn.execute("SELECT count(*) FROM across_indexed").fetchone()[0]:
+                return []
+            rows = conn.execute(
+                f"""WITH w AS MATERIALIZED (
+                        SELECT f.briefing_id AS id FROM briefings_fts f
+                        WHERE briefings_fts MATCH ?
+                          AND f.briefing_id NOT IN (SELECT briefing_id FROM across_indexed)
+                          AND f.briefing_id NOT IN (SELECT briefing_id FROM analysis_cache)
+                        LIMIT ?)
+                    {columns}, json_extract(b.meta, '$.date') AS date
+                    FROM briefings b JOIN w ON w.id = b.id""",
+                (match, max(0, limit)),
+            ).fetchall()
+        return [
+            (Briefings.info(r), r["date"] if isinstance(r["date"], str) else None) for r in rows
+        ]
 
     def latest_cached_analysis(self, briefing_id: str) -> Analysis | None:
         """The most recent readable cached analysis of a briefing, whatever the model (for
@@ -131,17 +238,18 @@ class AnalysisCache:
                 return analysis
         return None
 
-    def claim_counts(self) -> dict[str, int]:
+    def claim_counts(self, ids: Sequence[str] | None = None) -> dict[str, int]:
         """The number of claims in the latest readable cached analysis of every analysed
-        briefing (briefings never analysed are absent). Counted by SQLite, without parsing
-        the analyses."""
+        briefing (briefings never analysed are absent), or of ``ids`` only. Counted by
+        SQLite, without parsing the analyses."""
+        some = "" if ids is None else " AND briefing_id IN (SELECT value FROM json_each(?))"
         with self.db.read() as conn:
             rows = conn.execute(
-                """SELECT briefing_id, json_array_length(json, '$.claims') AS n
-                   FROM analysis_cache
-                   WHERE json_valid(json) AND json_extract(json, '$.schema') IN (?, ?)
-                     AND json_type(json, '$.claims') = 'array'
-                   ORDER BY created_at""",
-                (CACHE_FORMAT, ANALYSIS_SCHEMA),
+                f"""SELECT briefing_id, json_array_length(json, '$.claims') AS n
+                    FROM analysis_cache
+                    WHERE json_valid(json) AND json_extract(json, '$.schema') IN (?, ?)
+                      AND json_type(json, '$.claims') = 'array'{some}
+                    ORDER BY created_at""",
+                (CACHE_FORMAT, ANALYSIS_SCHEMA) + (() if ids is None else (json.dumps(list(ids)),)),
             ).fetchall()
         return {str(r["briefing_id"]): int(r["n"]) for r in rows}  # the latest wins

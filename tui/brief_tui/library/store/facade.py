@@ -25,7 +25,7 @@ Thread safety: one connection guarded by a lock, usable from worker threads.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Self
@@ -40,7 +40,7 @@ from brief_tui.library.store.connection import Database
 from brief_tui.library.store.errors import BUSY_TIMEOUT_S
 from brief_tui.library.store.notes import Notes
 from brief_tui.library.store.opening import open_database
-from brief_tui.library.store.protocol import BriefingInfo, LibraryStore, SearchHit
+from brief_tui.library.store.protocol import BriefingInfo, Candidates, LibraryStore, SearchHit
 from brief_tui.library.store.undo import UndoLog
 
 
@@ -266,5 +266,16 @@ class Store(LibraryStore):
     def latest_cached_analysis(self, briefing_id: str) -> Analysis | None:
         return self._cache.latest_cached_analysis(briefing_id)
 
-    def claim_counts(self) -> dict[str, int]:
-        return self._cache.claim_counts()
+    def across_candidates(self, keys: Sequence[str], *, limit: int) -> Candidates | None:
+        return self._cache.across_candidates(keys, limit=limit)
+
+    def index_across(self, briefing_id: str, keys: Iterable[str]) -> None:
+        self._cache.index_across(briefing_id, keys)
+
+    def unanalysed_naming(
+        self, forms: Sequence[str], *, limit: int
+    ) -> list[tuple[BriefingInfo, str | None]] | None:
+        return self._cache.unanalysed_naming(forms, limit=limit)
+
+    def claim_counts(self, ids: Sequence[str] | None = None) -> dict[str, int]:
+        return self._cache.claim_counts(ids)

@@ -293,5 +293,7 @@ class Notes:
                 )
             if not keep_old:
                 conn.execute("DELETE FROM analysis_cache WHERE briefing_id = ?", (old_id,))
+                conn.execute("DELETE FROM across_keys WHERE briefing_id = ?", (old_id,))
+                conn.execute("DELETE FROM across_indexed WHERE briefing_id = ?", (old_id,))
                 conn.execute("DELETE FROM briefings WHERE id = ?", (old_id,))
         return ReanchorReport(len(rows), anchored, orphaned)

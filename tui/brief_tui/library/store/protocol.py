@@ -9,7 +9,7 @@ unwritable store, it gives a read-only one whose :attr:`~LibraryStore.warning` s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,6 +36,18 @@ class SearchHit:
     info: BriefingInfo
     snippet: str
     marks: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The briefings a look-up across the library reads: those whose indexed analysis
+    holds a key (the most recently opened first; ``more`` left out past the limit), and
+    the analysed ones not indexed yet (index them, then ask again)."""
+
+    #: each briefing with its date and latest readable cached analysis
+    found: list[tuple[BriefingInfo, str | None, Analysis | None]]
+    more: int
+    unindexed: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +244,22 @@ class LibraryStore(Protocol):
         """The most recent readable cached analysis of a briefing, whatever the model (for
         export and the library's cross-references); ``None`` if none (or damaged)."""
 
-    def claim_counts(self) -> dict[str, int]:
+    def across_candidates(self, keys: Sequence[str], *, limit: int) -> Candidates | None:
+        """The briefings whose latest cached analysis names one of ``keys`` (see
+        :func:`brief_tui.library.names.index_keys`); None when this store keeps no such
+        index (every analysed briefing is then read)."""
+
+    def index_across(self, briefing_id: str, keys: Iterable[str]) -> None:
+        """Index a briefing's latest cached analysis under ``keys`` (a no-op without an
+        index)."""
+
+    def unanalysed_naming(
+        self, forms: Sequence[str], *, limit: int
+    ) -> list[tuple[BriefingInfo, str | None]] | None:
+        """Briefings never analysed whose text may hold one of ``forms`` (a superset), at
+        most ``limit``, with their dates; None when the store cannot say (read them all)."""
+
+    def claim_counts(self, ids: Sequence[str] | None = None) -> dict[str, int]:
         """The number of claims in the latest readable cached analysis of every analysed
-        briefing (briefings never analysed are absent). Counted by SQLite, without parsing
-        the analyses."""
+        briefing (briefings never analysed are absent), or of the briefings ``ids`` only (a
+        window of the library). Counted by the database, without parsing the analyses."""

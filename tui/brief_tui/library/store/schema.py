@@ -104,6 +104,17 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "CREATE INDEX briefings_added ON briefings(added_at DESC, id)",
         "CREATE INDEX briefings_title ON briefings(title COLLATE NOCASE, id)",
     ),
+    # 5: which briefings' cached analyses name an actor, a source or a measure (Across and
+    # Figures read those briefings only); across_indexed lists the analyses indexed
+    (
+        """CREATE TABLE across_keys (
+            key TEXT NOT NULL,
+            briefing_id TEXT NOT NULL,
+            PRIMARY KEY (key, briefing_id)
+        ) STRICT, WITHOUT ROWID""",
+        "CREATE INDEX across_keys_briefing ON across_keys(briefing_id)",
+        "CREATE TABLE across_indexed (briefing_id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID",
+    ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

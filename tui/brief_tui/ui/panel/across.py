@@ -183,10 +183,12 @@ class AcrossPane(Vertical):
                 key=hit.briefing_id,
             )
         n = len(hits)
+        more = getattr(hits, "more", 0)
         self.query_one(".across-hint", Label).update(
             f"{name}: no other briefing mentions it"
             if not n
             else f"{n} other briefing{'s' if n != 1 else ''} · enter opens at the first mention"
+            + (f" · {more:,} older ones not read" if more else "")
         )
 
     def action_open(self) -> None:

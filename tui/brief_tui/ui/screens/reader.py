@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
     from brief_tui.library.annotations import Annotation
     from brief_tui.library.store.protocol import LibraryStore as Store
+    from brief_tui.ui.library_screen import Choice
 
 
 def bindings_of(cls: type[object]) -> list[BindingT]:
@@ -625,7 +626,7 @@ class ReaderScreen(Screen[None]):
             return
         self.app.push_screen(LibraryScreen(store), self._library_chosen)
 
-    def _library_chosen(self, briefing_id: str | None) -> None:
+    def _library_chosen(self, choice: Choice | None) -> None:
         store = self.store
         if store is None:
             return
@@ -640,8 +641,8 @@ class ReaderScreen(Screen[None]):
                 severity="warning",
                 timeout=10,
             )
-        if briefing_id is not None and briefing_id != self.briefing.id:
-            self._open_stored(briefing_id, None)
+        if choice is not None and (choice.briefing_id != self.briefing.id or choice.offset):
+            self._open_stored(choice.briefing_id, choice.offset)
 
     def on_across_pane_open(self, event: AcrossPane.Open) -> None:
         self._open_stored(event.briefing_id, event.offset)

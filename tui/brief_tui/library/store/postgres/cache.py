@@ -5,6 +5,7 @@ cache: a server away is a miss, not an error."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from brief_tui.analysis.model import Analysis
 from brief_tui.library.store.cache import collector_paused, decode_cached
@@ -81,11 +82,13 @@ def latest_cached_analysis(store: PgHandle, briefing_id: str) -> Analysis | None
     return None
 
 
-def claim_counts(store: PgHandle) -> dict[str, int]:
+def claim_counts(store: PgHandle, ids: Sequence[str] | None = None) -> dict[str, int]:
+    some = "" if ids is None else " AND briefing_id = ANY(%s)"
     with store._tx(write=False) as conn:
         rows = conn.execute(
-            """SELECT DISTINCT ON (briefing_id) briefing_id, claims FROM analysis_cache
-               WHERE claims IS NOT NULL ORDER BY briefing_id, created_at DESC"""
+            f"""SELECT DISTINCT ON (briefing_id) briefing_id, claims FROM analysis_cache
+                WHERE claims IS NOT NULL{some} ORDER BY briefing_id, created_at DESC""",
+            () if ids is None else (list(ids),),
         ).fetchall()
     return {str(r["briefing_id"]): int(r["claims"]) for r in rows}
 

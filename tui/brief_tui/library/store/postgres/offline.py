@@ -15,7 +15,7 @@ table and said in :attr:`TeamLibrary.warning`: nothing is dropped silently.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Self
@@ -37,7 +37,7 @@ from brief_tui.library.store.postgres.local import OfflineView
 from brief_tui.library.store.postgres.notes import new_annotation
 from brief_tui.library.store.postgres.store import PgStore
 from brief_tui.library.store.postgres.sync import RETRY_S, ServerLink
-from brief_tui.library.store.protocol import BriefingInfo, LibraryStore, SearchHit
+from brief_tui.library.store.protocol import BriefingInfo, Candidates, LibraryStore, SearchHit
 
 
 class TeamLibrary(LibraryStore):
@@ -424,8 +424,19 @@ class TeamLibrary(LibraryStore):
         ok, an = self._try(lambda pg: pg.latest_cached_analysis(briefing_id))
         return an if ok else None
 
-    def claim_counts(self) -> dict[str, int]:
-        ok, counts = self._try(lambda pg: pg.claim_counts())
+    def across_candidates(self, keys: Sequence[str], *, limit: int) -> Candidates | None:
+        return None  # no index here: every analysed briefing is read
+
+    def index_across(self, briefing_id: str, keys: Iterable[str]) -> None:
+        pass
+
+    def unanalysed_naming(
+        self, forms: Sequence[str], *, limit: int
+    ) -> list[tuple[BriefingInfo, str | None]] | None:
+        return None
+
+    def claim_counts(self, ids: Sequence[str] | None = None) -> dict[str, int]:
+        ok, counts = self._try(lambda pg: pg.claim_counts(ids))
         return counts if ok else {}
 
     # -- live --------------------------------------------------------------------------------
