@@ -13,6 +13,7 @@ import pytest
 from brief_tui.briefing import load_briefing
 from brief_tui.config import Config
 from brief_tui.library.store.postgres import PgStore
+from brief_tui.library.store.postgres.offline import TeamLibrary
 from brief_tui.ui.app import BriefApp
 from brief_tui.ui.dialogs import GradePicker, NoteEditor
 from brief_tui.ui.panel import LineList, SidePanel
@@ -133,3 +134,44 @@ async def test_team_grades_and_their_spread_in_the_sources_tab(
             assert app.query_one(SidePanel).grade_of("source", miller.id) == "B"
             mine = [a for a in bob.annotations(bid) if a.author == "ann"]
             assert [a.grade for a in mine] == ["B"]
+
+
+async def test_server_down_the_briefing_opens_and_notes_are_sent_once_when_it_is_back(
+    own_server: object, data_dir: Path
+) -> None:
+    url = own_server.create_database()  # type: ignore[attr-defined]
+    secret = url.replace("postgres@", "postgres:hunter2@")
+    own_server.stop()  # type: ignore[attr-defined]
+    app = team_app(secret, data_dir, analyse=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        # one line saying so, without the password; the text is there to read
+        said = [n.message for n in app._notifications if "cannot be reached" in n.message]
+        assert len(said) == 1 and "\n" not in said[0] and "hunter2" not in said[0], said
+        assert "working offline" in said[0]
+        assert "Seoul warns" in screen_text(app)
+        # a note typed while the server is away is kept on this computer
+        app.query_one("#tabs").active = "tab-notes"  # type: ignore[attr-defined]
+        await pilot.press("v", "w", "w", "a")
+        assert isinstance(app.screen, NoteEditor)
+        from textual.widgets import TextArea
+
+        app.screen.query_one(TextArea).insert("written offline")
+        await pilot.press("ctrl+s")
+        await saves_done(app, pilot)
+        assert not isinstance(app.screen, NoteEditor)
+        assert any("written offline" in r for r in notes_rows(app))
+        store = app.store
+        assert isinstance(store, TeamLibrary)
+        assert [r["op"] for r in store.journal.pending("ann")] == ["briefing", "add"]
+        own_server.start()  # type: ignore[attr-defined]
+        # sent when the server is back (no key pressed), once
+        assert await until(pilot, lambda: store.pending_count() == 0, 30)
+        with PgStore.open(url, analyst="bob") as bob:
+            assert await until(pilot, lambda: bool(bob.annotations(app.briefing.id)), 10)
+            # bob's note comes to ann's reader now that it listens
+            bob.add_annotation(app.briefing.id, "note", start=0, end=5, note="bob is back")
+            assert await until(pilot, lambda: any("bob is back" in r for r in notes_rows(app)))
+            notes = [a for a in bob.annotations(app.briefing.id) if a.author == "ann"]
+        assert [a.note for a in notes] == ["written offline"]
+        assert sum("written offline" in r for r in notes_rows(app)) == 1
