@@ -65,3 +65,17 @@ def pg_server():
 def pg_url(pg_server) -> str:
     """The URL of a new, empty database on the session's server (one per test)."""
     return pg_server.create_database()
+
+
+@pytest.fixture
+def own_server():
+    """A server of the test's own (a PgServer): the test stops and starts it again."""
+    from tests.pg import PgServer, why_unavailable
+
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    server = PgServer()
+    server.start()
+    yield server
+    server.destroy()

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,20 +23,6 @@ TEXT = (
     "North Korea has sent troops to Russia, South Korea's spy agency said. "
     "The Kremlin declined to comment.\n"
 )
-
-
-@pytest.fixture
-def own_server() -> Iterator[object]:
-    """A server of this test's own: it is stopped and started again."""
-    from tests.pg import PgServer, why_unavailable
-
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    server = PgServer()
-    server.start()
-    yield server
-    server.destroy()
 
 
 def _until(check: object, seconds: float = 30.0) -> bool:

@@ -438,3 +438,18 @@ def test_schema_is_versioned(pg_url: str) -> None:
         assert s.read_only and s.warning is not None and "newer brief-tui" in s.warning
         with pytest.raises(StoreError):
             s.add_briefing(briefing_from_text(TEXT, "x"))
+
+
+def test_across_uses_the_team_library(team: Callable[[str], LibraryStore]) -> None:
+    """The Across view's look-up on a team library finds the briefings (and analyses) other
+    analysts added, not only the reader's own."""
+    from brief_tui.library.crossref import across
+
+    ann, bob = team("ann"), team("bob")
+    mine = briefing_from_text(OTHER, "/briefs/mine.txt")
+    ann.add_briefing(mine)
+    theirs = briefing_from_text(TEXT, "/briefs/bobs.txt")
+    bob.add_briefing(theirs)
+    bob.put_cached_analysis(_analysis(theirs))
+    (hit,) = across(ann, mine.id, "Lee Seong-kweun", ["Lee"], kind="person")
+    assert hit.briefing_id == theirs.id and hit.analysed and hit.mentions == 1

@@ -187,7 +187,8 @@ class Annotator:
         panel = self.host.panel()
         if panel is None:  # not composed yet
             return
-        panel.set_annotations(self.annotations)
+        store = self.host.store
+        panel.set_annotations(self.annotations, store.analyst if store is not None else None)
         if self._drafts_offered != self.host.briefing.id:
             self._drafts_offered = self.host.briefing.id
             # after what is already queued: the store being handed over, when it is opening
@@ -540,12 +541,13 @@ class Annotator:
                 severity="warning",
             )
             return
-        previous = [
+        previous = [  # the reader's own grade is changed; the team's others stay theirs
             a
             for a in self.annotations
             if a.kind == "grade"
             and a.target_type == target.target_type
             and a.target_id == target.target_id
+            and a.author in (None, store.analyst)
         ]
         grade = next((a.grade for a in reversed(previous) if a.grade), None)
         status = next((a.status for a in reversed(previous) if a.status), None)
@@ -628,15 +630,26 @@ class Annotator:
         article.set_layer("current", [])
         article.focus()
 
+    def _theirs(self, a: Annotation, doing: str) -> bool:
+        """True (and the reader is told) when ``a`` is another analyst's: in a shared
+        library each analyst edits and deletes only their own."""
+        store = self.host.store
+        mine = store is None or store.analyst is None or a.author in (None, store.analyst)
+        if not mine:
+            self.host.notify(
+                f"This {a.kind} is {a.author}'s: only they can {doing} it.", severity="warning"
+            )
+        return not mine
+
     def edit_note(self, key: str) -> None:
         a = self._annotation(key)
-        if a is not None:
+        if a is not None and not self._theirs(a, "edit"):
             self.note(existing=a)
 
     def delete_note(self, key: str) -> None:
         store = self._writable()
         a = self._annotation(key)
-        if store is None or a is None:
+        if store is None or a is None or self._theirs(a, "delete"):
             return
         self._save(
             "delete",

@@ -67,6 +67,12 @@ class NotesChanged(SessionMessage):
         self.annotations = annotations
 
 
+class LibraryChanged(SessionMessage):
+    """A reader (another analyst's, or this one's) changed the annotations of a briefing in
+    a shared library (posted from the store's listening thread); "": any briefing may have
+    (the store listens again after a lost connection)."""
+
+
 class AnalysisProgress(SessionMessage):
     """The analysis state changed: ``state`` for the panel's state line, ``fraction`` done
     (None: no bar); ``analysis`` the partial result so far, if there is one."""

@@ -25,6 +25,7 @@ from brief_tui.ui.messages import (
     AnalysisProgress,
     AnalysisReady,
     BriefingRemembered,
+    LibraryChanged,
     ModelMissing,
     NotesChanged,
     Notice,
@@ -137,6 +138,7 @@ class Session:
             self.store = store
             first = self.options.open_library and self._keep_sample(store)
             self._post(StoreOpened(bid, store, library_first=first))
+            self._listen(store)
             if store.read_only:
                 self._post(StoreReadOnly(bid, store.warning or "the data directory is read-only"))
         model: str | None = None
@@ -176,6 +178,41 @@ class Session:
         if model is None or cached is not None or worker.is_cancelled:
             return
         self._analyse(store, worker)
+
+    def _listen(self, store: Store) -> None:
+        """Other readers' changes to a shared library reach the target as LibraryChanged
+        (the target outlives this session: the store is handed to the next ones)."""
+        from brief_tui.library.store import StoreError
+
+        target = self.target
+
+        def changed(briefing_id: str) -> None:
+            target.post_message(LibraryChanged(briefing_id))
+
+        try:
+            store.listen(changed)
+        except (StoreError, OSError, RuntimeError) as e:  # shown later, on a key press
+            self._post(Notice(f"Other analysts' notes show when reopened: {e}", timeout=10))
+
+    def reload_notes(self) -> None:
+        """Read the briefing's annotations again (another reader changed them), in a
+        worker; the newest read replaces one still running."""
+        store = self.store
+        if store is None:
+            return
+        bid = self.briefing.id
+
+        def read() -> None:
+            from brief_tui.library.store import StoreError
+
+            try:
+                notes = store.annotations(bid)
+            except StoreError:
+                return  # (the next change, or the next save, reads them again)
+            if not get_current_worker().is_cancelled:
+                self._post(NotesChanged(bid, notes))
+
+        self.target.run_worker(read, thread=True, exclusive=True, group="live", exit_on_error=False)
 
     def _open_store(self) -> Store:
         """The library (a damaged local one salvaged; a team library whose server is away

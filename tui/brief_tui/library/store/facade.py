@@ -100,6 +100,16 @@ class Store(LibraryStore):
         """One line for the user about anything that went wrong while opening, else None."""
         return self.db.warning
 
+    @property
+    def analyst(self) -> str | None:
+        """None: the local library is one reader's (its annotations have no author)."""
+        return None
+
+    def listen(self, callback: Callable[[str], None]) -> bool:
+        """False: the local library does not tell of other readers' changes."""
+        del callback
+        return False
+
     def close(self) -> None:
         """Close the database, handing this reader's undo history over (see the module
         docstring) so that the next reader can undo it."""

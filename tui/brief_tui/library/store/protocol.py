@@ -80,6 +80,11 @@ class LibraryStore(Protocol):
     def warning(self) -> str | None:
         """One line for the user about anything that went wrong while opening, else None."""
 
+    @property
+    def analyst(self) -> str | None:
+        """Whose annotations this store makes in a shared library (each analyst changes
+        only their own); None in a library of one reader's (the local one)."""
+
     def close(self) -> None:
         """Close the store (this reader's undo history stays undoable by the next one)."""
 
@@ -263,3 +268,9 @@ class LibraryStore(Protocol):
         """The number of claims in the latest readable cached analysis of every analysed
         briefing (briefings never analysed are absent), or of the briefings ``ids`` only (a
         window of the library). Counted by the database, without parsing the analyses."""
+
+    # -- live --------------------------------------------------------------------------------
+    def listen(self, callback: Callable[[str], None]) -> bool:
+        """Call ``callback(briefing_id)`` (in a thread of the store's) whenever any reader
+        changes a briefing's annotations, until :meth:`close`. False when this library
+        cannot tell (the local one: one reader's)."""

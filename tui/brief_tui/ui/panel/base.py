@@ -88,7 +88,8 @@ class ClaimView:
 class PanelData:
     """Everything the panel's lists are drawn from: the analysis, the reader's annotations
     and the marks of the theme; what the Claims list is narrowed to (its own filters, and
-    the passages the reading filter ``f`` keeps)."""
+    the passages the reading filter ``f`` keeps); in a shared library, ``analyst`` is whose
+    are the reader's own."""
 
     analysis: Analysis | None = None
     annotations: list[Annotation] = field(default_factory=list)
@@ -97,6 +98,8 @@ class PanelData:
     #: the passages the reading filter keeps (None: no filter) and its label
     narrow: list[tuple[int, int]] | None = None
     narrow_label: str = ""
+    #: the reader's name in a shared (team) library; None in the local one
+    analyst: str | None = None
 
     def set_narrow(self, spans: list[tuple[int, int]] | None, label: str = "") -> None:
         """The reading filter's kept passages (merged where they meet), or None."""
@@ -153,18 +156,21 @@ class PanelData:
             parts.append(f"f: {self.narrow_label}")
         return " · ".join(parts)
 
+    @property
+    def shared(self) -> bool:
+        return self.analyst is not None
+
     def grade_of(self, target_type: str, target_id: str) -> str:
         """The latest grade and status the reader gave this claim or source, as shown."""
-        grade = status = None
-        for a in self.annotations:
-            if a.target_type == target_type and a.target_id == target_id:
-                grade = a.grade or grade
-                status = a.status or status
-        return " · ".join(x for x in (grade, status) if x)
+        return self.grades().get((target_type, target_id), "")
 
     def grades(self) -> dict[tuple[str, str], str]:
         """What :meth:`grade_of` shows, for every claim and source the reader graded."""
-        return graded(self.annotations)
+        return graded(self.annotations, self.analyst)
+
+    def team_grades(self) -> dict[tuple[str, str], dict[str, str]]:
+        """Each analyst's latest grade of every graded claim and source (shared library)."""
+        return grades_by_author(self.annotations)
 
     def describe_target(self, a: Annotation, limit: int = 28) -> str:
         """What an annotation is on, in a few words: its quote, or the item's name."""
@@ -187,13 +193,40 @@ class PanelData:
         return quote if len(quote) <= limit else quote[: limit - 1] + "…"
 
 
-def graded(annotations: list[Annotation]) -> dict[tuple[str, str], str]:
+def is_mine(a: Annotation, analyst: str | None) -> bool:
+    """Whether the reader (``analyst`` in a shared library) made ``a``."""
+    return analyst is None or a.author is None or a.author == analyst
+
+
+def graded(annotations: list[Annotation], analyst: str | None = None) -> dict[tuple[str, str], str]:
+    """The reader's own latest grade and status of each claim and source, as shown."""
     shown: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     for a in annotations:
+        if not is_mine(a, analyst):
+            continue
         if a.target_type in ("claim", "source") and a.target_id and (a.grade or a.status):
             grade, status = shown.get((a.target_type, a.target_id), (None, None))
             shown[(a.target_type, a.target_id)] = (a.grade or grade, a.status or status)
     return {k: " · ".join(x for x in v if x) for k, v in shown.items()}
+
+
+def grades_by_author(annotations: list[Annotation]) -> dict[tuple[str, str], dict[str, str]]:
+    """Each author's latest grade of every claim and source, in the order they first
+    graded it (annotations come oldest first among those on one item)."""
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for a in sorted(annotations, key=lambda a: (a.updated_at or a.created_at, a.id)):
+        if a.target_type in ("claim", "source") and a.target_id and a.grade:
+            out.setdefault((a.target_type, a.target_id), {})[a.author or ""] = a.grade
+    return out
+
+
+def spread(by_author: dict[str, str]) -> str:
+    """How a team graded one item: "B by 2, C by 1" (the most given first)."""
+    counts: dict[str, int] = {}
+    for grade in by_author.values():
+        counts[grade] = counts.get(grade, 0) + 1
+    order = sorted(counts, key=lambda g: (-counts[g], g))
+    return ", ".join(f"{g} by {counts[g]}" for g in order)
 
 
 class PanelList:

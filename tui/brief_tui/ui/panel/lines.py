@@ -63,6 +63,11 @@ class LineList(PanelList, ScrollView, can_focus=True):
 
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
 
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The columns drawn now (a list may show more in some libraries)."""
+        return self.COLUMNS
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "choose", "Jump to it", id="panel.choose"),
         Binding("j,down", "cursor_down", "Down", id="panel.down", show=False),
@@ -153,7 +158,7 @@ class LineList(PanelList, ScrollView, can_focus=True):
                     max((r.cells[i].cell_len for r in self.rows if len(r.cells) > i), default=0),
                 ),
             )
-            for i, col in enumerate(self.COLUMNS[:-1])
+            for i, col in enumerate(self.columns[:-1])
         ]
 
     @property
@@ -179,7 +184,7 @@ class LineList(PanelList, ScrollView, can_focus=True):
         return "  ".join(c.plain for c in self.rows[row].cells)
 
     def get_column_index(self, column: str) -> int:
-        return next(i for i, c in enumerate(self.COLUMNS) if c.key == column)
+        return next(i for i, c in enumerate(self.columns) if c.key == column)
 
     def get_cell(self, key: str, column: str) -> Text:
         return self.rows[self._keys[key]].cells[self.get_column_index(column)]
@@ -196,7 +201,7 @@ class LineList(PanelList, ScrollView, can_focus=True):
     # ------------------------------------------------------------------ layout
     @property
     def _header(self) -> int:
-        return 1 if self.COLUMNS else 0
+        return 1 if self.columns else 0
 
     def _layout(self) -> None:
         """Lines for the current width (a table's rows are one line each, cut; text rows
@@ -208,7 +213,7 @@ class LineList(PanelList, ScrollView, can_focus=True):
         self._strips.clear()
         lines: list[tuple[int, int, int, int]] = []
         first: list[int] = []
-        table = bool(self.COLUMNS)
+        table = bool(self.columns)
         for r, row in enumerate(self.rows):
             if row.gap:
                 lines.append((-1, 0, 0, 0))
@@ -266,7 +271,7 @@ class LineList(PanelList, ScrollView, can_focus=True):
         width = max(0, self._width)
         base, cursor, header, odd = self._get_styles()
         if self._header and y == 0:
-            cells = [Text(c.label, style=header, end="") for c in self.COLUMNS]
+            cells = [Text(c.label, style=header, end="") for c in self.columns]
             return self._strip(self._table_line(cells), base, width)
         index = int(self.scroll_offset.y) + y - self._header
         strip = self._strips.get(index)
@@ -276,7 +281,7 @@ class LineList(PanelList, ScrollView, can_focus=True):
             return Strip.blank(width, base)
         r, p, s, e = self._lines[index]
         row = self.rows[r]
-        if self.COLUMNS:
+        if self.columns:
             text = self._table_line(row.cells)
         else:
             part = _safe(row.cells[p])
@@ -300,8 +305,8 @@ class LineList(PanelList, ScrollView, can_focus=True):
 
     def _table_line(self, cells: Sequence[Text]) -> Text:
         line = Text(end="")
-        last = len(self.COLUMNS) - 1
-        for i, col in enumerate(self.COLUMNS):
+        last = len(self.columns) - 1
+        for i, col in enumerate(self.columns):
             cell = _safe(cells[i]) if i < len(cells) else Text()
             if i < last:
                 cell = cell.copy()

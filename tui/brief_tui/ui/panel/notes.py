@@ -1,4 +1,5 @@
-"""The Notes tab: the reader's annotations in text order; e edits a note, d deletes."""
+"""The Notes tab: the annotations in text order, with their authors in a shared library;
+e edits a note, d deletes (the reader's own)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ class NotesList(LineList):
         Column("where", "Where"),
         Column("note", "Note / tags"),
     )
+    #: the columns in a shared library: who made each
+    SHARED_COLUMNS: ClassVar[tuple[Column, ...]] = (
+        COLUMNS[0],
+        Column("author", "By"),
+        *COLUMNS[1:],
+    )
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self.SHARED_COLUMNS if self._data is not None and self._data.shared else self.COLUMNS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit note", id="notes.edit"),
@@ -47,6 +58,12 @@ class NotesList(LineList):
         out = Text(end="")
         out.append("On: ", style="bold")
         out.append(clean_line(data.describe_target(a, limit=10_000)))
+        if data.shared and a.author:
+            out.append("\nBy: ", style="bold")
+            out.append(clean_line(a.author))
+            if a.author == data.analyst:
+                out.append(" (you)", style="dim")
+            out.append(clean_line(f" · {(a.updated_at or a.created_at)[:16].replace('T', ' ')}"))
         marks = " · ".join(x for x in (a.meaning, a.grade, a.status) if x)
         if marks or a.orphan:
             out.append("\nMark: ", style="bold")
@@ -87,5 +104,9 @@ class NotesList(LineList):
             where = words(
                 data.describe_target(a), style="italic" if a.target_type == "text" else ""
             )
-            rows.append(Row(a.id, (mark, where, body)))
+            if data.shared:
+                by = words(a.author or "", style="bold" if a.author == data.analyst else "")
+                rows.append(Row(a.id, (mark, by, where, body)))
+            else:
+                rows.append(Row(a.id, (mark, where, body)))
         self.set_rows(rows)

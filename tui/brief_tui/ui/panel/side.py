@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 TABS: tuple[tuple[str, str, Callable[[], Widget]], ...] = (
     ("tab-actors", "Actors", lambda: ActorList(id="actors")),
     ("tab-claims", "Claims", lambda: DetailTab(ClaimList(id="claims"))),
-    ("tab-sources", "Sources", lambda: SourceList(id="sources")),
+    ("tab-sources", "Sources", lambda: DetailTab(SourceList(id="sources"))),
     ("tab-notes", "Notes", lambda: DetailTab(NotesList(id="notes"))),
     ("tab-across", "Across", AcrossTab),
     ("tab-timeline", "Timeline", TimelineTab),
@@ -397,10 +397,12 @@ class SidePanel(Vertical):
         self.data.analysis = analysis
         self._changed("analysis")
 
-    def set_annotations(self, annotations: list[Annotation]) -> None:
-        before = graded(self.data.annotations)
-        self.data.annotations = annotations
-        if graded(annotations) != before:
+    def set_annotations(self, annotations: list[Annotation], analyst: str | None = None) -> None:
+        """Show these annotations; ``analyst``: the reader's name in a shared library."""
+        data = self.data
+        before = graded(data.annotations, data.analyst), data.team_grades(), data.analyst
+        data.annotations, data.analyst = annotations, analyst
+        if (graded(annotations, analyst), data.team_grades(), analyst) != before:
             self._changed("annotations", "grades")
         else:
             self._changed("annotations")

@@ -1,4 +1,5 @@
-"""The Sources tab: who the claims rest on, the most cited first, with the reader's grade;
+"""The Sources tab: who the claims rest on, the most cited first, with the reader's grade
+(in a shared library: the team's grades and their spread, every analyst's in the detail);
 under a reading filter (f) only the sources of the claims it keeps (and those they cite)."""
 
 from __future__ import annotations
@@ -7,7 +8,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 
-from brief_tui.ui.panel.base import SOURCE_KINDS, PanelData, source_label
+from brief_tui.briefing.untrusted import clean_line
+from brief_tui.ui.panel.base import SOURCE_KINDS, PanelData, source_label, spread
 from brief_tui.ui.panel.lines import Column, LineList, Row, words
 
 if TYPE_CHECKING:
@@ -23,7 +25,30 @@ class SourceList(LineList):
         Column("name", "Source"),
     )
 
+    _data: PanelData | None = None
+
+    def detail(self, key: str) -> Text | None:
+        """In a shared library, every analyst's grade of the selected source (None in the
+        local one: the grade column says it all)."""
+        data = self._data
+        if data is None or not data.shared:
+            return None
+        by = data.team_grades().get(("source", key), {})
+        out = Text(end="")
+        out.append("Grades: ", style="bold")
+        if not by:
+            out.append("none yet (r grades it)", style="dim")
+            return out
+        out.append(clean_line(spread(by)))
+        for who, grade in sorted(by.items(), key=lambda x: (x[1], x[0].casefold())):
+            out.append(f"\n{grade}  ", style="bold")
+            out.append(clean_line(who or "(no name)"))
+            if who == data.analyst:
+                out.append(" (you)", style="dim")
+        return out
+
     def show_data(self, data: PanelData) -> None:
+        self._data = data
         analysis = data.analysis
         rows: list[Row] = []
         if analysis is not None:
@@ -33,6 +58,8 @@ class SourceList(LineList):
                 if c.source:
                     counts[c.source] = counts.get(c.source, 0) + 1
             grades = data.grades()
+            if data.shared:
+                grades = {k: spread(v) for k, v in data.team_grades().items()}
             sources = narrowed_sources(data)
             if data.narrow is not None:
                 rows.append(

@@ -34,6 +34,7 @@ from brief_tui.ui.messages import (
     AnalysisProgress,
     AnalysisReady,
     BriefingRemembered,
+    LibraryChanged,
     ModelMissing,
     NotesChanged,
     Notice,
@@ -162,13 +163,8 @@ class ReaderScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             if self.briefing.is_empty:
-                yield Static(
-                    Text(
-                        f"This briefing is empty: {self.briefing.origin} holds no text.",
-                        style="bold",
-                    ),
-                    id="empty",
-                )
+                empty = f"This briefing is empty: {self.briefing.origin} holds no text."
+                yield Static(Text(empty, style="bold"), id="empty")
             else:
                 yield ArticleView(self.briefing.text, self.briefing.paragraphs, id="article")
             yield SidePanel(id="panel")
@@ -296,6 +292,10 @@ class ReaderScreen(Screen[None]):
     def on_notes_changed(self, message: NotesChanged) -> None:
         if self._current(message):
             self.annotator.show_annotations(message.annotations)
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        if message.briefing_id in ("", self.session.briefing.id):  # "": any may have
+            self.session.reload_notes()
 
     def on_save_finished(self, message: SaveFinished) -> None:
         self.annotator.save_finished(message)

@@ -30,8 +30,10 @@ CONNECT_TIMEOUT_S: Final = 3.0
 class PgHandle(Protocol):
     """What the rooms use of the PostgreSQL store."""
 
-    #: the analyst whose annotations the store makes (and may change)
-    analyst: str
+    @property
+    def analyst(self) -> str:
+        """The analyst whose annotations the store makes (and may change)."""
+
     #: the reader's id in the undo log
     session: str
     url: str

@@ -5,30 +5,46 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Final
 
 import psycopg
 
 from brief_tui.library.store.postgres.connection import CHANNEL
+
+#: the briefing id told after the connection was lost and made again: changes meanwhile
+#: were not heard, so any briefing may have changed
+ANY_BRIEFING: Final = ""
+#: how long :func:`start_listener` waits for the first LISTEN
+FIRST_LISTEN_S: Final = 3.0
 
 
 def start_listener(
     url: str, stop: threading.Event, callback: Callable[[str], None]
 ) -> threading.Thread:
     """A started thread calling ``callback(briefing_id)`` whenever any reader changes the
-    annotations of a briefing in the library at ``url``, until ``stop`` is set. A lost
-    connection is made again (changes meanwhile are not replayed: read again)."""
+    annotations of a briefing in the library at ``url``, until ``stop`` is set. Returns once
+    it listens (or after :data:`FIRST_LISTEN_S`), so that a change made after a read that
+    follows is heard. A lost connection is made again, then ``callback(ANY_BRIEFING)``."""
+    listening = threading.Event()
 
     def run() -> None:
+        lost = False
         while not stop.is_set():
             try:
                 with psycopg.connect(url, autocommit=True, connect_timeout=3) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    listening.set()
+                    if lost:
+                        lost = False
+                        callback(ANY_BRIEFING)
                     while not stop.is_set():
                         for n in conn.notifies(timeout=0.5, stop_after=None):
                             callback(n.payload)
             except psycopg.Error:
+                lost = listening.is_set()
                 stop.wait(1.0)
 
     thread = threading.Thread(target=run, name="brief-tui-listen", daemon=True)
     thread.start()
+    listening.wait(FIRST_LISTEN_S)
     return thread

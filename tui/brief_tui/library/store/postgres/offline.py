@@ -56,7 +56,7 @@ class TeamLibrary(LibraryStore):
         why: str | None = None,
     ) -> None:
         self.url = url
-        self.analyst = analyst
+        self._analyst = analyst
         self.journal = journal
         self.session = uuid.uuid4().hex
         self._refused_before = journal.refused()
@@ -73,6 +73,10 @@ class TeamLibrary(LibraryStore):
     @property
     def online(self) -> bool:
         return self.link.online
+
+    @property
+    def analyst(self) -> str:
+        return self._analyst
 
     @property
     def pg(self) -> PgStore | None:

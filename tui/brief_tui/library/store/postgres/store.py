@@ -58,8 +58,7 @@ class PgStore(LibraryStore):
     def __init__(self, pool: ConnectionPool[Any], url: str, analyst: str) -> None:
         self.pool = pool
         self.url = url
-        #: the analyst whose annotations this store makes (and may change)
-        self.analyst = analyst
+        self._analyst = analyst
         #: this reader's id in the undo log
         self.session = uuid.uuid4().hex
         self._warning: str | None = None
@@ -106,6 +105,11 @@ class PgStore(LibraryStore):
     @property
     def warning(self) -> str | None:
         return self._warning
+
+    @property
+    def analyst(self) -> str:
+        """The analyst whose annotations this store makes (and may change)."""
+        return self._analyst
 
     @property
     def schema_version(self) -> int:
@@ -331,10 +335,11 @@ class PgStore(LibraryStore):
         return cache.claim_counts(self, ids)
 
     # -- live: other readers' changes ----------------------------------------------------------
-    def listen(self, callback: Callable[[str], None]) -> None:
+    def listen(self, callback: Callable[[str], None]) -> bool:
         """Call ``callback(briefing_id)`` (in a thread of the store's) whenever any reader
         changes the annotations of a briefing in this library, until :meth:`close`. A lost
         connection is made again (changes meanwhile are not replayed: read again)."""
         if self._listener is not None:
             raise RuntimeError("already listening")
         self._listener = start_listener(self.url, self._stop_listening, callback)
+        return True
