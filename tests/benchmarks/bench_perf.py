@@ -117,7 +117,7 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
     # its library
     briefing = load_briefing(_sample()) if mode == "switch" else target
     config = load_config()
-    process = start_analysis(briefing, None, config)
+    process = start_analysis(briefing, None, config, data_dir)
 
     from textual import events
 

@@ -234,7 +234,11 @@ def cmd_read(ns: argparse.Namespace) -> int:
         sys.stdin = open(0, closefd=False)  # noqa: SIM115 - fd 0 stays open
     config = load_config()
     # before the reader's own imports: spaCy loads on the other core while Textual does
-    process = None if ns.no_analysis else start_analysis(briefing, ns.model, config)
+    process = (
+        None
+        if ns.no_analysis
+        else start_analysis(briefing, ns.model, config, ns.data_dir, ns.library)
+    )
     from brief_tui.ui.app import BriefApp
 
     app = BriefApp(
@@ -252,21 +256,30 @@ def cmd_read(ns: argparse.Namespace) -> int:
 
 
 def start_analysis(
-    briefing: Briefing, model_name: str | None, config: Config
+    briefing: Briefing,
+    model_name: str | None,
+    config: Config,
+    data_dir: str | None = None,
+    library: str | None = None,
 ) -> AnalysisProcess | None:
-    """Start analysing ``briefing`` in a process of its own (the reader stops it again if
-    the analysis is cached). None for an empty briefing or if no process can be started
-    (the reader then says why when it tries again)."""
-    from brief_tui.analysis.child import AnalysisProcess
-
+    """Start analysing ``briefing`` in a process of its own, unless the library caches its
+    analysis (the reader stops the process again if it finds one cached after all). None
+    for an empty or cached briefing, or if no process can be started (the reader then
+    starts one itself, or says why)."""
     if briefing.is_empty:
         return None
+    from brief_tui.library.cache_probe import analysis_cached
+
+    model = reader_model(model_name, config)
+    if analysis_cached(
+        briefing.id, model, library=library_spec(library, config), data_dir=data_dir
+    ):
+        return None
+    from brief_tui.analysis.child import AnalysisProcess
+
     try:
         return AnalysisProcess(
-            briefing.text,
-            title=briefing.title,
-            briefing_id=briefing.id,
-            model=reader_model(model_name, config),
+            briefing.text, title=briefing.title, briefing_id=briefing.id, model=model
         )
     except OSError:
         return None

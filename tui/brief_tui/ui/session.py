@@ -87,14 +87,27 @@ class Session:
     # ------------------------------------------------------------------ life
     def start_process(self) -> None:
         """Start the analysis process now, before the first frame: importing spaCy and
-        loading the model then happen on the other core while the reader draws. Stopped
-        again if the analysis turns out to be cached."""
+        loading the model then happen on the other core while the reader draws. Not when
+        the library caches the analysis (the process would only compete with reading it);
+        stopped again if a cached analysis is found that the look-up missed."""
         if self.process is not None or not self.options.analyse or self.briefing.is_empty:
+            return
+        if self.cached_at_start():
             return
         try:
             self.process = self._new_process()
         except OSError:
             self.process = None  # tried again when needed, where the error is shown
+
+    def cached_at_start(self) -> bool:
+        """Whether the library caches this briefing's analysis (a quick look-up, before the
+        store is opened; see :mod:`brief_tui.library.cache_probe`)."""
+        from brief_tui.library.cache_probe import analysis_cached
+
+        o = self.options
+        return analysis_cached(
+            self.briefing.id, o.model_name, library=o.library, data_dir=o.data_dir
+        )
 
     def run(self) -> None:
         """Open the store and show what is known, then analyse (in a worker)."""
