@@ -21,6 +21,7 @@ from textual.worker import Worker, get_current_worker
 from brief_tui.analysis.child import AnalysisProcess, AnalysisProcessError
 from brief_tui.analysis.estimate import duration, long_text_warning
 from brief_tui.briefing import Briefing, BriefingError
+from brief_tui.ui import heap
 from brief_tui.ui.messages import (
     AnalysisProgress,
     AnalysisReady,
@@ -267,7 +268,8 @@ class Session:
         if version is None:
             return None
         try:
-            return store.get_cached_analysis(self.briefing.id, model, version, ANALYSER_VERSION)
+            with heap.kept():
+                return store.get_cached_analysis(self.briefing.id, model, version, ANALYSER_VERSION)
         except StoreError:  # busy or damaged: analysing again only costs time
             return None
 
