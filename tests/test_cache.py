@@ -74,23 +74,34 @@ def test_reopened_briefing_uses_the_cache_without_spacy(data_dir: Path) -> None:
     assert second["rows"] == first["rows"] > 0
 
 
-def test_launch_starts_the_analysis_process_only_without_a_cached_analysis(
+def test_launch_reads_a_cached_analysis_at_once_else_starts_the_process(
     data_dir: Path, tmp_path: Path
 ) -> None:
-    """``brief-tui FILE`` starts the analysis process before the reader's imports, unless
-    the library (the one the reader will open: --data-dir, --library) caches the analysis."""
+    """``brief-tui FILE``, before the reader's imports: with the analysis in the library
+    (the one the reader will open: --data-dir, --library) it starts reading it; without,
+    it starts the analysis process."""
+    from brief_tui.analysis.child import AnalysisProcess
     from brief_tui.briefing import load_briefing
     from brief_tui.cli import start_analysis
     from brief_tui.config import load_config
+    from brief_tui.library.cache_probe import ReadAhead
 
     briefing = load_briefing(SAMPLE)
     config = load_config()
     process = start_analysis(briefing, None, config, str(data_dir))
-    assert process is not None  # nothing cached yet
+    assert isinstance(process, AnalysisProcess)  # nothing cached yet
     process.stop()
-    assert run_app(data_dir)["source"] == "spacy"  # analysed and cached
-    assert start_analysis(briefing, None, config, str(data_dir)) is None
-    assert start_analysis(briefing, None, config, library=str(data_dir)) is None
+    first = run_app(data_dir)
+    assert first["source"] == "spacy"  # analysed and cached
+    for ahead in (
+        start_analysis(briefing, None, config, str(data_dir)),
+        start_analysis(briefing, None, config, library=str(data_dir)),
+    ):
+        assert isinstance(ahead, ReadAhead)
+        analysis = ahead.result()
+        assert analysis is not None and analysis.briefing_id == briefing.id
+        assert sorted(a.name for a in analysis.actors) == first["actors"]
+        assert len(analysis.claims) == first["claims"]
     other_text = tmp_path / "other.txt"
     other_text.write_text(SAMPLE.read_text(encoding="utf-8") + "\nOne more line.\n")
     not_sqlite = tmp_path / "garbage"
@@ -105,5 +116,28 @@ def test_launch_starts_the_analysis_process_only_without_a_cached_analysis(
         start_analysis(briefing, None, config, str(not_sqlite)),
         start_analysis(briefing, None, config, library="postgresql://nobody@127.0.0.1:1/x"),
     ):
-        assert elsewhere is not None
+        assert isinstance(elsewhere, AnalysisProcess)
         elsewhere.stop()
+
+
+def test_a_cached_analysis_that_cannot_be_read_is_analysed_again(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """The database is untrusted: a cached row nested beyond what JSON decoding allows is
+    read ahead as nothing, is a miss for the store, and the briefing is analysed again."""
+    import sqlite3
+
+    from brief_tui.briefing import load_briefing
+    from brief_tui.cli import start_analysis
+    from brief_tui.config import load_config
+    from brief_tui.library.cache_probe import ReadAhead
+
+    assert run_app(data_dir)["source"] == "spacy"
+    with sqlite3.connect(data_dir / "library.sqlite3") as conn:
+        conn.execute("UPDATE analysis_cache SET json = ?", ("[" * 200_000,))
+    conn.close()
+    ahead = start_analysis(load_briefing(SAMPLE), None, load_config(), str(data_dir))
+    assert isinstance(ahead, ReadAhead) and ahead.result() is None
+    again = run_app(data_dir)
+    assert again["source"] == "spacy" and again["state"] == "done"
+    assert again["actors"] and again["process_left"] is False

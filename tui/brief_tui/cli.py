@@ -16,8 +16,8 @@ from brief_tui.config import Config, library_spec, load_config, reader_model
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from brief_tui.analysis.child import AnalysisProcess
     from brief_tui.briefing import Briefing
+    from brief_tui.ui.session import HeadStart
 
 EXIT_BAD_INPUT = 2
 
@@ -261,20 +261,27 @@ def start_analysis(
     config: Config,
     data_dir: str | None = None,
     library: str | None = None,
-) -> AnalysisProcess | None:
-    """Start analysing ``briefing`` in a process of its own, unless the library caches its
-    analysis (the reader stops the process again if it finds one cached after all). None
-    for an empty or cached briefing, or if no process can be started (the reader then
-    starts one itself, or says why)."""
+) -> HeadStart | None:
+    """Before the reader's imports: start reading the analysis of ``briefing`` from the
+    library's cache when it holds one, else start analysing it in a process of its own
+    (spaCy then loads on the other core while the reader starts). None for an empty
+    briefing or if no process can be started (the reader then starts one itself, or says
+    why)."""
     if briefing.is_empty:
         return None
-    from brief_tui.library.cache_probe import analysis_cached
+    from brief_tui.library.cache_probe import read_ahead
+    from brief_tui.ui import heap
 
     model = reader_model(model_name, config)
-    if analysis_cached(
-        briefing.id, model, library=library_spec(library, config), data_dir=data_dir
-    ):
-        return None
+    ahead = read_ahead(
+        briefing.id,
+        model,
+        library=library_spec(library, config),
+        data_dir=data_dir,
+        around=heap.kept,
+    )
+    if ahead is not None:
+        return ahead
     from brief_tui.analysis.child import AnalysisProcess
 
     try:
