@@ -268,3 +268,46 @@ async def test_progressive_updates_end_with_the_one_shot_analysis(
         view = app.query_one(ArticleView)
         assert view.layer_spans("entities") == sorted((e.start, e.end) for e in one_shot.entities)
         assert len(app.query_one("#actors").rows) == len(one_shot.actors)
+
+
+async def test_entities_are_laid_around_the_screen_first_then_everywhere(tmp_path: Path) -> None:
+    """A long analysis's entities: those around the screen are laid at once, the rest after
+    the next frame, or as soon as a line beyond is drawn or a jump needs them. Wherever the
+    reader goes, every entity is drawn, and the jumps count them all."""
+    import re
+
+    path = write_text(tmp_path, 30_000, seed=5)
+    app = make_app(path, analyse=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        text = view.text
+        spans = [(m.start(), m.end(), "PERSON") for m in re.finditer(r"\b[A-Z][a-z]{3,}\b", text)]
+        assert len(spans) > 1000 and spans[-1][0] > len(text) * 0.9
+        mark = Style(bgcolor="#ff0000")
+
+        def marked(y: int) -> list[str]:
+            """The entity-marked text of the view's line ``y`` as drawn now."""
+            strip = view.render_line(y)
+            return [seg.text for seg in strip if seg.style and seg.style.bgcolor == mark.bgcolor]
+
+        def expected(y: int) -> list[str]:
+            s, e = view.lines[int(view.scroll_offset.y) + y]
+            return [text[a:b] for a, b, _ in spans if a >= s and b <= e]
+
+        view.set_entities(spans, {"PERSON": mark})
+        # no frame yet: a line on screen, then one near the end (scrolled to at once)
+        first = next(y for y in range(30) if expected(y))
+        assert marked(first) == expected(first)
+        view.scroll_to(y=len(view.lines) - 60, animate=False, immediate=True)
+        far = next(y for y in range(30) if expected(y))
+        assert marked(far) == expected(far)
+        # a jump, with no frame in between since set_entities: counts every entity
+        view.set_entities(spans, {"PERSON": mark})
+        view.action_top()
+        view.action_entity(1)
+        assert view.current == spans[0][:2]
+        await pilot.press("e")
+        assert view.current == spans[1][:2]
+        assert f"entity 2/{len(spans)}" in str(app.query_one("#status").render())
+        assert view.layer_spans("entities") == [(a, b) for a, b, _ in spans]
