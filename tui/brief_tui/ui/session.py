@@ -121,6 +121,11 @@ class Session:
 
             self._ahead.when_read(show)
 
+    @property
+    def reading_ahead(self) -> bool:
+        """Whether a cached analysis is being read (or was read) at start."""
+        return self._ahead is not None
+
     def run(self) -> None:
         """Open the store and show what is known, then analyse (in a worker)."""
         self.started = True

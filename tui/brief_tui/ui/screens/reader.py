@@ -213,6 +213,8 @@ class ReaderScreen(Screen[None]):
         # the analysis process starts at once (it has a core of its own); the rest once the
         # article is on screen: it would otherwise compete with the first frame
         self.session.start_process()
+        if self.session.reading_ahead:  # the analysis comes at once: the panel's tabs too
+            self.call_later(panel.mount_body)
         self.update_status()
         token = self._paint_token = object()
 
