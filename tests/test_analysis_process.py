@@ -59,7 +59,7 @@ def test_a_model_that_cannot_load_is_reported_not_raised() -> None:
 def test_a_process_that_dies_is_an_error_unless_it_was_stopped() -> None:
     briefing = load_briefing(SAMPLE)
     process = AnalysisProcess(briefing.text, title=briefing.title, briefing_id=briefing.id)
-    os.kill(process._proc.pid, signal.SIGKILL)
+    os.kill(process.pid, signal.SIGKILL)
     with pytest.raises(AnalysisProcessError, match="ended without a result"):
         list(process.events())
 
@@ -74,7 +74,7 @@ async def test_reader_says_so_when_the_analysis_process_dies() -> None:
     async with app.run_test(size=(150, 40)) as pilot:
         child = app.reader.session.process
         assert child is not None  # started with the reader, before the store answered
-        os.kill(child._proc.pid, signal.SIGKILL)
+        os.kill(child.pid, signal.SIGKILL)
         await wait_for_analysis(app, pilot)
         assert app.analysis_state == "failed"
         state = str(app.query_one(SidePanel).query_one("#state").render())

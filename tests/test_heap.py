@@ -50,3 +50,48 @@ async def test_reader_takes_full_collections_over_and_gives_them_back() -> None:
         await pilot.press("j")
         assert time.monotonic() - app.heap.last_input < 1.0
     assert gc.get_threshold() == saved
+
+
+class _Record:
+    """A long-lived object without cycles (as an analysis's records are)."""
+
+    __slots__ = ("__weakref__", "n")
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
+def test_what_is_made_inside_kept_is_frozen_and_still_freed() -> None:
+    import weakref
+
+    assert gc.isenabled()
+    before = gc.get_freeze_count()
+    try:
+        with heap.kept():
+            assert not gc.isenabled()  # no collection while they are made
+            made = [_Record(i) for i in range(10_000)]
+        assert gc.isenabled()
+        # frozen: no later collection walks them
+        assert gc.get_freeze_count() >= before + 10_000
+        first = weakref.ref(made[0])
+        del made
+        assert first() is None  # freed by their last reference all the same
+    finally:
+        gc.unfreeze()
+
+
+def test_the_first_frame_turns_the_collector_on_only_after_kept() -> None:
+    """The reader's first frame (HeapKeeper.start) may come while a worker reads a cached
+    analysis inside kept(): the collector stays off until that is done."""
+    keeper = HeapKeeper()
+    heap.hold()
+    try:
+        assert not gc.isenabled()
+        with heap.kept():
+            keeper.start()
+            assert not gc.isenabled()
+        assert gc.isenabled()
+    finally:
+        keeper.stop()
+        gc.enable()
+        gc.unfreeze()

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 from rich.style import Style
+from textual.app import App, ComposeResult
+from textual.strip import Strip
 
 from brief_tui.ui.article import FIRST_SCREEN_FROM, GUTTER, ArticleView
 from brief_tui.ui.screens.reader import ReaderScreen
@@ -84,45 +86,66 @@ async def test_300k_words_open_and_G_shows_the_last_line(big_file: Path) -> None
         check_visible(view)
 
 
+class _FirstFrame(ArticleView):
+    """The article view, noting what its first frame was drawn from (its first line drawn),
+    and optionally asking there where the text's last character is."""
+
+    def __init__(self, text: str, paragraphs: list[tuple[int, int]], *, ask: bool) -> None:
+        super().__init__(text, paragraphs)
+        self.ask = ask
+        self.first_height = 0
+        self.first_drawn = ""
+        self.last_line = -1
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if not self.first_height:
+            self.first_height = self.virtual_size.height
+            self.first_drawn = strip.text[GUTTER:].rstrip()
+            if self.ask:
+                self.last_line = self.line_of(len(self.text) - 1)
+        return strip
+
+
+class _ArticleApp(App[None]):
+    def __init__(self, view: ArticleView) -> None:
+        super().__init__()
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        yield self.view
+
+
 async def test_a_long_text_is_drawn_from_its_first_screens_then_wrapped_whole(
     big_file: Path,
 ) -> None:
-    """The first frame of a long text needs only its first screens wrapped (FIRST_SCREEN_FROM);
-    the rest follows just after, and ends the same as one whole wrap."""
-    app = make_app(big_file, analyse=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    """The first frame of a long text needs only its first screens wrapped (FIRST_SCREEN_FROM):
+    it is drawn with the scroll bar's size estimated from them; the rest is wrapped just
+    after that frame without being asked, or as soon as something asks where a later word
+    is, and it ends the same as one whole wrap."""
+    from brief_tui.briefing import load_briefing
+
+    briefing = load_briefing(big_file)
+    assert len(briefing.text) > FIRST_SCREEN_FROM
+    view = _FirstFrame(briefing.text, list(briefing.paragraphs), ask=False)
+    async with _ArticleApp(view).run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        view = app.query_one(ArticleView)
-        assert len(view.text) > FIRST_SCREEN_FROM
-        assert not view._partial  # finished after the first frame, without being asked
         whole = list(view.lines)
-        top_lines = view.visible_lines()
-        # as on arrival: only the first screens
-        view._wrap_width = -1
-        view._wrap_on_arrival()
-        assert view._partial
-        part = view._lines
-        height = view.scrollable_content_region.height
-        assert 3 * height <= len(part) < len(whole) // 10
-        assert part == whole[: len(part)]
-        # the scroll bar's size is estimated from them
-        assert abs(view.virtual_size.height - len(whole)) < len(whole) // 10
-        assert [view.text[s:e] for s, e in part[: len(top_lines)]] == top_lines
-        assert view.line_of(view.paragraphs[1][0]) < len(part) and view._partial
-        # asking where the last word is finishes the wrap: the same lines as a whole wrap
-        assert view.line_of(len(view.text) - 1) == len(whole) - 1
-        assert not view._partial and view._lines == whole
-        assert view.virtual_size.height == len(whole)
-        # and on the way of the app: the next frame finishes it by itself
-        view._wrap_width = -1
-        view._wrap_on_arrival()
-        assert view._partial
-        view.refresh()
-        await pilot.pause()
-        assert not view._partial and view.lines == whole
+        assert view.virtual_size.height == len(whole)  # wrapped whole after the first frame
+        # the first frame: the first line, and a height estimated near the whole's
+        assert view.first_drawn == briefing.text[slice(*whole[0])].rstrip()
+        assert view.first_height != len(whole)
+        assert abs(view.first_height - len(whole)) < len(whole) // 10
         await pilot.press("G")
+        last = view.visible_lines()[-1]
+        assert last and view.text.rstrip().endswith(last)
+
+    asking = _FirstFrame(briefing.text, list(briefing.paragraphs), ask=True)
+    async with _ArticleApp(asking).run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert view.visible_lines()[-1] and view.text.rstrip().endswith(view.visible_lines()[-1])
+        # asked while the first frame was drawn: wrapped whole there, the same lines
+        assert asking.last_line == len(whole) - 1
+        assert asking.lines == whole
 
 
 async def test_resize_rewraps_every_word_once_and_keeps_the_top(tmp_path: Path) -> None:
@@ -268,3 +291,46 @@ async def test_progressive_updates_end_with_the_one_shot_analysis(
         view = app.query_one(ArticleView)
         assert view.layer_spans("entities") == sorted((e.start, e.end) for e in one_shot.entities)
         assert len(app.query_one("#actors").rows) == len(one_shot.actors)
+
+
+async def test_entities_are_laid_around_the_screen_first_then_everywhere(tmp_path: Path) -> None:
+    """A long analysis's entities: those around the screen are laid at once, the rest after
+    the next frame, or as soon as a line beyond is drawn or a jump needs them. Wherever the
+    reader goes, every entity is drawn, and the jumps count them all."""
+    import re
+
+    path = write_text(tmp_path, 30_000, seed=5)
+    app = make_app(path, analyse=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        text = view.text
+        spans = [(m.start(), m.end(), "PERSON") for m in re.finditer(r"\b[A-Z][a-z]{3,}\b", text)]
+        assert len(spans) > 1000 and spans[-1][0] > len(text) * 0.9
+        mark = Style(bgcolor="#ff0000")
+
+        def marked(y: int) -> list[str]:
+            """The entity-marked text of the view's line ``y`` as drawn now."""
+            strip = view.render_line(y)
+            return [seg.text for seg in strip if seg.style and seg.style.bgcolor == mark.bgcolor]
+
+        def expected(y: int) -> list[str]:
+            s, e = view.lines[int(view.scroll_offset.y) + y]
+            return [text[a:b] for a, b, _ in spans if a >= s and b <= e]
+
+        view.set_entities(spans, {"PERSON": mark})
+        # no frame yet: a line on screen, then one near the end (scrolled to at once)
+        first = next(y for y in range(30) if expected(y))
+        assert marked(first) == expected(first)
+        view.scroll_to(y=len(view.lines) - 60, animate=False, immediate=True)
+        far = next(y for y in range(30) if expected(y))
+        assert marked(far) == expected(far)
+        # a jump, with no frame in between since set_entities: counts every entity
+        view.set_entities(spans, {"PERSON": mark})
+        view.action_top()
+        view.action_entity(1)
+        assert view.current == spans[0][:2]
+        await pilot.press("e")
+        assert view.current == spans[1][:2]
+        assert f"entity 2/{len(spans)}" in str(app.query_one("#status").render())
+        assert view.layer_spans("entities") == [(a, b) for a, b, _ in spans]

@@ -2,6 +2,12 @@
 
 Run:  python tests/benchmarks/bench_perf.py [--sizes 1k,100k,300k] [--runs N]
                                              [--analysis-runs M] [--no-analysis] [--no-keys]
+                                             [--keep DIR] [--src TREE]
+
+``--keep DIR`` keeps the briefings and the libraries figure (2) analysed in DIR, and a next
+run with the same DIR reopens those (figure 2 is then not measured again); ``--src TREE``
+runs the brief_tui of another tree (e.g. an older commit's ``tui``) with this benchmark:
+with both, two versions reopen the same cached analyses, one after the other.
 
 Briefings: "1k" is the bundled sample (~650 words); "100k", "300k" (any "<n>k") are built by
 stitching the sample's paragraphs with names, places and numbers varied (tests/bigtext.py) in
@@ -37,8 +43,10 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -51,6 +59,8 @@ SIZE = (160, 50)
 TIMEOUT = 3600
 #: never the user's own directories: set by main() to a temporary directory
 _SCRATCH = Path(tempfile.gettempdir())
+#: the tree whose brief_tui the children run (--src)
+_SRC = REPO / "tui"
 
 
 # ---------------------------------------------------------------------------- child side
@@ -117,7 +127,10 @@ def child_app(launch: float, mode: str, path: str, data_dir: str) -> None:
     # its library
     briefing = load_briefing(_sample()) if mode == "switch" else target
     config = load_config()
-    process = start_analysis(briefing, None, config)
+    try:
+        process = start_analysis(briefing, None, config, data_dir)
+    except TypeError:  # (--src: a brief_tui from before start_analysis knew the library)
+        process = start_analysis(briefing, None, config)  # type: ignore[call-arg]
 
     from textual import events
 
@@ -351,7 +364,7 @@ def child_spacy(launch: float, path: str) -> None:
 # ---------------------------------------------------------------------------- parent side
 def run_child(*args: str) -> dict:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "tui"), str(REPO)])
+    env["PYTHONPATH"] = os.pathsep.join([str(_SRC), str(REPO)])
     for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         env[var] = str(_SCRATCH / var.lower())
     launch = time.monotonic()
@@ -417,17 +430,25 @@ def main() -> None:
     )
     ap.add_argument("--no-analysis", action="store_true", help="only figure 1")
     ap.add_argument("--no-keys", action="store_true", help="without figure 3 (key latency)")
+    ap.add_argument("--keep", type=Path, help="keep (and reuse) briefings and analyses here")
+    ap.add_argument("--src", type=Path, default=REPO / "tui", help="the tree holding brief_tui")
     opts = ap.parse_args()
+    global _SCRATCH, _SRC
+    _SRC = opts.src.resolve()
 
     # as an installed package has them (pip compiles at install): without bytecode every run
     # would compile brief-tui's modules again (~100 ms), which the bare app does not pay
-    compileall.compile_dir(REPO / "tui" / "brief_tui", quiet=1)
+    compileall.compile_dir(_SRC / "brief_tui", quiet=1)
+    print(f"brief_tui from {_SRC}", file=sys.stderr)
     rows: list[tuple[str, str, str, str, str]] = []
     #: per briefing: the ratios of the goals (issue 16), printed as a table of their own
     summary: dict[str, dict[str, float]] = {}
-    global _SCRATCH
-    with tempfile.TemporaryDirectory(prefix="brief-bench-") as tmp:
-        tmpdir = Path(tmp)
+    with contextlib.ExitStack() as stack:
+        if opts.keep is not None:
+            opts.keep.mkdir(parents=True, exist_ok=True)
+            tmpdir = opts.keep.resolve()
+        else:
+            tmpdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="brief-bench-")))
         _SCRATCH = tmpdir
         for size in [s.strip() for s in opts.sizes.split(",") if s.strip()]:
             path = briefing_for(size, tmpdir)
@@ -439,6 +460,7 @@ def main() -> None:
             for i in range(opts.runs):
                 bare.append(run_child("bare")["t"])
                 dd = tmpdir / f"data-visible-{size}-{i}"
+                shutil.rmtree(dd, ignore_errors=True)  # (left by a run with --keep)
                 vis.append(run_child("visible", str(path), str(dd))["t"])
             b, v = med(bare), med(vis)
             b0 = b
@@ -457,7 +479,8 @@ def main() -> None:
             print(f"[{label}] launch -> analysis complete ...", file=sys.stderr)
             raw, done, rss, rss_child, rss_raw = [], [], [], [], []
             cache_dir = tmpdir / f"data-analysed-{size}"
-            for i in range(opts.analysis_runs):
+            kept = (cache_dir / "library.sqlite3").is_file()
+            for i in range(0 if kept else opts.analysis_runs):
                 r = run_child("spacy", str(path))
                 raw.append(r["t"])
                 rss_raw.append(r["rss"])
@@ -477,7 +500,7 @@ def main() -> None:
                     "2 launch -> analysis complete",
                     fmt_s(d_),
                     f"raw spaCy nlp.pipe {fmt_s(r_)}",
-                    f"{d_ / r_:.2f}x",
+                    f"{d_ / r_:.2f}x" if not kept else f"(the analysis kept in {cache_dir})",
                 )
             )
 
@@ -528,7 +551,9 @@ def main() -> None:
             lat: dict[str, list[float]] = {}
             states = []
             for i in range(opts.analysis_runs):
-                k = run_child("keys", str(path), str(tmpdir / f"data-keys-{size}-{i}"))
+                dd = tmpdir / f"data-keys-{size}-{i}"
+                shutil.rmtree(dd, ignore_errors=True)
+                k = run_child("keys", str(path), str(dd))
                 for name, vals in k["latencies"].items():
                     lat.setdefault(name, []).extend(vals)
                 states.append(f"{k['state_at_start']}..{k['state_at_end']}")

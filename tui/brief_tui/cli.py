@@ -16,8 +16,8 @@ from brief_tui.config import Config, library_spec, load_config, reader_model
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from brief_tui.analysis.child import AnalysisProcess
     from brief_tui.briefing import Briefing
+    from brief_tui.ui.session import HeadStart
 
 EXIT_BAD_INPUT = 2
 
@@ -234,7 +234,11 @@ def cmd_read(ns: argparse.Namespace) -> int:
         sys.stdin = open(0, closefd=False)  # noqa: SIM115 - fd 0 stays open
     config = load_config()
     # before the reader's own imports: spaCy loads on the other core while Textual does
-    process = None if ns.no_analysis else start_analysis(briefing, ns.model, config)
+    process = (
+        None
+        if ns.no_analysis
+        else start_analysis(briefing, ns.model, config, ns.data_dir, ns.library)
+    )
     from brief_tui.ui.app import BriefApp
 
     app = BriefApp(
@@ -252,21 +256,37 @@ def cmd_read(ns: argparse.Namespace) -> int:
 
 
 def start_analysis(
-    briefing: Briefing, model_name: str | None, config: Config
-) -> AnalysisProcess | None:
-    """Start analysing ``briefing`` in a process of its own (the reader stops it again if
-    the analysis is cached). None for an empty briefing or if no process can be started
-    (the reader then says why when it tries again)."""
-    from brief_tui.analysis.child import AnalysisProcess
-
+    briefing: Briefing,
+    model_name: str | None,
+    config: Config,
+    data_dir: str | None = None,
+    library: str | None = None,
+) -> HeadStart | None:
+    """Before the reader's imports: start reading the analysis of ``briefing`` from the
+    library's cache when it holds one, else start analysing it in a process of its own
+    (spaCy then loads on the other core while the reader starts). None for an empty
+    briefing or if no process can be started (the reader then starts one itself, or says
+    why)."""
     if briefing.is_empty:
         return None
+    from brief_tui.library.cache_probe import read_ahead
+    from brief_tui.ui import heap
+
+    model = reader_model(model_name, config)
+    ahead = read_ahead(
+        briefing.id,
+        model,
+        library=library_spec(library, config),
+        data_dir=data_dir,
+        around=heap.kept,
+    )
+    if ahead is not None:
+        return ahead
+    from brief_tui.analysis.child import AnalysisProcess
+
     try:
         return AnalysisProcess(
-            briefing.text,
-            title=briefing.title,
-            briefing_id=briefing.id,
-            model=reader_model(model_name, config),
+            briefing.text, title=briefing.title, briefing_id=briefing.id, model=model
         )
     except OSError:
         return None

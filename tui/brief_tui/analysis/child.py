@@ -138,6 +138,11 @@ class AnalysisProcess:
     def running(self) -> bool:
         return self._proc.poll() is None
 
+    @property
+    def pid(self) -> int:
+        """The process id (to watch it, or signal it, from outside)."""
+        return self._proc.pid
+
     def events(self) -> Iterator[Event]:
         """The child's events as they come (blocks; meant for a worker thread). Ends after
         ``done`` or ``error``; raises :class:`AnalysisProcessError` if the child ends

@@ -11,7 +11,6 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from brief_tui.analysis.child import AnalysisProcess
 from brief_tui.briefing import Briefing
 from brief_tui.briefing.untrusted import clean_line, clean_text
 from brief_tui.config import Config, library_spec, load_config, reader_model
@@ -20,7 +19,7 @@ from brief_tui.ui import heap, palette
 from brief_tui.ui.help import HelpScreen, binding_rows
 from brief_tui.ui.navigator import search_pattern
 from brief_tui.ui.screens.reader import ReaderScreen, StatusLine, bindings_of
-from brief_tui.ui.session import SessionOptions
+from brief_tui.ui.session import HeadStart, SessionOptions
 from brief_tui.ui.themes import MONO, THEMES
 
 if TYPE_CHECKING:
@@ -59,7 +58,7 @@ class BriefApp(App[None]):
         analyse: bool = True,
         config: Config | None = None,
         open_library: bool = False,
-        analysis_process: AnalysisProcess | None = None,
+        analysis_process: HeadStart | None = None,
     ) -> None:
         self.config = config if config is not None else load_config()
         super().__init__()

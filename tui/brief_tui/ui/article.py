@@ -164,8 +164,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._strip_cache: LRUCache[int, Strip] = LRUCache(1024)
         self._strip_width = -1
         self._base_style: Style | None = None
-        self._entity_spans: list[tuple[int, int, str]] = []
-        self._entity_starts: list[int] = []
+        self._entities: list[tuple[int, int, str]] = []
+        self._entity_index: list[int] = []
+        #: entities given but not all laid yet (see set_entities), and the text range whose
+        #: entities are laid meanwhile
+        self._pending_entities: tuple[Sequence[tuple[int, int, str]], dict[str, Style]] | None
+        self._pending_entities = None
+        self._laid = (0, 0)
         self._sentences: list[tuple[int, int]] = []
         self._sentence_starts: list[int] = []
         self.current: tuple[int, int] | None = None
@@ -367,15 +372,55 @@ class ArticleView(ScrollView, can_focus=True):
             self._refresh_spans([(old, old), (new, new)])
 
     def layer_spans(self, name: str) -> list[tuple[int, int]]:
+        self._lay_all_entities()
         return [(s, e) for s, e, _ in self._layers[name].spans]
 
     def set_entities(self, spans: Sequence[tuple[int, int, str]], styles: dict[str, Style]) -> None:
-        self._entity_spans = sorted(spans)
-        self._entity_starts = [s for s, _, _ in self._entity_spans]
+        """Lay entities over the text. Those around the lines on screen (a screen above and
+        below) are laid now; the rest (a long analysis has tens of thousands) just after the
+        next frame, or as soon as anything needs them (a line beyond, an entity jump)."""
+        self._pending_entities = (spans, styles)
+        if not self._lines or len(spans) <= 4 * FEW_SPANS:
+            self._lay_all_entities()
+            return
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_offset.y)
+        last = len(self._lines) - 1
+        lo = self._lines[min(max(0, top - height), last)][0]
+        hi = self._lines[min(top + 2 * height, last)][1] + 1
+        self._laid = (lo, hi)
         plain = Style()
         self.set_layer(
-            "entities", [(s, e, styles.get(label, plain)) for s, e, label in self._entity_spans]
+            "entities",
+            [(s, e, styles.get(label, plain)) for s, e, label in spans if s < hi and e > lo],
         )
+        self.call_after_refresh(self._lay_all_entities)
+
+    def _lay_all_entities(self) -> None:
+        pending, self._pending_entities = self._pending_entities, None
+        if pending is None:
+            return
+        spans, styles = pending
+        self._entities = sorted(spans)
+        self._entity_index = [s for s, _, _ in self._entities]
+        plain = Style()
+        styled = [(s, e, styles.get(label, plain)) for s, e, label in self._entities]
+        if self._laid == (0, 0):
+            self.set_layer("entities", styled)
+            return
+        # the lines drawn meanwhile showed these same entities: no redraw
+        self._laid = (0, 0)
+        self._layers["entities"] = Layer.build(styled)
+
+    @property
+    def _entity_spans(self) -> list[tuple[int, int, str]]:
+        self._lay_all_entities()
+        return self._entities
+
+    @property
+    def _entity_starts(self) -> list[int]:
+        self._lay_all_entities()
+        return self._entity_index
 
     def set_sentences(self, sentences: Sequence[tuple[int, int]]) -> None:
         self._sentences = sorted(sentences)
@@ -454,6 +499,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _render_text_line(self, index: int) -> Strip:
         start, end = self._lines[index]
+        if self._pending_entities is not None and not self._laid[0] <= start <= end < self._laid[1]:
+            self._lay_all_entities()  # a line beyond those laid first
         base = self._style()
         segments: list[Segment] = []
         mark = self._gutter_for(index) if start != end else None

@@ -12,7 +12,10 @@ So, while an app runs:
   once the reader has been idle for a moment, or after many young collections without an
   idle moment (a reader holding a key down still gets their memory back);
 - objects that live as long as the process (Textual's own) are frozen once after start-up
-  (``gc.freeze``), so a full collection skips them.
+  (``gc.freeze``), so a full collection skips them;
+- so is an analysis read from the cache (:func:`kept`): hundreds of thousands of objects
+  made at once, none of them garbage, which the next young collection would otherwise walk
+  all at once (and the next middle one again), on the reader's way to showing them.
 
 Before that, from the command line to the first frame, the collector does not run at all
 (:func:`hold`): start-up builds tens of thousands of long-lived objects (modules, classes,
@@ -23,7 +26,10 @@ an import-heavy start triggers find nothing and cost ~10 % of it (40 ms).
 from __future__ import annotations
 
 import gc
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 #: seconds without input before a pending full collection runs
 IDLE = 0.4
@@ -37,6 +43,11 @@ NEVER = 1_000_000_000
 
 #: whether :func:`hold` turned the collector off until the first frame
 _held = False
+#: :func:`kept` blocks running (in worker threads), and whether the collector goes back on
+#: when the last one ends
+_keeping = 0
+_resume = False
+_lock = threading.Lock()
 
 
 def hold() -> None:
@@ -62,10 +73,14 @@ class HeapKeeper:
             self._saved = gc.get_threshold()
             young, middle = self._saved[0], self._saved[1]
             gc.set_threshold(young, middle, NEVER)
-        global _held
-        if _held:
-            _held = False
-            gc.enable()
+        global _held, _resume
+        with _lock:
+            if _held:
+                _held = False
+                if _keeping:  # (a cached analysis being read: on when it is kept)
+                    _resume = True
+                else:
+                    gc.enable()
 
     def stop(self) -> None:
         """Give the interpreter its own thresholds back, and what was frozen back to the
@@ -99,3 +114,26 @@ def settle() -> None:
     counting are still freed. No collection first: it would cost the first frames tens of
     milliseconds for the little garbage start-up leaves."""
     gc.freeze()
+
+
+@contextmanager
+def kept() -> Iterator[None]:
+    """Make long-lived objects without cycles (an analysis read from the cache): no
+    collection while they are made, and what was made is frozen after, so that no
+    collection walks it. Objects frozen are still freed when their last reference goes
+    (another briefing's analysis replaces this one). Garbage with cycles that another
+    thread made meanwhile is frozen too, and kept: a few frames' worth, once per opening."""
+    global _keeping, _resume
+    with _lock:
+        if not _keeping:
+            _resume = gc.isenabled()
+        _keeping += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _lock:
+            gc.freeze()
+            _keeping -= 1
+            if not _keeping and _resume:
+                gc.enable()

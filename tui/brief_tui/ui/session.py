@@ -21,6 +21,8 @@ from textual.worker import Worker, get_current_worker
 from brief_tui.analysis.child import AnalysisProcess, AnalysisProcessError
 from brief_tui.analysis.estimate import duration, long_text_warning
 from brief_tui.briefing import Briefing, BriefingError
+from brief_tui.library.cache_probe import ReadAhead, read_ahead
+from brief_tui.ui import heap
 from brief_tui.ui.messages import (
     AnalysisProgress,
     AnalysisReady,
@@ -38,6 +40,11 @@ from brief_tui.ui.messages import (
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
     from brief_tui.library.store.protocol import LibraryStore as Store
+
+
+#: what the command line may have started before the reader: the analysis process, or the
+#: read of a cached analysis (brief_tui.cli.start_analysis)
+HeadStart = AnalysisProcess | ReadAhead
 
 
 def plural(n: int, word: str) -> str:
@@ -69,7 +76,7 @@ class Session:
         options: SessionOptions,
         *,
         store: Store | None = None,
-        process: AnalysisProcess | None = None,
+        process: HeadStart | None = None,
         restore_position: bool = True,
     ) -> None:
         self.briefing = briefing
@@ -78,24 +85,47 @@ class Session:
         #: the library's store (opened by the first session, handed to the next ones)
         self.store = store
         #: the analysis process while one runs (started before the first frame)
-        self.process = process
+        self.process = process if isinstance(process, AnalysisProcess) else None
         self.restore_position = restore_position
         #: True once the store and the analysis have been asked for (after the first frame)
         self.started = False
         self._worker: Worker[None] | None = None
+        #: the cached analysis being read ahead (see start_process)
+        self._ahead = process if isinstance(process, ReadAhead) else None
         self._began = 0.0
 
     # ------------------------------------------------------------------ life
     def start_process(self) -> None:
         """Start the analysis process now, before the first frame: importing spaCy and
-        loading the model then happen on the other core while the reader draws. Stopped
-        again if the analysis turns out to be cached."""
-        if self.process is not None or not self.options.analyse or self.briefing.is_empty:
-            return
-        try:
-            self.process = self._new_process()
-        except OSError:
-            self.process = None  # tried again when needed, where the error is shown
+        loading the model then happen on the other core while the reader draws. Not when
+        the library caches the analysis (a quick look-up before the store is opened:
+        :mod:`brief_tui.library.cache_probe`): then it is read at once in a thread of its
+        own instead, and shown as soon as it is read. (The worker, after the first frame,
+        asks the store when that read found nothing, and stops the process if the store
+        has the analysis after all.)"""
+        o, bid = self.options, self.briefing.id
+        wanted = o.analyse and not self.briefing.is_empty
+        if wanted and self.process is None and self._ahead is None:
+            self._ahead = read_ahead(
+                bid, o.model_name, library=o.library, data_dir=o.data_dir, around=heap.kept
+            )
+            if self._ahead is None:
+                try:
+                    self.process = self._new_process()
+                except OSError:
+                    self.process = None  # tried again when needed, where the error is shown
+        if self._ahead is not None:
+
+            def show(analysis: Analysis | None) -> None:
+                if analysis is not None:
+                    self._post(AnalysisReady(bid, analysis, "cache"))
+
+            self._ahead.when_read(show)
+
+    @property
+    def reading_ahead(self) -> bool:
+        """Whether a cached analysis is being read (or was read) at start."""
+        return self._ahead is not None
 
     def run(self) -> None:
         """Open the store and show what is known, then analyse (in a worker)."""
@@ -145,11 +175,13 @@ class Session:
         cached: Analysis | None = None
         if self.options.analyse and not briefing.is_empty and not worker.is_cancelled:
             model = self._chosen_model()
-            if model is not None:
+            # read ahead (and shown) while the first frame was drawn, or asked now
+            cached = self._ahead.result() if self._ahead is not None else None
+            if model is not None and cached is None:
                 cached = self._cached_analysis(store, model)
-            if cached is not None and not worker.is_cancelled:
-                self.stop_process()  # started at launch in case there was no cache
-                self._post(AnalysisReady(bid, cached, "cache"))
+                if cached is not None and not worker.is_cancelled:
+                    self.stop_process()  # started at launch: the look-up missed the cache
+                    self._post(AnalysisReady(bid, cached, "cache"))
         if worker.is_cancelled:
             return
         if not store.read_only and not briefing.is_empty:
@@ -291,7 +323,8 @@ class Session:
         if version is None:
             return None
         try:
-            return store.get_cached_analysis(self.briefing.id, model, version, ANALYSER_VERSION)
+            with heap.kept():
+                return store.get_cached_analysis(self.briefing.id, model, version, ANALYSER_VERSION)
         except StoreError:  # busy or damaged: analysing again only costs time
             return None
 

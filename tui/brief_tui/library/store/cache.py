@@ -53,7 +53,7 @@ def decode_cached(raw: str, text: str | None) -> Analysis | None:
             if d.get("schema") == ANALYSIS_SCHEMA:  # written before the compact form
                 return Analysis.from_json(d)
             return Analysis.from_cache(d, text)
-    except (ValueError, KeyError, TypeError, IndexError):
+    except (ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None
 
 

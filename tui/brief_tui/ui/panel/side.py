@@ -212,6 +212,7 @@ class SidePanel(Vertical):
         self.ready = False
         #: what the tabs' titles add, as last shown
         self._notes: dict[str, str] = {}
+        self._mounting = False
 
     # ------------------------------------------------------------------ what it shows
     @property
@@ -232,15 +233,18 @@ class SidePanel(Vertical):
 
     async def mount_body(self) -> None:
         """Mount the tabs (the first one's list only) and the legend, just after the
-        reader's first frame."""
-        if self.ready:
+        reader's first frame (or with a cached analysis, read at once). Once, if asked
+        twice meanwhile."""
+        if self.ready or self._mounting:
             return
+        self._mounting = True
         first = self._build(FIRST_TAB)
         try:
             await self.mount(
                 PanelTabs(first, self._switched), Static(self.legend(self.marks), id="legend")
             )
         except (MountError, NoMatches):  # the reader was closed before its first frame settled
+            self._mounting = False
             return
         self.ready = True
 

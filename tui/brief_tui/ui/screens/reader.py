@@ -48,12 +48,11 @@ from brief_tui.ui.navigator import NAVIGATION_BINDINGS, Navigator
 from brief_tui.ui.panel import AcrossPane, PanelList, SidePanel
 from brief_tui.ui.reading import READING_BINDINGS, BriefCommands, Reading
 from brief_tui.ui.safe import Static
-from brief_tui.ui.session import Session, SessionOptions
+from brief_tui.ui.session import HeadStart, Session, SessionOptions
 
 if TYPE_CHECKING:
     from textual.binding import Binding as BindingT
 
-    from brief_tui.analysis.child import AnalysisProcess
     from brief_tui.analysis.model import Analysis
     from brief_tui.library.annotations import Annotation
     from brief_tui.library.store.protocol import LibraryStore as Store
@@ -87,7 +86,7 @@ class ReaderScreen(Screen[None]):
         marks: palette.Marks,
         keeper: heap.HeapKeeper,
         export_dir: Path | None = None,
-        process: AnalysisProcess | None = None,
+        process: HeadStart | None = None,
     ) -> None:
         super().__init__()
         self.options = options
@@ -211,6 +210,8 @@ class ReaderScreen(Screen[None]):
         # the analysis process starts at once (it has a core of its own); the rest once the
         # article is on screen: it would otherwise compete with the first frame
         self.session.start_process()
+        if self.session.reading_ahead:  # the analysis comes at once: the panel's tabs too
+            self.call_later(panel.mount_body)
         self.update_status()
         token = self._paint_token = object()
 
