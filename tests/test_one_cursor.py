@@ -173,3 +173,19 @@ async def test_resize_keeps_the_cursor_on_screen(loaded_model) -> None:
         await pilot.pause()
         await assert_one_here(app, pilot)
         assert view.cursor == target[0]
+
+
+async def test_scrolling_inside_a_long_item_leaves_it(loaded_model) -> None:
+    app = make_app(SAMPLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_analysis(app, pilot)
+        view = app.query_one(ArticleView)
+        # the longest paragraph, made the current item at the top of the view
+        para = max(view.paragraphs, key=lambda p: view.line_of(p[1]) - view.line_of(p[0]))
+        assert view.line_of(para[1]) - view.line_of(para[0]) >= 4
+        while view.current != para:
+            await pilot.press("right_curly_bracket")
+        view.scroll_to(y=view.line_of(para[0]), animate=False, immediate=True)
+        await pilot.press("j", "j", "j")  # the mark moves to a line inside the paragraph
+        assert para[0] < view.cursor < para[1]
+        await assert_one_here(app, pilot)
