@@ -182,7 +182,7 @@ async def test_claim_keys_step_through_what_the_list_shows(loaded_model) -> None
 
 
 async def test_help_and_palette_list_the_claims_keys(loaded_model) -> None:
-    from textual.command import CommandPalette
+    from textual.command import CommandList, CommandPalette
 
     app = make_app(SAMPLE)
     async with app.run_test(size=SIZE) as pilot:
@@ -196,6 +196,9 @@ async def test_help_and_palette_list_the_claims_keys(loaded_model) -> None:
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Sourced only")
         await pilot.pause(0.3)
+        hits = app.screen.query_one(CommandList)
+        prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        assert any("key: S on the Claims list" in p for p in prompts), prompts
         await pilot.press("enter")
         await pilot.pause()
         await pilot.pause()

@@ -425,7 +425,8 @@ class BriefCommands(Provider):
                 else:
                     run = partial(self.app.run_action, b.action, app)
                 shown = " or ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
-                yield b.description, run, f"key: {shown} · {b.id}"
+                where = " on the Claims list" if section == "Claims tab" else ""
+                yield b.description, run, f"key: {shown}{where} · {b.id}"
         for name in ("brief-dark", "brief-light", "brief-mono"):
             yield f"Theme: {name}", partial(setattr, self.app, "theme", name), "switch the theme"
         for kind, label in FILTER_KINDS.items():
