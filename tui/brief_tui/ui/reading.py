@@ -204,8 +204,11 @@ class Reading:
         if flt is not None:
             kept = self.filter_spans(flt)
             article = app.article()
-            if kept and article is not None:  # to the first passage kept, the cursor with it
-                article.go_to(kept[0][0], "filter")
+            if kept and article is not None:
+                # the cursor stays in a passage kept, else goes to the next one (or the first)
+                at = article.cursor
+                if not any(s <= at < e for s, e in kept):
+                    article.go_to(next((s for s, _ in kept if s >= at), kept[0][0]), "filter")
             app.notify(f"Showing {flt.label}: {plural(len(kept), 'passage')}. f or esc clears.")
         app.update_status()
 
