@@ -205,3 +205,25 @@ async def test_help_and_palette_list_the_claims_keys(loaded_model) -> None:
         listed = app.query_one("#claims", ClaimList)
         assert app.reader.panel().active_tab == "tab-claims"
         assert keys_of(listed) == [c.id for c in app.analysis.claims if c.source]
+
+
+async def test_s_on_a_source_shows_its_claims(loaded_model) -> None:
+    app = make_app(SAMPLE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        await pilot.press("tab", "right_square_bracket")  # the Claims list built first
+        await pilot.press("right_square_bracket")
+        sources = app.query_one("#sources", SourceList)
+        assert app.focused is sources
+        analysis = app.analysis
+        src = next(
+            s for s in analysis.sources if sum(c.source == s.id for c in analysis.claims) >= 2
+        )
+        sources.move_cursor(row=sources.get_row_index(src.id))
+        await pilot.press("s")
+        await pilot.pause()
+        listed = app.query_one("#claims", ClaimList)
+        assert app.reader.panel().active_tab == "tab-claims"
+        assert app.focused is listed
+        assert keys_of(listed) == [c.id for c in analysis.claims if c.source == src.id]
+        assert f"by {src.name}" in listed.row_text(0)

@@ -423,7 +423,12 @@ class BriefCommands(Provider):
                     run: Callable[[], Any] = partial(app.run_article_action, b.action)
                 elif section == "Claims tab":
                     run = partial(self._claims_action, app, b.action)
-                elif section in ("Side panel lists", "Notes tab", "Claim and note detail"):
+                elif section in (
+                    "Side panel lists",
+                    "Sources tab",
+                    "Notes tab",
+                    "Claim and note detail",
+                ):
                     continue
                 else:
                     run = partial(self.app.run_action, b.action, app)
