@@ -529,7 +529,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.post_message(self.CursorMoved(self, offset, what))
 
     def go_to(self, offset: int, what: str = "move") -> None:
-        """Put the cursor at ``offset`` (a click, a filter's first passage) and bring it
+        """Put the cursor at ``offset`` (a click, a passage a filter keeps) and bring it
         into view."""
         self._move_cursor_to(offset, what)
         self.scroll_to_offset(offset)
