@@ -46,6 +46,7 @@ async def test_claims_list_filters_by_source_kind_and_sourced(loaded_model) -> N
         name = analysis.source(claim.source).name
         assert listed.row_text(0).startswith(f"Showing {len(same)} of {len(analysis.claims)}")
         assert f"by {name}" in listed.row_text(0)
+        assert "(backspace: all)" in listed.row_text(0)  # how to get back is said
         await pilot.press("s")  # again: every source
         assert keys_of(listed) == every
         # S: sourced claims only (the author's own statements go)
