@@ -46,6 +46,7 @@ async def test_claims_list_filters_by_source_kind_and_sourced(loaded_model) -> N
         name = analysis.source(claim.source).name
         assert listed.row_text(0).startswith(f"Showing {len(same)} of {len(analysis.claims)}")
         assert f"by {name}" in listed.row_text(0)
+        assert "(backspace: all)" in listed.row_text(0)  # how to get back is said
         await pilot.press("s")  # again: every source
         assert keys_of(listed) == every
         # S: sourced claims only (the author's own statements go)
@@ -182,7 +183,7 @@ async def test_claim_keys_step_through_what_the_list_shows(loaded_model) -> None
 
 
 async def test_help_and_palette_list_the_claims_keys(loaded_model) -> None:
-    from textual.command import CommandPalette
+    from textual.command import CommandList, CommandPalette
 
     app = make_app(SAMPLE)
     async with app.run_test(size=SIZE) as pilot:
@@ -196,9 +197,34 @@ async def test_help_and_palette_list_the_claims_keys(loaded_model) -> None:
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Sourced only")
         await pilot.pause(0.3)
+        hits = app.screen.query_one(CommandList)
+        prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        assert any("key: S on the Claims list" in p for p in prompts), prompts
         await pilot.press("enter")
         await pilot.pause()
         await pilot.pause()
         listed = app.query_one("#claims", ClaimList)
         assert app.reader.panel().active_tab == "tab-claims"
         assert keys_of(listed) == [c.id for c in app.analysis.claims if c.source]
+
+
+async def test_s_on_a_source_shows_its_claims(loaded_model) -> None:
+    app = make_app(SAMPLE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        await pilot.press("tab", "right_square_bracket")  # the Claims list built first
+        await pilot.press("right_square_bracket")
+        sources = app.query_one("#sources", SourceList)
+        assert app.focused is sources
+        analysis = app.analysis
+        src = next(
+            s for s in analysis.sources if sum(c.source == s.id for c in analysis.claims) >= 2
+        )
+        sources.move_cursor(row=sources.get_row_index(src.id))
+        await pilot.press("s")
+        await pilot.pause()
+        listed = app.query_one("#claims", ClaimList)
+        assert app.reader.panel().active_tab == "tab-claims"
+        assert app.focused is listed
+        assert keys_of(listed) == [c.id for c in analysis.claims if c.source == src.id]
+        assert f"by {src.name}" in listed.row_text(0)

@@ -123,7 +123,7 @@ async def test_click_on_a_mention_makes_that_mention_current(loaded_model) -> No
         await assert_one_here(app, pilot)
 
 
-async def test_filter_brings_the_cursor_to_its_first_passage(loaded_model) -> None:
+async def test_filter_brings_the_cursor_to_a_passage_it_keeps(loaded_model) -> None:
     app = make_app(SAMPLE)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_analysis(app, pilot)
@@ -173,3 +173,43 @@ async def test_resize_keeps_the_cursor_on_screen(loaded_model) -> None:
         await pilot.pause()
         await assert_one_here(app, pilot)
         assert view.cursor == target[0]
+
+
+async def test_scrolling_inside_a_long_item_leaves_it(loaded_model) -> None:
+    app = make_app(SAMPLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_analysis(app, pilot)
+        view = app.query_one(ArticleView)
+        # the longest paragraph, made the current item at the top of the view
+        para = max(view.paragraphs, key=lambda p: view.line_of(p[1]) - view.line_of(p[0]))
+        assert view.line_of(para[1]) - view.line_of(para[0]) >= 4
+        while view.current != para:
+            await pilot.press("right_curly_bracket")
+        view.scroll_to(y=view.line_of(para[0]), animate=False, immediate=True)
+        await pilot.press("j", "j", "j")  # the mark moves to a line inside the paragraph
+        assert para[0] < view.cursor < para[1]
+        await assert_one_here(app, pilot)
+
+
+async def test_filter_goes_on_from_the_cursor(loaded_model) -> None:
+    app = make_app(SAMPLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_analysis(app, pilot)
+        view = app.query_one(ArticleView)
+        flt = ReadingFilter("hedged", None, "hedged sentences")
+        kept = app.reader.reading.filter_spans(flt)
+        assert len(kept) >= 3
+        # the cursor between the second and the third passage kept
+        view.go_to(kept[1][1])
+        await pilot.pause()
+        app.reader.set_filter(flt)
+        await pilot.pause()
+        assert view.cursor == next(s for s, _ in kept if s >= kept[1][1])
+        await assert_one_here(app, pilot)
+        # inside a passage kept: the cursor stays
+        app.reader.set_filter(None)
+        view.go_to(kept[0][0] + 1)
+        await pilot.pause()
+        app.reader.set_filter(flt)
+        await pilot.pause()
+        assert view.cursor == kept[0][0] + 1

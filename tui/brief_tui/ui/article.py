@@ -570,13 +570,15 @@ class ArticleView(ScrollView, can_focus=True):
         """Scrolling (or a click) took the reading position along: the item marked before
         is left behind, so motions start from where the reader now is."""
         self.cursor = offset
-        if self.current is not None and not (self.current[0] <= offset < self.current[1]):
+        if self.current is not None and offset != self.current[0]:
+            # (inside a long paragraph too: v would otherwise start at its first line,
+            # scrolled away from the mark)
             self.current = None
             self.set_layer("current", [])
         self.post_message(self.CursorMoved(self, offset, what))
 
     def go_to(self, offset: int, what: str = "move") -> None:
-        """Put the cursor at ``offset`` (a click, a filter's first passage) and bring it
+        """Put the cursor at ``offset`` (a click, a passage a filter keeps) and bring it
         into view."""
         self._move_cursor_to(offset, what)
         self.scroll_to_offset(offset)

@@ -204,8 +204,11 @@ class Reading:
         if flt is not None:
             kept = self.filter_spans(flt)
             article = app.article()
-            if kept and article is not None:  # to the first passage kept, the cursor with it
-                article.go_to(kept[0][0], "filter")
+            if kept and article is not None:
+                # the cursor stays in a passage kept, else goes to the next one (or the first)
+                at = article.cursor
+                if not any(s <= at < e for s, e in kept):
+                    article.go_to(next((s for s, _ in kept if s >= at), kept[0][0]), "filter")
             app.notify(f"Showing {flt.label}: {plural(len(kept), 'passage')}. f or esc clears.")
         app.update_status()
 
@@ -420,12 +423,18 @@ class BriefCommands(Provider):
                     run: Callable[[], Any] = partial(app.run_article_action, b.action)
                 elif section == "Claims tab":
                     run = partial(self._claims_action, app, b.action)
-                elif section in ("Side panel lists", "Notes tab", "Claim and note detail"):
+                elif section in (
+                    "Side panel lists",
+                    "Sources tab",
+                    "Notes tab",
+                    "Claim and note detail",
+                ):
                     continue
                 else:
                     run = partial(self.app.run_action, b.action, app)
                 shown = " or ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
-                yield b.description, run, f"key: {shown} · {b.id}"
+                where = " on the Claims list" if section == "Claims tab" else ""
+                yield b.description, run, f"key: {shown}{where} · {b.id}"
         for name in ("brief-dark", "brief-light", "brief-mono"):
             yield f"Theme: {name}", partial(setattr, self.app, "theme", name), "switch the theme"
         for kind, label in FILTER_KINDS.items():

@@ -118,7 +118,10 @@ class ClaimList(LineList):
             said = [data.claims_filter_words(), "grouped by source" * data.claim_view.grouped]
             heading = f"Showing {len(shown)} of {len(analysis.claims)}: "
             heading += " · ".join(x for x in said if x)
-            rows.append(Row(None, (Text(clean_line(heading), style="bold"),)))
+            line = Text(clean_line(heading), style="bold")
+            if data.claim_view.filtered or data.claim_view.grouped:
+                line.append("  (backspace: all)", style="dim")
+            rows.append(Row(None, (line,)))
             if not shown:
                 hint = "backspace shows all" if data.claim_view.filtered else "f clears"
                 rows.append(Row(None, (Text(f"No claim is left: {hint}.", style="dim"),)))

@@ -71,6 +71,7 @@ def reader_list_bindings() -> list[tuple[str, list[Binding]]]:
     return [
         ("Side panel lists", of(LineList)),
         ("Claims tab", of(ClaimList)),
+        ("Sources tab", of(SourceList)),
         ("Notes tab", of(NotesList)),
         ("Claim and note detail", of(DetailTab)),
     ]
@@ -314,6 +315,16 @@ class SidePanel(Vertical):
     def on_claim_list_filter_changed(self, event: ClaimList.FilterChanged) -> None:
         event.stop()
         self._titles()
+
+    def on_source_list_show_claims(self, event: SourceList.ShowClaims) -> None:
+        """The Claims tab with only this source's claims (its other filters kept)."""
+        event.stop()
+        self.data.claim_view.source = event.source_id
+        self._stale.add("tab-claims")
+        self.show_tab("tab-claims")
+        if "tab-claims" in self._stale:  # built before and shown already: drawn now
+            self._draw("tab-claims")
+        self.focus_list()
 
     def set_narrow(self, spans: list[tuple[int, int]] | None, label: str = "") -> None:
         """The reading filter (f) narrows the Claims and Sources lists to the passages it

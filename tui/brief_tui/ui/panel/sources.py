@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
 
 from brief_tui.briefing.untrusted import clean_line
 from brief_tui.ui.panel.base import SOURCE_KINDS, PanelData, source_label, spread
@@ -18,6 +20,23 @@ if TYPE_CHECKING:
 
 class SourceList(LineList):
     kind = "source"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "its_claims", "Its claims in the Claims tab", id="sources.claims"),
+    ]
+
+    class ShowClaims(Message):
+        """s on a source: the Claims list, showing that source's claims only."""
+
+        def __init__(self, source_id: str) -> None:
+            super().__init__()
+            self.source_id = source_id
+
+    def action_its_claims(self) -> None:
+        key = self.selected_key()
+        if key is not None:
+            self.post_message(self.ShowClaims(key))
+
     COLUMNS: ClassVar[tuple[Column, ...]] = (
         Column("count", "Claims", "right"),
         Column("grade", "Grade"),
