@@ -131,23 +131,55 @@ def test_push_and_pull_are_idempotent(pg_url: str, tmp_path: Path) -> None:
         local.add_annotation(b.id, "grade", target_type="source", target_id="s1", grade="C")
     done = _cli("library", "push", "--to", pg_url, "--analyst", "ann", home=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "1 briefings and 2 annotations copied, 0" in done.stderr
+    assert "1 briefings and 2 annotations copied, 0 updated" in done.stderr
     again = _cli("library", "push", "--to", pg_url, "--analyst", "ann", home=tmp_path)
-    assert "0 briefings and 0 annotations copied, 2 annotations already there" in again.stderr
+    assert "0 briefings and 0 annotations copied, 0 updated (changed since), 2 already there" in (
+        again.stderr
+    )
     with PgStore.open(pg_url, analyst="bob") as team:
         notes = team.annotations(b.id)
         assert [a.author for a in notes] == ["ann", "ann"] and notes[0].id == n.id
-        team.add_annotation(b.id, "highlight", start=12, end=15)
+        bobs = team.add_annotation(b.id, "highlight", start=12, end=15)
     elsewhere = tmp_path / "laptop"
     pulled = _cli("library", "pull", "--from", pg_url, home=elsewhere)
     assert pulled.returncode == 0, pulled.stderr
     assert "1 briefings and 3 annotations copied" in pulled.stderr
     assert (
-        "0 briefings and 0 annotations copied, 3"
+        "0 briefings and 0 annotations copied, 0 updated (changed since), 3"
+        in _cli("library", "pull", "--from", pg_url, home=elsewhere).stderr
+    )
+    # pull keeps who made each note
+    with Store.open(elsewhere / "data") as laptop:
+        assert sorted(a.author or "" for a in laptop.annotations(b.id)) == ["ann", "ann", "bob"]
+        # offline on the laptop: ann's note edited, bob's highlight touched too
+        laptop.update_annotation(n.id, note="mine, edited offline")
+        laptop.update_annotation(bobs.id, meaning="doubt")
+    pushed = _cli("library", "push", "--to", pg_url, "--analyst", "ann", home=elsewhere)
+    assert pushed.returncode == 0, pushed.stderr
+    assert "0 annotations copied, 1 updated (changed since), 1 already there, 1 of other" in (
+        pushed.stderr
+    )
+    twice = _cli("library", "push", "--to", pg_url, "--analyst", "ann", home=elsewhere)
+    assert "0 annotations copied, 0 updated (changed since), 2 already there, 1 of other" in (
+        twice.stderr
+    )
+    with PgStore.open(pg_url, analyst="bob") as team:
+        assert team.annotation(n.id).note == "mine, edited offline"  # type: ignore[union-attr]
+        assert team.annotation(n.id).author == "ann"  # type: ignore[union-attr]
+        assert team.annotation(bobs.id).meaning is None  # type: ignore[union-attr]
+        team.update_annotation(bobs.id, note="bob's word")
+    # a pull brings the team's later changes over the laptop's copy, once
+    assert (
+        "0 annotations copied, 1 updated"
+        in _cli("library", "pull", "--from", pg_url, home=elsewhere).stderr
+    )
+    assert (
+        "0 annotations copied, 0 updated"
         in _cli("library", "pull", "--from", pg_url, home=elsewhere).stderr
     )
     with Store.open(elsewhere / "data") as laptop:
-        assert len(laptop.annotations(b.id)) == 3
+        assert laptop.annotation(bobs.id).note == "bob's word"  # type: ignore[union-attr]
+        assert laptop.annotation(n.id).note == "mine, edited offline"  # type: ignore[union-attr]
 
     listed = _cli("library", "--json", "--library", pg_url, home=tmp_path / "x")
     assert listed.returncode == 0, listed.stderr

@@ -9,6 +9,7 @@ another briefing is opened or the reader closes.
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from textual.worker import Worker, get_current_worker
 from brief_tui.analysis.child import AnalysisProcess, AnalysisProcessError
 from brief_tui.analysis.estimate import duration, long_text_warning
 from brief_tui.briefing import Briefing, BriefingError
+from brief_tui.library.annotations import Annotation
 from brief_tui.ui.messages import (
     AnalysisProgress,
     AnalysisReady,
@@ -84,6 +86,12 @@ class Session:
         self.started = False
         self._worker: Worker[None] | None = None
         self._began = 0.0
+        #: a read of the notes after other readers' changes: running, and asked for again
+        self._reload_lock = threading.Lock()
+        self._reloading = self._reload_again = False
+        #: the notes last read, and the store's mark to ask what changed since
+        self._known: dict[str, Annotation] | None = None
+        self._mark: int | None = None
 
     # ------------------------------------------------------------------ life
     def start_process(self) -> None:
@@ -167,7 +175,7 @@ class Session:
             if position:
                 self._post(PositionKnown(bid, position))
         try:
-            notes = store.annotations(bid)
+            notes = self._read_notes(store)
         except StoreError as e:
             self._post(Notice(f"Could not read your notes: {e}", severity="error", timeout=10))
         else:
@@ -195,24 +203,53 @@ class Session:
             self._post(Notice(f"Other analysts' notes show when reopened: {e}", timeout=10))
 
     def reload_notes(self) -> None:
-        """Read the briefing's annotations again (another reader changed them), in a
-        worker; the newest read replaces one still running."""
+        """Read the briefing's annotations again (a reader changed them), in a worker. While
+        a read runs, the changes heard make one more read after it, not one each: twenty
+        analysts writing at once cost a reader one read at a time."""
         store = self.store
         if store is None:
             return
+        with self._reload_lock:
+            if self._reloading:
+                self._reload_again = True
+                return
+            self._reloading = True
         bid = self.briefing.id
 
         def read() -> None:
             from brief_tui.library.store import StoreError
 
-            try:
-                notes = store.annotations(bid)
-            except StoreError:
-                return  # (the next change, or the next save, reads them again)
-            if not get_current_worker().is_cancelled:
-                self._post(NotesChanged(bid, notes))
+            while True:
+                try:
+                    notes: list[Annotation] | None = self._read_notes(store)
+                except StoreError:
+                    notes = None  # (the next change, or the next save, reads them again)
+                if notes is not None:
+                    self._post(NotesChanged(bid, notes))
+                with self._reload_lock:
+                    if not self._reload_again:
+                        self._reloading = False
+                        return
+                    self._reload_again = False
 
-        self.target.run_worker(read, thread=True, exclusive=True, group="live", exit_on_error=False)
+        self.target.run_worker(read, thread=True, group="live", exit_on_error=False)
+
+    def _read_notes(self, store: Store) -> list[Annotation]:
+        """The briefing's notes: the first time all of them, then (a team library) only
+        what changed since the last read, merged into those known."""
+        with self._reload_lock:
+            known, mark = self._known, self._mark
+        changes = store.annotation_changes(self.briefing.id, mark if known is not None else None)
+        if changes.complete or known is None:
+            known = {a.id: a for a in changes.notes}
+        else:
+            known = dict(known)
+            for gone in changes.removed:
+                known.pop(gone, None)
+            known.update((a.id, a) for a in changes.notes)
+        with self._reload_lock:
+            self._known, self._mark = known, changes.mark
+        return sorted(known.values(), key=Annotation.sort_key)
 
     def _open_store(self) -> Store:
         """The library (a damaged local one salvaged; a team library whose server is away

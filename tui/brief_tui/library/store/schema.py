@@ -104,6 +104,9 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "CREATE INDEX briefings_added ON briefings(added_at DESC, id)",
         "CREATE INDEX briefings_title ON briefings(title COLLATE NOCASE, id)",
     ),
+    # 5: who made an annotation, when it came from a team library (library pull); NULL for
+    # the reader's own
+    ("ALTER TABLE annotations ADD COLUMN author TEXT",),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

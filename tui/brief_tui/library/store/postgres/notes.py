@@ -9,6 +9,7 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from brief_tui.briefing.load import Briefing
@@ -35,6 +36,7 @@ from brief_tui.library.store.postgres.rows import (
     row_params,
 )
 from brief_tui.library.store.postgres.undo import log
+from brief_tui.library.store.protocol import NoteChanges
 from brief_tui.library.store.timestamps import now_iso
 
 
@@ -167,6 +169,38 @@ def copy_in(store: PgHandle, a: Annotation) -> bool:
     return bool(done)
 
 
+def push_in(store: PgHandle, a: Annotation) -> str:
+    """``library push`` of one annotation (with its author): "added" when new; when the
+    library holds it, "updated" if this copy was changed later and differs (the analyst's
+    own only: else "theirs"), else "same". Not an action to undo."""
+    with store._tx() as conn:
+        old = _get(conn, a.id, lock=True)
+        if old is None:
+            conn.execute(
+                f"INSERT INTO annotations ({ANN_COLUMNS}) VALUES ({', '.join(['%s'] * 19)})",
+                row_params(a, store.analyst),
+            )
+            notify(conn, a.briefing_id)
+            return "added"
+        fields = UPDATABLE | {"exact", "prefix", "suffix", "orphan"}
+        changed = any(getattr(a, f) != getattr(old, f) for f in fields)
+        if not changed or not _later(a.updated_at, old.updated_at):
+            return "same"
+        if old.author not in (None, store.analyst):
+            return "theirs"
+        conn.execute(ANN_UPSERT, row_params(replace(a, author=store.analyst), store.analyst))
+        notify(conn, a.briefing_id)
+        return "updated"
+
+
+def _later(a: str, b: str) -> bool:
+    """Whether the time ``a`` is after ``b`` (ISO 8601; an unreadable one is not)."""
+    try:
+        return datetime.fromisoformat(a) > datetime.fromisoformat(b)
+    except (TypeError, ValueError):
+        return False
+
+
 def _first_time(store: PgHandle, conn: Conn, write_id: str) -> bool:
     """Record ``write_id`` as applied; False if it already was."""
     return bool(
@@ -264,6 +298,41 @@ def annotations_of(store: PgHandle, briefing_id: str) -> list[Annotation]:
             (briefing_id,),
         ).fetchall()
     return [annotation_from_row(r) for r in rows]
+
+
+def annotation_changes(store: PgHandle, briefing_id: str, since: int | None) -> NoteChanges:
+    """The briefing's annotations written by transactions not yet visible at the mark
+    ``since`` (or all), the ids removed since, and the next mark: the oldest transaction
+    still running now (any write not read here comes from it or a later one)."""
+    with store._tx(write=False) as conn:
+        mark = conn.execute(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS mark"
+        ).fetchone()
+        assert mark is not None
+        if since is None:
+            rows = conn.execute(
+                f"SELECT {ANN_COLUMNS} FROM annotations WHERE briefing_id = %s "
+                f"ORDER BY {ANN_ORDER}",
+                (briefing_id,),
+            ).fetchall()
+            removed = []
+        else:
+            rows = conn.execute(
+                f"SELECT {ANN_COLUMNS} FROM annotations "
+                "WHERE briefing_id = %s AND xact >= %s::text::xid8 "
+                f"ORDER BY {ANN_ORDER}",
+                (briefing_id, str(since)),
+            ).fetchall()
+            removed = [
+                r["annotation_id"]
+                for r in conn.execute(
+                    "SELECT annotation_id FROM annotation_removals "
+                    "WHERE briefing_id = %s AND xact >= %s::text::xid8",
+                    (briefing_id, str(since)),
+                )
+            ]
+    notes = [annotation_from_row(r) for r in rows]
+    return NoteChanges(notes, removed, int(mark["mark"]), since is None)
 
 
 def annotations_on(

@@ -9,6 +9,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any, Final
 
 from brief_tui.library.annotations import annotation_from_json
@@ -113,16 +114,19 @@ class ServerLink:
             )
             c.execute("DELETE FROM pending WHERE seq = ?", (row["seq"],))
 
-    def try_(self, call: Callable[[PgStore], Any]) -> tuple[bool, Any]:
-        """(True, result) from the server, or (False, None) when it is away."""
-        with self.lock:
-            if not self.online:
+    def try_(self, call: Callable[[PgStore], Any], *, write: bool = True) -> tuple[bool, Any]:
+        """(True, result) from the server, or (False, None) when it is away. A write waits
+        for the journal being sent (it must reach the server after the writes before it);
+        a read does not."""
+        with self.lock if write else nullcontext():
+            pg = self.pg
+            if not self.online or pg is None:
                 return False, None
-            assert self.pg is not None
             try:
-                return True, call(self.pg)
+                return True, call(pg)
             except StoreUnavailable as e:
-                self.went_down(str(e).split(": ", 1)[-1])
+                with self.lock:
+                    self.went_down(str(e).split(": ", 1)[-1])
                 return False, None
 
     def close(self) -> None:
