@@ -200,3 +200,27 @@ def test_unreachable_server_is_one_line_without_the_password(tmp_path: Path) -> 
     listed = _cli("library", "--library", url, home=tmp_path)  # the listing works offline
     assert listed.returncode == 0 and "Traceback" not in listed.stderr
     assert "working offline" in listed.stderr and "s3cret" not in listed.stderr
+
+
+def test_notes_followed_live_are_shown_offline(pg_url: str, tmp_path: Path) -> None:
+    """The notes a reader followed by their changes (not by reading them all again) are the
+    ones it shows when the server goes away (here: the link told so, as a failed call does;
+    the tests above stop a real server)."""
+    url = pg_url
+    b = briefing_from_text(TEXT, "/briefs/a.txt")
+    lib = open_team_library(url, analyst="ann", data_dir=tmp_path / "d", retry_s=600)
+    assert isinstance(lib, TeamLibrary)
+    lib.add_briefing(b)
+    first = lib.annotation_changes(b.id)
+    with PgStore.open(url, analyst="bob") as bob:
+        bobs = bob.add_annotation(b.id, "note", start=0, end=5, note="bob's")
+        gone = bob.add_annotation(b.id, "note", start=6, end=9, note="deleted")
+        seen = lib.annotation_changes(b.id, first.mark)
+        bob.delete_annotation(gone.id)
+    assert [a.id for a in seen.notes] == [bobs.id, gone.id] and not seen.complete
+    assert lib.annotation_changes(b.id, seen.mark).removed == [gone.id]
+    lib.link.went_down("stopped")
+    assert [a.id for a in lib.annotations(b.id)] == [bobs.id]
+    offline = lib.annotation_changes(b.id, seen.mark)
+    assert offline.complete and [a.id for a in offline.notes] == [bobs.id]
+    lib.close()
