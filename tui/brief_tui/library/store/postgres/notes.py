@@ -10,7 +10,9 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
+
+import psycopg
 
 from brief_tui.briefing.load import Briefing
 from brief_tui.briefing.untrusted import clean_line
@@ -35,7 +37,7 @@ from brief_tui.library.store.postgres.rows import (
     pg_text,
     row_params,
 )
-from brief_tui.library.store.postgres.undo import log
+from brief_tui.library.store.postgres.undo import log, trim
 from brief_tui.library.store.protocol import NoteChanges
 from brief_tui.library.store.timestamps import now_iso
 
@@ -139,19 +141,36 @@ def insert_annotation(store: PgHandle, a: Annotation, *, write_id: str | None = 
         if a.start is not None and a.end is not None and a.exact is None:
             sel = _selector(conn, a.briefing_id, a.start, a.end)
             a = replace(a, exact=sel.exact, prefix=sel.prefix, suffix=sel.suffix)
-        if (
-            conn.execute("SELECT 1 FROM briefings WHERE id = %s", (a.briefing_id,)).fetchone()
-            is None
-        ):
-            raise StoreError(f"unknown briefing {a.briefing_id[:12]}; add it before annotating it")
-        done = conn.execute(
-            f"INSERT INTO annotations ({ANN_COLUMNS}) VALUES ({', '.join(['%s'] * 19)}) "
-            "ON CONFLICT (id) DO NOTHING",
-            row_params(a, store.analyst),
-        ).rowcount
-        if done:
-            log(store, conn, "add", a, None, f"add {describe(a)}")
+        # one round trip for the statements (a busy server answers each one late): the row
+        # and its undo entry in one statement, the undo log kept short, the others told
+        try:
+            with conn.pipeline():
+                conn.execute(
+                    _INSERT_LOGGED,
+                    (
+                        *row_params(a, store.analyst),
+                        pg_text(f"add {describe(a)}"),
+                        store.analyst,
+                        store.session,
+                    ),
+                )
+                trim(store, conn)
+                notify(conn, a.briefing_id)
+        except psycopg.errors.ForeignKeyViolation:
+            raise StoreError(
+                f"unknown briefing {a.briefing_id[:12]}; add it before annotating it"
+            ) from None
     return a
+
+
+#: a new annotation and, if it was new, its undo entry
+_INSERT_LOGGED: Final = f"""
+    WITH made AS (
+        INSERT INTO annotations ({ANN_COLUMNS}) VALUES ({", ".join(["%s"] * 19)})
+        ON CONFLICT (id) DO NOTHING RETURNING briefing_id, id)
+    INSERT INTO undo_log (briefing_id, action, annotation_id, before, description, author,
+                          session, created_at)
+    SELECT briefing_id, 'add', id, NULL, %s, %s, %s, now() FROM made"""
 
 
 def copy_in(store: PgHandle, a: Annotation) -> bool:
