@@ -368,7 +368,7 @@ def team(pg_url: str) -> Iterator[Callable[[str], LibraryStore]]:
 
 def test_authors_and_each_analysts_own_notes(team: Callable[[str], LibraryStore]) -> None:
     ann, bob = team("ann"), team("bob")
-    with pytest.raises(StoreError, match="^unknown briefing 0123456789ab; add it"):
+    with pytest.raises(StoreError, match=r"^unknown briefing 0123456789ab; add it"):
         ann.add_annotation("0123456789abcdef", "note", target_type="claim", target_id="c1")
     b = briefing_from_text(TEXT, "x")
     ann.add_briefing(b)

@@ -92,6 +92,8 @@ class Session:
         #: the notes last read, and the store's mark to ask what changed since
         self._known: dict[str, Annotation] | None = None
         self._mark: int | None = None
+        #: the library's warning as last said (at opening, or by the live reads)
+        self._warned = store.warning if store is not None else None
 
     # ------------------------------------------------------------------ life
     def start_process(self) -> None:
@@ -146,6 +148,7 @@ class Session:
             self.store = store
             first = self.options.open_library and self._keep_sample(store)
             self._post(StoreOpened(bid, store, library_first=first))
+            self._warned = store.warning
             self._listen(store)
             if store.read_only:
                 self._post(StoreReadOnly(bid, store.warning or "the data directory is read-only"))
@@ -226,6 +229,7 @@ class Session:
                     notes = None  # (the next change, or the next save, reads them again)
                 if notes is not None:
                     self._post(NotesChanged(bid, notes))
+                self._tell_warning(store)
                 with self._reload_lock:
                     if not self._reload_again:
                         self._reloading = False
@@ -233,6 +237,18 @@ class Session:
                     self._reload_again = False
 
         self.target.run_worker(read, thread=True, group="live", exit_on_error=False)
+
+    def _tell_warning(self, store: Store) -> None:
+        """Say when the library's warning changed since it was last said: a team library's
+        server went away during the session, or answers again."""
+        warning = store.warning
+        if warning == self._warned:
+            return
+        self._warned = warning
+        if warning:
+            self._post(Notice(warning, severity="warning", timeout=15))
+        else:
+            self._post(Notice("The team library answers again; notes are shared as you write."))
 
     def _read_notes(self, store: Store) -> list[Annotation]:
         """The briefing's notes: the first time all of them, then (a team library) only

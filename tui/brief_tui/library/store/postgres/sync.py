@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from brief_tui.library.annotations import annotation_from_json
 from brief_tui.library.store.errors import StoreError, StoreUnavailable
+from brief_tui.library.store.postgres.connection import redacted
 from brief_tui.library.store.postgres.journal import Journal, briefing_from_json
 from brief_tui.library.store.postgres.store import PgStore
 from brief_tui.library.store.timestamps import now_iso
@@ -88,7 +89,7 @@ class ServerLink:
                 try:
                     _send(pg, row["op"], payload, row["write_id"])
                 except StoreUnavailable as e:
-                    self.went_down(str(e))
+                    self.went_down(self._why(e))
                     return False
                 except KeyError:
                     if row["op"] != "delete":  # (a delete already made: done)
@@ -126,8 +127,18 @@ class ServerLink:
                 return True, call(pg)
             except StoreUnavailable as e:
                 with self.lock:
-                    self.went_down(str(e).split(": ", 1)[-1])
+                    self.went_down(self._why(e))
                 return False, None
+
+    def _why(self, e: StoreUnavailable) -> str:
+        """Why the server is away, without the address (the warning names it once)."""
+        why = str(e)
+        where = redacted(self.url)
+        if why.startswith(where):
+            why = why[len(where) :].lstrip(": ")
+        if why.startswith("cannot be reached (") and why.endswith(")"):
+            why = why[len("cannot be reached (") : -1]
+        return why or "unreachable"
 
     def close(self) -> None:
         self._stop.set()
