@@ -72,6 +72,7 @@ def test_an_older_library_gets_the_window_indexes(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         for name in ("briefings_opened", "briefings_added", "briefings_title"):
             conn.execute(f"DROP INDEX {name}")
+        conn.execute("ALTER TABLE annotations DROP COLUMN author")  # (added by version 5)
         conn.execute("PRAGMA user_version = 3")
     Store.open(tmp_path / "data").close()
     with sqlite3.connect(db) as conn:
