@@ -202,8 +202,8 @@ class Session:
 
         try:
             store.listen(changed)
-        except (StoreError, OSError, RuntimeError) as e:  # shown later, on a key press
-            self._post(Notice(f"Other analysts' notes show when reopened: {e}", timeout=10))
+        except (StoreError, OSError, RuntimeError) as e:  # (each save still reads them all)
+            self._post(Notice(f"Other analysts' notes will not show as they come: {e}"))
 
     def reload_notes(self) -> None:
         """Read the briefing's annotations again (a reader changed them), in a worker. While
@@ -220,6 +220,14 @@ class Session:
         bid = self.briefing.id
 
         def read() -> None:
+            try:
+                read_until_told_nothing_more()
+            except BaseException:  # (not stuck "reading" after an unforeseen error)
+                with self._reload_lock:
+                    self._reloading = False
+                raise
+
+        def read_until_told_nothing_more() -> None:
             from brief_tui.library.store import StoreError
 
             while True:
