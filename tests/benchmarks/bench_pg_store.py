@@ -4,7 +4,10 @@ the same run. Then a team at work: 20 reader processes annotating one team libra
 (10,000 annotations in all): nothing lost, nothing twice, p50/p95 of a confirmed save, and
 how long until the other readers of the same briefing have read a new note (as the reader
 does: told by LISTEN/NOTIFY, reading the briefing's notes again, one read at a time).
-Run: .venv/bin/python tests/benchmarks/bench_pg_store.py [--team-only] [--readers N]"""
+Run: .venv/bin/python tests/benchmarks/bench_pg_store.py [--team-only] [--readers N]
+Environment: BENCH_PACE_MS (each reader's time between notes, default 0: back to back),
+BENCH_READ_GAP_MS (pause between live reads, default 200 as the reader), BENCH_FULL_READS=1
+(every note read each time, as before), BENCH_NO_SHOW=1 (readers that only write)."""
 
 from __future__ import annotations
 
@@ -95,6 +98,8 @@ def reader(
     known: dict[str, object] = {}
     mark: list[int | None] = [None]
     full = os.environ.get("BENCH_FULL_READS")  # every note read each time (the way before)
+    # the reader's pause between two live reads (ui/session.py LIVE_READ_GAP_S)
+    gap = float(os.environ.get("BENCH_READ_GAP_MS", "200")) / 1000
 
     def read_loop() -> None:  # the Session's reload: one read at a time, one more if told
         while True:
@@ -115,6 +120,8 @@ def reader(
             reads.append(time.perf_counter() - t)
             for a in notes:
                 seen.setdefault(a.id, now)
+            if gap:  # changes heard meanwhile wait a little: one read takes more of them
+                time.sleep(gap)
             with lock:
                 if not state["again"]:
                     state["running"] = False

@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from textual.dom import DOMNode
 from textual.message import Message
@@ -40,6 +40,12 @@ from brief_tui.ui.messages import (
 if TYPE_CHECKING:
     from brief_tui.analysis.model import Analysis
     from brief_tui.library.store.protocol import LibraryStore as Store
+
+
+#: seconds between two reads of the notes other readers change: the changes heard meanwhile
+#: are read together (twenty analysts writing at once: far fewer reads, each reader's saves
+#: wait less for the processor, a note shows a little later, still well within a second)
+LIVE_READ_GAP_S: Final = 0.2
 
 
 def plural(n: int, word: str) -> str:
@@ -238,6 +244,7 @@ class Session:
                 if notes is not None:
                     self._post(NotesChanged(bid, notes))
                 self._tell_warning(store)
+                time.sleep(LIVE_READ_GAP_S)  # (what is heard meanwhile: one read after)
                 with self._reload_lock:
                     if not self._reload_again:
                         self._reloading = False
