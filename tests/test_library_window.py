@@ -74,6 +74,7 @@ def test_an_older_library_gets_the_window_indexes(tmp_path: Path) -> None:
             conn.execute(f"DROP INDEX {name}")
         conn.execute("DROP TABLE across_keys")  # (migration 5)
         conn.execute("DROP TABLE across_indexed")
+        conn.execute("ALTER TABLE annotations DROP COLUMN author")  # (added by version 6)
         conn.execute("PRAGMA user_version = 3")
     Store.open(tmp_path / "data").close()
     with sqlite3.connect(db) as conn:

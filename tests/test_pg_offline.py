@@ -131,23 +131,55 @@ def test_push_and_pull_are_idempotent(pg_url: str, tmp_path: Path) -> None:
         local.add_annotation(b.id, "grade", target_type="source", target_id="s1", grade="C")
     done = _cli("library", "push", "--to", pg_url, "--analyst", "ann", home=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "1 briefings and 2 annotations copied, 0" in done.stderr
+    assert "1 briefings and 2 annotations copied, 0 updated" in done.stderr
     again = _cli("library", "push", "--to", pg_url, "--analyst", "ann", home=tmp_path)
-    assert "0 briefings and 0 annotations copied, 2 annotations already there" in again.stderr
+    assert "0 briefings and 0 annotations copied, 0 updated (changed since), 2 already there" in (
+        again.stderr
+    )
     with PgStore.open(pg_url, analyst="bob") as team:
         notes = team.annotations(b.id)
         assert [a.author for a in notes] == ["ann", "ann"] and notes[0].id == n.id
-        team.add_annotation(b.id, "highlight", start=12, end=15)
+        bobs = team.add_annotation(b.id, "highlight", start=12, end=15)
     elsewhere = tmp_path / "laptop"
     pulled = _cli("library", "pull", "--from", pg_url, home=elsewhere)
     assert pulled.returncode == 0, pulled.stderr
     assert "1 briefings and 3 annotations copied" in pulled.stderr
     assert (
-        "0 briefings and 0 annotations copied, 3"
+        "0 briefings and 0 annotations copied, 0 updated (changed since), 3"
+        in _cli("library", "pull", "--from", pg_url, home=elsewhere).stderr
+    )
+    # pull keeps who made each note
+    with Store.open(elsewhere / "data") as laptop:
+        assert sorted(a.author or "" for a in laptop.annotations(b.id)) == ["ann", "ann", "bob"]
+        # offline on the laptop: ann's note edited, bob's highlight touched too
+        laptop.update_annotation(n.id, note="mine, edited offline")
+        laptop.update_annotation(bobs.id, meaning="doubt")
+    pushed = _cli("library", "push", "--to", pg_url, "--analyst", "ann", home=elsewhere)
+    assert pushed.returncode == 0, pushed.stderr
+    assert "0 annotations copied, 1 updated (changed since), 1 already there, 1 of other" in (
+        pushed.stderr
+    )
+    twice = _cli("library", "push", "--to", pg_url, "--analyst", "ann", home=elsewhere)
+    assert "0 annotations copied, 0 updated (changed since), 2 already there, 1 of other" in (
+        twice.stderr
+    )
+    with PgStore.open(pg_url, analyst="bob") as team:
+        assert team.annotation(n.id).note == "mine, edited offline"  # type: ignore[union-attr]
+        assert team.annotation(n.id).author == "ann"  # type: ignore[union-attr]
+        assert team.annotation(bobs.id).meaning is None  # type: ignore[union-attr]
+        team.update_annotation(bobs.id, note="bob's word")
+    # a pull brings the team's later changes over the laptop's copy, once
+    assert (
+        "0 annotations copied, 1 updated"
+        in _cli("library", "pull", "--from", pg_url, home=elsewhere).stderr
+    )
+    assert (
+        "0 annotations copied, 0 updated"
         in _cli("library", "pull", "--from", pg_url, home=elsewhere).stderr
     )
     with Store.open(elsewhere / "data") as laptop:
-        assert len(laptop.annotations(b.id)) == 3
+        assert laptop.annotation(bobs.id).note == "bob's word"  # type: ignore[union-attr]
+        assert laptop.annotation(n.id).note == "mine, edited offline"  # type: ignore[union-attr]
 
     listed = _cli("library", "--json", "--library", pg_url, home=tmp_path / "x")
     assert listed.returncode == 0, listed.stderr
@@ -168,3 +200,27 @@ def test_unreachable_server_is_one_line_without_the_password(tmp_path: Path) -> 
     listed = _cli("library", "--library", url, home=tmp_path)  # the listing works offline
     assert listed.returncode == 0 and "Traceback" not in listed.stderr
     assert "working offline" in listed.stderr and "s3cret" not in listed.stderr
+
+
+def test_notes_followed_live_are_shown_offline(pg_url: str, tmp_path: Path) -> None:
+    """The notes a reader followed by their changes (not by reading them all again) are the
+    ones it shows when the server goes away (here: the link told so, as a failed call does;
+    the tests above stop a real server)."""
+    url = pg_url
+    b = briefing_from_text(TEXT, "/briefs/a.txt")
+    lib = open_team_library(url, analyst="ann", data_dir=tmp_path / "d", retry_s=600)
+    assert isinstance(lib, TeamLibrary)
+    lib.add_briefing(b)
+    first = lib.annotation_changes(b.id)
+    with PgStore.open(url, analyst="bob") as bob:
+        bobs = bob.add_annotation(b.id, "note", start=0, end=5, note="bob's")
+        gone = bob.add_annotation(b.id, "note", start=6, end=9, note="deleted")
+        seen = lib.annotation_changes(b.id, first.mark)
+        bob.delete_annotation(gone.id)
+    assert [a.id for a in seen.notes] == [bobs.id, gone.id] and not seen.complete
+    assert lib.annotation_changes(b.id, seen.mark).removed == [gone.id]
+    lib.link.went_down("stopped")
+    assert [a.id for a in lib.annotations(b.id)] == [bobs.id]
+    offline = lib.annotation_changes(b.id, seen.mark)
+    assert offline.complete and [a.id for a in offline.notes] == [bobs.id]
+    lib.close()

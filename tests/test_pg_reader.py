@@ -143,6 +143,14 @@ async def test_server_down_the_briefing_opens_and_notes_are_sent_once_when_it_is
     secret = url.replace("postgres@", "postgres:hunter2@")
     own_server.stop()  # type: ignore[attr-defined]
     app = team_app(secret, data_dir, analyse=False)
+    told: list[object] = []  # every notification (those on screen expire)
+    notify = app.notify
+
+    def keep(message: object, *args: object, **kw: object) -> None:
+        told.append(message)
+        notify(message, *args, **kw)  # type: ignore[arg-type]
+
+    app.notify = keep  # type: ignore[method-assign,assignment]
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_analysis(app, pilot)
         # one line saying so, without the password; the text is there to read
@@ -175,3 +183,14 @@ async def test_server_down_the_briefing_opens_and_notes_are_sent_once_when_it_is
             notes = [a for a in bob.annotations(app.briefing.id) if a.author == "ann"]
         assert [a.note for a in notes] == ["written offline"]
         assert sum("written offline" in r for r in notes_rows(app)) == 1
+
+        def said(words: str) -> int:
+            return sum(words in str(m) for m in told)
+
+        # the server going away in the middle of the session, and coming back, is said
+        # (no key pressed)
+        own_server.stop()  # type: ignore[attr-defined]
+        assert await until(pilot, lambda: said("cannot be reached") == 2, 30)
+        own_server.start()  # type: ignore[attr-defined]
+        assert await until(pilot, lambda: said("answers again") == 1, 30)
+        assert all("hunter2" not in str(m) for m in told)

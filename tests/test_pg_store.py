@@ -370,6 +370,8 @@ def team(pg_url: str) -> Iterator[Callable[[str], LibraryStore]]:
 
 def test_authors_and_each_analysts_own_notes(team: Callable[[str], LibraryStore]) -> None:
     ann, bob = team("ann"), team("bob")
+    with pytest.raises(StoreError, match=r"^unknown briefing 0123456789ab; add it"):
+        ann.add_annotation("0123456789abcdef", "note", target_type="claim", target_id="c1")
     b = briefing_from_text(TEXT, "x")
     ann.add_briefing(b)
     a = ann.add_annotation(b.id, "note", start=0, end=5, note="ann's")
@@ -453,3 +455,63 @@ def test_across_uses_the_team_library(team: Callable[[str], LibraryStore]) -> No
     bob.put_cached_analysis(_analysis(theirs))
     (hit,) = across(ann, mine.id, "Lee Seong-kweun", ["Lee"], kind="person")
     assert hit.briefing_id == theirs.id and hit.analysed and hit.mentions == 1
+
+
+def test_annotation_changes_since_a_mark(opener: Opener) -> None:
+    """Every backend answers all notes first; the team library then only what changed since
+    (adds, edits, removals, undone adds), the local one all again."""
+    s = opener()
+    b = briefing_from_text(TEXT, "/briefs/a.txt")
+    s.add_briefing(b)
+    first = s.add_annotation(b.id, "note", start=0, end=5, note="one")
+    gone = s.add_annotation(b.id, "note", start=6, end=9, note="two")
+    got = s.annotation_changes(b.id)
+    assert got.complete and [a.id for a in got.notes] == [first.id, gone.id]
+    s.update_annotation(first.id, note="one, edited")
+    s.delete_annotation(gone.id)
+    added = s.add_annotation(b.id, "highlight", start=10, end=12)
+    undone = s.add_annotation(b.id, "highlight", start=13, end=15)
+    s.undo(b.id)
+    later = s.annotation_changes(b.id, got.mark)
+    if got.mark is None:  # the local library: everything again
+        assert later.complete and [a.id for a in later.notes] == [first.id, added.id]
+        return
+    assert not later.complete
+    assert {a.id: a.note for a in later.notes} == {first.id: "one, edited", added.id: None}
+    assert set(later.removed) == {gone.id, undone.id}
+    assert s.annotation_changes(b.id, s.annotation_changes(b.id, later.mark).mark).notes == []
+
+
+def test_annotation_changes_miss_no_write_committed_out_of_order(
+    team: Callable[[str], LibraryStore],
+) -> None:
+    """A write whose transaction began before a read and committed after it is in the next
+    answer, though a later write committed first."""
+    from brief_tui.library.store.postgres.notes import new_annotation
+    from brief_tui.library.store.postgres.rows import ANN_COLUMNS, row_params
+
+    ann, bob = team("ann"), team("bob")
+    b = briefing_from_text(TEXT, "/briefs/a.txt")
+    ann.add_briefing(b)
+    slow = new_annotation("bob", b.id, "note", start=0, end=5, note="slow", text=TEXT)
+    written, commit = threading.Event(), threading.Event()
+
+    def slow_writer() -> None:
+        with bob._tx() as conn:  # type: ignore[attr-defined]
+            conn.execute(
+                f"INSERT INTO annotations ({ANN_COLUMNS}) VALUES ({', '.join(['%s'] * 19)})",
+                row_params(slow, "bob"),
+            )
+            written.set()
+            commit.wait(10)
+
+    t = threading.Thread(target=slow_writer)
+    t.start()
+    assert written.wait(10)
+    quick = bob.add_annotation(b.id, "note", start=6, end=9, note="quick")
+    seen = ann.annotation_changes(b.id)
+    assert [a.id for a in seen.notes] == [quick.id]
+    commit.set()
+    t.join()
+    after = ann.annotation_changes(b.id, seen.mark)
+    assert slow.id in [a.id for a in after.notes]

@@ -26,7 +26,8 @@ def team_parser(action: str) -> argparse.ArgumentParser:
             else "Copy a team library on PostgreSQL into the local library, to work without "
             "the server."
         )
-        + " Copying twice adds nothing; what is already there is left as it is.",
+        + " Copying twice adds nothing; a note already there is updated when the copy sent "
+        "was changed later (push: your own notes only); nothing is deleted.",
     )
     p.add_argument(where, dest="url", required=True, metavar="postgresql://USER@HOST/DB")
     p.add_argument("--data-dir", metavar="DIR", help="the local library's data dir")
@@ -70,9 +71,15 @@ def cmd_team(action: str, argv: Sequence[str]) -> int:
         team.close()
     where = redacted(ns.url)
     arrow = f"to {where}" if action == "push" else f"from {where}"
+    theirs = (
+        f", {counts.theirs} of other analysts' changed here left as the team has them"
+        if counts.theirs
+        else ""
+    )
     print(
         f"brief-tui: {action} {arrow}: {counts.briefings} briefings and "
-        f"{counts.annotations} annotations copied, {counts.already} annotations already there",
+        f"{counts.annotations} annotations copied, {counts.updated} updated (changed since), "
+        f"{counts.already} already there{theirs}",
         file=sys.stderr,
     )
     return 0

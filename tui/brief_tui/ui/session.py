@@ -9,10 +9,11 @@ another briefing is opened or the reader closes.
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from textual.dom import DOMNode
 from textual.message import Message
@@ -21,6 +22,7 @@ from textual.worker import Worker, get_current_worker
 from brief_tui.analysis.child import AnalysisProcess, AnalysisProcessError
 from brief_tui.analysis.estimate import duration, long_text_warning
 from brief_tui.briefing import Briefing, BriefingError
+from brief_tui.library.annotations import Annotation
 from brief_tui.library.cache_probe import ReadAhead, read_ahead
 from brief_tui.ui import heap
 from brief_tui.ui.messages import (
@@ -45,6 +47,11 @@ if TYPE_CHECKING:
 #: what the command line may have started before the reader: the analysis process, or the
 #: read of a cached analysis (brief_tui.cli.start_analysis)
 HeadStart = AnalysisProcess | ReadAhead
+
+#: seconds between two reads of the notes other readers change: the changes heard meanwhile
+#: are read together (twenty analysts writing at once: far fewer reads, each reader's saves
+#: wait less for the processor, a note shows a little later, still well within a second)
+LIVE_READ_GAP_S: Final = 0.2
 
 
 def plural(n: int, word: str) -> str:
@@ -93,6 +100,14 @@ class Session:
         #: the cached analysis being read ahead (see start_process)
         self._ahead = process if isinstance(process, ReadAhead) else None
         self._began = 0.0
+        #: a read of the notes after other readers' changes: running, and asked for again
+        self._reload_lock = threading.Lock()
+        self._reloading = self._reload_again = False
+        #: the notes last read, and the store's mark to ask what changed since
+        self._known: dict[str, Annotation] | None = None
+        self._mark: int | None = None
+        #: the library's warning as last said (at opening, or by the live reads)
+        self._warned = store.warning if store is not None else None
 
     # ------------------------------------------------------------------ life
     def start_process(self) -> None:
@@ -168,6 +183,7 @@ class Session:
             self.store = store
             first = self.options.open_library and self._keep_sample(store)
             self._post(StoreOpened(bid, store, library_first=first))
+            self._warned = store.warning
             self._listen(store)
             if store.read_only:
                 self._post(StoreReadOnly(bid, store.warning or "the data directory is read-only"))
@@ -199,7 +215,7 @@ class Session:
             if position:
                 self._post(PositionKnown(bid, position))
         try:
-            notes = store.annotations(bid)
+            notes = self._read_notes(store)
         except StoreError as e:
             self._post(Notice(f"Could not read your notes: {e}", severity="error", timeout=10))
         else:
@@ -223,28 +239,79 @@ class Session:
 
         try:
             store.listen(changed)
-        except (StoreError, OSError, RuntimeError) as e:  # shown later, on a key press
-            self._post(Notice(f"Other analysts' notes show when reopened: {e}", timeout=10))
+        except (StoreError, OSError, RuntimeError) as e:  # (each save still reads them all)
+            self._post(Notice(f"Other analysts' notes will not show as they come: {e}"))
 
     def reload_notes(self) -> None:
-        """Read the briefing's annotations again (another reader changed them), in a
-        worker; the newest read replaces one still running."""
+        """Read the briefing's annotations again (a reader changed them), in a worker. While
+        a read runs, the changes heard make one more read after it, not one each: twenty
+        analysts writing at once cost a reader one read at a time."""
         store = self.store
         if store is None:
             return
+        with self._reload_lock:
+            if self._reloading:
+                self._reload_again = True
+                return
+            self._reloading = True
         bid = self.briefing.id
 
         def read() -> None:
+            try:
+                read_until_told_nothing_more()
+            except BaseException:  # (not stuck "reading" after an unforeseen error)
+                with self._reload_lock:
+                    self._reloading = False
+                raise
+
+        def read_until_told_nothing_more() -> None:
             from brief_tui.library.store import StoreError
 
-            try:
-                notes = store.annotations(bid)
-            except StoreError:
-                return  # (the next change, or the next save, reads them again)
-            if not get_current_worker().is_cancelled:
-                self._post(NotesChanged(bid, notes))
+            while True:
+                try:
+                    notes: list[Annotation] | None = self._read_notes(store)
+                except StoreError:
+                    notes = None  # (the next change, or the next save, reads them again)
+                if notes is not None:
+                    self._post(NotesChanged(bid, notes))
+                self._tell_warning(store)
+                time.sleep(LIVE_READ_GAP_S)  # (what is heard meanwhile: one read after)
+                with self._reload_lock:
+                    if not self._reload_again:
+                        self._reloading = False
+                        return
+                    self._reload_again = False
 
-        self.target.run_worker(read, thread=True, exclusive=True, group="live", exit_on_error=False)
+        self.target.run_worker(read, thread=True, group="live", exit_on_error=False)
+
+    def _tell_warning(self, store: Store) -> None:
+        """Say when the library's warning changed since it was last said: a team library's
+        server went away during the session, or answers again."""
+        warning = store.warning
+        if warning == self._warned:
+            return
+        self._warned = warning
+        if warning:
+            self._post(Notice(warning, severity="warning", timeout=15))
+        else:
+            self._post(Notice("The team library answers again; notes are shared as you write."))
+
+    def _read_notes(self, store: Store) -> list[Annotation]:
+        """The briefing's notes: the first time all of them, then (a team library) only
+        what changed since the last read, merged into those known."""
+        with self._reload_lock:
+            known, mark = self._known, self._mark
+        changes = store.annotation_changes(self.briefing.id, mark if known is not None else None)
+        if changes.complete or known is None:
+            known = {a.id: a for a in changes.notes}
+        else:
+            known = dict(known)
+            for gone in changes.removed:
+                known.pop(gone, None)
+            known.update((a.id, a) for a in changes.notes)
+        with self._reload_lock:
+            self._known, self._mark = known, changes.mark
+        return sorted(known.values(), key=Annotation.sort_key)
 
     def _open_store(self) -> Store:
         """The library (a damaged local one salvaged; a team library whose server is away

@@ -40,7 +40,13 @@ from brief_tui.library.store.connection import Database
 from brief_tui.library.store.errors import BUSY_TIMEOUT_S
 from brief_tui.library.store.notes import Notes
 from brief_tui.library.store.opening import open_database
-from brief_tui.library.store.protocol import BriefingInfo, Candidates, LibraryStore, SearchHit
+from brief_tui.library.store.protocol import (
+    BriefingInfo,
+    Candidates,
+    LibraryStore,
+    NoteChanges,
+    SearchHit,
+)
 from brief_tui.library.store.undo import UndoLog
 
 
@@ -236,6 +242,11 @@ class Store(LibraryStore):
 
     def annotations(self, briefing_id: str) -> list[Annotation]:
         return self._notes.annotations(briefing_id)
+
+    def annotation_changes(self, briefing_id: str, since: int | None = None) -> NoteChanges:
+        """Every annotation (the local library does not tell changes apart)."""
+        del since
+        return NoteChanges(self._notes.annotations(briefing_id), [], None, True)
 
     def annotations_on(
         self, briefing_id: str, target_type: str, target_id: str

@@ -27,6 +27,7 @@ from brief_tui.library.store.errors import StoreError
 from brief_tui.library.store.rows import (
     ANN_COLUMNS,
     ANN_ORDER,
+    ANN_VALUES,
     annotation_from_row,
     get,
     put,
@@ -128,7 +129,7 @@ class Notes:
                     f"unknown briefing {briefing_id[:12]}; add it before annotating it"
                 )
             conn.execute(
-                f"INSERT INTO annotations ({ANN_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+                f"INSERT INTO annotations ({ANN_COLUMNS}) VALUES ({ANN_VALUES})",
                 row_params(a),
             )
             self.undo.log(conn, "add", a, None, f"add {describe(a)}")

@@ -51,6 +51,19 @@ class Candidates:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteChanges:
+    """What :meth:`LibraryStore.annotation_changes` answers: the annotations changed since
+    the mark asked about (``complete``: every annotation of the briefing instead), the ids
+    of those removed since, and the mark to ask about next time (None: the store cannot
+    tell changes apart: ask for everything again)."""
+
+    notes: list[Annotation]
+    removed: list[str]
+    mark: int | None
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
 class BriefingInfo:
     """A briefing as the library lists it (without its text)."""
 
@@ -205,6 +218,11 @@ class LibraryStore(Protocol):
 
     def annotations(self, briefing_id: str) -> list[Annotation]:
         """A briefing's annotations in text order; without a text anchor next; orphans last."""
+
+    def annotation_changes(self, briefing_id: str, since: int | None = None) -> NoteChanges:
+        """A briefing's annotations changed since ``since`` (a mark from an earlier answer;
+        None: all of them), for a reader following other readers' changes without reading
+        every note each time. A store that cannot tell answers every annotation."""
 
     def annotations_on(
         self, briefing_id: str, target_type: str, target_id: str

@@ -12,8 +12,10 @@ from brief_tui.library.annotations import (
 
 ANN_COLUMNS: Final = (
     'id, briefing_id, kind, target_type, target_id, start, "end", exact, prefix, suffix, '
-    "meaning, note, tags, grade, status, orphan, created_at, updated_at"
+    "meaning, note, tags, grade, status, orphan, created_at, updated_at, author"
 )
+#: one placeholder per column of ANN_COLUMNS
+ANN_VALUES: Final = ", ".join(["?"] * (ANN_COLUMNS.count(",") + 1))
 ANN_ORDER: Final = 'orphan, start IS NULL, start, "end", created_at, id'
 
 
@@ -37,6 +39,7 @@ def annotation_from_row(row: sqlite3.Row) -> Annotation:
         orphan=bool(row["orphan"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        author=row["author"],
     )
 
 
@@ -60,13 +63,14 @@ def row_params(a: Annotation) -> tuple[Any, ...]:
         int(a.orphan),
         a.created_at,
         a.updated_at,
+        a.author,
     )
 
 
 def put(conn: sqlite3.Connection, a: Annotation) -> None:
     """Write ``a`` (inserted, or replacing the row with its id)."""
     conn.execute(
-        f"INSERT OR REPLACE INTO annotations ({ANN_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+        f"INSERT OR REPLACE INTO annotations ({ANN_COLUMNS}) VALUES ({ANN_VALUES})",
         row_params(a),
     )
 

@@ -115,6 +115,9 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "CREATE INDEX across_keys_briefing ON across_keys(briefing_id)",
         "CREATE TABLE across_indexed (briefing_id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID",
     ),
+    # 6: who made an annotation, when it came from a team library (library pull); NULL for
+    # the reader's own
+    ("ALTER TABLE annotations ADD COLUMN author TEXT",),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

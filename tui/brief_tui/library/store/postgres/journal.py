@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,9 @@ from brief_tui.library.store.timestamps import now_iso
 
 #: the journal's file in the local data dir
 JOURNAL_NAME: Final = "team-journal.sqlite3"
+#: seconds between two writes of the notes last read (those read meanwhile wait, and only
+#: the latest of each briefing is written; a read offline writes what waits at once)
+REMEMBER_EVERY_S: Final = 2.0
 
 _JOURNAL_SCHEMA: Final = (
     """CREATE TABLE IF NOT EXISTS pending (
@@ -69,6 +73,11 @@ class Journal:
         #: the library (its address without a password) the rows belong to
         self.library = library
         self.lock = threading.RLock()
+        #: notes read from the server waiting to be kept in ``seen``, by briefing
+        self._to_remember: dict[str, list[Annotation]] = {}
+        self._remember_lock = threading.Lock()
+        self._seen_lock = threading.Lock()
+        self._remembering = False
         # The wait for a lock is set before anything else: two readers started at once both
         # switch the new file to WAL and create its tables, and the second must wait, not fail.
         self.conn = sqlite3.connect(
@@ -147,17 +156,52 @@ class Journal:
         return [briefing_from_json(json.loads(r[0])) for r in rows]
 
     def remember_notes(self, briefing_id: str, notes: Sequence[Annotation]) -> None:
-        with self.tx() as c:
-            c.execute(
-                "INSERT OR REPLACE INTO seen (library, briefing_id, annotations) VALUES (?, ?, ?)",
-                (
-                    self.library,
-                    briefing_id,
-                    json.dumps([annotation_to_json(a) for a in notes], ensure_ascii=False),
-                ),
-            )
+        """Keep the notes last read of a briefing (shown while the server is away). Written
+        by a thread of its own, the latest read of each briefing only: a reader reading
+        again and again while others write does not wait for the disk each time."""
+        with self._remember_lock:
+            self._to_remember[briefing_id] = list(notes)
+            if self._remembering:
+                return
+            self._remembering = True
+        threading.Thread(target=self._write_remembered, name="brief-tui-seen", daemon=True).start()
+
+    def _write_remembered(self) -> None:
+        try:
+            while self._write_one_remembered():
+                time.sleep(REMEMBER_EVERY_S)  # (reads meanwhile: only the latest is written)
+        finally:
+            with self._remember_lock:
+                self._remembering = False
+            if self._to_remember:  # (one left by a race with the flag: written now)
+                self._write_remembered_now()
+
+    def _write_one_remembered(self) -> bool:
+        """Write one briefing's latest notes read, if one waits; whether one did. (Taken
+        and written under one lock: a newer read is never overwritten by an older one.)"""
+        with self._seen_lock:
+            with self._remember_lock:
+                if not self._to_remember:
+                    return False
+                briefing_id, notes = self._to_remember.popitem()
+            data = json.dumps([annotation_to_json(a) for a in notes], ensure_ascii=False)
+            try:
+                with self.tx() as c:
+                    c.execute(
+                        "INSERT OR REPLACE INTO seen (library, briefing_id, annotations) "
+                        "VALUES (?, ?, ?)",
+                        (self.library, briefing_id, data),
+                    )
+            except (sqlite3.Error, OSError):
+                pass  # (a cache of what was shown: the next read keeps it again)
+        return True
+
+    def _write_remembered_now(self) -> None:
+        while self._write_one_remembered():
+            pass
 
     def notes_seen(self, briefing_id: str) -> list[Annotation]:
+        self._write_remembered_now()
         with self.lock:
             row = self.conn.execute(
                 "SELECT annotations FROM seen WHERE library = ? AND briefing_id = ?",
@@ -173,5 +217,6 @@ class Journal:
         return int(row[0])
 
     def close(self) -> None:
+        self._write_remembered_now()
         with self.lock:
             self.conn.close()

@@ -11,8 +11,8 @@ import psycopg
 
 from brief_tui.library.store.postgres.connection import CHANNEL
 
-#: the briefing id told after the connection was lost and made again: changes meanwhile
-#: were not heard, so any briefing may have changed
+#: the briefing id told when the connection is lost and when it is made again: changes
+#: meanwhile are not heard, so any briefing may have changed (and the server may be away)
 ANY_BRIEFING: Final = ""
 #: how long :func:`start_listener` waits for the first LISTEN
 FIRST_LISTEN_S: Final = 3.0
@@ -24,7 +24,8 @@ def start_listener(
     """A started thread calling ``callback(briefing_id)`` whenever any reader changes the
     annotations of a briefing in the library at ``url``, until ``stop`` is set. Returns once
     it listens (or after :data:`FIRST_LISTEN_S`), so that a change made after a read that
-    follows is heard. A lost connection is made again, then ``callback(ANY_BRIEFING)``."""
+    follows is heard. A lost connection is told (``callback(ANY_BRIEFING)``), made again,
+    and told again."""
     listening = threading.Event()
 
     def run() -> None:
@@ -41,6 +42,8 @@ def start_listener(
                         for n in conn.notifies(timeout=0.5, stop_after=None):
                             callback(n.payload)
             except psycopg.Error:
+                if listening.is_set() and not lost and not stop.is_set():
+                    callback(ANY_BRIEFING)
                 lost = listening.is_set()
                 stop.wait(1.0)
 

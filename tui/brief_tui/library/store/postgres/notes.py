@@ -9,7 +9,10 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from datetime import datetime
+from typing import Any, Final
+
+import psycopg
 
 from brief_tui.briefing.load import Briefing
 from brief_tui.briefing.untrusted import clean_line
@@ -34,7 +37,8 @@ from brief_tui.library.store.postgres.rows import (
     pg_text,
     row_params,
 )
-from brief_tui.library.store.postgres.undo import log
+from brief_tui.library.store.postgres.undo import log, trim
+from brief_tui.library.store.protocol import NoteChanges
 from brief_tui.library.store.timestamps import now_iso
 
 
@@ -137,19 +141,36 @@ def insert_annotation(store: PgHandle, a: Annotation, *, write_id: str | None = 
         if a.start is not None and a.end is not None and a.exact is None:
             sel = _selector(conn, a.briefing_id, a.start, a.end)
             a = replace(a, exact=sel.exact, prefix=sel.prefix, suffix=sel.suffix)
-        if (
-            conn.execute("SELECT 1 FROM briefings WHERE id = %s", (a.briefing_id,)).fetchone()
-            is None
-        ):
-            raise StoreError(f"unknown briefing {a.briefing_id[:12]}; add it before annotating it")
-        done = conn.execute(
-            f"INSERT INTO annotations ({ANN_COLUMNS}) VALUES ({', '.join(['%s'] * 19)}) "
-            "ON CONFLICT (id) DO NOTHING",
-            row_params(a, store.analyst),
-        ).rowcount
-        if done:
-            log(store, conn, "add", a, None, f"add {describe(a)}")
+        # one round trip for the statements (a busy server answers each one late): the row
+        # and its undo entry in one statement, the undo log kept short, the others told
+        try:
+            with conn.pipeline():
+                conn.execute(
+                    _INSERT_LOGGED,
+                    (
+                        *row_params(a, store.analyst),
+                        pg_text(f"add {describe(a)}"),
+                        store.analyst,
+                        store.session,
+                    ),
+                )
+                trim(store, conn)
+                notify(conn, a.briefing_id)
+        except psycopg.errors.ForeignKeyViolation:
+            raise StoreError(
+                f"unknown briefing {a.briefing_id[:12]}; add it before annotating it"
+            ) from None
     return a
+
+
+#: a new annotation and, if it was new, its undo entry
+_INSERT_LOGGED: Final = f"""
+    WITH made AS (
+        INSERT INTO annotations ({ANN_COLUMNS}) VALUES ({", ".join(["%s"] * 19)})
+        ON CONFLICT (id) DO NOTHING RETURNING briefing_id, id)
+    INSERT INTO undo_log (briefing_id, action, annotation_id, before, description, author,
+                          session, created_at)
+    SELECT briefing_id, 'add', id, NULL, %s, %s, %s, now() FROM made"""
 
 
 def copy_in(store: PgHandle, a: Annotation) -> bool:
@@ -165,6 +186,38 @@ def copy_in(store: PgHandle, a: Annotation) -> bool:
         if done:
             notify(conn, a.briefing_id)
     return bool(done)
+
+
+def push_in(store: PgHandle, a: Annotation) -> str:
+    """``library push`` of one annotation (with its author): "added" when new; when the
+    library holds it, "updated" if this copy was changed later and differs (the analyst's
+    own only: else "theirs"), else "same". Not an action to undo."""
+    with store._tx() as conn:
+        old = _get(conn, a.id, lock=True)
+        if old is None:
+            conn.execute(
+                f"INSERT INTO annotations ({ANN_COLUMNS}) VALUES ({', '.join(['%s'] * 19)})",
+                row_params(a, store.analyst),
+            )
+            notify(conn, a.briefing_id)
+            return "added"
+        fields = UPDATABLE | {"exact", "prefix", "suffix", "orphan"}
+        changed = any(getattr(a, f) != getattr(old, f) for f in fields)
+        if not changed or not _later(a.updated_at, old.updated_at):
+            return "same"
+        if old.author not in (None, store.analyst):
+            return "theirs"
+        conn.execute(ANN_UPSERT, row_params(replace(a, author=store.analyst), store.analyst))
+        notify(conn, a.briefing_id)
+        return "updated"
+
+
+def _later(a: str, b: str) -> bool:
+    """Whether the time ``a`` is after ``b`` (ISO 8601; an unreadable one is not)."""
+    try:
+        return datetime.fromisoformat(a) > datetime.fromisoformat(b)
+    except (TypeError, ValueError):
+        return False
 
 
 def _first_time(store: PgHandle, conn: Conn, write_id: str) -> bool:
@@ -264,6 +317,41 @@ def annotations_of(store: PgHandle, briefing_id: str) -> list[Annotation]:
             (briefing_id,),
         ).fetchall()
     return [annotation_from_row(r) for r in rows]
+
+
+def annotation_changes(store: PgHandle, briefing_id: str, since: int | None) -> NoteChanges:
+    """The briefing's annotations written by transactions not yet visible at the mark
+    ``since`` (or all), the ids removed since, and the next mark: the oldest transaction
+    still running now (any write not read here comes from it or a later one)."""
+    with store._tx(write=False) as conn:
+        mark = conn.execute(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS mark"
+        ).fetchone()
+        assert mark is not None
+        if since is None:
+            rows = conn.execute(
+                f"SELECT {ANN_COLUMNS} FROM annotations WHERE briefing_id = %s "
+                f"ORDER BY {ANN_ORDER}",
+                (briefing_id,),
+            ).fetchall()
+            removed = []
+        else:
+            rows = conn.execute(
+                f"SELECT {ANN_COLUMNS} FROM annotations "
+                "WHERE briefing_id = %s AND xact >= %s::text::xid8 "
+                f"ORDER BY {ANN_ORDER}",
+                (briefing_id, str(since)),
+            ).fetchall()
+            removed = [
+                r["annotation_id"]
+                for r in conn.execute(
+                    "SELECT annotation_id FROM annotation_removals "
+                    "WHERE briefing_id = %s AND xact >= %s::text::xid8",
+                    (briefing_id, str(since)),
+                )
+            ]
+    notes = [annotation_from_row(r) for r in rows]
+    return NoteChanges(notes, removed, int(mark["mark"]), since is None)
 
 
 def annotations_on(

@@ -37,7 +37,13 @@ from brief_tui.library.store.postgres.local import OfflineView
 from brief_tui.library.store.postgres.notes import new_annotation
 from brief_tui.library.store.postgres.store import PgStore
 from brief_tui.library.store.postgres.sync import RETRY_S, ServerLink
-from brief_tui.library.store.protocol import BriefingInfo, Candidates, LibraryStore, SearchHit
+from brief_tui.library.store.protocol import (
+    BriefingInfo,
+    Candidates,
+    LibraryStore,
+    NoteChanges,
+    SearchHit,
+)
 
 
 class TeamLibrary(LibraryStore):
@@ -64,6 +70,8 @@ class TeamLibrary(LibraryStore):
         self.link = ServerLink(url, analyst, journal, pg, retry_s=retry_s)
         #: what the reads answer from while the server is away
         self.local = OfflineView(journal, analyst)
+        #: the notes last read of each briefing (kept up by annotation_changes' answers)
+        self._known: dict[str, dict[str, Annotation]] = {}
         if pg is None or why is not None:
             self.link.went_down(why or "unreachable")
         else:
@@ -117,8 +125,14 @@ class TeamLibrary(LibraryStore):
         return self.link.flush()
 
     def _try(self, call: Callable[[PgStore], Any]) -> tuple[bool, Any]:
-        """(True, result) from the server, or (False, None) when it is away."""
+        """(True, result) of a write from the server (after the journal's earlier writes),
+        or (False, None) when it is away."""
         return self.link.try_(call)
+
+    def _read(self, call: Callable[[PgStore], Any]) -> tuple[bool, Any]:
+        """:meth:`_try` for a read: it does not wait for writes (a long read of a briefing's
+        notes would otherwise hold up the reader's saves)."""
+        return self.link.try_(call, write=False)
 
     def close(self) -> None:
         self.link.close()
@@ -163,38 +177,38 @@ class TeamLibrary(LibraryStore):
             )
 
     def reading_position(self, briefing_id: str) -> int | None:
-        ok, pos = self._try(lambda pg: pg.reading_position(briefing_id))
+        ok, pos = self._read(lambda pg: pg.reading_position(briefing_id))
         if ok:
             return pos  # type: ignore[no-any-return]
         return self.local.reading_position(briefing_id)
 
     def briefing_date(self, briefing_id: str) -> date | None:
-        ok, d = self._try(lambda pg: pg.briefing_date(briefing_id))
+        ok, d = self._read(lambda pg: pg.briefing_date(briefing_id))
         if ok:
             return d  # type: ignore[no-any-return]
         b = self.local.briefing(briefing_id)
         return b.date if b else None
 
     def get_briefing(self, briefing_id: str) -> Briefing | None:
-        ok, b = self._try(lambda pg: pg.get_briefing(briefing_id))
+        ok, b = self._read(lambda pg: pg.get_briefing(briefing_id))
         return b if ok else self.local.briefing(briefing_id)
 
     def briefing_meta(self, briefing_id: str) -> dict[str, Any]:
-        ok, m = self._try(lambda pg: pg.briefing_meta(briefing_id))
+        ok, m = self._read(lambda pg: pg.briefing_meta(briefing_id))
         if ok:
             return m  # type: ignore[no-any-return]
         b = self.local.briefing(briefing_id)
         return _meta_of(b) if b else {}
 
     def briefing_info(self, briefing_id: str) -> BriefingInfo | None:
-        ok, info = self._try(lambda pg: pg.briefing_info(briefing_id))
+        ok, info = self._read(lambda pg: pg.briefing_info(briefing_id))
         if ok:
             return info  # type: ignore[no-any-return]
         b = self.local.briefing(briefing_id)
         return self.local.info(b) if b else None
 
     def list_briefings(self) -> list[BriefingInfo]:
-        ok, infos = self._try(lambda pg: pg.list_briefings())
+        ok, infos = self._read(lambda pg: pg.list_briefings())
         return infos if ok else self.local.listing()
 
     def list_window(
@@ -206,7 +220,7 @@ class TeamLibrary(LibraryStore):
         limit: int = 50,
         offset: int = 0,
     ) -> list[BriefingInfo]:
-        ok, infos = self._try(
+        ok, infos = self._read(
             lambda pg: pg.list_window(
                 sort=sort,
                 descending=descending,
@@ -222,20 +236,20 @@ class TeamLibrary(LibraryStore):
         )
 
     def count_briefings(self, *, title_filter: str = "") -> int:
-        ok, n = self._try(lambda pg: pg.count_briefings(title_filter=title_filter))
+        ok, n = self._read(lambda pg: pg.count_briefings(title_filter=title_filter))
         if ok:
             return int(n)
         return self.local.count(title_filter)
 
     def search_page(self, query: str, *, limit: int = 50, offset: int = 0) -> list[SearchHit]:
-        ok, hits = self._try(lambda pg: pg.search_page(query, limit=limit, offset=offset))
+        ok, hits = self._read(lambda pg: pg.search_page(query, limit=limit, offset=offset))
         if ok:
             return hits  # type: ignore[no-any-return]
         found = self.search_briefings(query, limit=max(0, offset) + max(0, limit))
         return [SearchHit(info, "") for info in found[max(0, offset) :]]
 
     def first_match(self, briefing_id: str, query: str) -> int | None:
-        ok, at = self._try(lambda pg: pg.first_match(briefing_id, query))
+        ok, at = self._read(lambda pg: pg.first_match(briefing_id, query))
         if ok:
             return at  # type: ignore[no-any-return]
         return self.local.first_match(briefing_id, query)
@@ -250,13 +264,13 @@ class TeamLibrary(LibraryStore):
             yield info, self.briefing_meta(info.id), None
 
     def briefings_from_origin(self, origin: str) -> list[BriefingInfo]:
-        ok, infos = self._try(lambda pg: pg.briefings_from_origin(origin))
+        ok, infos = self._read(lambda pg: pg.briefings_from_origin(origin))
         if ok:
             return infos  # type: ignore[no-any-return]
         return [i for i in self.local.listing() if i.origin == origin]
 
     def search_briefings(self, query: str, *, limit: int = 100) -> list[BriefingInfo]:
-        ok, infos = self._try(lambda pg: pg.search_briefings(query, limit=limit))
+        ok, infos = self._read(lambda pg: pg.search_briefings(query, limit=limit))
         if ok:
             return infos  # type: ignore[no-any-return]
         return self.local.search(query, limit)
@@ -319,7 +333,7 @@ class TeamLibrary(LibraryStore):
         return made
 
     def annotation(self, annotation_id: str) -> Annotation | None:
-        ok, a = self._try(lambda pg: pg.annotation(annotation_id))
+        ok, a = self._read(lambda pg: pg.annotation(annotation_id))
         return a if ok else self.local.annotation(annotation_id)
 
     def update_annotation(self, annotation_id: str, **changes: Any) -> Annotation:
@@ -357,22 +371,43 @@ class TeamLibrary(LibraryStore):
         return old
 
     def annotations(self, briefing_id: str) -> list[Annotation]:
-        ok, notes = self._try(lambda pg: pg.annotations(briefing_id))
+        ok, notes = self._read(lambda pg: pg.annotations(briefing_id))
         if ok:
+            self._known[briefing_id] = {a.id: a for a in notes}
             self.journal.remember_notes(briefing_id, notes)
             return notes  # type: ignore[no-any-return]
         return self.local.notes(briefing_id)
 
+    def annotation_changes(self, briefing_id: str, since: int | None = None) -> NoteChanges:
+        """Online: the server's changes since the mark (a complete read is remembered for
+        offline reading). Offline: every note, as :meth:`annotations` gives them."""
+        ok, changes = self._read(lambda pg: pg.annotation_changes(briefing_id, since))
+        if not ok:
+            return NoteChanges(self.local.notes(briefing_id), [], None, True)
+        assert isinstance(changes, NoteChanges)
+        # what is remembered for offline reading follows the changes too
+        known = self._known.get(briefing_id)
+        if changes.complete:
+            known = self._known[briefing_id] = {a.id: a for a in changes.notes}
+        elif known is not None:
+            for gone in changes.removed:
+                known.pop(gone, None)
+            known.update((a.id, a) for a in changes.notes)
+        else:
+            return changes
+        self.journal.remember_notes(briefing_id, sorted(known.values(), key=_in_order))
+        return changes
+
     def annotations_on(
         self, briefing_id: str, target_type: str, target_id: str
     ) -> list[Annotation]:
-        ok, notes = self._try(lambda pg: pg.annotations_on(briefing_id, target_type, target_id))
+        ok, notes = self._read(lambda pg: pg.annotations_on(briefing_id, target_type, target_id))
         if ok:
             return notes  # type: ignore[no-any-return]
         return self.local.annotations_on(briefing_id, target_type, target_id)
 
     def all_tags(self) -> list[str]:
-        ok, tags = self._try(lambda pg: pg.all_tags())
+        ok, tags = self._read(lambda pg: pg.all_tags())
         return tags if ok else []
 
     def undo(self, briefing_id: str | None = None) -> str | None:
@@ -389,7 +424,7 @@ class TeamLibrary(LibraryStore):
         return f"undid: {row['op']} (not sent yet)"
 
     def can_undo(self, briefing_id: str | None = None) -> bool:
-        ok, can = self._try(lambda pg: pg.can_undo(briefing_id))
+        ok, can = self._read(lambda pg: pg.can_undo(briefing_id))
         return bool(can) if ok else self.local.last_pending(self.session, briefing_id) is not None
 
     def relocate_annotations(
@@ -414,7 +449,7 @@ class TeamLibrary(LibraryStore):
     def get_cached_analysis(
         self, briefing_id: str, model_name: str, model_version: str, analyser_version: str
     ) -> Analysis | None:
-        ok, an = self._try(
+        ok, an = self._read(
             lambda pg: pg.get_cached_analysis(
                 briefing_id, model_name, model_version, analyser_version
             )
@@ -425,7 +460,7 @@ class TeamLibrary(LibraryStore):
         self._try(lambda pg: pg.put_cached_analysis(analysis))
 
     def latest_cached_analysis(self, briefing_id: str) -> Analysis | None:
-        ok, an = self._try(lambda pg: pg.latest_cached_analysis(briefing_id))
+        ok, an = self._read(lambda pg: pg.latest_cached_analysis(briefing_id))
         return an if ok else None
 
     def across_candidates(self, keys: Sequence[str], *, limit: int) -> Candidates | None:
@@ -440,7 +475,7 @@ class TeamLibrary(LibraryStore):
         return None
 
     def claim_counts(self, ids: Sequence[str] | None = None) -> dict[str, int]:
-        ok, counts = self._try(lambda pg: pg.claim_counts(ids))
+        ok, counts = self._read(lambda pg: pg.claim_counts(ids))
         return counts if ok else {}
 
     # -- live --------------------------------------------------------------------------------
@@ -452,6 +487,10 @@ class TeamLibrary(LibraryStore):
             return False
         self.pg.listen(callback)
         return True
+
+
+def _in_order(a: Annotation) -> tuple[int, int, int, int, str, str]:
+    return a.sort_key()
 
 
 def open_team_library(

@@ -106,6 +106,34 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             applied_at timestamptz NOT NULL DEFAULT now()
         )""",
     ),
+    # 2: each annotation row and each removal carries the transaction that wrote it, so that
+    # a reader following the others reads what changed since its last read, not everything
+    (
+        "ALTER TABLE annotations ADD COLUMN xact xid8 NOT NULL DEFAULT pg_current_xact_id()",
+        "CREATE INDEX annotations_xact ON annotations (briefing_id, xact)",
+        """CREATE TABLE annotation_removals (
+            annotation_id text NOT NULL,
+            briefing_id text NOT NULL,
+            xact xid8 NOT NULL DEFAULT pg_current_xact_id()
+        )""",
+        "CREATE INDEX annotation_removals_xact ON annotation_removals (briefing_id, xact)",
+        """CREATE FUNCTION brief_tui_annotation_written() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP <> 'INSERT' THEN
+                IF TG_OP = 'DELETE' OR OLD.briefing_id <> NEW.briefing_id THEN
+                    INSERT INTO annotation_removals (annotation_id, briefing_id)
+                    VALUES (OLD.id, OLD.briefing_id);
+                END IF;
+                IF TG_OP = 'DELETE' THEN
+                    RETURN OLD;
+                END IF;
+            END IF;
+            NEW.xact := pg_current_xact_id();
+            RETURN NEW;
+        END $$""",
+        """CREATE TRIGGER annotations_written BEFORE INSERT OR UPDATE OR DELETE ON annotations
+        FOR EACH ROW EXECUTE FUNCTION brief_tui_annotation_written()""",
+    ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -45,7 +45,13 @@ from brief_tui.library.store.postgres.connection import (
 from brief_tui.library.store.postgres.listening import start_listener
 from brief_tui.library.store.postgres.notes import new_annotation
 from brief_tui.library.store.postgres.schema import schema_version
-from brief_tui.library.store.protocol import BriefingInfo, Candidates, LibraryStore, SearchHit
+from brief_tui.library.store.protocol import (
+    BriefingInfo,
+    Candidates,
+    LibraryStore,
+    NoteChanges,
+    SearchHit,
+)
 
 # (the names other modules import from here)
 __all__ = ["CHANNEL", "PgStore", "new_annotation", "redacted"]
@@ -257,6 +263,11 @@ class PgStore(LibraryStore):
         the library already holds that id."""
         return notes.copy_in(self, a)
 
+    def push_in(self, a: Annotation) -> str:
+        """``library push`` of one annotation: "added", "updated" (the analyst's own, changed
+        in the copy later), "theirs" (another analyst's: left as it is) or "same"."""
+        return notes.push_in(self, a)
+
     def annotation(self, annotation_id: str) -> Annotation | None:
         return notes.annotation(self, annotation_id)
 
@@ -278,6 +289,11 @@ class PgStore(LibraryStore):
 
     def annotations(self, briefing_id: str) -> list[Annotation]:
         return notes.annotations_of(self, briefing_id)
+
+    def annotation_changes(self, briefing_id: str, since: int | None = None) -> NoteChanges:
+        """What changed since the mark ``since``: each row and removal carries the
+        transaction that wrote it; the mark is the oldest transaction running at the read."""
+        return notes.annotation_changes(self, briefing_id, since)
 
     def annotations_on(
         self, briefing_id: str, target_type: str, target_id: str

@@ -9,10 +9,12 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any, Final
 
 from brief_tui.library.annotations import annotation_from_json
 from brief_tui.library.store.errors import StoreError, StoreUnavailable
+from brief_tui.library.store.postgres.connection import redacted
 from brief_tui.library.store.postgres.journal import Journal, briefing_from_json
 from brief_tui.library.store.postgres.store import PgStore
 from brief_tui.library.store.timestamps import now_iso
@@ -87,7 +89,7 @@ class ServerLink:
                 try:
                     _send(pg, row["op"], payload, row["write_id"])
                 except StoreUnavailable as e:
-                    self.went_down(str(e))
+                    self.went_down(self._why(e))
                     return False
                 except KeyError:
                     if row["op"] != "delete":  # (a delete already made: done)
@@ -113,17 +115,30 @@ class ServerLink:
             )
             c.execute("DELETE FROM pending WHERE seq = ?", (row["seq"],))
 
-    def try_(self, call: Callable[[PgStore], Any]) -> tuple[bool, Any]:
-        """(True, result) from the server, or (False, None) when it is away."""
-        with self.lock:
-            if not self.online:
+    def try_(self, call: Callable[[PgStore], Any], *, write: bool = True) -> tuple[bool, Any]:
+        """(True, result) from the server, or (False, None) when it is away. A write waits
+        for the journal being sent (it must reach the server after the writes before it);
+        a read does not."""
+        with self.lock if write else nullcontext():
+            pg = self.pg
+            if not self.online or pg is None:
                 return False, None
-            assert self.pg is not None
             try:
-                return True, call(self.pg)
+                return True, call(pg)
             except StoreUnavailable as e:
-                self.went_down(str(e).split(": ", 1)[-1])
+                with self.lock:
+                    self.went_down(self._why(e))
                 return False, None
+
+    def _why(self, e: StoreUnavailable) -> str:
+        """Why the server is away, without the address (the warning names it once)."""
+        why = str(e)
+        where = redacted(self.url)
+        if why.startswith(where):
+            why = why[len(where) :].lstrip(": ")
+        if why.startswith("cannot be reached (") and why.endswith(")"):
+            why = why[len("cannot be reached (") : -1]
+        return why or "unreachable"
 
     def close(self) -> None:
         self._stop.set()

@@ -37,13 +37,18 @@ def log(
             store.session,
         ),
     )
+    trim(store, conn)
+    notify(conn, a.briefing_id)
+
+
+def trim(store: PgHandle, conn: Conn) -> None:
+    """Keep the analyst's last :data:`UNDO_DEPTH` actions."""
     conn.execute(
         """DELETE FROM undo_log WHERE author = %s AND seq < (
                SELECT seq FROM undo_log WHERE author = %s ORDER BY seq DESC
                OFFSET %s LIMIT 1)""",
         (store.analyst, store.analyst, UNDO_DEPTH - 1),
     )
-    notify(conn, a.briefing_id)
 
 
 def _undo_row(store: PgHandle, conn: Conn, briefing_id: str | None) -> dict[str, Any] | None:
