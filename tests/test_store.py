@@ -150,8 +150,8 @@ def test_migration_from_version_1(tmp_path: Path) -> None:
         assert s.annotation("a1").note == "old"  # type: ignore[union-attr]
 
 
-def test_a_version_4_library_gains_authors(tmp_path: Path) -> None:
-    """Before version 5 the local library had no author column (a pull lost them): an old
+def test_a_version_5_library_gains_authors(tmp_path: Path) -> None:
+    """Before version 6 the local library had no author column (a pull lost them): an old
     library opens, its notes as they were (no author), and keeps an author given."""
     from dataclasses import replace
 
@@ -161,19 +161,19 @@ def test_a_version_4_library_gains_authors(tmp_path: Path) -> None:
     d = tmp_path / "data"
     d.mkdir()
     conn = sqlite3.connect(paths.db_path(d), isolation_level=None)
-    migrate(conn, upto=4)
+    migrate(conn, upto=5)
     assert "author" not in [r[1] for r in conn.execute("PRAGMA table_info(annotations)")]
     conn.close()
-    with Store.open(d) as s:  # (a version-4 library with a note in it)
+    with Store.open(d) as s:  # (a version-5 library with a note in it)
         b = briefing_from_text(TEXT, "old.txt")
         s.add_briefing(b)
         mine = s.add_annotation(b.id, "note", start=0, end=5, note="old")
     conn = sqlite3.connect(paths.db_path(d), isolation_level=None)
     conn.execute("ALTER TABLE annotations DROP COLUMN author")
-    conn.execute("PRAGMA user_version = 4")
+    conn.execute("PRAGMA user_version = 5")
     conn.close()
     with Store.open(d) as s:
-        assert s.schema_version == SCHEMA_VERSION == 5 and s.warning is None
+        assert s.schema_version == SCHEMA_VERSION == 6 and s.warning is None
         assert s.annotations(b.id) == [mine] and mine.author is None
         with s.db.write() as c:
             put(c, replace(mine, id="theirs", author="bob"))
