@@ -15,6 +15,7 @@ from .gazetteer import (
     ANON_HEADS,
 )
 from .hedges import find_hedges
+from .matchers import cue_candidates, hedge_matches
 from .model import Cue, Figure, Hedge, TextSpan
 from .records import ChunkData, ClaimRec, dtext
 
@@ -385,9 +386,12 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
         if any(x.lower_ in {"let", "know", "mean", "see"} for x in sent)
         for r in discourse_openers(doc, sent, offset)
     ]
+    candidates = cue_candidates(doc)
     for sent in sents:
         found: list[ClaimRec] = []
-        for t in sent:
+        lo = bisect.bisect_left(candidates, sent.start)
+        hi = bisect.bisect_left(candidates, sent.end)
+        for t in (doc[i] for i in candidates[lo:hi]):
             r = (
                 _according_to(doc, sent, t, offset)
                 or _claim_for_cue(doc, sent, t, quotes, offset, headline)
@@ -483,8 +487,9 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
     # hedges and figures, per sentence, attached to the claims that hold them
     hedges: list[Hedge] = []
     figures: list[Figure] = []
+    longest = hedge_matches(doc)
     for sent in sents:
-        hedges.extend(find_hedges(sent, offset))
+        hedges.extend(find_hedges(sent, offset, longest))
         figures.extend(find_figures(sent, offset))
     h_starts = [h.start for h in hedges]
     f_starts = [f.start for f in figures]
