@@ -170,6 +170,10 @@ def add_missed_surnames(ents: list[EntRec], propns: list[tuple[int, int, str]]) 
 # -- pass: label voting ------------------------------------------------------------------
 
 
+#: which label a name takes when its mentions are evenly split
+_TIE_ORDER = {"PERSON": 2, "ORG": 1}
+
+
 def one_label_per_name(ents: list[EntRec]) -> list[EntRec]:
     """One label for every mention of a name, whatever spaCy said of each: a final or first
     part of a person's full name ("Trump" tagged ORG, "Lukaku" GPE, "Atwood" PRODUCT) is that
@@ -214,8 +218,12 @@ def one_label_per_name(ents: list[EntRec]) -> list[EntRec]:
             elif label in ACTOR_LABELS and label != "NORP" and k not in CAPITALS:
                 v = votes.get(k, {})
                 fam = "GPE" if label in {"GPE", "LOC", "FAC"} else label
-                best = max(v.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"), default=None)
-                if best is not None and best[0] != fam and best[1] > v.get(fam, 0):
+                # a tie goes one way for every mention (person, then organisation): one
+                # name, one actor ("Scientology" as often LOC as ORG)
+                best = max(
+                    v.items(), key=lambda kv: (kv[1], _TIE_ORDER.get(kv[0], 0)), default=None
+                )
+                if best is not None and best[0] != fam and best[1] >= v.get(fam, 0):
                     label = best[0]
         if label != e.label:
             e = EntRec(e.start, e.end, label, e.text, e.dep, e.prep, e.gov, e.defined, e.thing)
