@@ -115,7 +115,8 @@ def _quote_near(
     for qa, qb in quotes:
         if qb <= a:
             gap = text[qb:a]
-            if len(gap) <= 3 and all(not ch.isalnum() for ch in gap):
+            # not across a full stop: `… "support movement". Hill commented, “…”`
+            if len(gap) <= 3 and all(not ch.isalnum() and ch != "." for ch in gap):
                 return qa, qb
             # "“…,” he told reporters" with the cue first: "… told reporters, “…”"
         elif qa >= b:
