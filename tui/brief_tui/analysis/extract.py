@@ -235,6 +235,15 @@ def _claim_for_cue(
         h = t.head
         if h.lemma_.lower() not in VERB_CUES or t.dep_ == "parataxis":
             content = subtree_ids(h) - subtree_ids(t)
+    # "As the minister said on Monday, the talks will resume": the clause it introduces
+    as_clause = (
+        t.dep_ == "advcl"
+        and t.head.i > t.i
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
+        and any(c.dep_ == "nsubj" for c in t.children)  # not "As expected, …"
+    )
+    if not content and as_clause:
+        content = subtree_ids(t.head) - subtree_ids(t)
     if not content and headline and t.i + 1 < sent.end:
         content = set(range(t.i + 1, sent.end))
         if any(doc[i].text in QUOTE_CHARS for i in content):
@@ -249,6 +258,7 @@ def _claim_for_cue(
         and lemma not in _PREP_CONTENT
         and lemma not in _DOBJ_CONTENT
         and not (t.dep_ in {"parataxis", "ccomp"} and t.head.i < t.i)
+        and not as_clause
     ):
         return None
     if t in list(subj.subtree):
