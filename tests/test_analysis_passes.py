@@ -47,6 +47,20 @@ def test_label_voting_keeps_a_surname_used_as_a_place():
     assert one_label_per_name(ents)[1].label == "GPE"
 
 
+def test_label_voting_an_even_split_goes_one_way_for_every_mention():
+    # "Scientology" as often LOC as ORG: one label (organisation), so one actor
+    ents = [
+        ent(0, "Scientology", "LOC"),
+        ent(40, "Scientology", "ORG"),
+        ent(80, "Scientology", "LOC"),
+        ent(120, "Scientology", "ORG"),
+    ]
+    assert {e.label for e in one_label_per_name(ents)} == {"ORG"}
+    # a majority still wins
+    ents.append(ent(160, "Scientology", "LOC"))
+    assert {e.label for e in one_label_per_name(ents)} <= {"GPE", "LOC"}
+
+
 def test_label_voting_a_product_label_takes_the_actor_label_of_the_name():
     ents = [ent(0, "Crimea", "GPE"), ent(20, "Crimea", "EVENT"), ent(40, "Crimea", "GPE")]
     assert [e.label for e in vote_labels(ents)] == ["GPE", "GPE", "GPE"]

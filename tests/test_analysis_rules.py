@@ -56,3 +56,35 @@ def test_relative_which_with_a_cognition_verb_has_no_source(loaded_model):
 def test_a_caption_is_not_a_transcript_turn(loaded_model):
     an = analyze("Belle Image: Nick Moreau.\n\nThe fair opened on Monday.", model=loaded_model)
     assert not [c for c in an.claims if c.attributed]
+
+
+def test_capitalised_role_noun_after_its_article_is_the_person(loaded_model):
+    an = analyze(
+        "Critics of U.S. President Donald Trump's policies spoke out. The President "
+        "intervened to allow the team to enter the country.",
+        model=loaded_model,
+    )
+    trump = next(a for a in an.actors if a.name == "Donald Trump")
+    assert "The President" in [m.text for m in trump.mentions]
+
+
+def test_quotation_before_a_full_stop_is_not_the_next_attribution(loaded_model):
+    an = analyze(
+        'Messages of support had grown into a "support movement". Professor Marc Lamont '
+        'Hill commented, "Hoping that the movement translates into a national conversation."',
+        model=loaded_model,
+    )
+    c = next(c for c in an.claims if c.cue and c.cue.text == "commented")
+    assert an.text[c.content[0].start :].lstrip('"').startswith("Hoping")
+
+
+def test_as_clause_attributes_the_clause_it_hangs_on(loaded_model):
+    an = analyze(
+        "As the minister said on Monday, the talks will resume in June. "
+        "As expected, the talks failed.",
+        model=loaded_model,
+    )
+    c = _claim(an, "the talks will resume in June")
+    assert c.cue is not None and c.cue.text == "said"
+    assert c.source_span is not None and c.source_span.text == "the minister"
+    assert not any(c.cue and c.cue.text == "expected" for c in an.claims)
