@@ -88,3 +88,28 @@ def test_as_clause_attributes_the_clause_it_hangs_on(loaded_model):
     assert c.cue is not None and c.cue.text == "said"
     assert c.source_span is not None and c.source_span.text == "the minister"
     assert not any(c.cue and c.cue.text == "expected" for c in an.claims)
+
+
+def test_role_noun_with_a_place_is_the_person_of_a_kin_role(loaded_model):
+    # "the California congressman" is Rep. Hunter, not California
+    an = analyze(
+        "Rep. Duncan Hunter spoke on Monday. The California congressman said the wall "
+        "would be built.",
+        model=loaded_model,
+    )
+    assert _source_name(an, _claim(an, "the wall would be built")) == "Duncan Hunter"
+
+
+def test_person_description_resolves_to_the_person_it_describes(loaded_model):
+    an = analyze(
+        "The billionaire Sheldon Adelson gave money. The 70-year-old billionaire said he "
+        "would give more.",
+        model=loaded_model,
+    )
+    assert _source_name(an, _claim(an, "he would give more")) == "Sheldon Adelson"
+
+
+def test_description_with_no_antecedent_stays_the_phrase_unresolved(loaded_model):
+    an = analyze("The Texas man said he was fine.", model=loaded_model)
+    s = an.source(_claim(an, "he was fine").source)
+    assert s is not None and s.name == "The Texas man" and s.unresolved and s.actor is None

@@ -29,7 +29,7 @@ from .gazetteer import (
     ORG_CLASSES,
     ORG_NAME_HEADS,
     SEATS,
-    TITLE_WORDS,
+    role_kin,
 )
 from .model import Actor, Entity, Mention
 from .names import (
@@ -636,9 +636,11 @@ def resolve_description(g: Grouping, head: str, start: int) -> str | None:
             if cls == want:
                 return aid
         return None
-    if head in TITLE_WORDS:
-        for _s, _e, aid in g.mentions_before(start, {"person"}, window=4000):
-            a = g.by_id[aid]
-            if any(head in x.lower().split() for x in a.descriptors):
-                return aid
+    # a person described by that role or a kin one ("the congressman": "Rep. Hunter"), or
+    # by that noun ("the 70-year-old billionaire": "billionaire Sheldon Adelson")
+    kin = role_kin(head)
+    for _s, _e, aid in g.mentions_before(start, {"person"}, window=4000):
+        a = g.by_id[aid]
+        if any(kin & set(x.lower().replace("-", " ").split()) for x in a.descriptors):
+            return aid
     return None

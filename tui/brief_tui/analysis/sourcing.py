@@ -94,7 +94,7 @@ def source_ref(doc: Any, head: Any, offset: int) -> SourceRef:
         # a role noun whose names are only places: "a French diplomat", "the South Korean
         # military", "U.S. officials" (a person or body of that country, not the country)
         placed = bool(ents) and all(e.label_ in {"NORP", "GPE", "LOC"} for e in ents)
-        if placed and role:
+        if placed and (role or head.pos_ == "NOUN"):
             country = next(filter(None, (_country(e.text) for e in ents)), None)
             how = "description" if definite and not plural else "anonymous"
             keep = [
@@ -104,7 +104,13 @@ def source_ref(doc: Any, head: Any, offset: int) -> SourceRef:
             ]
             if how == "anonymous" and keep:
                 descriptor = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in keep)
-        elif definite and not plural and (lemma in ORG_CLASSES or lemma in TITLE_WORDS):
+        elif (
+            definite
+            and not plural
+            and (lemma in ORG_CLASSES or lemma in TITLE_WORDS or (not ents and head.pos_ == "NOUN"))
+        ):
+            # "the spy agency", "the 70-year-old billionaire": resolved to an antecedent
+            # that agrees, or kept as the phrase, unresolved
             how = "description"
         elif ents and not plural:
             how = "name"
