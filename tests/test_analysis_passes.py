@@ -167,3 +167,27 @@ def test_descriptions_roles_and_appositives():
         "the State Department spokesperson",
         "description",
     )
+
+
+def test_person_names_a_longer_form_is_the_same_person():
+    ms = [
+        key_mention(ent(0, "Jared Tristan Padalecki", "PERSON")),
+        key_mention(ent(40, "Jared Padalecki", "PERSON")),
+        key_mention(ent(80, "Daniel Bernoulli FRS", "PERSON")),
+        key_mention(ent(120, "Daniel Bernoulli", "PERSON")),
+        key_mention(ent(160, "Patrick Leopold Gordon of Auchleuchries", "PERSON")),
+        key_mention(ent(220, "Patrick Gordon", "PERSON")),
+        # no shorter form in the text: its own name
+        key_mention(ent(260, "George Herbert Bush", "PERSON")),
+    ]
+    link_person_names(ms)
+    assert keys(ms) == [
+        "P:Jared Padalecki",
+        "P:Jared Padalecki",
+        "P:Daniel Bernoulli",
+        "P:Daniel Bernoulli",
+        "P:Patrick Gordon",
+        "P:Patrick Gordon",
+        "P:George Herbert Bush",
+    ]
+    assert ms[0].how == "alias"

@@ -322,6 +322,15 @@ def link_person_names(keyed: list[Keyed]) -> None:
     for m in keyed:
         if m.key.startswith("P:") and len(m.key[2:].split()) >= 2:
             person_full.setdefault(m.key[2:], []).append(m.ent.start)
+    # a longer form of a full name the text has is that person ("Jared Tristan Padalecki",
+    # "Daniel Bernoulli FRS", "Patrick Leopold Gordon of Auchleuchries")
+    longer = _longer_forms(list(person_full))
+    if longer:
+        for m in keyed:
+            if m.key.startswith("P:") and m.key[2:] in longer:
+                m.key, m.how = "P:" + longer[m.key[2:]], "alias"
+        for k, f in longer.items():
+            person_full.setdefault(f, []).extend(person_full.pop(k))
     # the full names of which a shorter name is the first or last words, indexed by them
     full_by_part: dict[tuple[str, ...], set[str]] = {}
     for full in person_full:
@@ -362,6 +371,34 @@ def link_person_names(keyed: list[Keyed]) -> None:
         if best is not None:
             said[best[3]] = said.get(best[3], 0) + 1
             m.key, m.how = "P:" + best[3], "alias"
+
+
+#: words after a name that are no part of it ("Daniel Bernoulli FRS", "John Smith Jr.")
+_POSTNOMINAL = re.compile(r"^(?:[A-Z]{2,5}|Jr\.?|Sr\.?|II|III|IV)$")
+
+
+def _longer_forms(fulls: list[str]) -> dict[str, str]:
+    """Full name -> the one shorter full name of the same person, when there is exactly one:
+    the same first and last words with middle names between ("Jared Tristan Padalecki":
+    "Jared Padalecki"), after dropping a territorial "of ..." and letters after the name."""
+    by_ends: dict[tuple[str, str], list[str]] = {}
+    for f in fulls:
+        ws = f.split()
+        if len(ws) == 2:
+            by_ends.setdefault((ws[0], ws[1]), []).append(f)
+    out: dict[str, str] = {}
+    for k in fulls:
+        ws = k.split()
+        if "of" in ws[2:]:
+            ws = ws[: ws.index("of", 2)]
+        while len(ws) > 2 and _POSTNOMINAL.match(ws[-1]):
+            ws = ws[:-1]
+        if len(ws) < 2:
+            continue
+        cands = [f for f in by_ends.get((ws[0], ws[-1]), []) if f != k]
+        if len(cands) == 1:
+            out[k] = cands[0]
+    return out
 
 
 # -- pass: acronyms and organisation variants ---------------------------------------------
