@@ -191,3 +191,11 @@ def test_person_names_a_longer_form_is_the_same_person():
         "P:George Herbert Bush",
     ]
     assert ms[0].how == "alias"
+
+
+def test_keys_a_place_without_the_adjective_in_front():
+    assert (
+        key_mention(ent(0, "a united Germany", "GPE")).key
+        == key_mention(ent(30, "Germany", "GPE")).key
+    )
+    assert key_mention(ent(0, "downtown Taipei", "GPE")).key == "L:Taipei"

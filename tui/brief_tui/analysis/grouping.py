@@ -266,6 +266,9 @@ def key_mention(e: EntRec) -> Keyed:
     k = normalise(e.text)
     if label not in ACTOR_LABELS or not any(ch.isalpha() for ch in k):
         return Keyed(e, label)
+    if label in {"GPE", "LOC"}:
+        # "a united Germany", "downtown Taipei": the place, not the adjective
+        k = re.sub(r"^(?:[a-z][\w-]* )+(?=[A-Z])", "", k)
     place = country_key(e, k)
     if place is not None:
         key, how = place
