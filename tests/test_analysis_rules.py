@@ -113,3 +113,25 @@ def test_description_with_no_antecedent_stays_the_phrase_unresolved(loaded_model
     an = analyze("The Texas man said he was fine.", model=loaded_model)
     s = an.source(_claim(an, "he was fine").source)
     assert s is not None and s.name == "The Texas man" and s.unresolved and s.actor is None
+
+
+def test_cue_verb_tagged_as_a_plural_noun_with_its_subject(loaded_model):
+    an = analyze(
+        'The U.S. Department of Agriculture notes, "Ground-level ozone causes more damage '
+        'to plants than all other air pollutants combined", highlighting air quality.',
+        model=loaded_model,
+    )
+    c = next(c for c in an.claims if c.cue and c.cue.text == "notes")
+    assert _source_name(an, c) == "U.S. Department of Agriculture"
+    assert c.quote == "direct"
+
+
+def test_that_clause_on_the_statement_a_cue_verb_names(loaded_model):
+    an = analyze(
+        "Steve Whitmore, a representative for the LA Sheriff's office, told LA Weekly in a "
+        "statement that the case was being dealt with as grand theft.",
+        model=loaded_model,
+    )
+    c = _claim(an, "that the case was being dealt with")
+    assert c.cue is not None and c.cue.text == "told"
+    assert _source_name(an, c) == "Steve Whitmore"

@@ -143,8 +143,15 @@ def _claim_for_cue(
     headline: bool,
 ) -> ClaimRec | None:
     lemma = t.lemma_.lower()
+    if t.tag_ == "NNS" and any(c.dep_ == "nsubj" for c in t.children):
+        # a cue verb the tagger took for a plural noun, with its own subject: "The U.S.
+        # Department of Agriculture notes, “…”"
+        low = t.lower_
+        lemma = next((x for x in (low[:-1], low[:-2]) if x in VERB_CUES), lemma)
+    elif t.pos_ != "VERB":
+        return None
     stance = VERB_CUES.get(lemma)
-    if stance is None or t.pos_ not in {"VERB"}:
+    if stance is None:
         return None
     nominal = (
         t.dep_ == "acl"
@@ -185,6 +192,18 @@ def _claim_for_cue(
     # "Devocht, who had told Montalvo he would ...": the source is the noun without the clause
     subj_ids = subtree_ids(subj) - (subtree_ids(t) if t in subj.subtree else set())
     comps = [c for c in t.children if c.dep_ == "ccomp" and c.i not in subj_ids]
+    if not comps:
+        # "told LA Weekly in a statement that …": the clause hangs on the statement
+        comps = [
+            c
+            for p in t.children
+            if p.dep_ == "prep" and p.lower_ == "in"
+            for o in p.children
+            if o.dep_ == "pobj" and o.lemma_.lower() in NOMINAL_CUES
+            for c in o.children
+            if c.dep_ in {"acl", "ccomp", "relcl"}
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ]
     if not comps and stance in _XCOMP_OK:
         comps = [c for c in t.children if c.dep_ == "xcomp" and c.lemma_.lower() not in CITE_VERBS]
     q = _quote_near(doc, quotes, sent, t, subj_ids)

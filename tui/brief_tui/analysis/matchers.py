@@ -4,7 +4,7 @@
   ("could not be independently verified", "roughly even odds", "probably").
 - Cue candidates: a ``Matcher`` that finds the tokens a cue can start at (a verb whose lemma
   is a cue verb, "according", a cue noun, a cue verb the tagger took for a plural noun:
-  "…, NIS estimates"), so that extraction looks at those tokens only.
+  "…, NIS estimates", "The department notes, …"), so that extraction looks at those tokens only.
 
 What follows a match (the parse: the cue's subject and clause, a modal's tag) stays in
 extract.py and hedges.py: single-lemma tests on a token already found (``NEEDS_CLAUSE``,
@@ -56,6 +56,8 @@ def _build(vocab: Any) -> tuple[Any, Any, Any]:
     cue.add(ACCORDING, [[{"LOWER": "according"}]])
     cue.add(CUE_NOUN, [[{"POS": "NOUN", "LEMMA": {"IN": _cased(NOMINAL_CUES)}}]])
     cue.add(CUE_PLURAL, [[{"TAG": {"IN": ["NNS", "NNPS", "NN"]}, "LOWER": {"IN": plural_forms()}}]])
+    every = sorted({w for v in VERB_CUES for w in (v + "s", v + "es")})
+    cue.add(CUE_PLURAL, [[{"TAG": "NNS", "LOWER": {"IN": every}}]])
     return vocab, hedge, cue
 
 
