@@ -135,3 +135,17 @@ def test_that_clause_on_the_statement_a_cue_verb_names(loaded_model):
     c = _claim(an, "that the case was being dealt with")
     assert c.cue is not None and c.cue.text == "told"
     assert _source_name(an, c) == "Steve Whitmore"
+
+
+def test_lead_in_with_a_colon_owns_the_quotation_of_the_next_paragraph(loaded_model):
+    text = (
+        "US President Barack Obama tweeted using his account:\n\n"
+        '"Cool clock, Ahmed. Want to bring it to the White House?" It was shared widely.'
+    )
+    an = analyze(text, model=loaded_model)
+    c = _claim(an, '"Cool clock')
+    assert c.cue is not None and c.cue.text == "tweeted" and c.quote == "direct"
+    assert _source_name(an, c) == "Barack Obama"
+    assert [an.text[s.start : s.end] for s in c.content][-1].startswith("Want to bring")
+    # what follows the quotation stays the author's
+    assert _claim(an, "It was shared widely").source is None

@@ -401,6 +401,26 @@ def _nominal_cue(doc: Any, sent: Any, t: Any, offset: int) -> ClaimRec | None:
     return rec
 
 
+def _lead_in(doc: Any, sent: Any, recs: list[ClaimRec], offset: int) -> ClaimRec | None:
+    """ "Obama tweeted using his account:" at the end of a paragraph, with no claim of its
+    own: the cue and source of what follows (joined to it by sources.assemble)."""
+    if any(r.start >= offset + sent.start_char for r in recs):
+        return None
+    root = sent.root
+    stance = VERB_CUES.get(root.lemma_.lower())
+    if stance is None or root.pos_ != "VERB" or any(c.dep_ == "ccomp" for c in root.children):
+        return None
+    subj = cue_subject(root)
+    if subj is None:
+        return None
+    rec = ClaimRec(offset + sent.start_char, offset + sent.end_char)
+    rec.cue = Cue(offset + root.idx, offset + root.idx + len(root.text), root.text, stance)
+    rec.source = source_ref(doc, subj, offset)
+    rec.quote = "direct"
+    rec.kind = claim_kind(stance, rec.source.how)
+    return rec
+
+
 def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -> None:
     quotes = quote_spans(dtext(doc))
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
@@ -431,6 +451,8 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
             if r is not None and all(r.content != x.content for x in found):
                 found.append(r)
         recs.extend(link_chains(found, lambda x, y: dtext(doc)[x - offset : y - offset]))
+    if sents and text.rstrip().endswith(":") and not headline:
+        data.lead_in = _lead_in(doc, sents[-1], recs, offset)
     if openers:
         # a cue inside an opener ("you know") makes no claim
         recs = [

@@ -85,6 +85,9 @@ class ChunkData:
     claims: list[ClaimRec] = field(default_factory=list)
     # proper-noun tokens outside entities (a surname spaCy missed: "Choe is expected ...")
     propns: list[tuple[int, int, str]] = field(default_factory=list)
+    # a paragraph that ends "X said:" with nothing after it: the cue and source of the
+    # quotation that may open the next paragraph (no content)
+    lead_in: ClaimRec | None = None
 
 
 def dtext(doc: Any) -> str:

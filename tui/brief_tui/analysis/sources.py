@@ -18,6 +18,7 @@ from .gazetteer import (
 from .grouping import resolve_description
 from .model import Actor, Claim, Measure, Source, Span
 from .records import ChunkData, ClaimRec, SourceRef
+from .spans import QUOTE_CHARS, quote_spans
 
 if TYPE_CHECKING:
     from .actors import Grouping
@@ -170,6 +171,26 @@ def _resolve(
     return g.actor_at(ref.span.start, ref.span.end)
 
 
+def _join_lead_in(lead: ClaimRec, c: ChunkData, text: str) -> None:
+    """ "X said:" then a paragraph that opens with a quotation: the author statements inside
+    that quotation become one claim of X's, verbatim."""
+    qs = quote_spans(text[c.start : c.end])
+    if not qs:
+        return
+    q_end = c.start + qs[0][1]
+    inside = [r for r in c.claims if r.source is None and r.cue is None and r.start < q_end]
+    if not inside:
+        return
+    first = inside[0]
+    for r in inside[1:]:
+        first.content.extend(r.content)
+        first.hedges.extend(r.hedges)
+        first.figures.extend(r.figures)
+        first.end = max(first.end, r.end)
+    first.source, first.cue, first.quote, first.kind = lead.source, lead.cue, "direct", lead.kind
+    c.claims = [r for r in c.claims if r is first or not any(r is x for x in inside)]
+
+
 def assemble(
     chunks: list[ChunkData], text: str, g: Grouping
 ) -> tuple[list[Claim], list[Source], list[Measure]]:
@@ -178,8 +199,12 @@ def assemble(
     claims: list[Claim] = []
     srcs = _Sources(g)
     done: list[tuple[ClaimRec, str | None]] = []
+    lead: ClaimRec | None = None
     for c in chunks:
         para_from = len(done)
+        if lead is not None and text[c.start : c.end].lstrip()[:1] in QUOTE_CHARS:
+            _join_lead_in(lead, c, text)
+        lead = c.lead_in
         for r in c.claims:
             sid = None
             aid = None
