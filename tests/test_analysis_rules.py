@@ -149,3 +149,19 @@ def test_lead_in_with_a_colon_owns_the_quotation_of_the_next_paragraph(loaded_mo
     assert [an.text[s.start : s.end] for s in c.content][-1].startswith("Want to bring")
     # what follows the quotation stays the author's
     assert _claim(an, "It was shared widely").source is None
+
+
+def test_a_member_of_a_body_is_not_the_body(loaded_model):
+    # "Member of House panel says": a member, kept as described, not "House"
+    an = analyze(
+        "Member of House panel says Russia meddled\n\nAn official at the Pentagon said the "
+        "strike hit. A Google spokesman said the tool works.",
+        model=loaded_model,
+    )
+    s = an.source(_claim(an, "Russia meddled").source)
+    assert s is not None and s.name == "Member of House panel" and s.kind == "anonymous"
+    s = an.source(_claim(an, "the strike hit").source)
+    assert s is not None and s.descriptor == "official at the Pentagon"
+    # a name in front of the role still names the body, with no article as descriptor
+    s = an.source(_claim(an, "the tool works").source)
+    assert s is not None and s.name == "Google" and s.descriptor is None
