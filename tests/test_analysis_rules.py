@@ -165,3 +165,13 @@ def test_a_member_of_a_body_is_not_the_body(loaded_model):
     # a name in front of the role still names the body, with no article as descriptor
     s = an.source(_claim(an, "the tool works").source)
     assert s is not None and s.name == "Google" and s.descriptor is None
+
+
+def test_an_organisation_statements_are_made_to_is_media(loaded_model):
+    an = analyze(
+        "The minister told Le Monde that he would resign. Le Monde reported that the vote "
+        "was close.",
+        model=loaded_model,
+    )
+    s = an.source(_claim(an, "that the vote was close").source)
+    assert s is not None and s.name == "Le Monde" and s.kind == "media"

@@ -401,6 +401,34 @@ def _nominal_cue(doc: Any, sent: Any, t: Any, offset: int) -> ClaimRec | None:
     return rec
 
 
+def _told(doc: Any, candidates: list[int], offset: int) -> list[tuple[int, int]]:
+    """Organisations a statement is made to: "told Le Monde", "said in an interview with
+    Fox News" (the evidence that a name is a newspaper or a broadcaster)."""
+    out = []
+    for i in candidates:
+        t = doc[i]
+        if t.pos_ != "VERB":
+            continue
+        lemma = t.lemma_.lower()
+        objs = [c for c in t.children if c.dep_ in {"dobj", "dative"}] if lemma == "tell" else []
+        for p in t.children:
+            if p.dep_ == "prep" and p.lower_ == "in":
+                for o in p.children:
+                    if o.dep_ == "pobj" and o.lemma_.lower() == "interview":
+                        objs += [
+                            x
+                            for q in o.children
+                            if q.dep_ == "prep" and q.lower_ == "with"
+                            for x in q.children
+                            if x.dep_ == "pobj"
+                        ]
+        for o in objs:
+            if o.ent_type_ == "ORG":
+                e = next(e for e in doc.ents if e.start <= o.i < e.end)
+                out.append((offset + e.start_char, offset + e.end_char))
+    return out
+
+
 def _lead_in(doc: Any, sent: Any, recs: list[ClaimRec], offset: int) -> ClaimRec | None:
     """ "Obama tweeted using his account:" at the end of a paragraph, with no claim of its
     own: the cue and source of what follows (joined to it by sources.assemble)."""
@@ -451,6 +479,7 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
             if r is not None and all(r.content != x.content for x in found):
                 found.append(r)
         recs.extend(link_chains(found, lambda x, y: dtext(doc)[x - offset : y - offset]))
+    data.told = _told(doc, candidates, offset)
     if sents and text.rstrip().endswith(":") and not headline:
         data.lead_in = _lead_in(doc, sents[-1], recs, offset)
     if openers:

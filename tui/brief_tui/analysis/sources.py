@@ -68,8 +68,9 @@ def _source_kind(an_actor: Actor | None, ref: SourceRef | None) -> str:
 
 
 class _Sources:
-    def __init__(self, group: Grouping) -> None:
+    def __init__(self, group: Grouping, media: set[str] | None = None) -> None:
         self.g = group
+        self.media = media or set()
         self.by_key: dict[tuple[str, str | None, str | None], Source] = {}
         self.list: list[Source] = []
 
@@ -82,6 +83,13 @@ class _Sources:
         s = self.by_key.get(key)
         if s is None:
             kind = _source_kind(a, ref)
+            if (
+                kind == "official"
+                and a is not None
+                and a.kind == "organisation"
+                and aid in self.media
+            ):
+                kind = "media"  # statements are made to it: "told Le Monde"
             if a is not None:
                 name = a.name
                 desc = ref.descriptor or (a.descriptors[0] if a.descriptors else None)
@@ -197,7 +205,8 @@ def assemble(
     from .model import Mention
 
     claims: list[Claim] = []
-    srcs = _Sources(g)
+    media = {aid for c in chunks for a, b in c.told if (aid := g.actor_at(a, b))}
+    srcs = _Sources(g, media)
     done: list[tuple[ClaimRec, str | None]] = []
     lead: ClaimRec | None = None
     for c in chunks:
