@@ -199,3 +199,14 @@ def test_keys_a_place_without_the_adjective_in_front():
         == key_mention(ent(30, "Germany", "GPE")).key
     )
     assert key_mention(ent(0, "downtown Taipei", "GPE")).key == "L:Taipei"
+
+
+def test_person_names_a_short_form_never_goes_to_a_described_full_name():
+    # "Cruise" after "Scientologist Tom Cruise" and before "Tom Cruise" is Tom Cruise
+    ms = [
+        key_mention(ent(0, "Scientologist Tom Cruise", "PERSON")),
+        key_mention(ent(40, "Cruise", "PERSON")),
+        key_mention(ent(80, "Tom Cruise", "PERSON")),
+    ]
+    link_person_names(ms)
+    assert keys(ms) == ["P:Tom Cruise"] * 3

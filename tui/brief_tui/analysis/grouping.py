@@ -319,8 +319,7 @@ def country_key(e: EntRec, k: str) -> tuple[str, str] | None:
 def link_person_names(keyed: list[Keyed]) -> None:
     """A short form of a person's name goes to the nearest compatible full name: "Trump" to
     "Donald Trump" (the full name before it, the one most mentioned so far on a tie, else the
-    first after it); words in front of a full name the text also has describe the person
-    ("Scientologist Tom Cruise" is "Tom Cruise")."""
+    first after it); a longer form of a full name is that person (``_longer_forms``)."""
     person_full: dict[str, list[int]] = {}
     for m in keyed:
         if m.key.startswith("P:") and len(m.key[2:].split()) >= 2:
@@ -329,6 +328,9 @@ def link_person_names(keyed: list[Keyed]) -> None:
     # "Daniel Bernoulli FRS", "Patrick Leopold Gordon of Auchleuchries")
     longer = _longer_forms(list(person_full))
     if longer:
+        for k in list(longer):
+            while longer[k] in longer:
+                longer[k] = longer[longer[k]]
         for m in keyed:
             if m.key.startswith("P:") and m.key[2:] in longer:
                 m.key, m.how = "P:" + longer[m.key[2:]], "alias"
@@ -350,14 +352,6 @@ def link_person_names(keyed: list[Keyed]) -> None:
             continue
         k = m.key[2:]
         kw = k.split()
-        shorter = next(
-            (" ".join(kw[i:]) for i in range(1, len(kw) - 1) if " ".join(kw[i:]) in full_pos),
-            None,
-        )
-        if shorter is not None:
-            said[shorter] = said.get(shorter, 0) + 1
-            m.key, m.how = "P:" + shorter, "alias"
-            continue
         if k in full_pos:
             said[k] = said.get(k, 0) + 1
             continue
@@ -381,8 +375,8 @@ _POSTNOMINAL = re.compile(r"^(?:[A-Z]{2,5}|Jr\.?|Sr\.?|II|III|IV)$")
 
 
 def _longer_forms(fulls: list[str]) -> dict[str, str]:
-    """Full name -> the one shorter full name of the same person, when there is exactly one:
-    the same first and last words with middle names between ("Jared Tristan Padalecki":
+    """Full name -> a shorter full name of the same person: the name without the words in
+    front of it, else the one with the same first and last words ("Jared Tristan Padalecki":
     "Jared Padalecki"), after dropping a territorial "of ..." and letters after the name."""
     by_ends: dict[tuple[str, str], list[str]] = {}
     for f in fulls:
@@ -390,8 +384,17 @@ def _longer_forms(fulls: list[str]) -> dict[str, str]:
         if len(ws) == 2:
             by_ends.setdefault((ws[0], ws[1]), []).append(f)
     out: dict[str, str] = {}
+    known = set(fulls)
     for k in fulls:
         ws = k.split()
+        # words in front of a full name the text has describe the person ("Scientologist
+        # Tom Cruise" is "Tom Cruise")
+        tail = next(
+            (" ".join(ws[i:]) for i in range(1, len(ws) - 1) if " ".join(ws[i:]) in known), None
+        )
+        if tail is not None:
+            out[k] = tail
+            continue
         if "of" in ws[2:]:
             ws = ws[: ws.index("of", 2)]
         while len(ws) > 2 and _POSTNOMINAL.match(ws[-1]):
