@@ -175,3 +175,13 @@ def test_an_organisation_statements_are_made_to_is_media(loaded_model):
     )
     s = an.source(_claim(an, "that the vote was close").source)
     assert s is not None and s.name == "Le Monde" and s.kind == "media"
+
+
+def test_a_cognition_verb_with_a_thing_as_subject_is_no_belief(loaded_model):
+    an = analyze(
+        "The trial was blinded. This means that the experimenter did not know the groups. "
+        "I realise that the groups were small.",
+        model=loaded_model,
+    )
+    assert not any(c.cue and c.cue.text == "means" for c in an.claims)
+    assert _claim(an, "that the groups were small").cue is not None

@@ -42,6 +42,10 @@ _XCOMP_OK = {
 }
 
 
+#: subjects that are no one: a cognition verb with them reports no belief
+_THINGS = {"this", "that", "these", "those", "it", "which"}
+
+
 _PREP_CONTENT = {
     "accuse": {"of"},
     "blame": {"for"},
@@ -186,6 +190,8 @@ def _claim_for_cue(
         subj = cue_subject(t)
     if subj is None:
         return None
+    if stance == "belief" and subj.lower_ in _THINGS:
+        return None  # "This means that …", "it means": no one's belief
     sent_ids = set(range(sent.start, sent.end))
     content: set[int] = set()
     quote = "indirect"
