@@ -47,6 +47,20 @@ def test_label_voting_keeps_a_surname_used_as_a_place():
     assert one_label_per_name(ents)[1].label == "GPE"
 
 
+def test_label_voting_an_even_split_goes_one_way_for_every_mention():
+    # "Scientology" as often LOC as ORG: one label (organisation), so one actor
+    ents = [
+        ent(0, "Scientology", "LOC"),
+        ent(40, "Scientology", "ORG"),
+        ent(80, "Scientology", "LOC"),
+        ent(120, "Scientology", "ORG"),
+    ]
+    assert {e.label for e in one_label_per_name(ents)} == {"ORG"}
+    # a majority still wins
+    ents.append(ent(160, "Scientology", "LOC"))
+    assert {e.label for e in one_label_per_name(ents)} <= {"GPE", "LOC"}
+
+
 def test_label_voting_a_product_label_takes_the_actor_label_of_the_name():
     ents = [ent(0, "Crimea", "GPE"), ent(20, "Crimea", "EVENT"), ent(40, "Crimea", "GPE")]
     assert [e.label for e in vote_labels(ents)] == ["GPE", "GPE", "GPE"]
@@ -153,3 +167,46 @@ def test_descriptions_roles_and_appositives():
         "the State Department spokesperson",
         "description",
     )
+
+
+def test_person_names_a_longer_form_is_the_same_person():
+    ms = [
+        key_mention(ent(0, "Jared Tristan Padalecki", "PERSON")),
+        key_mention(ent(40, "Jared Padalecki", "PERSON")),
+        key_mention(ent(80, "Daniel Bernoulli FRS", "PERSON")),
+        key_mention(ent(120, "Daniel Bernoulli", "PERSON")),
+        key_mention(ent(160, "Patrick Leopold Gordon of Auchleuchries", "PERSON")),
+        key_mention(ent(220, "Patrick Gordon", "PERSON")),
+        # no shorter form in the text: its own name
+        key_mention(ent(260, "George Herbert Bush", "PERSON")),
+    ]
+    link_person_names(ms)
+    assert keys(ms) == [
+        "P:Jared Padalecki",
+        "P:Jared Padalecki",
+        "P:Daniel Bernoulli",
+        "P:Daniel Bernoulli",
+        "P:Patrick Gordon",
+        "P:Patrick Gordon",
+        "P:George Herbert Bush",
+    ]
+    assert ms[0].how == "alias"
+
+
+def test_keys_a_place_without_the_adjective_in_front():
+    assert (
+        key_mention(ent(0, "a united Germany", "GPE")).key
+        == key_mention(ent(30, "Germany", "GPE")).key
+    )
+    assert key_mention(ent(0, "downtown Taipei", "GPE")).key == "L:Taipei"
+
+
+def test_person_names_a_short_form_never_goes_to_a_described_full_name():
+    # "Cruise" after "Scientologist Tom Cruise" and before "Tom Cruise" is Tom Cruise
+    ms = [
+        key_mention(ent(0, "Scientologist Tom Cruise", "PERSON")),
+        key_mention(ent(40, "Cruise", "PERSON")),
+        key_mention(ent(80, "Tom Cruise", "PERSON")),
+    ]
+    link_person_names(ms)
+    assert keys(ms) == ["P:Tom Cruise"] * 3

@@ -180,7 +180,8 @@ def align(gs: int, ge: int, mentions):
 
 def score_grouping(rec, an, acc):
     text = rec["text"]
-    mentions = [(m.start, m.end, a.id) for a in an.actors for m in a.mentions]
+    # both sides without "the" and "'s", as the gold is compared ("The President")
+    mentions = [(*norm_span(text, m.start, m.end), a.id) for a in an.actors for m in a.mentions]
     gold = [
         (g["cluster"], align(*norm_span(text, g["start"], g["end"]), mentions))
         for g in rec["entities"]

@@ -83,14 +83,26 @@ def extract(doc: Any, offset: int, data: ChunkData) -> None:
     for chunk in doc.noun_chunks if doc.has_annotation("DEP") else ():
         root = chunk.root
         lemma = root.lemma_.lower()
-        if root.pos_ != "NOUN" or root.i in in_ent or root.tag_ in {"NNS", "NNPS"}:
+        # "the President", "the Court": a capitalised role noun alone after its article
+        capital = root.pos_ == "PROPN" and len(chunk) == 2 and root.is_title
+        if (
+            (root.pos_ != "NOUN" and not capital)
+            or root.i in in_ent
+            or root.tag_
+            in {
+                "NNS",
+                "NNPS",
+            }
+        ):
             continue
         if lemma not in ORG_CLASSES and lemma not in TITLE_WORDS:
             continue
         first = chunk[0]
         if first.lower_ not in {"the", "this", "that"}:
             continue
-        if any(t.pos_ == "PROPN" or t.i in in_ent for t in chunk):
+        if any((t.pos_ == "PROPN" and t.i != root.i) or t.i in in_ent for t in chunk):
+            continue
+        if root.pos_ == "PROPN" and not capital:
             continue
         end_tok = root
         a = first.idx

@@ -15,6 +15,7 @@ from .gazetteer import (
     ANON_HEADS,
 )
 from .hedges import find_hedges
+from .matchers import cue_candidates, hedge_matches
 from .model import Cue, Figure, Hedge, TextSpan
 from .records import ChunkData, ClaimRec, dtext
 
@@ -39,6 +40,10 @@ _XCOMP_OK = {
     "intention",
     "stance",
 }
+
+
+#: subjects that are no one: a cognition verb with them reports no belief
+_THINGS = {"this", "that", "these", "those", "it", "which"}
 
 
 _PREP_CONTENT = {
@@ -114,7 +119,8 @@ def _quote_near(
     for qa, qb in quotes:
         if qb <= a:
             gap = text[qb:a]
-            if len(gap) <= 3 and all(not ch.isalnum() for ch in gap):
+            # not across a full stop: `… "support movement". Hill commented, “…”`
+            if len(gap) <= 3 and all(not ch.isalnum() and ch != "." for ch in gap):
                 return qa, qb
             # "“…,” he told reporters" with the cue first: "… told reporters, “…”"
         elif qa >= b:
@@ -141,8 +147,15 @@ def _claim_for_cue(
     headline: bool,
 ) -> ClaimRec | None:
     lemma = t.lemma_.lower()
+    if t.tag_ == "NNS" and any(c.dep_ == "nsubj" for c in t.children):
+        # a cue verb the tagger took for a plural noun, with its own subject: "The U.S.
+        # Department of Agriculture notes, “…”"
+        low = t.lower_
+        lemma = next((x for x in (low[:-1], low[:-2]) if x in VERB_CUES), lemma)
+    elif t.pos_ != "VERB":
+        return None
     stance = VERB_CUES.get(lemma)
-    if stance is None or t.pos_ not in {"VERB"}:
+    if stance is None:
         return None
     nominal = (
         t.dep_ == "acl"
@@ -177,12 +190,26 @@ def _claim_for_cue(
         subj = cue_subject(t)
     if subj is None:
         return None
+    if stance == "belief" and subj.lower_ in _THINGS:
+        return None  # "This means that …", "it means": no one's belief
     sent_ids = set(range(sent.start, sent.end))
     content: set[int] = set()
     quote = "indirect"
     # "Devocht, who had told Montalvo he would ...": the source is the noun without the clause
     subj_ids = subtree_ids(subj) - (subtree_ids(t) if t in subj.subtree else set())
     comps = [c for c in t.children if c.dep_ == "ccomp" and c.i not in subj_ids]
+    if not comps:
+        # "told LA Weekly in a statement that …": the clause hangs on the statement
+        comps = [
+            c
+            for p in t.children
+            if p.dep_ == "prep" and p.lower_ == "in"
+            for o in p.children
+            if o.dep_ == "pobj" and o.lemma_.lower() in NOMINAL_CUES
+            for c in o.children
+            if c.dep_ in {"acl", "ccomp", "relcl"}
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ]
     if not comps and stance in _XCOMP_OK:
         comps = [c for c in t.children if c.dep_ == "xcomp" and c.lemma_.lower() not in CITE_VERBS]
     q = _quote_near(doc, quotes, sent, t, subj_ids)
@@ -233,6 +260,15 @@ def _claim_for_cue(
         h = t.head
         if h.lemma_.lower() not in VERB_CUES or t.dep_ == "parataxis":
             content = subtree_ids(h) - subtree_ids(t)
+    # "As the minister said on Monday, the talks will resume": the clause it introduces
+    as_clause = (
+        t.dep_ == "advcl"
+        and t.head.i > t.i
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
+        and any(c.dep_ == "nsubj" for c in t.children)  # not "As expected, …"
+    )
+    if not content and as_clause:
+        content = subtree_ids(t.head) - subtree_ids(t)
     if not content and headline and t.i + 1 < sent.end:
         content = set(range(t.i + 1, sent.end))
         if any(doc[i].text in QUOTE_CHARS for i in content):
@@ -247,6 +283,7 @@ def _claim_for_cue(
         and lemma not in _PREP_CONTENT
         and lemma not in _DOBJ_CONTENT
         and not (t.dep_ in {"parataxis", "ccomp"} and t.head.i < t.i)
+        and not as_clause
     ):
         return None
     if t in list(subj.subtree):
@@ -370,6 +407,54 @@ def _nominal_cue(doc: Any, sent: Any, t: Any, offset: int) -> ClaimRec | None:
     return rec
 
 
+def _told(doc: Any, candidates: list[int], offset: int) -> list[tuple[int, int]]:
+    """Organisations a statement is made to: "told Le Monde", "said in an interview with
+    Fox News" (the evidence that a name is a newspaper or a broadcaster)."""
+    out = []
+    for i in candidates:
+        t = doc[i]
+        if t.pos_ != "VERB":
+            continue
+        lemma = t.lemma_.lower()
+        objs = [c for c in t.children if c.dep_ in {"dobj", "dative"}] if lemma == "tell" else []
+        for p in t.children:
+            if p.dep_ == "prep" and p.lower_ == "in":
+                for o in p.children:
+                    if o.dep_ == "pobj" and o.lemma_.lower() == "interview":
+                        objs += [
+                            x
+                            for q in o.children
+                            if q.dep_ == "prep" and q.lower_ == "with"
+                            for x in q.children
+                            if x.dep_ == "pobj"
+                        ]
+        for o in objs:
+            if o.ent_type_ == "ORG":
+                e = next(e for e in doc.ents if e.start <= o.i < e.end)
+                out.append((offset + e.start_char, offset + e.end_char))
+    return out
+
+
+def _lead_in(doc: Any, sent: Any, recs: list[ClaimRec], offset: int) -> ClaimRec | None:
+    """ "Obama tweeted using his account:" at the end of a paragraph, with no claim of its
+    own: the cue and source of what follows (joined to it by sources.assemble)."""
+    if any(r.start >= offset + sent.start_char for r in recs):
+        return None
+    root = sent.root
+    stance = VERB_CUES.get(root.lemma_.lower())
+    if stance is None or root.pos_ != "VERB" or any(c.dep_ == "ccomp" for c in root.children):
+        return None
+    subj = cue_subject(root)
+    if subj is None:
+        return None
+    rec = ClaimRec(offset + sent.start_char, offset + sent.end_char)
+    rec.cue = Cue(offset + root.idx, offset + root.idx + len(root.text), root.text, stance)
+    rec.source = source_ref(doc, subj, offset)
+    rec.quote = "direct"
+    rec.kind = claim_kind(stance, rec.source.how)
+    return rec
+
+
 def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -> None:
     quotes = quote_spans(dtext(doc))
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
@@ -385,9 +470,12 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
         if any(x.lower_ in {"let", "know", "mean", "see"} for x in sent)
         for r in discourse_openers(doc, sent, offset)
     ]
+    candidates = cue_candidates(doc)
     for sent in sents:
         found: list[ClaimRec] = []
-        for t in sent:
+        lo = bisect.bisect_left(candidates, sent.start)
+        hi = bisect.bisect_left(candidates, sent.end)
+        for t in (doc[i] for i in candidates[lo:hi]):
             r = (
                 _according_to(doc, sent, t, offset)
                 or _claim_for_cue(doc, sent, t, quotes, offset, headline)
@@ -397,6 +485,9 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
             if r is not None and all(r.content != x.content for x in found):
                 found.append(r)
         recs.extend(link_chains(found, lambda x, y: dtext(doc)[x - offset : y - offset]))
+    data.told = _told(doc, candidates, offset)
+    if sents and text.rstrip().endswith(":") and not headline:
+        data.lead_in = _lead_in(doc, sents[-1], recs, offset)
     if openers:
         # a cue inside an opener ("you know") makes no claim
         recs = [
@@ -483,8 +574,9 @@ def extract(doc: Any, offset: int, data: ChunkData, *, headline: bool = False) -
     # hedges and figures, per sentence, attached to the claims that hold them
     hedges: list[Hedge] = []
     figures: list[Figure] = []
+    longest = hedge_matches(doc)
     for sent in sents:
-        hedges.extend(find_hedges(sent, offset))
+        hedges.extend(find_hedges(sent, offset, longest))
         figures.extend(find_figures(sent, offset))
     h_starts = [h.start for h in hedges]
     f_starts = [f.start for f in figures]

@@ -353,6 +353,44 @@ TITLE_WORDS = {
 }
 
 #: head nouns of descriptions that can stand for an organisation introduced earlier, by class
+#: role nouns that name the same kind of office: "the congressman" for "Rep. Duncan Hunter",
+#: "the senator" for "Sen. Warren", "the governor" for "Gov. Newsom"
+ROLE_KIN: tuple[frozenset[str], ...] = (
+    frozenset(
+        {
+            "congressman",
+            "congresswoman",
+            "congressmember",
+            "representative",
+            "rep.",
+            "lawmaker",
+            "legislator",
+            "senator",
+            "sen.",
+            "mp",
+        }
+    ),
+    frozenset({"senator", "sen."}),
+    frozenset({"governor", "gov."}),
+    frozenset({"general", "gen.", "gen"}),
+    frozenset({"professor", "prof."}),
+    frozenset({"doctor", "dr.", "dr"}),
+    frozenset({"captain", "capt.", "cpt."}),
+    frozenset({"colonel", "col."}),
+    frozenset({"lieutenant", "lt."}),
+    frozenset({"sergeant", "sgt."}),
+)
+
+
+def role_kin(word: str) -> frozenset[str]:
+    """The role nouns that may describe the holder of ``word`` (itself included)."""
+    out = {word}
+    for kin in ROLE_KIN:
+        if word in kin:
+            out |= kin
+    return frozenset(out)
+
+
 ORG_CLASSES: dict[str, str] = {
     "agency": "agency",
     "service": "agency",

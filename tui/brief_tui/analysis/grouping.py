@@ -29,7 +29,7 @@ from .gazetteer import (
     ORG_CLASSES,
     ORG_NAME_HEADS,
     SEATS,
-    TITLE_WORDS,
+    role_kin,
 )
 from .model import Actor, Entity, Mention
 from .names import (
@@ -170,6 +170,10 @@ def add_missed_surnames(ents: list[EntRec], propns: list[tuple[int, int, str]]) 
 # -- pass: label voting ------------------------------------------------------------------
 
 
+#: which label a name takes when its mentions are evenly split
+_TIE_ORDER = {"PERSON": 2, "ORG": 1}
+
+
 def one_label_per_name(ents: list[EntRec]) -> list[EntRec]:
     """One label for every mention of a name, whatever spaCy said of each: a final or first
     part of a person's full name ("Trump" tagged ORG, "Lukaku" GPE, "Atwood" PRODUCT) is that
@@ -214,8 +218,12 @@ def one_label_per_name(ents: list[EntRec]) -> list[EntRec]:
             elif label in ACTOR_LABELS and label != "NORP" and k not in CAPITALS:
                 v = votes.get(k, {})
                 fam = "GPE" if label in {"GPE", "LOC", "FAC"} else label
-                best = max(v.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"), default=None)
-                if best is not None and best[0] != fam and best[1] > v.get(fam, 0):
+                # a tie goes one way for every mention (person, then organisation): one
+                # name, one actor ("Scientology" as often LOC as ORG)
+                best = max(
+                    v.items(), key=lambda kv: (kv[1], _TIE_ORDER.get(kv[0], 0)), default=None
+                )
+                if best is not None and best[0] != fam and best[1] >= v.get(fam, 0):
                     label = best[0]
         if label != e.label:
             e = EntRec(e.start, e.end, label, e.text, e.dep, e.prep, e.gov, e.defined, e.thing)
@@ -258,6 +266,9 @@ def key_mention(e: EntRec) -> Keyed:
     k = normalise(e.text)
     if label not in ACTOR_LABELS or not any(ch.isalpha() for ch in k):
         return Keyed(e, label)
+    if label in {"GPE", "LOC"}:
+        # "a united Germany", "downtown Taipei": the place, not the adjective
+        k = re.sub(r"^(?:[a-z][\w-]* )+(?=[A-Z])", "", k)
     place = country_key(e, k)
     if place is not None:
         key, how = place
@@ -308,12 +319,23 @@ def country_key(e: EntRec, k: str) -> tuple[str, str] | None:
 def link_person_names(keyed: list[Keyed]) -> None:
     """A short form of a person's name goes to the nearest compatible full name: "Trump" to
     "Donald Trump" (the full name before it, the one most mentioned so far on a tie, else the
-    first after it); words in front of a full name the text also has describe the person
-    ("Scientologist Tom Cruise" is "Tom Cruise")."""
+    first after it); a longer form of a full name is that person (``_longer_forms``)."""
     person_full: dict[str, list[int]] = {}
     for m in keyed:
         if m.key.startswith("P:") and len(m.key[2:].split()) >= 2:
             person_full.setdefault(m.key[2:], []).append(m.ent.start)
+    # a longer form of a full name the text has is that person ("Jared Tristan Padalecki",
+    # "Daniel Bernoulli FRS", "Patrick Leopold Gordon of Auchleuchries")
+    longer = _longer_forms(list(person_full))
+    if longer:
+        for k in list(longer):
+            while longer[k] in longer:
+                longer[k] = longer[longer[k]]
+        for m in keyed:
+            if m.key.startswith("P:") and m.key[2:] in longer:
+                m.key, m.how = "P:" + longer[m.key[2:]], "alias"
+        for k, f in longer.items():
+            person_full.setdefault(f, []).extend(person_full.pop(k))
     # the full names of which a shorter name is the first or last words, indexed by them
     full_by_part: dict[tuple[str, ...], set[str]] = {}
     for full in person_full:
@@ -330,14 +352,6 @@ def link_person_names(keyed: list[Keyed]) -> None:
             continue
         k = m.key[2:]
         kw = k.split()
-        shorter = next(
-            (" ".join(kw[i:]) for i in range(1, len(kw) - 1) if " ".join(kw[i:]) in full_pos),
-            None,
-        )
-        if shorter is not None:
-            said[shorter] = said.get(shorter, 0) + 1
-            m.key, m.how = "P:" + shorter, "alias"
-            continue
         if k in full_pos:
             said[k] = said.get(k, 0) + 1
             continue
@@ -354,6 +368,43 @@ def link_person_names(keyed: list[Keyed]) -> None:
         if best is not None:
             said[best[3]] = said.get(best[3], 0) + 1
             m.key, m.how = "P:" + best[3], "alias"
+
+
+#: words after a name that are no part of it ("Daniel Bernoulli FRS", "John Smith Jr.")
+_POSTNOMINAL = re.compile(r"^(?:[A-Z]{2,5}|Jr\.?|Sr\.?|II|III|IV)$")
+
+
+def _longer_forms(fulls: list[str]) -> dict[str, str]:
+    """Full name -> a shorter full name of the same person: the name without the words in
+    front of it, else the one with the same first and last words ("Jared Tristan Padalecki":
+    "Jared Padalecki"), after dropping a territorial "of ..." and letters after the name."""
+    by_ends: dict[tuple[str, str], list[str]] = {}
+    for f in fulls:
+        ws = f.split()
+        if len(ws) == 2:
+            by_ends.setdefault((ws[0], ws[1]), []).append(f)
+    out: dict[str, str] = {}
+    known = set(fulls)
+    for k in fulls:
+        ws = k.split()
+        # words in front of a full name the text has describe the person ("Scientologist
+        # Tom Cruise" is "Tom Cruise")
+        tail = next(
+            (" ".join(ws[i:]) for i in range(1, len(ws) - 1) if " ".join(ws[i:]) in known), None
+        )
+        if tail is not None:
+            out[k] = tail
+            continue
+        if "of" in ws[2:]:
+            ws = ws[: ws.index("of", 2)]
+        while len(ws) > 2 and _POSTNOMINAL.match(ws[-1]):
+            ws = ws[:-1]
+        if len(ws) < 2:
+            continue
+        cands = [f for f in by_ends.get((ws[0], ws[-1]), []) if f != k]
+        if len(cands) == 1:
+            out[k] = cands[0]
+    return out
 
 
 # -- pass: acronyms and organisation variants ---------------------------------------------
@@ -628,9 +679,11 @@ def resolve_description(g: Grouping, head: str, start: int) -> str | None:
             if cls == want:
                 return aid
         return None
-    if head in TITLE_WORDS:
-        for _s, _e, aid in g.mentions_before(start, {"person"}, window=4000):
-            a = g.by_id[aid]
-            if any(head in x.lower().split() for x in a.descriptors):
-                return aid
+    # a person described by that role or a kin one ("the congressman": "Rep. Hunter"), or
+    # by that noun ("the 70-year-old billionaire": "billionaire Sheldon Adelson")
+    kin = role_kin(head)
+    for _s, _e, aid in g.mentions_before(start, {"person"}, window=4000):
+        a = g.by_id[aid]
+        if any(kin & set(x.lower().replace("-", " ").split()) for x in a.descriptors):
+            return aid
     return None

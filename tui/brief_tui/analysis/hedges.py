@@ -114,48 +114,51 @@ for _p, _lvl in CALIBRATED.items():
     _PHRASES[tuple(_p.split())] = _lvl
 for _p in UNCALIBRATED:
     _PHRASES.setdefault(tuple(_p.split()), None)
-_MAXLEN = max(len(k) for k in _PHRASES)
-_FIRST = {k[0] for k in _PHRASES}
 
 
-def find_hedges(tokens: Any, offset: int) -> list[Hedge]:
+def phrases() -> list[tuple[str, ...]]:
+    """Every hedge phrase as its lower-case words (the patterns of matchers.py)."""
+    return list(_PHRASES)
+
+
+def find_hedges(tokens: Any, offset: int, longest: dict[int, int]) -> list[Hedge]:
     """Hedges in a spaCy token sequence (a Span or Doc); ``offset`` maps token.idx into the
-    briefing text. Longest phrase first, no overlaps."""
+    briefing text; ``longest`` maps a token index of the doc to the end of the longest hedge
+    phrase starting there (matchers.hedge_matches). Leftmost, then longest, no overlaps."""
     out: list[Hedge] = []
-    toks = list(tokens)
-    i = 0
-    n = len(toks)
-    lows = [t.lower_ for t in toks]
-    while i < n:
-        hit = None
-        if lows[i] not in _FIRST:
-            i += 1
-            continue
-        for L in range(min(_MAXLEN, n - i), 0, -1):
-            key = tuple(lows[i : i + L])
-            if key in _PHRASES:
-                hit = (L, key)
-                break
-        if hit is None:
-            i += 1
-            continue
-        L, key = hit
-        first = toks[i]
-        if L == 1 and key[0] in _MODALS and first.tag_ != "MD":
-            i += 1
+    if not longest:
+        return out
+    doc = tokens.doc if hasattr(tokens, "doc") else tokens
+    lo, hi = (tokens.start, tokens.end) if hasattr(tokens, "start") else (0, len(doc))
+    doc_text = dtext(doc)
+    i = lo
+    for s in sorted(k for k in longest if lo <= k < hi):
+        if s < i:
+            continue  # inside the hedge before it
+        e = longest[s]
+        if e > hi:
+            # a phrase running past the span: the longest one inside it
+            e = max((e2 for e2 in range(s + 1, hi + 1) if _key(doc, s, e2) in _PHRASES), default=0)
+            if not e:
+                continue
+        first = doc[s]
+        key = _key(doc, s, e)
+        if e - s == 1 and key[0] in _MODALS and first.tag_ != "MD":
             continue  # "May" the month
-        if L == 1 and key[0] in {"estimate", "potential"} and first.pos_ not in {"VERB", "ADJ"}:
-            i += 1
+        if e - s == 1 and key[0] in {"estimate", "potential"} and first.pos_ not in {"VERB", "ADJ"}:
             continue
-        last = toks[i + L - 1]
+        last = doc[e - 1]
         level = _PHRASES[key]
         start = offset + first.idx
         end = offset + last.idx + len(last.text)
-        doc_text = dtext(first.doc)
         text = doc_text[first.idx : last.idx + len(last.text)]
         if level is None:
             out.append(Hedge(start, end, text, "uncalibrated", None))
         else:
             out.append(Hedge(start, end, text, level, ICD203[level]))
-        i += L
+        i = e
     return out
+
+
+def _key(doc: Any, a: int, b: int) -> tuple[str, ...]:
+    return tuple(doc[k].lower_ for k in range(a, b))

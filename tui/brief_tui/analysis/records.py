@@ -85,6 +85,11 @@ class ChunkData:
     claims: list[ClaimRec] = field(default_factory=list)
     # proper-noun tokens outside entities (a surname spaCy missed: "Choe is expected ...")
     propns: list[tuple[int, int, str]] = field(default_factory=list)
+    # a paragraph that ends "X said:" with nothing after it: the cue and source of the
+    # quotation that may open the next paragraph (no content)
+    lead_in: ClaimRec | None = None
+    # names a cue is addressed to ("told Le Monde", "in an interview with Fox News"): media
+    told: list[tuple[int, int]] = field(default_factory=list)
 
 
 def dtext(doc: Any) -> str:

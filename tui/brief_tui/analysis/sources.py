@@ -18,6 +18,7 @@ from .gazetteer import (
 from .grouping import resolve_description
 from .model import Actor, Claim, Measure, Source, Span
 from .records import ChunkData, ClaimRec, SourceRef
+from .spans import QUOTE_CHARS, quote_spans
 
 if TYPE_CHECKING:
     from .actors import Grouping
@@ -67,8 +68,9 @@ def _source_kind(an_actor: Actor | None, ref: SourceRef | None) -> str:
 
 
 class _Sources:
-    def __init__(self, group: Grouping) -> None:
+    def __init__(self, group: Grouping, media: set[str] | None = None) -> None:
         self.g = group
+        self.media = media or set()
         self.by_key: dict[tuple[str, str | None, str | None], Source] = {}
         self.list: list[Source] = []
 
@@ -81,6 +83,13 @@ class _Sources:
         s = self.by_key.get(key)
         if s is None:
             kind = _source_kind(a, ref)
+            if (
+                kind == "official"
+                and a is not None
+                and a.kind == "organisation"
+                and aid in self.media
+            ):
+                kind = "media"  # statements are made to it: "told Le Monde"
             if a is not None:
                 name = a.name
                 desc = ref.descriptor or (a.descriptors[0] if a.descriptors else None)
@@ -170,16 +179,41 @@ def _resolve(
     return g.actor_at(ref.span.start, ref.span.end)
 
 
+def _join_lead_in(lead: ClaimRec, c: ChunkData, text: str) -> None:
+    """ "X said:" then a paragraph that opens with a quotation: the author statements inside
+    that quotation become one claim of X's, verbatim."""
+    qs = quote_spans(text[c.start : c.end])
+    if not qs:
+        return
+    q_end = c.start + qs[0][1]
+    inside = [r for r in c.claims if r.source is None and r.cue is None and r.start < q_end]
+    if not inside:
+        return
+    first = inside[0]
+    for r in inside[1:]:
+        first.content.extend(r.content)
+        first.hedges.extend(r.hedges)
+        first.figures.extend(r.figures)
+        first.end = max(first.end, r.end)
+    first.source, first.cue, first.quote, first.kind = lead.source, lead.cue, "direct", lead.kind
+    c.claims = [r for r in c.claims if r is first or not any(r is x for x in inside)]
+
+
 def assemble(
     chunks: list[ChunkData], text: str, g: Grouping
 ) -> tuple[list[Claim], list[Source], list[Measure]]:
     from .model import Mention
 
     claims: list[Claim] = []
-    srcs = _Sources(g)
+    media = {aid for c in chunks for a, b in c.told if (aid := g.actor_at(a, b))}
+    srcs = _Sources(g, media)
     done: list[tuple[ClaimRec, str | None]] = []
+    lead: ClaimRec | None = None
     for c in chunks:
         para_from = len(done)
+        if lead is not None and text[c.start : c.end].lstrip()[:1] in QUOTE_CHARS:
+            _join_lead_in(lead, c, text)
+        lead = c.lead_in
         for r in c.claims:
             sid = None
             aid = None

@@ -94,7 +94,7 @@ def source_ref(doc: Any, head: Any, offset: int) -> SourceRef:
         # a role noun whose names are only places: "a French diplomat", "the South Korean
         # military", "U.S. officials" (a person or body of that country, not the country)
         placed = bool(ents) and all(e.label_ in {"NORP", "GPE", "LOC"} for e in ents)
-        if placed and role:
+        if placed and (role or head.pos_ == "NOUN"):
             country = next(filter(None, (_country(e.text) for e in ents)), None)
             how = "description" if definite and not plural else "anonymous"
             keep = [
@@ -104,11 +104,23 @@ def source_ref(doc: Any, head: Any, offset: int) -> SourceRef:
             ]
             if how == "anonymous" and keep:
                 descriptor = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in keep)
-        elif definite and not plural and (lemma in ORG_CLASSES or lemma in TITLE_WORDS):
+        elif (
+            definite
+            and not plural
+            and (lemma in ORG_CLASSES or lemma in TITLE_WORDS or (not ents and head.pos_ == "NOUN"))
+        ):
+            # "the spy agency", "the 70-year-old billionaire": resolved to an antecedent
+            # that agrees, or kept as the phrase, unresolved
             how = "description"
-        elif ents and not plural:
+        elif ents and not plural and not _names_inside(head, ents):
             how = "name"
             name_span = (offset + ents[-1].start_char, offset + ents[-1].end_char)
+        elif ents and not plural:
+            # "a member of the House panel", "an official at the Pentagon": a person of
+            # that body, not the body; kept as described
+            how = "description" if definite else "anonymous"
+            keep = [t for t in _without_det(toks) if not t.is_punct]
+            descriptor = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in keep)
         else:
             how = "anonymous"
     # descriptor: the words before the name inside the span
@@ -117,7 +129,7 @@ def source_ref(doc: Any, head: Any, offset: int) -> SourceRef:
         for article in ("the ", "The ", "a ", "A ", "an ", "An "):
             if d.startswith(article):
                 d = d[len(article) :]
-        if d and any(ch.isalpha() for ch in d):
+        if d and any(ch.isalpha() for ch in d) and d.lower() not in {"a", "an", "the"}:
             descriptor = d
     if how == "anonymous" and descriptor is None and head.pos_ == "NOUN":
         # "officials who declined to be named", "a source familiar with the matter"
@@ -131,6 +143,20 @@ def source_ref(doc: Any, head: Any, offset: int) -> SourceRef:
         name_span,
         country,
     )
+
+
+def _names_inside(head: Any, ents: list[Any]) -> bool:
+    """Every name of the phrase hangs on the head through a preposition ("member of the
+    House panel"), none names it directly ("Google spokesman", "the ministry's spokesman")."""
+    for e in ents:
+        t = e.root
+        while t.i != head.i and t.head.i != t.i:
+            if t.dep_ == "pobj":
+                break
+            t = t.head
+        else:
+            return False
+    return True
 
 
 def _without_det(toks: list[Any]) -> list[Any]:
