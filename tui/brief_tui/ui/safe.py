@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from rich.text import Text
 from textual import widgets
 from textual.content import Content
+from textual.widgets.option_list import Option
 
 from brief_tui.briefing.untrusted import clean_line, clean_text, is_clean
 
@@ -66,11 +67,27 @@ class Label(widgets.Label):
 
 
 class OptionList(widgets.OptionList):
-    """``textual.widgets.OptionList`` whose string prompts are text, not markup."""
+    """``textual.widgets.OptionList`` whose prompts are text, not markup, and cleaned (a
+    choice of sources or actors holds names from the document or the database)."""
 
     def __init__(self, *content: Any, **kwargs: Any) -> None:
         kwargs.setdefault("markup", False)
         super().__init__(*content, **kwargs)
+
+    def add_options(self, new_options: Any) -> Any:
+        return super().add_options([_option(o) for o in new_options])
+
+    def replace_option_prompt(self, option_id: str, prompt: Any) -> Any:
+        return super().replace_option_prompt(option_id, _safe(prompt))
+
+    def replace_option_prompt_at_index(self, index: int, prompt: Any) -> Any:
+        return super().replace_option_prompt_at_index(index, _safe(prompt))
+
+
+def _option(option: Any) -> Any:
+    if type(option) is Option:  # (a subclass may draw its own prompt)
+        return Option(_safe(option.prompt), option.id, option.disabled)
+    return _safe(option)
 
 
 def safe_message(message: str) -> str:
