@@ -214,3 +214,24 @@ async def test_titles_and_snippets_from_the_database_are_shown_as_text(tmp_path:
             for cell in hits.rows[0].cells:  # no segment carries an action
                 assert all("@click" not in str(s.style) for s in cell.spans)
             assert isinstance(app.screen, LibraryScreen)  # (markup did not close it)
+
+
+async def test_a_snippets_mark_stays_on_its_word_past_runs_of_spaces(tmp_path: Path) -> None:
+    """Text taken from PDFs and fixed-width reports holds runs of spaces and tabs before a
+    match: the snippet keeps them one for one, so the mark is on the matched word (folding
+    them moved it off the word)."""
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        from brief_tui.briefing import briefing_from_text
+
+        text = "Report\n\nThe  envoy    met\t\tthe   officials  in  Kursk  on  Monday.\n"
+        store.add_briefing(briefing_from_text(text, origin="/r.txt"))
+        app = LibraryApp(store)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("slash", *"kursk", "enter")
+            await settle(app, pilot)
+            hits = app.screen.query_one("#library-hits", LineList)
+            snippet = hits.rows[0].cells[1]
+            spans = [m for m in snippet.spans if "reverse" in str(m.style)]
+            assert [snippet.plain[m.start : m.end] for m in spans] == ["Kursk"]

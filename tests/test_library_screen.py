@@ -102,6 +102,22 @@ async def test_library_lists_every_opened_briefing(store: Store, opened: list[Br
         assert app.results == [Choice(opened[1].id)]  # enter dismisses with the chosen id
 
 
+async def test_titles_keep_room_at_80_columns(store: Store, tmp_path: Path) -> None:
+    """At 80 columns the Source column gives its room to the title (the title had 13 cells
+    there, less than most headlines' first words); the date and counts stay."""
+    title = "North Korean troops reach the Kursk front, officials in Seoul say"
+    path = tmp_path / "long.txt"
+    path.write_text(f"{title}\n\nSoldiers were seen near Sudzha.\n", encoding="utf-8")
+    store.add_briefing(load_briefing(path))
+    app = LibraryApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "North Korean troops reach the Kursk" in shown
+        assert "Source" not in shown and "long.txt" not in shown
+        assert "Date" in shown and "Notes" in shown and "Last opened" in shown
+
+
 async def test_slash_searches_titles_and_texts(store: Store, opened: list[Briefing]) -> None:
     app = LibraryApp(store)
     async with app.run_test(size=(120, 30)) as pilot:

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from brief_tui.briefing.untrusted import clean_line
+from brief_tui.briefing.untrusted import clean_line, clean_text
 from brief_tui.library.crossref import listing_window, local_time
 from brief_tui.library.store import LibraryStore as Store
 from brief_tui.library.store import SearchHit, StoreError
@@ -43,6 +43,8 @@ ORDERS: tuple[tuple[str, str], ...] = (
 HITS_PAGE = 50
 #: the key of the line that reads the next page of hits
 MORE = "\x00more"
+#: what breaks or pads a line, made a space each (a snippet is one line)
+_SPACES = str.maketrans("\n\t\u2028\u2029", "    ")
 
 
 def _claims(row: dict[str, Any]) -> Text:
@@ -61,7 +63,7 @@ def _opened(row: dict[str, Any]) -> str:
 
 COLUMNS: tuple[TableColumn, ...] = (
     TableColumn("title", "Title", 0, cell=lambda r: str(r.get("title") or "")),
-    TableColumn("source", "Source", 22, cell=lambda r: str(r.get("source") or "")),
+    TableColumn("source", "Source", 22, cell=lambda r: str(r.get("source") or ""), narrow=110),
     TableColumn("date", "Date", 10, cell=_date),
     TableColumn("claims", "Claims", 6, "right", cell=_claims),
     TableColumn("annotations", "Notes", 5, "right", cell=lambda r: str(r.get("annotations") or 0)),
@@ -128,7 +130,9 @@ def hit_row(hit: SearchHit) -> Row:
     info = hit.info
     head = Text(clean_line(info.title) or "(untitled)", style="bold", end="")
     head.append(f"  · {local_time(info.last_opened_at)}", style="dim")
-    snippet = Text(clean_line(hit.snippet), end="")
+    # one character for one (clean_line would fold runs of spaces): the marks still hold
+    one_line = clean_text(hit.snippet).translate(_SPACES)
+    snippet = Text(one_line, end="")
     for s, e in hit.marks:
         snippet.stylize("reverse", s, e)
     return Row(info.id, (head, snippet), gap=True)

@@ -38,6 +38,8 @@ class TableColumn:
     align: str = "left"
     #: a row's value as the cell shows it
     cell: Callable[[dict[str, Any]], str | Text] = lambda row: ""
+    #: left out of a table narrower than this (the title keeps room to be read at 80 columns)
+    narrow: int = 0
 
 
 class WindowTable(ScrollView, can_focus=True):
@@ -187,9 +189,10 @@ class WindowTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base, cursor, header, odd, missing = self._get_styles()
+        columns = self._shown(width)
         if y == 0:
-            cells = [Text(c.label, style=header, end="") for c in self.columns]
-            return self._strip(self._line(cells, width), base, width)
+            cells = [Text(c.label, style=header, end="") for c in columns]
+            return self._strip(self._line(columns, cells, width), base, width)
         index = int(self.scroll_offset.y) + y - 1
         if not 0 <= index < self.total:
             return Strip.blank(width, base)
@@ -199,8 +202,8 @@ class WindowTable(ScrollView, can_focus=True):
         row = self.row(index)
         if row is None:
             return self._strip(Text("…", style=missing, end=""), style, width)
-        cells = [self._cell(c, row) for c in self.columns]
-        return self._strip(self._line(cells, width), style, width)
+        cells = [self._cell(c, row) for c in columns]
+        return self._strip(self._line(columns, cells, width), style, width)
 
     @staticmethod
     def _cell(column: TableColumn, row: dict[str, Any]) -> Text:
@@ -209,10 +212,14 @@ class WindowTable(ScrollView, can_focus=True):
             return Text(clean_line(value.plain), style=value.style, end="")
         return Text(clean_line(value), end="")
 
-    def _line(self, cells: Sequence[Text], width: int) -> Text:
-        fixed = sum(c.width + 1 for c in self.columns if c.width)
+    def _shown(self, width: int) -> tuple[TableColumn, ...]:
+        return tuple(c for c in self.columns if c.narrow <= width)
+
+    @staticmethod
+    def _line(columns: Sequence[TableColumn], cells: Sequence[Text], width: int) -> Text:
+        fixed = sum(c.width + 1 for c in columns if c.width)
         line = Text(end="")
-        for col, cell in zip(self.columns, cells, strict=True):
+        for col, cell in zip(columns, cells, strict=True):
             room = col.width or max(1, width - fixed - 1)
             if cell.cell_len > room:
                 cell.truncate(room, overflow="ellipsis")
