@@ -112,3 +112,24 @@ async def test_status_line_keeps_what_the_reader_is_doing(loaded_model) -> None:
         app.reader.set_filter(ReadingFilter("source", src.id, f"claims from {src.name}"))
         await pilot.pause()
         assert f"filter: claims from {src.name}" in str(status.render())
+
+
+async def test_status_line_measures_a_wide_title_in_cells(tmp_path) -> None:
+    """A title in Chinese or Japanese takes two cells a character: it gives up its room by
+    cells too, so what follows it stays on the line (counted in characters, the line ran
+    past the terminal's edge and the analysis state was cut off)."""
+    from rich.cells import cell_len
+
+    from brief_tui.ui.bars import StatusLine
+
+    title = "北朝鮮軍がクルスク州の前線に到着したと韓国の国家情報院が国会に報告した"
+    path = tmp_path / "wide.txt"
+    path.write_text(f"{title}\n\nThe envoy met officials in Seoul on Monday.\n", encoding="utf-8")
+    app = make_app(path, analyse=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        status = app.query_one(StatusLine)
+        shown = str(status.render())
+        assert cell_len(shown) <= status.content_region.width
+        assert shown.startswith(title[:4]) and "…" in shown
+        assert shown.endswith("analysis: off")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
@@ -45,12 +46,14 @@ class StatusLine(Static):
         self.parts = parts
         line = " │ ".join(parts)
         room = self.content_region.width
-        if 0 < room < len(line) and len(parts) > 1:
+        # measured in cells: a CJK title takes two a character
+        if 0 < room < cell_len(line) and len(parts) > 1:
             rest = " │ ".join(parts[1:])
-            keep = room - len(rest) - len(" │ ")
+            keep = room - cell_len(rest) - len(" │ ")
             title = parts[0]
             if keep >= MIN_TITLE:
-                line = f"{title[: keep - 1]}… │ {rest}" if len(title) > keep else line
+                cut = set_cell_size(title, keep - 1).rstrip()
+                line = f"{cut}… │ {rest}" if cell_len(title) > keep else line
             else:
                 line = rest
         if line != self.line:  # an unchanged line costs no layout
