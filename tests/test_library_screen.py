@@ -270,3 +270,32 @@ async def test_figures_pane_groups_one_origin(store: Store, shared: list[Briefin
         await pilot.press("enter")
         await pilot.pause()
         assert app.opened == [(c.id, C_TEXT.index("12,000 troops"))]
+
+
+async def test_library_and_across_keys_are_in_help_and_take_a_keymap(tmp_path: Path) -> None:
+    """The library screen's keys and the Across tab's are listed in help (?) with their
+    binding ids, and a keymap may rebind them (they were refused as unknown ids)."""
+    from brief_tui.config import Config
+    from brief_tui.ui.app import BriefApp
+    from brief_tui.ui.help import binding_rows
+    from tests.uihelpers import wait_for_analysis
+
+    config = Config(keymap={"library.search": "ctrl+f", "across.open": "enter,o"})
+    app = BriefApp(
+        briefing_from_text("Talks\n\nThe envoy met officials.\n", "t.txt"),
+        analyse=False,
+        data_dir=tmp_path / "data",
+        config=config,
+    )
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for_analysis(app, pilot)
+        assert not [n.message for n in app._notifications if "keymap" in n.message]
+        rows = {(section, bid) for section, _, _, bid in binding_rows(app.all_bindings())}
+        for bid in ("library.search", "library.filter", "library.sort", "library.open_hit"):
+            assert ("Library (L)", bid) in rows
+        assert ("Across tab", "across.open") in rows
+        await pilot.press("L")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("ctrl+f")
+        assert app.screen.query_one("#library-search", Input).has_focus

@@ -161,7 +161,10 @@ class BriefApp(App[None]):
             NoteEditor,
             TagEditor,
         )
+        from brief_tui.ui.library_screen import HitList, LibraryScreen
+        from brief_tui.ui.library_table import WindowTable
 
+        library = [LibraryScreen, HitList, WindowTable]
         return [
             *self.reader.all_bindings(),
             ("Highlight meanings (after h)", bindings_of(HighlightPicker)),
@@ -169,6 +172,7 @@ class BriefApp(App[None]):
             ("Tag editor", bindings_of(TagEditor)),
             ("Grade picker", bindings_of(GradePicker)),
             ("Export dialog", bindings_of(ExportDialog)),
+            ("Library (L)", [b for cls in library for b in bindings_of(cls)]),
             ("Help", bindings_of(HelpScreen)),
         ]
 

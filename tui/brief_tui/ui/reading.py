@@ -413,6 +413,8 @@ class BriefCommands(Provider):
                 "Grade picker",
                 "Export dialog",
                 "Highlight meanings (after h)",
+                "Library (L)",
+                "Across tab",
             ):
                 continue
             for b in bindings:

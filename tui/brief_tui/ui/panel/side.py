@@ -23,7 +23,7 @@ from textual.widget import MountError, Widget
 from textual.widgets import ProgressBar
 
 from brief_tui.ui.palette import DEFAULT_MARKS, FAMILIES, MEANING_MARKS, MEANINGS, Marks
-from brief_tui.ui.panel.across import AcrossTab
+from brief_tui.ui.panel.across import AcrossPane, AcrossTab, FiguresPane
 from brief_tui.ui.panel.actors import ActorList
 from brief_tui.ui.panel.base import PanelData, graded
 from brief_tui.ui.panel.claims import ClaimList
@@ -74,6 +74,7 @@ def reader_list_bindings() -> list[tuple[str, list[Binding]]]:
         ("Sources tab", of(SourceList)),
         ("Notes tab", of(NotesList)),
         ("Claim and note detail", of(DetailTab)),
+        ("Across tab", [*of(AcrossPane), *of(FiguresPane)]),
     ]
 
 
