@@ -194,3 +194,46 @@ async def test_server_down_the_briefing_opens_and_notes_are_sent_once_when_it_is
         own_server.start()  # type: ignore[attr-defined]
         assert await until(pilot, lambda: said("answers again") == 1, 30)
         assert all("hunter2" not in str(m) for m in told)
+
+
+async def test_a_hostile_analyst_name_is_shown_as_words(
+    pg_url: str, data_dir: Path, loaded_model: object
+) -> None:
+    """Another analyst's name comes from the server (whatever their configuration says):
+    the Notes tab's By column and detail, the Sources tab's grades and their detail, and the
+    'only they can edit it' line show it as words, never as a control or a link."""
+    from tests.test_hostile_panel import EVIL, SHOWN, assert_words_only
+    from tests.test_untrusted import UNSAFE
+
+    app = team_app(pg_url, data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        assert app.analysis is not None and app.analysis.sources
+        bid = app.briefing.id
+        src = app.analysis.sources[0]
+        with PgStore.open(pg_url, analyst=EVIL) as evil:
+            theirs = evil.add_annotation(bid, "note", start=0, end=11, note="from " + EVIL)
+            evil.add_annotation(bid, "grade", target_type="source", target_id=src.id, grade="B")
+            app.query_one("#tabs").active = "tab-notes"  # type: ignore[attr-defined]
+            assert await until(pilot, lambda: any("from" in r for r in notes_rows(app)))
+            notes = app.query_one("#notes", LineList)
+            notes.focus()
+            notes.move_cursor(row=notes.get_row_index(theirs.id))
+            await pilot.pause()
+            assert SHOWN in str(app.query_one("#notes-detail").render())
+            assert_words_only(app)
+            await pilot.press("e")  # not ann's: the reader says whose it is
+            await pilot.pause()
+            said = [str(n.message) for n in app._notifications if "only they can" in n.message]
+            assert said and SHOWN in said[0]
+            assert UNSAFE.search(said[0]) is None
+            assert_words_only(app)
+            app.query_one("#tabs").active = "tab-sources"  # type: ignore[attr-defined]
+            await pilot.pause()
+            sources = app.query_one("#sources", LineList)
+            assert await until(pilot, lambda: sources.get_cell(src.id, "grade").plain == "B by 1")
+            sources.focus()
+            sources.move_cursor(row=sources.get_row_index(src.id))
+            await pilot.pause()
+            assert SHOWN in str(app.query_one("#sources-detail").render())
+            assert_words_only(app)
