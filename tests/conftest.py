@@ -46,10 +46,8 @@ def data_dir() -> Path:
 
 
 # -- a real PostgreSQL server (tests/pg.py) --------------------------------------------------
-@pytest.fixture(scope="session")
-def pg_server():
-    """One PostgreSQL cluster for the whole run, on 127.0.0.1 and a free port; skipped with
-    the reason only where the server binaries are absent."""
+def _started_server():
+    """A PgServer, started (the test is skipped, with the reason, where none can be)."""
     from tests.pg import PgServer, why_unavailable
 
     reason = why_unavailable()
@@ -57,6 +55,14 @@ def pg_server():
         pytest.skip(reason)
     server = PgServer()
     server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL cluster for the whole run, on 127.0.0.1 and a free port; skipped with
+    the reason only where the server binaries are absent."""
+    server = _started_server()
     yield server
     server.destroy()
 
@@ -70,12 +76,6 @@ def pg_url(pg_server) -> str:
 @pytest.fixture
 def own_server():
     """A server of the test's own (a PgServer): the test stops and starts it again."""
-    from tests.pg import PgServer, why_unavailable
-
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    server = PgServer()
-    server.start()
+    server = _started_server()
     yield server
     server.destroy()

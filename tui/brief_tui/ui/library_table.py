@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -22,6 +21,7 @@ from textual.strip import Strip
 
 from brief_tui.briefing.untrusted import clean_line
 from brief_tui.ui.panel.base import content_size
+from brief_tui.ui.panel.lines import rows_css, text_strip
 
 #: rows fetched at once
 PAGE = 100
@@ -61,25 +61,9 @@ class WindowTable(ScrollView, can_focus=True):
         "window-table--missing",
     }
 
-    DEFAULT_CSS = """
-    WindowTable {
-        height: 1fr;
-        scrollbar-gutter: stable;
-        overflow-x: hidden;
-        & > .window-table--header { text-style: bold; color: $text-accent; }
-        & > .window-table--odd { background: $surface-lighten-1 20%; }
-        & > .window-table--missing { color: $text-muted; }
-        & > .window-table--cursor {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-        }
-        &:focus > .window-table--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
-    }
-    """
+    DEFAULT_CSS = rows_css(
+        "WindowTable", "window-table", "& > .window-table--missing { color: $text-muted; }"
+    )
 
     virtual_size = content_size()
 
@@ -229,8 +213,7 @@ class WindowTable(ScrollView, can_focus=True):
         return line
 
     def _strip(self, text: Text, style: Style, width: int) -> Strip:
-        segments = list(Segment.apply_style(text.render(self.app.console), style))
-        return Strip(segments).extend_cell_length(width, style).crop(0, width)
+        return text_strip(self.app.console, text, style, width)
 
     # ------------------------------------------------------------------ the cursor
     def move_cursor(self, row: int) -> None:

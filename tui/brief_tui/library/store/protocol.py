@@ -292,3 +292,19 @@ class LibraryStore(Protocol):
         """Call ``callback(briefing_id)`` (in a thread of the store's) whenever any reader
         changes a briefing's annotations, until :meth:`close`. False when this library
         cannot tell (the local one: one reader's)."""
+
+
+class WithoutAcrossIndex:
+    """What a store that keeps no index of the names its analyses hold (a team library's)
+    answers: Across and Figures then read every analysed briefing."""
+
+    def across_candidates(self, keys: Sequence[str], *, limit: int) -> Candidates | None:
+        return None
+
+    def index_across(self, briefing_id: str, keys: Iterable[str]) -> None:
+        pass
+
+    def unanalysed_naming(
+        self, forms: Sequence[str], *, limit: int
+    ) -> list[tuple[BriefingInfo, str | None]] | None:
+        return None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -31,6 +32,38 @@ MAX_COLUMN = 24
 def words(value: object, style: str | Style = "") -> Text:
     """Words from anywhere (a document, the store) as one line of text, never markup."""
     return Text(clean_line(str(value)), style=style, end="")
+
+
+def rows_css(widget: str, prefix: str, extra: str = "") -> str:
+    """The look every line-drawn list shares (the panel's lists, the library's table): a
+    header, striped rows, a cursor that stands out while the list has the focus."""
+    return f"""
+    {widget} {{
+        height: 1fr;
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        & > .{prefix}--header {{ text-style: bold; color: $text-accent; }}
+        & > .{prefix}--odd {{ background: $surface-lighten-1 20%; }}
+        & > .{prefix}--cursor {{
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }}
+        &:focus > .{prefix}--cursor {{
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }}
+        {extra}
+    }}
+    """
+
+
+def text_strip(
+    console: Console, text: Text, style: Style, width: int, over: Style | None = None
+) -> Strip:
+    """``text`` drawn over ``style`` (and under ``over``) as a line of ``width`` cells."""
+    segments = list(Segment.apply_style(text.render(console), style, over))
+    return Strip(segments).extend_cell_length(width, style).crop(0, width)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,24 +117,7 @@ class LineList(PanelList, ScrollView, can_focus=True):
         "line-list--odd",
     }
 
-    DEFAULT_CSS = """
-    LineList {
-        height: 1fr;
-        scrollbar-gutter: stable;
-        overflow-x: hidden;
-        & > .line-list--header { text-style: bold; color: $text-accent; }
-        & > .line-list--odd { background: $surface-lighten-1 20%; }
-        & > .line-list--cursor {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-        }
-        &:focus > .line-list--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
-    }
-    """
+    DEFAULT_CSS = rows_css("LineList", "line-list")
 
     virtual_size = content_size()
 
@@ -300,8 +316,7 @@ class LineList(PanelList, ScrollView, can_focus=True):
         return strip
 
     def _strip(self, text: Text, style: Style, width: int, over: Style | None = None) -> Strip:
-        segments = list(Segment.apply_style(text.render(self.app.console), style, over))
-        return Strip(segments).extend_cell_length(width, style).crop(0, width)
+        return text_strip(self.app.console, text, style, width, over)
 
     def _table_line(self, cells: Sequence[Text]) -> Text:
         line = Text(end="")

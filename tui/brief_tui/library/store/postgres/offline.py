@@ -15,7 +15,7 @@ table and said in :attr:`TeamLibrary.warning`: nothing is dropped silently.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Self
@@ -39,14 +39,14 @@ from brief_tui.library.store.postgres.store import PgStore
 from brief_tui.library.store.postgres.sync import RETRY_S, ServerLink
 from brief_tui.library.store.protocol import (
     BriefingInfo,
-    Candidates,
     LibraryStore,
     NoteChanges,
     SearchHit,
+    WithoutAcrossIndex,
 )
 
 
-class TeamLibrary(LibraryStore):
+class TeamLibrary(WithoutAcrossIndex, LibraryStore):
     """A team library that keeps working while its server is away (see the module
     docstring). Its rooms: the journal (``journal``), the link to the server
     (``sync``), the offline reads (``local``)."""
@@ -462,17 +462,6 @@ class TeamLibrary(LibraryStore):
     def latest_cached_analysis(self, briefing_id: str) -> Analysis | None:
         ok, an = self._read(lambda pg: pg.latest_cached_analysis(briefing_id))
         return an if ok else None
-
-    def across_candidates(self, keys: Sequence[str], *, limit: int) -> Candidates | None:
-        return None  # no index here: every analysed briefing is read
-
-    def index_across(self, briefing_id: str, keys: Iterable[str]) -> None:
-        pass
-
-    def unanalysed_naming(
-        self, forms: Sequence[str], *, limit: int
-    ) -> list[tuple[BriefingInfo, str | None]] | None:
-        return None
 
     def claim_counts(self, ids: Sequence[str] | None = None) -> dict[str, int]:
         ok, counts = self._read(lambda pg: pg.claim_counts(ids))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
@@ -47,17 +47,17 @@ from brief_tui.library.store.postgres.notes import new_annotation
 from brief_tui.library.store.postgres.schema import schema_version
 from brief_tui.library.store.protocol import (
     BriefingInfo,
-    Candidates,
     LibraryStore,
     NoteChanges,
     SearchHit,
+    WithoutAcrossIndex,
 )
 
 # (the names other modules import from here)
 __all__ = ["CHANNEL", "PgStore", "new_annotation", "redacted"]
 
 
-class PgStore(LibraryStore):
+class PgStore(WithoutAcrossIndex, LibraryStore):
     """A team library on PostgreSQL (a :class:`LibraryStore`). Open it with
     :meth:`PgStore.open`."""
 
@@ -335,17 +335,6 @@ class PgStore(LibraryStore):
 
     def latest_cached_analysis(self, briefing_id: str) -> Analysis | None:
         return cache.latest_cached_analysis(self, briefing_id)
-
-    def across_candidates(self, keys: Sequence[str], *, limit: int) -> Candidates | None:
-        return None  # no index here: every analysed briefing is read
-
-    def index_across(self, briefing_id: str, keys: Iterable[str]) -> None:
-        pass
-
-    def unanalysed_naming(
-        self, forms: Sequence[str], *, limit: int
-    ) -> list[tuple[BriefingInfo, str | None]] | None:
-        return None
 
     def claim_counts(self, ids: Sequence[str] | None = None) -> dict[str, int]:
         return cache.claim_counts(self, ids)
