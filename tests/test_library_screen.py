@@ -116,6 +116,9 @@ async def test_titles_keep_room_at_80_columns(store: Store, tmp_path: Path) -> N
         assert "North Korean troops reach the Kursk" in shown
         assert "Source" not in shown and "long.txt" not in shown
         assert "Date" in shown and "Notes" in shown and "Last opened" in shown
+        # the status line names the keys that fit, each whole
+        status = str(app.screen.query_one("#library-status", Label).content)
+        assert len(status) <= 78 and status.endswith(" · s sorts"), status
 
 
 async def test_slash_searches_titles_and_texts(store: Store, opened: list[Briefing]) -> None:

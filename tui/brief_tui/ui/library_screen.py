@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -43,6 +44,8 @@ ORDERS: tuple[tuple[str, str], ...] = (
 HITS_PAGE = 50
 #: the key of the line that reads the next page of hits
 MORE = "\x00more"
+#: the keys the status line names, as many as fit
+HINTS = ("enter opens", "/ searches", "f filters", "s sorts", "r reverses", "D removes", "q closes")
 #: what breaks or pads a line, made a space each (a snippet is one line)
 _SPACES = str.maketrans("\n\t\u2028\u2029", "    ")
 
@@ -307,9 +310,16 @@ class LibraryScreen(Screen[Choice | None]):
                 else "The library is empty."
             )
         empty.set_class(nothing, "-shown")
-        self.query_one("#library-status", Label).update(
-            what + " · enter opens · / searches · f filters · s sorts · D removes · q closes"
-        )
+        # the keys that fit (whole: at 80 columns the line was cut in the middle of one)
+        room = self.size.width - 2
+        for hint in ("enter opens at the match", "esc clears") if searching else HINTS:
+            if cell_len(what) + 3 + cell_len(hint) > room:
+                break
+            what += f" · {hint}"
+        self.query_one("#library-status", Label).update(what)
+
+    def on_resize(self) -> None:
+        self._show_state()
 
     # -- actions ----------------------------------------------------------------------
     def action_open(self) -> None:
