@@ -175,3 +175,27 @@ async def test_only_the_tab_in_view_is_made_the_others_when_shown(loaded_model) 
         panel = app.query_one(SidePanel)
         assert app.query_one(SourceList).display
         assert not panel.tab_widget("tab-claims").display  # the Claims list and its detail
+
+
+class Wide(LineList):
+    kind = "note"
+    COLUMNS: ClassVar[tuple[Column, ...]] = (
+        Column("mark", "Mark"),
+        Column("author", "By"),
+        Column("where", "Where"),
+        Column("note", "Note"),
+    )
+
+
+async def test_the_last_column_keeps_room_in_a_narrow_list() -> None:
+    """A team library's long analyst names and grade spreads fill the first columns: in a
+    panel 36 cells wide they are cut (with an ellipsis) so the note keeps 16 cells (it was
+    pushed off the list)."""
+    table = Wide(id="t")
+    author, where = "bob.longname@desk.example.org", "North Korean troops in Russia"
+    table.set_rows([Row("k", (Text("? doubt"), Text(author), Text(where), Text("Check the NIS")))])
+    app = Harness(table)
+    async with app.run_test(size=(36, 6)) as pilot:
+        await pilot.pause()
+        line = next(x for x in drawn(table) if "bob" in x)
+        assert "Check the NIS" in line and "…" in line

@@ -133,3 +133,25 @@ async def test_status_line_measures_a_wide_title_in_cells(tmp_path) -> None:
         assert cell_len(shown) <= status.content_region.width
         assert shown.startswith(title[:4]) and "…" in shown
         assert shown.endswith("analysis: off")
+
+
+async def test_sources_keep_room_for_their_names(loaded_model) -> None:
+    """At 80x24 a source's name is in view, and a source citing another reads 'X via Y'
+    (it read 'Xvia Y': the space was stripped with the words' edges)."""
+    from brief_tui.ui.panel import LineList
+    from tests.uihelpers import screen_text
+
+    app = make_app(SAMPLE)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_for_analysis(app, pilot)
+        assert app.analysis is not None
+        app.query_one("#tabs").active = "tab-sources"  # type: ignore[attr-defined]
+        await pilot.pause()
+        sources = app.query_one("#sources", LineList)
+        shown = screen_text(app)
+        top = sources.rows[0]
+        assert top.cells[-1].plain[:14] in shown
+        cites = [s for s in app.analysis.sources if s.via]
+        assert cites
+        for src in cites:
+            assert f"{src.name} via " in sources.get_cell(src.id, "name").plain

@@ -27,11 +27,25 @@ from brief_tui.ui.wrap import wrap_paragraph
 
 #: a column other than the last is at most this wide (the last takes what is left)
 MAX_COLUMN = 24
+#: the room the last column keeps (a source's name, a note): the others are cut to leave it
+LAST_COLUMN = 16
 
 
 def words(value: object, style: str | Style = "") -> Text:
     """Words from anywhere (a document, the store) as one line of text, never markup."""
     return Text(clean_line(str(value)), style=style, end="")
+
+
+def fitted(widths: Sequence[int], width: int) -> list[int]:
+    """Column widths (but the last's) cut, the widest first, so that the last column keeps
+    LAST_COLUMN cells (or half the list) of ``width``: in a narrow panel the team's grades
+    and long analyst names took every cell, and a source's name or a note was not shown."""
+    out = list(widths)
+    room = width - len(out) - min(LAST_COLUMN, width // 2)
+    while out and sum(out) > room and max(out) > 3:
+        widest = out.index(max(out))
+        out[widest] -= 1
+    return out
 
 
 def rows_css(widget: str, prefix: str, extra: str = "") -> str:
@@ -134,6 +148,8 @@ class LineList(PanelList, ScrollView, can_focus=True):
         self._first: list[int] = []
         self._width = -1
         self._widths: list[int] = []
+        #: the same, narrowed to leave the last column room at the current width
+        self._fitted: list[int] = []
         self._strips: LRUCache[int, Strip] = LRUCache(256)
         self._styles: tuple[Style, Style, Style, Style] | None = None
         #: the cursor's row is brought into view once the list has a size
@@ -176,6 +192,7 @@ class LineList(PanelList, ScrollView, can_focus=True):
             )
             for i, col in enumerate(self.columns[:-1])
         ]
+        self._fitted = fitted(self._widths, self._width) if self._width > 0 else self._widths
 
     @property
     def row_count(self) -> int:
@@ -226,6 +243,7 @@ class LineList(PanelList, ScrollView, can_focus=True):
         if width <= 0 or width == self._width:
             return
         self._width = width
+        self._fitted = fitted(self._widths, width)
         self._strips.clear()
         lines: list[tuple[int, int, int, int]] = []
         first: list[int] = []
@@ -325,7 +343,9 @@ class LineList(PanelList, ScrollView, can_focus=True):
             cell = _safe(cells[i]) if i < len(cells) else Text()
             if i < last:
                 cell = cell.copy()
-                cell.align(col.align, self._widths[i])  # type: ignore[arg-type]
+                if cell.cell_len > self._fitted[i]:
+                    cell.truncate(self._fitted[i], overflow="ellipsis")
+                cell.align(col.align, self._fitted[i])  # type: ignore[arg-type]
                 line.append_text(cell)
                 line.append(" ")
             else:

@@ -100,9 +100,9 @@ class SourceList(LineList):
             for src in order:
                 name = words(src.name)
                 if src.via:
-                    name.append(
-                        words(f" via {source_label(analysis, src.via)}").plain, style="italic"
-                    )
+                    # (the space outside words(): a line is stripped of its edges' spaces)
+                    cited = words(f"via {source_label(analysis, src.via)}").plain
+                    name.append(f" {cited}", style="italic")
                 if src.descriptor:
                     name.append(words(f", {src.descriptor}").plain, style="dim")
                 rows.append(
