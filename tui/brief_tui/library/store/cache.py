@@ -1,11 +1,12 @@
 """The analysis cache: a briefing's analysis kept by (briefing id, model name and version,
 analyser version), so that a briefing opened again is shown analysed without running spaCy.
 
-A row's ``json`` is the compact private form of Analysis.to_cache (CACHE_FORMAT), the
+A row's ``json`` is the compact private form of Analysis.to_cache (CACHE_FORMAT) written
+part by part (analysis.cache_row, CACHE_ROW: a part is decoded when first read), the
 briefing text left out when the briefings table holds it under the same id (the id is
-the text's SHA-256, and a stored briefing's text never changes). Rows written before
-that form hold Analysis.to_json() (the public schema) and are still read; a row in any
-other form, or damaged, is a miss.
+the text's SHA-256, and a stored briefing's text never changes). Rows written before hold
+that form as one object, or Analysis.to_json() (the public schema), and are still read; a
+row in any other form, or damaged, is a miss.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from __future__ import annotations
 import gc
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 
-from brief_tui.analysis.model import CACHE_FORMAT, Analysis
+from brief_tui.analysis.cache_row import CACHE_ROW, cache_row, is_cache_row, read_cache_row
+from brief_tui.analysis.model import CACHE_FORMAT, CACHE_PARTS, Analysis
 from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
 from brief_tui.library.names import index_keys
 from brief_tui.library.store.briefings import Briefings
@@ -42,11 +44,27 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def decode_cached(raw: str, text: str | None) -> Analysis | None:
+#: the parts of a cached analysis the reader's first screen shows (the entities over the
+#: text, the Actors tab): read first when the reader opens a briefing
+FIRST_PARTS = ("entities", "sentences", "actors", "profile")
+
+
+def decode_cached(
+    raw: str,
+    text: str | None,
+    *,
+    first: tuple[str, ...] = CACHE_PARTS,
+    around: Callable[[], AbstractContextManager[object]] = collector_paused,
+) -> Analysis | None:
     """A cache row's analysis (``text``: the stored briefing's, for a row without it), or
-    ``None`` if the row is in no form this version reads."""
+    ``None`` if the row is in no form this version reads. Of a row in parts
+    (analysis.cache_row) only the parts named in ``first`` are decoded now (a damaged
+    one makes the row a miss), the others when first read (inside ``around``; a damaged
+    one reads as empty)."""
     try:
-        with collector_paused():
+        with around():
+            if is_cache_row(raw):
+                return read_cache_row(raw, text, first=first, around=around)
             d = json.loads(raw)
             if not isinstance(d, dict):
                 return None
@@ -94,7 +112,7 @@ class AnalysisCache:
         with collector_paused():
             # ASCII (other characters escaped): a str of one byte a character to read back,
             # whatever the briefing's typography
-            data = json.dumps(analysis.to_cache(with_text=not stored), separators=(",", ":"))
+            data = cache_row(analysis.to_cache(with_text=not stored))
         keys = index_keys(analysis)
         with self.db.write() as conn:
             self._index(conn, analysis.briefing_id, keys)
@@ -247,9 +265,10 @@ class AnalysisCache:
             rows = conn.execute(
                 f"""SELECT briefing_id, json_array_length(json, '$.claims') AS n
                     FROM analysis_cache
-                    WHERE json_valid(json) AND json_extract(json, '$.schema') IN (?, ?)
+                    WHERE json_valid(json) AND json_extract(json, '$.schema') IN (?, ?, ?)
                       AND json_type(json, '$.claims') = 'array'{some}
                     ORDER BY created_at""",
-                (CACHE_FORMAT, ANALYSIS_SCHEMA) + (() if ids is None else (json.dumps(list(ids)),)),
+                (CACHE_ROW, CACHE_FORMAT, ANALYSIS_SCHEMA)
+                + (() if ids is None else (json.dumps(list(ids)),)),
             ).fetchall()
         return {str(r["briefing_id"]): int(r["n"]) for r in rows}  # the latest wins
