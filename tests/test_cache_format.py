@@ -20,7 +20,7 @@ import pytest
 
 from brief_tui.analysis import analyze
 from brief_tui.analysis import model as analysis_model
-from brief_tui.analysis.cache_row import CACHE_ROW, cache_row, read_cache_row
+from brief_tui.analysis.cache_row import CACHE_ROW, FIRST_PARTS, cache_row, read_cache_row
 from brief_tui.analysis.model import (
     CACHE_PARTS,
     SCHEMA,
@@ -38,7 +38,6 @@ from brief_tui.briefing import Briefing, briefing_from_text
 from brief_tui.library import paths
 from brief_tui.library.cache_probe import read_cached
 from brief_tui.library.store import FULL_CHECK_EVERY_S, Store, StoreDamaged
-from brief_tui.library.store.cache import FIRST_PARTS
 
 KEYS = ("model_name", "model_version", "analyser_version")
 
@@ -561,3 +560,33 @@ def test_the_every_open_check_leaves_check_constraints_enforced(
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute("UPDATE annotations SET kind = 'no such kind'")
         assert [a.kind for a in s.annotations(sample_briefing.id)] == ["note"]
+
+
+def test_reading_ahead_imports_no_store(
+    store: Store, sample_briefing: Briefing, sample: Analysis
+) -> None:
+    """The reader's read at launch decodes a cached row with the analysis layer alone: the
+    store's modules (tens of ms to import, while the reader imports Textual) come later."""
+    import subprocess
+    import sys
+
+    store.add_briefing(sample_briefing)
+    store.put_cached_analysis(sample)
+    assert store.path is not None
+    code = (
+        "import json, sys; from pathlib import Path\n"
+        "from brief_tui.library.cache_probe import read_cached\n"
+        "an = read_cached((Path(sys.argv[1]), tuple(json.loads(sys.argv[2]))))\n"
+        "print(json.dumps([len(an.entities) if an else None,\n"
+        "    sorted(m for m in sys.modules if m.startswith('brief_tui.library.store'))]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(store.path), json.dumps(_keys(sample))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    entities, store_modules = json.loads(done.stdout)
+    assert entities == len(sample.entities) > 0
+    assert store_modules == []

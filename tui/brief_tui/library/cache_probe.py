@@ -102,7 +102,7 @@ def read_cached(
     raw, text = rows[0]
     if not isinstance(raw, str):
         return None
-    from brief_tui.library.store.cache import FIRST_PARTS, collector_paused, decode_cached
+    from brief_tui.analysis.cache_row import FIRST_PARTS, collector_paused, decode_cached
 
     text = text if isinstance(text, str) else None
     return decode_cached(raw, text, first=FIRST_PARTS, around=around or collector_paused)

@@ -11,14 +11,17 @@ row in any other form, or damaged, is a miss.
 
 from __future__ import annotations
 
-import gc
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Sequence
 
-from brief_tui.analysis.cache_row import CACHE_ROW, cache_row, is_cache_row, read_cache_row
-from brief_tui.analysis.model import CACHE_FORMAT, CACHE_PARTS, Analysis
+from brief_tui.analysis.cache_row import (
+    CACHE_ROW,
+    cache_row,
+    collector_paused,
+    decode_cached,
+)
+from brief_tui.analysis.model import CACHE_FORMAT, Analysis
 from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
 from brief_tui.library.names import index_keys
 from brief_tui.library.store.briefings import Briefings
@@ -26,53 +29,6 @@ from brief_tui.library.store.connection import Database
 from brief_tui.library.store.errors import StoreDamaged
 from brief_tui.library.store.protocol import BriefingInfo, Candidates
 from brief_tui.library.store.timestamps import now_iso
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector around reading (or writing) a cached analysis:
-    that makes some 200,000 containers, none of them garbage, and the allocations alone
-    started collections that walked the whole heap again and again (half of the time a read
-    took). Threads overlapping here leave it on; one that was already off is left alone."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-#: the parts of a cached analysis the reader's first screen shows (the entities over the
-#: text, the Actors tab): read first when the reader opens a briefing
-FIRST_PARTS = ("entities", "sentences", "actors", "profile")
-
-
-def decode_cached(
-    raw: str,
-    text: str | None,
-    *,
-    first: tuple[str, ...] = CACHE_PARTS,
-    around: Callable[[], AbstractContextManager[object]] = collector_paused,
-) -> Analysis | None:
-    """A cache row's analysis (``text``: the stored briefing's, for a row without it), or
-    ``None`` if the row is in no form this version reads. Of a row in parts
-    (analysis.cache_row) only the parts named in ``first`` are decoded now (a damaged
-    one makes the row a miss), the others when first read (inside ``around``; a damaged
-    one reads as empty)."""
-    try:
-        with around():
-            if is_cache_row(raw):
-                return read_cache_row(raw, text, first=first, around=around)
-            d = json.loads(raw)
-            if not isinstance(d, dict):
-                return None
-            if d.get("schema") == ANALYSIS_SCHEMA:  # written before the compact form
-                return Analysis.from_json(d)
-            return Analysis.from_cache(d, text)
-    except (ValueError, KeyError, TypeError, IndexError, RecursionError):
-        return None
 
 
 class AnalysisCache:

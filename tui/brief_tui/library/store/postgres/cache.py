@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from brief_tui.analysis.cache_row import cache_row
+from brief_tui.analysis.cache_row import cache_row, collector_paused, decode_cached
 from brief_tui.analysis.model import Analysis
-from brief_tui.library.store.cache import collector_paused, decode_cached
 from brief_tui.library.store.errors import StoreUnavailable
 from brief_tui.library.store.postgres.connection import PgHandle
 from brief_tui.library.store.postgres.rows import pg_text
