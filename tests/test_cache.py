@@ -18,6 +18,13 @@ import asyncio, json, sys
 from brief_tui.briefing import load_briefing
 from brief_tui.ui.app import BriefApp
 from brief_tui.ui.article import ArticleView
+from brief_tui.ui.screens.reader import ReaderScreen
+from brief_tui.ui.session import Session
+
+order = []  # what happened first: the analysis shown, or the store opened
+shown, opened = Session.shown, ReaderScreen.on_store_opened
+Session.shown = lambda self: (order.append("shown"), shown(self))[1]
+ReaderScreen.on_store_opened = lambda self, m: (order.append("store"), opened(self, m))[1]
 
 async def main():
     app = BriefApp(load_briefing(sys.argv[1]))
@@ -37,6 +44,7 @@ async def main():
             "hedges": article.layer_spans("hedges"),
             "cues": article.layer_spans("claims"),
             "summary": " ".join(state.split()),
+            "order": order,
             "source": app.analysis_source,
             "state": app.analysis_state,
             "spacy_loaded": "spacy" in sys.modules,
@@ -83,6 +91,8 @@ def test_reopened_briefing_uses_the_cache_without_spacy(data_dir: Path) -> None:
     assert second["hedges"] == first["hedges"] and second["cues"] == first["cues"]
     assert first["cues"] and first["hedges"]
     assert second["summary"] == first["summary"] and "claims" in first["summary"]
+    # the store (its imports and checks) is opened after the analysis read ahead is drawn
+    assert second["order"][:2] == ["shown", "store"]
 
 
 def test_launch_reads_a_cached_analysis_at_once_else_starts_the_process(

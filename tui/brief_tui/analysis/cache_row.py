@@ -62,7 +62,7 @@ def decode_cached(
 ) -> Analysis | None:
     """A cache row's analysis (``text``: the stored briefing's, for a row without it), or
     ``None`` if the row is in no form this version reads. Of a row in parts
-    (analysis.cache_row) only the parts named in ``first`` are decoded now (a damaged
+    (:func:`cache_row`) only the parts named in ``first`` are decoded now (a damaged
     one makes the row a miss), the others when first read (inside ``around``; a damaged
     one reads as empty)."""
     try:

@@ -320,6 +320,7 @@ class ReaderScreen(Screen[None]):
             return
         self.analysis_source = message.source
         self._apply_analysis(message.analysis, 1.0)
+        self.call_after_refresh(self.session.shown)
         if self._timeline_for.startswith(f"{self.briefing.id}:"):  # shown from the text: redo
             self._load_timeline()
 
@@ -671,8 +672,7 @@ class ReaderScreen(Screen[None]):
         self.focus_label = ""
         self.reading.reading_filter = None
         self.annotator.reset()
-        self.app.title = briefing.title
-        self.app.sub_title = briefing.origin
+        self.app.title, self.app.sub_title = briefing.title, briefing.origin
         await self.recompose()
         self._start()
         if offset is not None and not briefing.is_empty:
