@@ -63,3 +63,22 @@ def test_the_analysis_process_runs_below_the_reader() -> None:
     assert nice == os.nice(0) + NICE
     rest = list(events)
     assert rest[-1].kind == "done" and rest[-1].analysis is not None
+
+
+@pytest.mark.slow
+def test_the_analysis_process_is_below_the_reader_from_its_start() -> None:
+    """The reader lowers the analysis process's priority as soon as it is started: its
+    Python start-up and imports yield to the reader's first frame too (the process's own
+    lowering comes only after it has read the request)."""
+    import os
+
+    from brief_tui.analysis.child import AnalysisProcess
+    from brief_tui.analysis.pool import NICE
+
+    process = AnalysisProcess("Officials said so.\n", title="t", briefing_id="t")
+    try:
+        with open(f"/proc/{process.pid}/stat") as f:
+            nice = int(f.read().rsplit(")", 1)[1].split()[16])
+        assert nice == os.nice(0) + NICE
+    finally:
+        process.stop()

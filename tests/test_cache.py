@@ -17,6 +17,14 @@ RUN = r"""
 import asyncio, json, sys
 from brief_tui.briefing import load_briefing
 from brief_tui.ui.app import BriefApp
+from brief_tui.ui.article import ArticleView
+from brief_tui.ui.screens.reader import ReaderScreen
+from brief_tui.ui.session import Session
+
+order = []  # what happened first: the analysis shown, or the store opened
+shown, opened = Session.shown, ReaderScreen.on_store_opened
+Session.shown = lambda self: (order.append("shown"), shown(self))[1]
+ReaderScreen.on_store_opened = lambda self, m: (order.append("store"), opened(self, m))[1]
 
 async def main():
     app = BriefApp(load_briefing(sys.argv[1]))
@@ -30,7 +38,13 @@ async def main():
             await pilot.pause(0.05)
         await app.workers.wait_for_complete()
         await pilot.pause()
+        article = app.query_one(ArticleView)
+        state = str(app.query_one("#state").render()).replace(" · from the cache", "")
         print(json.dumps({
+            "hedges": article.layer_spans("hedges"),
+            "cues": article.layer_spans("claims"),
+            "summary": " ".join(state.split()),
+            "order": order,
             "source": app.analysis_source,
             "state": app.analysis_state,
             "spacy_loaded": "spacy" in sys.modules,
@@ -72,6 +86,13 @@ def test_reopened_briefing_uses_the_cache_without_spacy(data_dir: Path) -> None:
     assert second["state"] == "done"
     assert second["actors"] == first["actors"] and second["claims"] == first["claims"]
     assert second["rows"] == first["rows"] > 0
+    # the claims (read from the cache after the first analysed frame) are marked, and
+    # counted in the state line, as when analysed
+    assert second["hedges"] == first["hedges"] and second["cues"] == first["cues"]
+    assert first["cues"] and first["hedges"]
+    assert second["summary"] == first["summary"] and "claims" in first["summary"]
+    # the store (its imports and checks) is opened after the analysis read ahead is drawn
+    assert second["order"][:2] == ["shown", "store"]
 
 
 def test_launch_reads_a_cached_analysis_at_once_else_starts_the_process(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
+import threading
 import time
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -18,8 +20,9 @@ import pytest
 
 from brief_tui.analysis import analyze
 from brief_tui.analysis import model as analysis_model
+from brief_tui.analysis.cache_row import CACHE_ROW, FIRST_PARTS, cache_row, read_cache_row
 from brief_tui.analysis.model import (
-    CACHE_FORMAT,
+    CACHE_PARTS,
     SCHEMA,
     Analysis,
     Claim,
@@ -33,6 +36,7 @@ from brief_tui.analysis.model import (
 )
 from brief_tui.briefing import Briefing, briefing_from_text
 from brief_tui.library import paths
+from brief_tui.library.cache_probe import read_cached
 from brief_tui.library.store import FULL_CHECK_EVERY_S, Store, StoreDamaged
 
 KEYS = ("model_name", "model_version", "analyser_version")
@@ -163,8 +167,9 @@ def test_real_analysis_round_trips_through_the_cache(
     # stored compactly, without the text the briefings table holds
     (raw,) = _raw_rows(store)
     row = json.loads(raw)
-    assert row["schema"] == CACHE_FORMAT
-    assert row["briefing"][2] == len(sample.text) and row["briefing"][3] is None
+    assert row["schema"] == CACHE_ROW
+    head = row["head"]
+    assert head["briefing"][2] == len(sample.text) and head["briefing"][3] is None
     assert len(raw) < len(json.dumps(sample.to_json(), ensure_ascii=False)) / 2
     assert store.claim_counts() == {sample.briefing_id: len(sample.claims)}
     # a window of the library asks for its own briefings only
@@ -177,7 +182,7 @@ def test_real_analysis_round_trips_through_the_cache(
 def test_text_is_kept_when_the_store_does_not_hold_it(store: Store, sample: Analysis) -> None:
     store.put_cached_analysis(sample)  # its briefing was never added
     (raw,) = _raw_rows(store)
-    assert json.loads(raw)["briefing"][3] == sample.text
+    assert json.loads(raw)["head"]["briefing"][3] == sample.text
     assert store.get_cached_analysis(*_keys(sample)) == sample
     assert store.latest_cached_analysis(sample.briefing_id) == sample
 
@@ -202,6 +207,67 @@ def test_in_memory_round_trip_does_not_share_lists(sample: Analysis) -> None:
     back.actors[0].aliases.append("x")
     back.profile["x"] = 1
     assert "x" not in sample.actors[0].aliases and "x" not in sample.profile
+
+
+# -- a row in parts, decoded part by part ---------------------------------------------------------
+@pytest.mark.parametrize("first", [(), FIRST_PARTS, CACHE_PARTS, ("claims",)])
+@pytest.mark.parametrize("with_text", [True, False])
+def test_a_row_in_parts_reads_back_exactly_the_same_analysis(
+    sample: Analysis, first: tuple[str, ...], with_text: bool
+) -> None:
+    row = cache_row(sample.to_cache(with_text=with_text))
+    back = read_cache_row(row, None if with_text else sample.text, first=first)
+    assert isinstance(back, Analysis)
+    assert back == sample and sample == back  # (either way round)
+    assert back == Analysis.from_cache(sample.to_cache())
+    for f in fields(Analysis):
+        assert getattr(back, f.name) == getattr(sample, f.name), f.name
+    assert back.to_json() == sample.to_json() and back.to_cache() == sample.to_cache()
+    assert repr(back) == repr(sample)
+    assert back.unreadable_parts == []  # type: ignore[attr-defined]
+
+
+def test_a_damaged_later_part_reads_as_empty_when_read_ahead(
+    store: Store, sample_briefing: Briefing, sample: Analysis
+) -> None:
+    """The reader's first read decodes what its first screen shows: a later part found
+    damaged when asked for reads as empty (never an error); the store's own reads, which
+    decode every part, call the row a miss."""
+    d = sample.to_cache(with_text=False)
+    d["claims"][0].pop()
+    row = cache_row(d)
+    with pytest.raises(ValueError):
+        read_cache_row(row, sample.text, first=CACHE_PARTS)
+    back = read_cache_row(row, sample.text, first=FIRST_PARTS)
+    assert back.entities == sample.entities and back.actors == sample.actors
+    assert back.claims == [] and back.unreadable_parts == ["claims"]  # type: ignore[attr-defined]
+    assert back.sources == sample.sources and back.measures == sample.measures
+
+    store.add_briefing(sample_briefing)
+    store.put_cached_analysis(sample)
+    _set_row(store, row)
+    assert store.get_cached_analysis(*_keys(sample)) is None
+    assert store.path is not None
+    key = (store.path, _keys(sample))
+    ahead = read_cached(key)
+    assert ahead is not None and ahead.entities == sample.entities and ahead.claims == []
+
+
+def test_a_part_asked_for_by_two_threads_is_decoded_once(sample: Analysis) -> None:
+    back = read_cache_row(cache_row(sample.to_cache()), first=())
+    got: list[object] = []
+    ready = threading.Barrier(4)
+
+    def ask() -> None:
+        ready.wait()
+        got.append(back.claims)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 4 and all(g is got[0] for g in got) and got[0] == sample.claims
 
 
 # -- rows in other forms ------------------------------------------------------------------------
@@ -235,14 +301,70 @@ def test_unreadable_row_is_a_miss_not_an_error(
 ) -> None:
     store.add_briefing(sample_briefing)
     store.put_cached_analysis(sample)
-    (raw,) = _raw_rows(store)
-    d = json.loads(raw)
+    d = sample.to_cache(with_text=False)  # (a row in one object, as written before parts)
     change(d)
     _set_row(store, json.dumps(d))
     assert store.get_cached_analysis(*_keys(sample)) is None
     assert store.latest_cached_analysis(sample.briefing_id) is None
     store.put_cached_analysis(sample)  # the next analysis replaces it
     assert store.get_cached_analysis(*_keys(sample)) == sample
+
+
+def test_a_row_in_one_object_is_still_read(
+    store: Store, sample_briefing: Briefing, sample: Analysis
+) -> None:
+    """Rows cached before the parts (CACHE_FORMAT in one object) are read as they are."""
+    store.add_briefing(sample_briefing)
+    store.put_cached_analysis(sample)
+    _set_row(store, json.dumps(sample.to_cache(with_text=False), separators=(",", ":")))
+    assert store.get_cached_analysis(*_keys(sample)) == sample
+    assert store.claim_counts() == {sample.briefing_id: len(sample.claims)}
+
+
+def _with_head(raw: str, change) -> str:
+    """A row in parts with its head changed (its parts left where they are)."""
+    start = len('{"schema":"' + CACHE_ROW + '","head":')
+    head, end = json.JSONDecoder().raw_decode(raw, start)
+    change(head)
+    return raw[:start] + json.dumps(head, separators=(",", ":")) + raw[end:]
+
+
+def _shift(head: dict, part: str, by: int, which: int = 0) -> None:
+    head["parts"][part][which] += by
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda r: r.replace(CACHE_ROW, CACHE_ROW[:-1] + "9", 1), id="newer-format"),
+        pytest.param(lambda r: r[:-20] + "}", id="cut-short"),
+        pytest.param(lambda r: _with_head(r, lambda h: _shift(h, "claims", 1)), id="moved"),
+        pytest.param(
+            lambda r: _with_head(r, lambda h: _shift(h, "measures", 10**6, 1)), id="past-the-end"
+        ),
+        pytest.param(
+            lambda r: _with_head(r, lambda h: h["parts"].update(entities=["12", "40"])),
+            id="offsets-not-numbers",
+        ),
+        pytest.param(lambda r: _with_head(r, lambda h: h.pop("parts")), id="no-parts"),
+        pytest.param(
+            lambda r: _with_head(r, lambda h: h["briefing"].__setitem__(2, 5)),
+            id="other-text-length",
+        ),
+        pytest.param(
+            lambda r: re.sub(r'("entities":\[\[)\d', r"\1x", r, count=1), id="first-part-damaged"
+        ),
+    ],
+)
+def test_a_damaged_row_in_parts_is_a_miss(
+    store: Store, sample_briefing: Briefing, sample: Analysis, damage
+) -> None:
+    store.add_briefing(sample_briefing)
+    store.put_cached_analysis(sample)
+    (raw,) = _raw_rows(store)
+    _set_row(store, damage(raw))
+    assert store.get_cached_analysis(*_keys(sample)) is None
+    assert store.latest_cached_analysis(sample.briefing_id) is None
 
 
 @pytest.mark.parametrize("raw", ["", "not json", "[1, 2]", '"text"', "{}", '{"schema": null}'])
@@ -438,3 +560,33 @@ def test_the_every_open_check_leaves_check_constraints_enforced(
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute("UPDATE annotations SET kind = 'no such kind'")
         assert [a.kind for a in s.annotations(sample_briefing.id)] == ["note"]
+
+
+def test_reading_ahead_imports_no_store(
+    store: Store, sample_briefing: Briefing, sample: Analysis
+) -> None:
+    """The reader's read at launch decodes a cached row with the analysis layer alone: the
+    store's modules (tens of ms to import, while the reader imports Textual) come later."""
+    import subprocess
+    import sys
+
+    store.add_briefing(sample_briefing)
+    store.put_cached_analysis(sample)
+    assert store.path is not None
+    code = (
+        "import json, sys; from pathlib import Path\n"
+        "from brief_tui.library.cache_probe import read_cached\n"
+        "an = read_cached((Path(sys.argv[1]), tuple(json.loads(sys.argv[2]))))\n"
+        "print(json.dumps([len(an.entities) if an else None,\n"
+        "    sorted(m for m in sys.modules if m.startswith('brief_tui.library.store'))]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(store.path), json.dumps(_keys(sample))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    entities, store_modules = json.loads(done.stdout)
+    assert entities == len(sample.entities) > 0
+    assert store_modules == []

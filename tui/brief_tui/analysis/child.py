@@ -107,6 +107,7 @@ class AnalysisProcess:
             stderr=subprocess.DEVNULL,
             close_fds=True,
         )
+        _lower_priority(self._proc.pid)  # at once: the child's own start-up yields too
         header = json.dumps(
             {
                 "title": title,
@@ -187,6 +188,19 @@ class AnalysisProcess:
             self._proc.wait()
 
 
+def _lower_priority(pid: int) -> None:
+    """The reader's frames and keys come first: the analysis process (``pid``, 0: this
+    one) and its forks run at a lower priority than the reader, and take what the reader
+    leaves of the cores. Set by the parent as soon as the child is started (its Python
+    start-up and imports then yield to the reader's too), else by the child itself."""
+    from .pool import NICE
+
+    with contextlib.suppress(OSError, AttributeError):  # (no priorities: as it may)
+        reader = os.getpriority(os.PRIO_PROCESS, os.getppid() if pid == 0 else 0)
+        if os.getpriority(os.PRIO_PROCESS, pid) < reader + NICE:
+            os.setpriority(os.PRIO_PROCESS, pid, min(reader + NICE, 19))
+
+
 # ---------------------------------------------------------------------------- child side
 def _send(out: IO[str], msg: dict[str, Any]) -> None:
     out.write(json.dumps(msg, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -204,12 +218,9 @@ def main() -> int:
     request = json.loads(sys.stdin.buffer.readline().decode("utf-8"))
     text = sys.stdin.buffer.read().decode("utf-8")
 
-    from .pool import NICE, cpu_count
+    from .pool import cpu_count
 
-    # the reader's frames and keys come first: this process (and its forks) take what the
-    # reader leaves of the cores
-    with contextlib.suppress(OSError):
-        os.nice(NICE)
+    _lower_priority(0)  # (when the parent could not: its forks inherit it)
 
     from .nlp import ModelUnavailable, load_model
     from .pipeline import analyze

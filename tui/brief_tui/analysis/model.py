@@ -18,7 +18,8 @@ Two serialised forms:
   small many-times-repeated records (entities, mentions, sentences) as columns, and the
   briefing text left out when the store has it already. Less than half the size, and read
   back three times faster. Not a public format: it may change with any version, and a
-  cached row in another format is simply not read by it.
+  cached row in another format is simply not read by it. The store writes it part by part
+  (:mod:`brief_tui.analysis.cache_row`), so that a reader decodes a part when it needs it.
 
 The small records (:class:`Span`, :class:`TextSpan`, :class:`Entity`, :class:`Mention`,
 :class:`Cue`, :class:`Hedge`, :class:`Figure`) are values: treat them as immutable, and they
@@ -30,6 +31,7 @@ back from the cache took. ``unsafe_hash=True`` keeps them hashable as before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -398,27 +400,14 @@ class Analysis:
             text,
             model_name,
             model_version,
-            list(map(Entity, *_checked(d["entities"], len(_ENTITY)))),
-            [
-                Actor(
-                    aid,
-                    name,
-                    kind,
-                    list(aliases),
-                    list(descriptors),
-                    list(map(Mention, *_checked(mentions, len(_MENTION)))),
-                )
-                for aid, name, kind, aliases, descriptors, mentions in d["actors"]
-            ],
-            [Source(*s) for s in d["sources"]],
-            list(map(_claim_from_cache, d["claims"])),
-            list(map(Span, *_checked(d["sentences"], len(_SPAN)))),
-            dict(d["profile"]),
+            decode_part("entities", d["entities"]),
+            decode_part("actors", d["actors"]),
+            decode_part("sources", d["sources"]),
+            decode_part("claims", d["claims"]),
+            decode_part("sentences", d["sentences"]),
+            decode_part("profile", d["profile"]),
             d["analyser_version"],
-            [
-                Measure(mid, unit, [(f[0], f[1]) for f in figures], agreement)
-                for mid, unit, figures, agreement in d["measures"]
-            ],
+            decode_part("measures", d["measures"]),
         )
 
 
@@ -577,3 +566,44 @@ def _claim_from_cache(c: list[Any]) -> Claim:
         [Figure(*f) for f in figures] if figures else [],
         kind,
     )
+
+
+def _actors_from_cache(rows: list[Any]) -> list[Actor]:
+    return [
+        Actor(
+            aid,
+            name,
+            kind,
+            list(aliases),
+            list(descriptors),
+            list(map(Mention, *_checked(mentions, len(_MENTION)))),
+        )
+        for aid, name, kind, aliases, descriptors, mentions in rows
+    ]
+
+
+def _measures_from_cache(rows: list[Any]) -> list[Measure]:
+    return [
+        Measure(mid, unit, [(f[0], f[1]) for f in figures], agreement)
+        for mid, unit, figures, agreement in rows
+    ]
+
+
+#: the parts of the cache form after the briefing and model, in Analysis's field order
+#: (the order a cache row is written in)
+CACHE_PARTS = ("entities", "actors", "sources", "claims", "sentences", "profile", "measures")
+_DECODE: dict[str, Callable[[Any], Any]] = {
+    "entities": lambda v: list(map(Entity, *_checked(v, len(_ENTITY)))),
+    "actors": _actors_from_cache,
+    "sources": lambda v: [Source(*s) for s in v],
+    "claims": lambda v: list(map(_claim_from_cache, v)),
+    "sentences": lambda v: list(map(Span, *_checked(v, len(_SPAN)))),
+    "profile": dict,
+    "measures": _measures_from_cache,
+}
+
+
+def decode_part(name: str, value: Any) -> Any:
+    """The part ``name`` (one of :data:`CACHE_PARTS`) of an analysis, read back from its
+    value in :meth:`Analysis.to_cache`. Raises as :meth:`Analysis.from_cache` does."""
+    return _DECODE[name](value)

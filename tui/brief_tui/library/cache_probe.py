@@ -86,9 +86,12 @@ def is_cached(key: CacheKey) -> bool:
     return bool(rows)
 
 
-def read_cached(key: CacheKey) -> Analysis | None:
-    """The analysis cached under ``key``, read as the store reads it; None when there is
-    none or it cannot be read (the store is asked again later)."""
+def read_cached(
+    key: CacheKey, around: Callable[[], AbstractContextManager[object]] | None = None
+) -> Analysis | None:
+    """The analysis cached under ``key``: what the first screen shows decoded now, the rest
+    when first asked for (inside ``around``); None when there is none or it cannot be read
+    (the store is asked again later)."""
     rows = _query(
         key,
         f"""SELECT c.json, b.text FROM analysis_cache c
@@ -99,9 +102,10 @@ def read_cached(key: CacheKey) -> Analysis | None:
     raw, text = rows[0]
     if not isinstance(raw, str):
         return None
-    from brief_tui.library.store.cache import decode_cached
+    from brief_tui.analysis.cache_row import FIRST_PARTS, collector_paused, decode_cached
 
-    return decode_cached(raw, text if isinstance(text, str) else None)
+    text = text if isinstance(text, str) else None
+    return decode_cached(raw, text, first=FIRST_PARTS, around=around or collector_paused)
 
 
 class ReadAhead:
@@ -123,7 +127,7 @@ class ReadAhead:
         analysis = None
         try:
             with around():
-                analysis = read_cached(key)
+                analysis = read_cached(key, around)
         except Exception:  # noqa: BLE001 - read ahead: the store is asked again after it
             analysis = None
         finally:

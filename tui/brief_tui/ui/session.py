@@ -53,6 +53,10 @@ HeadStart = AnalysisProcess | ReadAhead
 #: wait less for the processor, a note shows a little later, still well within a second)
 LIVE_READ_GAP_S: Final = 0.2
 
+#: seconds after the first frame the session's work starts when a cached analysis read
+#: ahead has not been shown by then
+RUN_ANYWAY_S: Final = 0.5
+
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word if n == 1 else word + 's'}"
@@ -96,6 +100,7 @@ class Session:
         self.restore_position = restore_position
         #: True once the store and the analysis have been asked for (after the first frame)
         self.started = False
+        self._shown = self._run_when_shown = self._cancelled = False
         self._worker: Worker[None] | None = None
         #: the cached analysis being read ahead (see start_process)
         self._ahead = process if isinstance(process, ReadAhead) else None
@@ -143,7 +148,25 @@ class Session:
         return self._ahead is not None
 
     def run(self) -> None:
-        """Open the store and show what is known, then analyse (in a worker)."""
+        """Open the store and show what is known, then analyse (in a worker). With a
+        cached analysis read ahead, after the frame that shows it (:meth:`shown`): the
+        store's imports and checks would otherwise compete with that frame (or a moment
+        later, if it never comes: the read found nothing)."""
+        if self._ahead is not None and not self._shown:
+            self._run_when_shown = True
+            self.target.set_timer(RUN_ANYWAY_S, self._run_now)
+            return
+        self._run_now()
+
+    def shown(self) -> None:
+        """The screen has drawn the analysis (the rest of the work may start)."""
+        self._shown = True
+        if self._run_when_shown:
+            self._run_now()
+
+    def _run_now(self) -> None:
+        if self.started or self._cancelled:
+            return
         self.started = True
         self._worker = self.target.run_worker(
             self._work, thread=True, exclusive=True, group="analysis", exit_on_error=False
@@ -151,6 +174,7 @@ class Session:
 
     def cancel(self) -> None:
         """Stop the work of this briefing (another is opened, or the reader closes)."""
+        self._cancelled = True
         if self._worker is not None:
             self._worker.cancel()
         self.stop_process()

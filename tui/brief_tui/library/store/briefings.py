@@ -10,6 +10,7 @@ from collections.abc import Generator
 from datetime import date
 from typing import Any, Final
 
+from brief_tui.analysis.cache_row import CACHE_ROW
 from brief_tui.analysis.model import CACHE_FORMAT
 from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
 from brief_tui.briefing.load import Briefing, Heading, paragraph_spans
@@ -257,11 +258,11 @@ class Briefings:
                               AS annotation_count,
                           (SELECT json_array_length(c.json, '$.claims') FROM analysis_cache c
                            WHERE c.briefing_id = b.id AND json_valid(c.json)
-                             AND json_extract(c.json, '$.schema') IN (?, ?)
+                             AND json_extract(c.json, '$.schema') IN (?, ?, ?)
                              AND json_type(c.json, '$.claims') = 'array'
                            ORDER BY c.created_at DESC LIMIT 1) AS claims
                    FROM briefings b ORDER BY b.last_opened_at DESC, b.id""",
-                (CACHE_FORMAT, ANALYSIS_SCHEMA),
+                (CACHE_ROW, CACHE_FORMAT, ANALYSIS_SCHEMA),
             )
             try:
                 for row in cursor:

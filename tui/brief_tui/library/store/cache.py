@@ -1,21 +1,26 @@
 """The analysis cache: a briefing's analysis kept by (briefing id, model name and version,
 analyser version), so that a briefing opened again is shown analysed without running spaCy.
 
-A row's ``json`` is the compact private form of Analysis.to_cache (CACHE_FORMAT), the
+A row's ``json`` is the compact private form of Analysis.to_cache (CACHE_FORMAT) written
+part by part (analysis.cache_row, CACHE_ROW: a part is decoded when first read), the
 briefing text left out when the briefings table holds it under the same id (the id is
-the text's SHA-256, and a stored briefing's text never changes). Rows written before
-that form hold Analysis.to_json() (the public schema) and are still read; a row in any
-other form, or damaged, is a miss.
+the text's SHA-256, and a stored briefing's text never changes). Rows written before hold
+that form as one object, or Analysis.to_json() (the public schema), and are still read; a
+row in any other form, or damaged, is a miss.
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 
+from brief_tui.analysis.cache_row import (
+    CACHE_ROW,
+    cache_row,
+    collector_paused,
+    decode_cached,
+)
 from brief_tui.analysis.model import CACHE_FORMAT, Analysis
 from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
 from brief_tui.library.names import index_keys
@@ -24,37 +29,6 @@ from brief_tui.library.store.connection import Database
 from brief_tui.library.store.errors import StoreDamaged
 from brief_tui.library.store.protocol import BriefingInfo, Candidates
 from brief_tui.library.store.timestamps import now_iso
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector around reading (or writing) a cached analysis:
-    that makes some 200,000 containers, none of them garbage, and the allocations alone
-    started collections that walked the whole heap again and again (half of the time a read
-    took). Threads overlapping here leave it on; one that was already off is left alone."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-def decode_cached(raw: str, text: str | None) -> Analysis | None:
-    """A cache row's analysis (``text``: the stored briefing's, for a row without it), or
-    ``None`` if the row is in no form this version reads."""
-    try:
-        with collector_paused():
-            d = json.loads(raw)
-            if not isinstance(d, dict):
-                return None
-            if d.get("schema") == ANALYSIS_SCHEMA:  # written before the compact form
-                return Analysis.from_json(d)
-            return Analysis.from_cache(d, text)
-    except (ValueError, KeyError, TypeError, IndexError, RecursionError):
-        return None
 
 
 class AnalysisCache:
@@ -94,7 +68,7 @@ class AnalysisCache:
         with collector_paused():
             # ASCII (other characters escaped): a str of one byte a character to read back,
             # whatever the briefing's typography
-            data = json.dumps(analysis.to_cache(with_text=not stored), separators=(",", ":"))
+            data = cache_row(analysis.to_cache(with_text=not stored))
         keys = index_keys(analysis)
         with self.db.write() as conn:
             self._index(conn, analysis.briefing_id, keys)
@@ -247,9 +221,10 @@ class AnalysisCache:
             rows = conn.execute(
                 f"""SELECT briefing_id, json_array_length(json, '$.claims') AS n
                     FROM analysis_cache
-                    WHERE json_valid(json) AND json_extract(json, '$.schema') IN (?, ?)
+                    WHERE json_valid(json) AND json_extract(json, '$.schema') IN (?, ?, ?)
                       AND json_type(json, '$.claims') = 'array'{some}
                     ORDER BY created_at""",
-                (CACHE_FORMAT, ANALYSIS_SCHEMA) + (() if ids is None else (json.dumps(list(ids)),)),
+                (CACHE_ROW, CACHE_FORMAT, ANALYSIS_SCHEMA)
+                + (() if ids is None else (json.dumps(list(ids)),)),
             ).fetchall()
         return {str(r["briefing_id"]): int(r["n"]) for r in rows}  # the latest wins

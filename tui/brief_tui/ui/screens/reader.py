@@ -320,6 +320,7 @@ class ReaderScreen(Screen[None]):
             return
         self.analysis_source = message.source
         self._apply_analysis(message.analysis, 1.0)
+        self.call_after_refresh(self.session.shown)
         if self._timeline_for.startswith(f"{self.briefing.id}:"):  # shown from the text: redo
             self._load_timeline()
 
@@ -343,8 +344,7 @@ class ReaderScreen(Screen[None]):
         self.analysis = analysis
         done = fraction >= 1.0
         self.analysis_state = "done" if done else f"{fraction:.0%}"
-        article = self.article()
-        if article is not None:
+        if (article := self.article()) is not None:
             article.set_sentences([(s.start, s.end) for s in analysis.sentences])
         self._style_analysis()
         panel = self.query_one(SidePanel)
@@ -354,25 +354,26 @@ class ReaderScreen(Screen[None]):
             self._figures_for = ""  # found again when the Across tab is next shown
             if panel.active_tab == "tab-across":
                 self._show_figures()
-            panel.show_summary(analysis, cached=self.analysis_source == "cache")
+            cached = self.analysis_source == "cache"  # (counts read the claims: after the frame)
+            self.call_after_refresh(panel.show_summary, analysis, cached=cached)
             self.annotator.update_gutter()
         self.update_status()
 
     def _style_analysis(self) -> None:
-        """Lay the analysis over the text in the current theme's styles."""
-        analysis = self.analysis
-        article = self.article()
+        """Lay the analysis over the text in the current theme's styles: the entities now,
+        the claims' marks just after the frame (a cached analysis decodes its claims then)."""
+        analysis, article = self.analysis, self.article()
         if analysis is None or article is None:
             return
         styles = {label: self.marks.entity(label) for label in {e.label for e in analysis.entities}}
         article.set_entities([(e.start, e.end, e.label) for e in analysis.entities], styles)
-        article.set_layer(
-            "hedges",
-            ((h.start, h.end, self.marks.hedge) for c in analysis.claims for h in c.hedges),
-        )
-        article.set_layer(
-            "claims", ((c.cue.start, c.cue.end, self.marks.cue) for c in analysis.claims if c.cue)
-        )
+        article.call_after_refresh(self._style_claims, analysis, article)
+
+    def _style_claims(self, analysis: Analysis, article: ArticleView) -> None:
+        if analysis is self.analysis:  # (not replaced meanwhile)
+            hedge, cue, claims = self.marks.hedge, self.marks.cue, analysis.claims
+            article.set_layer("hedges", ((h.start, h.end, hedge) for c in claims for h in c.hedges))
+            article.set_layer("claims", ((c.cue.start, c.cue.end, cue) for c in claims if c.cue))
 
     def restyle(self, marks: palette.Marks) -> None:
         """Redraw every mark in these marks (after a theme change)."""
@@ -671,8 +672,7 @@ class ReaderScreen(Screen[None]):
         self.focus_label = ""
         self.reading.reading_filter = None
         self.annotator.reset()
-        self.app.title = briefing.title
-        self.app.sub_title = briefing.origin
+        self.app.title, self.app.sub_title = briefing.title, briefing.origin
         await self.recompose()
         self._start()
         if offset is not None and not briefing.is_empty:

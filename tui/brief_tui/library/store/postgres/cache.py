@@ -4,11 +4,10 @@ cache: a server away is a miss, not an error."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
+from brief_tui.analysis.cache_row import cache_row, collector_paused, decode_cached
 from brief_tui.analysis.model import Analysis
-from brief_tui.library.store.cache import collector_paused, decode_cached
 from brief_tui.library.store.errors import StoreUnavailable
 from brief_tui.library.store.postgres.connection import PgHandle
 from brief_tui.library.store.postgres.rows import pg_text
@@ -39,9 +38,7 @@ def put_cached_analysis(store: PgHandle, analysis: Analysis) -> None:
         ).fetchone()
         stored = bool(row and row["same"])
         with collector_paused():
-            data = json.dumps(
-                analysis.to_cache(with_text=not stored), separators=(",", ":")
-            ).encode("ascii")
+            data = cache_row(analysis.to_cache(with_text=not stored)).encode("ascii")
         conn.execute(
             """INSERT INTO analysis_cache (briefing_id, model_name, model_version,
                                            analyser_version, data, claims, created_at)
