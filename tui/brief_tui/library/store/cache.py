@@ -18,7 +18,6 @@ from contextlib import contextmanager
 
 from brief_tui.analysis.model import CACHE_FORMAT, Analysis
 from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
-from brief_tui.library.names import index_keys
 from brief_tui.library.store.briefings import Briefings
 from brief_tui.library.store.connection import Database
 from brief_tui.library.store.errors import StoreDamaged
@@ -95,6 +94,9 @@ class AnalysisCache:
             # ASCII (other characters escaped): a str of one byte a character to read back,
             # whatever the briefing's typography
             data = json.dumps(analysis.to_cache(with_text=not stored), separators=(",", ":"))
+        # (imported here: the names' rules are the analysis's, not needed to open a library)
+        from brief_tui.library.names import index_keys
+
         keys = index_keys(analysis)
         with self.db.write() as conn:
             self._index(conn, analysis.briefing_id, keys)
