@@ -180,12 +180,12 @@ class Session:
         bid = briefing.id
         store = self.store
         opened = store is None or self._early
+        first = False
+        if store is None:
+            store = self._open_store()
+            self.store = store
+            first = self.options.open_library and self._keep_sample(store)
         if opened:
-            first = False
-            if store is None:
-                store = self._open_store()
-                self.store = store
-                first = self.options.open_library and self._keep_sample(store)
             self._early = False
             self._post(StoreOpened(bid, store, library_first=first))
             self._warned = store.warning
