@@ -67,6 +67,36 @@ async def test_no_path_opens_the_library_when_it_holds_more_than_the_sample(tmp_
         assert isinstance(app.screen, LibraryScreen)
 
 
+async def test_the_library_opened_first_is_the_first_frame_with_its_rows(tmp_path: Path) -> None:
+    """With no path and a library holding more than the sample, the first frame drawn is
+    the library with its rows: the sample's reader is not drawn first (it waited for the
+    store, opened by a worker after the reader's first frame)."""
+    for name in ("one", "two"):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(f"Report {name}\nThe {name} convoy left, officials said.\n", "utf-8")
+        await open_and_close(path, analyse=False)
+    app = BriefApp(load_briefing(SAMPLE), analyse=False, open_library=True)
+    frames: list[tuple[str, int]] = []
+    display = app._display  # (where Textual hands each frame to the terminal)
+
+    def drawn(screen: object, renderable: object) -> None:
+        if renderable is not None:
+            rows = (
+                screen.query_one(WindowTable).row_count if isinstance(screen, LibraryScreen) else -1
+            )
+            frames.append((type(screen).__name__, rows))
+        display(screen, renderable)  # type: ignore[arg-type]
+
+    app._display = drawn  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert frames and frames[0] == ("LibraryScreen", 3), frames[:3]
+        assert all(name == "LibraryScreen" for name, _ in frames), frames
+        await pilot.press("escape")  # the sample's reader is beneath
+        await pilot.pause()
+        assert app.query_one(ArticleView).visible_lines()[0].startswith("Seoul warns")
+
+
 async def test_a_lone_sample_opens_the_reader(tmp_path: Path) -> None:
     app = BriefApp(load_briefing(SAMPLE), analyse=False, open_library=True)
     async with app.run_test(size=SIZE) as pilot:

@@ -136,6 +136,52 @@ async def test_team_grades_and_their_spread_in_the_sources_tab(
             assert [a.grade for a in mine] == ["B"]
 
 
+async def test_the_library_screen_shows_other_analysts_changes_without_a_key(
+    pg_url: str, data_dir: Path
+) -> None:
+    """L on a team library, then bob adds a briefing, notes one and removes another: ann's
+    library screen shows each (the count, the rows, the Notes column) with no key pressed."""
+    from brief_tui.briefing import briefing_from_text
+    from brief_tui.ui.library_screen import LibraryScreen
+    from brief_tui.ui.library_table import WindowTable
+
+    app = team_app(pg_url, data_dir, analyse=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_analysis(app, pilot)
+        await pilot.press("L")
+        assert await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        table = app.screen.query_one(WindowTable)
+
+        def titles() -> list[str]:
+            return [str((table.row(i) or {}).get("title")) for i in range(table.row_count)]
+
+        assert await until(pilot, lambda: table.row_count == 1), titles()
+        bid = app.briefing.id
+        with PgStore.open(pg_url, analyst="bob") as bob:
+            harbour = briefing_from_text("Harbour notes\nThe harbour closed.\n", "h.txt")
+            bob.add_briefing(harbour)
+            assert await until(pilot, lambda: "Harbour notes" in titles()), titles()
+            assert table.row_count == 2
+
+            def notes_of(briefing_id: str) -> object:
+                row = next(
+                    (
+                        table.row(i)
+                        for i in range(table.row_count)
+                        if (table.row(i) or {}).get("id") == briefing_id
+                    ),
+                    None,
+                )
+                return (row or {}).get("annotations")
+
+            assert not notes_of(bid)
+            bob.add_annotation(bid, "note", start=0, end=5, note="seen")
+            assert await until(pilot, lambda: notes_of(bid) == 1), notes_of(bid)
+            bob.remove_briefing(harbour.id)
+            assert await until(pilot, lambda: "Harbour notes" not in titles()), titles()
+            assert table.row_count == 1 and isinstance(app.screen, LibraryScreen)
+
+
 async def test_server_down_the_briefing_opens_and_notes_are_sent_once_when_it_is_back(
     own_server: object, data_dir: Path
 ) -> None:

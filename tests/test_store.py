@@ -173,12 +173,62 @@ def test_a_version_5_library_gains_authors(tmp_path: Path) -> None:
     conn.execute("PRAGMA user_version = 5")
     conn.close()
     with Store.open(d) as s:
-        assert s.schema_version == SCHEMA_VERSION == 6 and s.warning is None
+        assert s.schema_version == SCHEMA_VERSION and s.warning is None
         assert s.annotations(b.id) == [mine] and mine.author is None
         with s.db.write() as c:
             put(c, replace(mine, id="theirs", author="bob"))
         assert s.annotation("theirs").author == "bob"  # type: ignore[union-attr]
         assert s.update_annotation("theirs", note="kept").author == "bob"
+
+
+def test_a_version_6_library_keys_its_search_rows_by_rowid(tmp_path: Path) -> None:
+    """Version 7 keys the full-text rows by the briefing's rowid (a removal deleted by an
+    unindexed column: a scan of the whole index). An old library's rows are rebuilt so:
+    search, removal and a text restored still keep the index one row per briefing."""
+    from brief_tui.library.store.schema import migrate
+
+    d = tmp_path / "data"
+    d.mkdir()
+    conn = sqlite3.connect(paths.db_path(d), isolation_level=None)
+    migrate(conn, upto=6)
+    t = "2024-01-01T00:00:00+00:00"
+    old = [
+        briefing_from_text(f"{text} Number {i}.\n", f"old{i}.txt")
+        for i, text in enumerate([TEXT, OTHER, TEXT])
+    ]
+    for b in old:  # (the version-6 triggers write the index)
+        conn.execute(
+            "INSERT INTO briefings (id, title, origin, format, text, added_at, last_opened_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (b.id, b.title, b.origin, b.format, b.text, t, t),
+        )
+    conn.execute("DELETE FROM briefings WHERE id = ?", (old[0].id,))  # rowids with a gap
+    conn.close()
+    kept = old[1:]
+
+    def index(s: Store) -> list[tuple[int, str]]:
+        with s.db.read() as c:
+            fts = c.execute("SELECT rowid, briefing_id FROM briefings_fts ORDER BY rowid")
+            keyed = [tuple(r) for r in fts]
+            rows = c.execute("SELECT rowid, id FROM briefings ORDER BY rowid")
+            assert keyed == [tuple(r) for r in rows]
+            return keyed
+
+    with Store.open(d) as s:
+        assert s.schema_version == SCHEMA_VERSION >= 7 and s.warning is None
+        assert [r[1] for r in index(s)] == [b.id for b in kept]
+        assert [h.info.id for h in s.search_page("Kharkiv")] == [kept[0].id]
+        assert [i.id for i in s.search_briefings("Kremlin")] == [kept[1].id]
+        new = briefing_from_text(OTHER + "Kursk too.\n", "new.txt")
+        s.add_briefing(new)
+        assert [h.info.id for h in s.search_page("kursk")] == [new.id]
+        s.remove_briefing(kept[0].id)
+        assert [r[1] for r in index(s)] == [kept[1].id, new.id]
+        assert [h.info.id for h in s.search_page("Kharkiv")] == [new.id]
+        with s.db.write() as c:  # a new text (as a salvaged briefing's is restored)
+            c.execute("UPDATE briefings SET text = 'Only Odesa now.' WHERE id = ?", (new.id,))
+        assert [h.info.id for h in s.search_page("odesa")] == [new.id]
+        assert s.search_page("kursk") == [] and len(index(s)) == 2
 
 
 def test_database_from_newer_version_opens_read_only(

@@ -112,6 +112,11 @@ def main() -> None:
         if not (data / "library.sqlite3").exists():
             built = build(data, args.n)
             print(f"library of {args.n:,} briefings built in {built:.1f} s")
+        t0 = time.perf_counter()
+        Store.open(data, check=False).close()
+        print(
+            f"first open (a migration, when the library is older) {time.perf_counter() - t0:.2f} s"
+        )
         ref = median_ms(lambda: Store.open(data, check=False).close())
         store = Store.open(data, check=False)
         figures = {
@@ -127,6 +132,10 @@ def main() -> None:
         if hits:
             first = hits[0].info.id
             figures["where the match is (one hit)"] = lambda: store.first_match(first, "kursk")
+        # last, as it changes the library: a briefing from the middle removed (each run
+        # another), with its row in the full-text index
+        middle = iter([i.id for i in store.list_window(limit=7, offset=args.n // 2)])
+        figures["removing a briefing"] = lambda: store.remove_briefing(next(middle))
         print(f"reference: opening the store {ref:.2f} ms")
         for name, fn in figures.items():
             t = median_ms(fn)

@@ -2,7 +2,7 @@
 scripts; `brief-tui library add PATH...`: import files without opening the reader.
 
 Without ``--json`` a Rich table; with it a JSON array of objects (see
-:func:`brief_tui.library.crossref.library_listing`): id, title, source, origin, format,
+:func:`brief_tui.library.listing.library_listing`): id, title, source, origin, format,
 date, author, url, chars, claims (null when never analysed), annotations, last_opened,
 added; with ``--jsonl`` one such object a line. Both are written as the rows are read from
 the store, so memory stays flat however large the library. Problems with the store are one
@@ -80,7 +80,7 @@ def cmd_library(argv: Sequence[str]) -> int:
         try:
             if ns.json or ns.jsonl:
                 return _stream_json(store, lines=ns.jsonl)
-            from brief_tui.library.crossref import library_listing
+            from brief_tui.library.listing import library_listing
 
             rows = library_listing(store)
         except StoreError as e:
@@ -97,7 +97,7 @@ def _stream_json(store: LibraryStore, *, lines: bool) -> int:
     indent=2)`` gives) or JSON Lines. The database is untrusted too: nothing in it reaches
     the terminal raw. A reader of the pipe that goes away ends it quietly."""
     from brief_tui.briefing.untrusted import json_escape_unsafe
-    from brief_tui.library.crossref import iter_listing
+    from brief_tui.library.listing import iter_listing
 
     out = sys.stdout
     rows = iter_listing(store)
@@ -128,7 +128,7 @@ def _table(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
     from brief_tui.briefing.untrusted import clean_line
-    from brief_tui.library.crossref import local_time
+    from brief_tui.library.listing import local_time
 
     console = Console(markup=False, highlight=False)  # titles are text, not markup
     if not rows:

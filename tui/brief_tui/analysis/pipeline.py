@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import os
 import sys
@@ -105,7 +106,8 @@ def analyze(
     first_para = paras[0] if paras else None
 
     def build() -> Analysis:
-        return assemble(chunks, text, title=title, briefing_id=bid, model=model)
+        with _collector_paused():
+            return assemble(chunks, text, title=title, briefing_id=bid, model=model)
 
     helpers: list[_Helper] = []
     end = len(paras)
@@ -276,7 +278,7 @@ class _Helper:
         import pickle
 
         try:
-            with os.fdopen(self.fd, "rb") as pipe:
+            with os.fdopen(self.fd, "rb") as pipe, _collector_paused():
                 self.fd = -1
                 records: list[ChunkData] = pickle.load(pipe)
         except (EOFError, pickle.UnpicklingError) as e:
@@ -295,6 +297,21 @@ class _Helper:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, 0)
             self.pid = 0
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while records are read back or assembled: they
+    make tens of thousands of containers, none of them garbage, whose allocations started
+    collections that walked the whole heap (the model's objects too) again and again."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _report(
@@ -322,8 +339,6 @@ class _Forks:
 
     def start(self, job: Callable[[], None]) -> bool:
         """Run ``job`` in a fork; False if the system would not fork this process."""
-        import gc
-
         try:
             pid = os.fork()
         except OSError:

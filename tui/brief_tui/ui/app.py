@@ -17,6 +17,7 @@ from brief_tui.config import Config, library_spec, load_config, reader_model
 from brief_tui.resources import styles_dir
 from brief_tui.ui import heap, palette
 from brief_tui.ui.help import HelpScreen, binding_rows
+from brief_tui.ui.messages import LibraryChanged
 from brief_tui.ui.navigator import search_pattern
 from brief_tui.ui.screens.reader import ReaderScreen, StatusLine, bindings_of
 from brief_tui.ui.session import HeadStart, SessionOptions
@@ -199,6 +200,18 @@ class BriefApp(App[None]):
 
     def on_mount(self) -> None:
         self._apply_config()
+        # decided before the first frame: the library, when it opens first, is drawn first
+        if self.reader.session.open_first():
+            self.reader.action_library(at_once=True)
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        """Another analyst changed the team library (told to the reader, then here): an open
+        library screen shows it."""
+        from brief_tui.ui.library_screen import LibraryScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.library_changed()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(binding_rows(self.all_bindings(), dict(self._keymap))))

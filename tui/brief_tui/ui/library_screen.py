@@ -25,14 +25,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from brief_tui.briefing.untrusted import clean_line, clean_text
-from brief_tui.library.crossref import listing_window, local_time
+from brief_tui.library.listing import listing_window, local_time
 from brief_tui.library.store import LibraryStore as Store
 from brief_tui.library.store import SearchHit, StoreError
-from brief_tui.ui.dialogs import ConfirmDialog
 from brief_tui.ui.library_table import PAGE, TableColumn, WindowTable
 from brief_tui.ui.panel.base import PanelList, plural
 from brief_tui.ui.panel.lines import LineList, Row
 from brief_tui.ui.safe import Label, Static
+from brief_tui.ui.session import LIVE_READ_GAP_S
 
 #: the orders ``s`` steps through: store order, as the status line says it
 ORDERS: tuple[tuple[str, str], ...] = (
@@ -169,9 +169,21 @@ class LibraryScreen(Screen[Choice | None]):
     LibraryScreen #library-empty.-shown { display: block; }
     """
 
-    def __init__(self, store: Store, *, name: str | None = None, id: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        at_once: bool = False,
+        name: str | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id)
         self.store = store
+        #: read the first rows on mounting, not in a worker (a local library opened first:
+        #: its first frame then holds the rows; a few milliseconds at 100,000 briefings)
+        self.at_once = at_once
+        #: a read of the window after other readers' changes is waiting for its timer
+        self._reread_due = False
         #: the order (a key of ORDERS) and its direction
         self.sort = "opened"
         self.descending = True
@@ -197,7 +209,33 @@ class LibraryScreen(Screen[Choice | None]):
         self.table.focus()
         if self.store.warning:
             self.notify(self.store.warning, severity="warning", timeout=10)
-        self.reload()
+        if self.at_once:
+            self._first_window()
+        else:
+            self.reload()
+
+    def library_changed(self) -> None:
+        """Another reader changed the (team) library: the window is read again, counts and
+        rows, once for all the changes heard within LIVE_READ_GAP_S (twenty analysts
+        writing at once make one read, not twenty)."""
+        if self._reread_due:
+            return
+        self._reread_due = True
+
+        def reread() -> None:
+            self._reread_due = False
+            self.reload()
+
+        self.set_timer(LIVE_READ_GAP_S, reread)
+
+    def _first_window(self) -> None:
+        try:
+            total = self.store.count_briefings()
+            rows = self._read(0, self.sort, self.descending, "")
+        except StoreError:
+            self.reload()  # (the worker says what went wrong)
+            return
+        self.on_windowed(Windowed(total, rows, 0, 0))
 
     @property
     def table(self) -> WindowTable:
@@ -439,6 +477,8 @@ class LibraryScreen(Screen[Choice | None]):
         def done(yes: bool | None) -> None:
             if yes:
                 self._remove(bid, title)
+
+        from brief_tui.ui.dialogs import ConfirmDialog  # (not needed for the first frame)
 
         self.app.push_screen(ConfirmDialog(f"{ask}\n“{title}”"), done)
 

@@ -113,6 +113,8 @@ class Session:
         self._mark: int | None = None
         #: the library's warning as last said (at opening, or by the live reads)
         self._warned = store.warning if store is not None else None
+        #: the store was opened before the first frame (open_first), not yet announced
+        self._early = False
 
     # ------------------------------------------------------------------ life
     def start_process(self) -> None:
@@ -201,11 +203,14 @@ class Session:
         briefing = self.briefing
         bid = briefing.id
         store = self.store
-        opened = store is None
+        opened = store is None or self._early
+        first = False
         if store is None:
             store = self._open_store()
             self.store = store
             first = self.options.open_library and self._keep_sample(store)
+        if opened:
+            self._early = False
             self._post(StoreOpened(bid, store, library_first=first))
             self._warned = store.warning
             self._listen(store)
@@ -336,6 +341,25 @@ class Session:
         with self._reload_lock:
             self._known, self._mark = known, changes.mark
         return sorted(known.values(), key=Annotation.sort_key)
+
+    def open_first(self) -> bool:
+        """Before the first frame, when the library may open first (no path was given) and
+        it is the local one: open the store now (a millisecond: no worker's round trip
+        before the first rows) and say whether the library is to be shown first, so that
+        the reader is not drawn before it. A team library's server may be slow to answer:
+        its store is opened by the worker, as before."""
+        import os
+
+        from brief_tui.library.store.factory import ENV_LIBRARY, is_team_library
+
+        o = self.options
+        if not o.open_library or self.store is not None or self.started:
+            return False
+        if is_team_library(o.library or os.environ.get(ENV_LIBRARY)):
+            return False
+        self.store = self._open_store()
+        self._early = True
+        return self._keep_sample(self.store)
 
     def _open_store(self) -> Store:
         """The library (a damaged local one salvaged; a team library whose server is away

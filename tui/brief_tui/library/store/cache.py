@@ -23,7 +23,6 @@ from brief_tui.analysis.cache_row import (
 )
 from brief_tui.analysis.model import CACHE_FORMAT, Analysis
 from brief_tui.analysis.model import SCHEMA as ANALYSIS_SCHEMA
-from brief_tui.library.names import index_keys
 from brief_tui.library.store.briefings import Briefings
 from brief_tui.library.store.connection import Database
 from brief_tui.library.store.errors import StoreDamaged
@@ -69,6 +68,9 @@ class AnalysisCache:
             # ASCII (other characters escaped): a str of one byte a character to read back,
             # whatever the briefing's typography
             data = cache_row(analysis.to_cache(with_text=not stored))
+        # (imported here: the names' rules are the analysis's, not needed to open a library)
+        from brief_tui.library.names import index_keys
+
         keys = index_keys(analysis)
         with self.db.write() as conn:
             self._index(conn, analysis.briefing_id, keys)

@@ -118,6 +118,33 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     # 6: who made an annotation, when it came from a team library (library pull); NULL for
     # the reader's own
     ("ALTER TABLE annotations ADD COLUMN author TEXT",),
+    # 7: the full-text rows keyed by their briefing's rowid: a removal or a new text deletes
+    # its row by key (by briefing_id, an UNINDEXED column, it read the whole index). The
+    # store never VACUUMs and salvage copies rowids, so a briefing's rowid stays its own
+    (
+        "DROP TRIGGER briefings_fts_insert",
+        "DROP TRIGGER briefings_fts_delete",
+        "DROP TRIGGER briefings_fts_update",
+        "DROP TABLE briefings_fts",
+        """CREATE VIRTUAL TABLE briefings_fts USING fts5(
+            briefing_id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2'
+        )""",
+        "INSERT INTO briefings_fts (rowid, briefing_id, title, text) "
+        "SELECT rowid, id, title, text FROM briefings",
+        """CREATE TRIGGER briefings_fts_insert AFTER INSERT ON briefings BEGIN
+            INSERT INTO briefings_fts (rowid, briefing_id, title, text)
+            VALUES (new.rowid, new.id, new.title, new.text);
+        END""",
+        """CREATE TRIGGER briefings_fts_delete AFTER DELETE ON briefings BEGIN
+            DELETE FROM briefings_fts WHERE rowid = old.rowid;
+        END""",
+        """CREATE TRIGGER briefings_fts_update AFTER UPDATE OF title, text ON briefings
+        WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
+            DELETE FROM briefings_fts WHERE rowid = old.rowid;
+            INSERT INTO briefings_fts (rowid, briefing_id, title, text)
+            VALUES (new.rowid, new.id, new.title, new.text);
+        END""",
+    ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

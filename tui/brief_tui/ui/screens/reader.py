@@ -617,7 +617,7 @@ class ReaderScreen(Screen[None]):
         return self.navigator.cites(source_id, origin)
 
     # ------------------------------------------------------------------ library
-    def action_library(self) -> None:
+    def action_library(self, at_once: bool = False) -> None:
         store = self.store
         if store is None:
             self.notify("The library is still opening; try again in a moment.", severity="warning")
@@ -626,7 +626,7 @@ class ReaderScreen(Screen[None]):
 
         if isinstance(self.app.screen, LibraryScreen):
             return
-        self.app.push_screen(LibraryScreen(store), self._library_chosen)
+        self.app.push_screen(LibraryScreen(store, at_once=at_once), self._library_chosen)
 
     def _library_chosen(self, choice: Choice | None) -> None:
         store = self.store

@@ -58,7 +58,9 @@ def add_briefing(
                 ),
             ).rowcount
         )
-        if not inserted:  # (another reader may have just added it: updated then)
+        if inserted:  # (the other readers' library screens show it)
+            notify(conn, briefing.id)
+        else:  # (another reader may have just added it: updated then)
             conn.execute(
                 """UPDATE briefings SET title = %s, origin = %s, format = %s, encoding = %s,
                           last_opened_at = %s, meta = %s WHERE id = %s""",

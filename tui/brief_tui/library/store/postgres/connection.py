@@ -127,6 +127,6 @@ def transaction(
 
 
 def notify(conn: Conn, briefing_id: str) -> None:
-    """Tell every listening reader that ``briefing_id``'s annotations changed (sent when the
-    transaction commits)."""
+    """Tell every listening reader that ``briefing_id``'s annotations changed, or that it
+    was added or removed (sent when the transaction commits)."""
     conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, briefing_id))
