@@ -10,12 +10,12 @@ from brief_tui.analysis.grouping import (
     country_key,
     drop_things,
     key_mention,
-    link_organisations,
     link_person_names,
     name_actors,
     one_label_per_name,
     vote_labels,
 )
+from brief_tui.analysis.organisations import link_organisations
 from brief_tui.analysis.records import DescRec, EntRec
 
 
@@ -210,3 +210,24 @@ def test_person_names_a_short_form_never_goes_to_a_described_full_name():
     ]
     link_person_names(ms)
     assert keys(ms) == ["P:Tom Cruise"] * 3
+
+
+def test_organisations_the_head_and_the_object_of_an_of_name_are_that_name():
+    # "the Church", "Scientology" beside "the Church of Scientology": one organisation
+    ms = [
+        key_mention(ent(0, "the Church of Scientology", "ORG")),
+        key_mention(ent(40, "Scientology", "ORG")),
+        key_mention(ent(80, "The Church", "ORG")),
+        key_mention(ent(120, "Texas", "GPE")),
+        key_mention(ent(140, "University of Texas", "ORG")),
+    ]
+    link_organisations(ms)
+    assert keys(ms) == ["O:Church of Scientology"] * 3 + ["L:Texas", "O:University of Texas"]
+    # two names of the same head: "the University" stays itself
+    ms = [
+        key_mention(ent(0, "University of Helsinki", "ORG")),
+        key_mention(ent(30, "University of Copenhagen", "ORG")),
+        key_mention(ent(60, "University", "ORG")),
+    ]
+    link_organisations(ms)
+    assert keys(ms)[2] == "O:University"

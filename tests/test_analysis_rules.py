@@ -185,3 +185,14 @@ def test_a_cognition_verb_with_a_thing_as_subject_is_no_belief(loaded_model):
     )
     assert not any(c.cue and c.cue.text == "means" for c in an.claims)
     assert _claim(an, "that the groups were small").cue is not None
+
+
+def test_a_name_spacy_cut_into_two_places_is_a_person(loaded_model):
+    # spaCy: GPE "Valeska" + GPE "Paris"; the surname alone then read as France's capital
+    an = analyze(
+        "Valeska Paris said she was held on a ship. Paris claims that her passport was taken.",
+        model=loaded_model,
+    )
+    assert [(a.name, a.kind) for a in an.actors] == [("Valeska Paris", "person")]
+    c = _claim(an, "that her passport was taken")
+    assert _source_name(an, c) == "Valeska Paris"

@@ -8,7 +8,8 @@ batch):
 - ``key_mention`` / ``country_key``: titles off a person's name; countries by name, variant,
   demonym and metonym (a seat or capital of government);
 - ``link_person_names``: surnames and short forms to the nearest compatible full name;
-- ``link_organisations``: acronyms to expansions, shorter organisation names to longer ones;
+- ``link_organisations`` (organisations.py): acronyms to expansions, shorter organisation
+  names to longer ones;
 - ``drop_things``: one-word "persons" only ever used as things;
 - ``build_actors``: one actor per key, its kind from all its mentions, echoes of its names;
 - ``attach_descriptions``: roles, appositives and definite descriptions;
@@ -39,12 +40,12 @@ from .names import (
     PLACE_NOUNS,
     SMALL_WORDS,
     clean,
-    initials,
     is_acronym,
     normalise,
     person_name,
 )
-from .records import ChunkData, DescRec, EntRec
+from .organisations import link_organisations
+from .records import ChunkData, DescRec, EntRec, Keyed
 
 _METONYM_PREPS = {"with", "by", "between", "against", "and", "for"}
 _METONYM_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "agent", "dative", "appos"}
@@ -116,19 +117,6 @@ class Grouping:
         for aid in self._unsorted:
             self.by_id[aid].mentions.sort(key=lambda x: (x.start, x.end))
         self._unsorted.clear()
-
-
-@dataclass(slots=True)
-class Keyed:
-    """A mention on its way to an actor: its entity, final label, the key of its actor
-    ("P:" person, "O:" organisation, "L:" place, "C:" country, "G:" group; "" for none), how
-    it names the actor and the actor's kind."""
-
-    ent: EntRec
-    label: str
-    key: str = ""
-    how: str = ""
-    kind: str = ""
 
 
 def group(chunks: list[ChunkData], text: str) -> Grouping:
@@ -405,61 +393,6 @@ def _longer_forms(fulls: list[str]) -> dict[str, str]:
         if len(cands) == 1:
             out[k] = cands[0]
     return out
-
-
-# -- pass: acronyms and organisation variants ---------------------------------------------
-
-
-def link_organisations(keyed: list[Keyed]) -> None:
-    """An acronym goes to its expansion (defined in the text: "Foo Bar (FB)", by initials,
-    or from the table); a shorter organisation name to the longer one it ends ("the
-    Ministry" of "the Defence Ministry" stays; "Intelligence Service" goes to "National
-    Intelligence Service")."""
-    org_keys: dict[str, int] = {}
-    defined: dict[str, str] = {}
-    for m in keyed:
-        if m.key.startswith("O:"):
-            org_keys.setdefault(m.key[2:], m.ent.start)
-            if m.ent.defined:
-                defined[m.ent.defined] = m.key[2:]
-    org_map: dict[str, str] = {}
-    org_list = sorted(org_keys, key=lambda k: org_keys[k])
-    # in order of first appearance: expansions by their initials, longer names by their
-    # last words (two or more)
-    by_initials: dict[str, str] = {}
-    by_tail: dict[tuple[str, ...], str] = {}
-    for o in org_list:
-        if is_acronym(o):
-            continue
-        by_initials.setdefault(initials(o), o)
-        ow = tuple(o.split())
-        for n in range(2, len(ow)):
-            by_tail.setdefault(ow[-n:], o)
-    for k in org_list:
-        if is_acronym(k):
-            bare = k.replace(".", "")
-            target = defined.get(k) or defined.get(bare)
-            if target is None:
-                target = by_initials.get(bare.upper())
-            if target is None and (ACRONYMS.get(k) or ACRONYMS.get(bare)) in org_keys:
-                target = ACRONYMS.get(k) or ACRONYMS.get(bare)
-            if target:
-                org_map[k] = target
-        else:
-            tail = tuple(k.split())
-            longer = by_tail.get(tail) if len(tail) >= 2 else None
-            if longer is not None:
-                org_map[k] = longer
-    for m in keyed:
-        if m.key.startswith("O:"):
-            k = m.key[2:]
-            t = org_map.get(k)
-            seen = set()
-            while t and t in org_map and t not in seen:
-                seen.add(t)
-                t = org_map[t]
-            if t:
-                m.key, m.how = "O:" + t, "acronym" if is_acronym(k) else "alias"
 
 
 # -- pass: things that are no actors -------------------------------------------------------
