@@ -196,3 +196,15 @@ def test_a_name_spacy_cut_into_two_places_is_a_person(loaded_model):
     assert [(a.name, a.kind) for a in an.actors] == [("Valeska Paris", "person")]
     c = _claim(an, "that her passport was taken")
     assert _source_name(an, c) == "Valeska Paris"
+
+
+def test_a_small_clause_after_a_cue_verb_reports_nothing(loaded_model):
+    # "found himself unable", "declared it 'incomprehensible'": no finite clause, no claim
+    an = analyze(
+        "In 1661 Gordon found himself unable to obtain military employment in Scotland. "
+        'Poisson declared it "incomprehensible". '
+        "The inspectors found that the ship was unsafe.",
+        model=loaded_model,
+    )
+    assert [c.cue.text for c in an.claims if c.attributed and c.cue] == ["found"]
+    assert _claim(an, "that the ship was unsafe").cue is not None
