@@ -231,3 +231,21 @@ def test_organisations_the_head_and_the_object_of_an_of_name_are_that_name():
     ]
     link_organisations(ms)
     assert keys(ms)[2] == "O:University"
+
+
+def test_a_name_at_the_front_of_an_organisations_name_is_a_mention_of_its_actor():
+    text = "The U.S. said so. The U.S. Department of Agriculture notes it. Google Science Fair."
+    ms = [
+        key_mention(ent(4, "U.S.", "GPE")),
+        key_mention(ent(22, "U.S. Department of Agriculture", "ORG")),
+        key_mention(ent(63, "Google Science Fair", "ORG")),
+    ]
+    g, _ = build_actors(ms, text)
+    us = next(a for a in g.actors if a.name == "United States")
+    assert [(m.start, m.text) for m in us.mentions] == [(4, "U.S."), (22, "U.S.")]
+    # an organisation the text does not name on its own gets no actor from inside a name
+    assert [a.name for a in g.actors] == [
+        "United States",
+        "U.S. Department of Agriculture",
+        "Google Science Fair",
+    ]

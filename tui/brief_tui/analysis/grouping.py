@@ -11,7 +11,8 @@ batch):
 - ``link_organisations`` (organisations.py): acronyms to expansions, shorter organisation
   names to longer ones;
 - ``drop_things``: one-word "persons" only ever used as things;
-- ``build_actors``: one actor per key, its kind from all its mentions, echoes of its names;
+- ``build_actors``: one actor per key, its kind from all its mentions, echoes of its names,
+  names nested at the front of an organisation's name (nested.py);
 - ``attach_descriptions``: roles, appositives and definite descriptions;
 - ``name_actors``: canonical names and aliases.
 """
@@ -44,6 +45,7 @@ from .names import (
     normalise,
     person_name,
 )
+from .nested import nested_names
 from .organisations import link_organisations
 from .records import ChunkData, DescRec, EntRec, Keyed
 
@@ -444,6 +446,7 @@ def build_actors(keyed: list[Keyed], text: str) -> tuple[Grouping, dict[str, Act
             best_label = max(ls.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"))[0]
             a.kind = ACTOR_LABELS[best_label] if best_label != "NORP" else "group"
     _echo_names(text, actors, entities, spans)
+    nested_names(actors, spans)
     spans.sort()
     g = Grouping(entities, list(actors.values()), spans, {a.id: a for a in actors.values()})
     return g, actors
