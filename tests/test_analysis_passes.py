@@ -13,6 +13,7 @@ from brief_tui.analysis.grouping import (
     link_person_names,
     name_actors,
     one_label_per_name,
+    short_countries,
     vote_labels,
 )
 from brief_tui.analysis.organisations import link_organisations
@@ -249,3 +250,21 @@ def test_a_name_at_the_front_of_an_organisations_name_is_a_mention_of_its_actor(
         "U.S. Department of Agriculture",
         "Google Science Fair",
     ]
+
+
+def test_countries_a_short_name_of_the_one_country_named_in_full():
+    ms = [
+        key_mention(ent(0, "South Korea", "GPE")),
+        key_mention(ent(20, "Korea", "GPE")),
+        key_mention(ent(40, "Korea Republic", "GPE")),
+    ]
+    short_countries(ms)
+    assert keys(ms) == ["C:South Korea"] * 3
+    # both Koreas named: "Korea" is neither
+    ms = [
+        key_mention(ent(0, "South Korea", "GPE")),
+        key_mention(ent(20, "North Korea", "GPE")),
+        key_mention(ent(40, "Korea", "GPE")),
+    ]
+    short_countries(ms)
+    assert keys(ms)[2] == "L:Korea"

@@ -127,6 +127,7 @@ def group(chunks: list[ChunkData], text: str) -> Grouping:
     ents = add_missed_surnames(ents, [p for c in chunks for p in c.propns])
     ents = vote_labels(one_label_per_name(ents))
     keyed = [key_mention(e) for e in ents]
+    short_countries(keyed)
     link_person_names(keyed)
     link_organisations(keyed)
     drop_things(keyed)
@@ -301,6 +302,18 @@ def country_key(e: EntRec, k: str) -> tuple[str, str] | None:
     ):
         return "C:" + CAPITALS[k], "metonym"
     return None
+
+
+def short_countries(keyed: list[Keyed]) -> None:
+    """A place named by the last words of exactly one country the text names in full is
+    that country: "Korea" after "South Korea" (and no "North Korea")."""
+    countries = {m.key[2:] for m in keyed if m.key.startswith("C:")}
+    for m in keyed:
+        if m.key.startswith("L:"):
+            k = m.key[2:]
+            full = [c for c in countries if c.endswith(" " + k)]
+            if len(full) == 1:
+                m.key, m.how = "C:" + full[0], "alias"
 
 
 # -- pass: person names (titles in front, surnames) --------------------------------------
