@@ -208,3 +208,15 @@ def test_a_small_clause_after_a_cue_verb_reports_nothing(loaded_model):
     )
     assert [c.cue.text for c in an.claims if c.attributed and c.cue] == ["found"]
     assert _claim(an, "that the ship was unsafe").cue is not None
+
+
+def test_a_score_after_a_country_is_no_part_of_its_name(loaded_model):
+    # spaCy: ORG "Sweden 1"; a second actor beside Sweden
+    an = analyze(
+        "Sweden faced South Korea in Nizhny Novgorod. Andreas Granqvist scored from the "
+        "penalty spot, putting Sweden 1 – 0 up.",
+        model=loaded_model,
+    )
+    assert "Sweden 1" not in [a.name for a in an.actors]
+    sweden = next(a for a in an.actors if a.name == "Sweden")
+    assert [m.text for m in sweden.mentions] == ["Sweden", "Sweden"]

@@ -157,6 +157,10 @@ def _repair(doc: Any, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
         e -= 1
     if e <= s:
         return []
+    # a score after a country's team: "putting Sweden 1 – 0 up" (ORG "Sweden 1")
+    if e - s >= 2 and doc[e - 1].like_num and normalise(doc[s : e - 1].text) in COUNTRY_VARIANTS:
+        e -= 1
+        label = "GPE"
     # internal possessive: "Putin’s Pyongyang" -> Putin + Pyongyang
     for i in range(s + 1, e - 1):
         if doc[i].tag_ == "POS" or doc[i].text in {"'s", "’s"}:
