@@ -10,12 +10,13 @@ from brief_tui.analysis.grouping import (
     country_key,
     drop_things,
     key_mention,
-    link_organisations,
     link_person_names,
     name_actors,
     one_label_per_name,
+    short_countries,
     vote_labels,
 )
+from brief_tui.analysis.organisations import link_organisations
 from brief_tui.analysis.records import DescRec, EntRec
 
 
@@ -210,3 +211,60 @@ def test_person_names_a_short_form_never_goes_to_a_described_full_name():
     ]
     link_person_names(ms)
     assert keys(ms) == ["P:Tom Cruise"] * 3
+
+
+def test_organisations_the_head_and_the_object_of_an_of_name_are_that_name():
+    # "the Church", "Scientology" beside "the Church of Scientology": one organisation
+    ms = [
+        key_mention(ent(0, "the Church of Scientology", "ORG")),
+        key_mention(ent(40, "Scientology", "ORG")),
+        key_mention(ent(80, "The Church", "ORG")),
+        key_mention(ent(120, "Texas", "GPE")),
+        key_mention(ent(140, "University of Texas", "ORG")),
+    ]
+    link_organisations(ms)
+    assert keys(ms) == ["O:Church of Scientology"] * 3 + ["L:Texas", "O:University of Texas"]
+    # two names of the same head: "the University" stays itself
+    ms = [
+        key_mention(ent(0, "University of Helsinki", "ORG")),
+        key_mention(ent(30, "University of Copenhagen", "ORG")),
+        key_mention(ent(60, "University", "ORG")),
+    ]
+    link_organisations(ms)
+    assert keys(ms)[2] == "O:University"
+
+
+def test_a_name_at_the_front_of_an_organisations_name_is_a_mention_of_its_actor():
+    text = "The U.S. said so. The U.S. Department of Agriculture notes it. Google Science Fair."
+    ms = [
+        key_mention(ent(4, "U.S.", "GPE")),
+        key_mention(ent(22, "U.S. Department of Agriculture", "ORG")),
+        key_mention(ent(63, "Google Science Fair", "ORG")),
+    ]
+    g, _ = build_actors(ms, text)
+    us = next(a for a in g.actors if a.name == "United States")
+    assert [(m.start, m.text) for m in us.mentions] == [(4, "U.S."), (22, "U.S.")]
+    # an organisation the text does not name on its own gets no actor from inside a name
+    assert [a.name for a in g.actors] == [
+        "United States",
+        "U.S. Department of Agriculture",
+        "Google Science Fair",
+    ]
+
+
+def test_countries_a_short_name_of_the_one_country_named_in_full():
+    ms = [
+        key_mention(ent(0, "South Korea", "GPE")),
+        key_mention(ent(20, "Korea", "GPE")),
+        key_mention(ent(40, "Korea Republic", "GPE")),
+    ]
+    short_countries(ms)
+    assert keys(ms) == ["C:South Korea"] * 3
+    # both Koreas named: "Korea" is neither
+    ms = [
+        key_mention(ent(0, "South Korea", "GPE")),
+        key_mention(ent(20, "North Korea", "GPE")),
+        key_mention(ent(40, "Korea", "GPE")),
+    ]
+    short_countries(ms)
+    assert keys(ms)[2] == "L:Korea"

@@ -185,3 +185,38 @@ def test_a_cognition_verb_with_a_thing_as_subject_is_no_belief(loaded_model):
     )
     assert not any(c.cue and c.cue.text == "means" for c in an.claims)
     assert _claim(an, "that the groups were small").cue is not None
+
+
+def test_a_name_spacy_cut_into_two_places_is_a_person(loaded_model):
+    # spaCy: GPE "Valeska" + GPE "Paris"; the surname alone then read as France's capital
+    an = analyze(
+        "Valeska Paris said she was held on a ship. Paris claims that her passport was taken.",
+        model=loaded_model,
+    )
+    assert [(a.name, a.kind) for a in an.actors] == [("Valeska Paris", "person")]
+    c = _claim(an, "that her passport was taken")
+    assert _source_name(an, c) == "Valeska Paris"
+
+
+def test_a_small_clause_after_a_cue_verb_reports_nothing(loaded_model):
+    # "found himself unable", "declared it 'incomprehensible'": no finite clause, no claim
+    an = analyze(
+        "In 1661 Gordon found himself unable to obtain military employment in Scotland. "
+        'Poisson declared it "incomprehensible". '
+        "The inspectors found that the ship was unsafe.",
+        model=loaded_model,
+    )
+    assert [c.cue.text for c in an.claims if c.attributed and c.cue] == ["found"]
+    assert _claim(an, "that the ship was unsafe").cue is not None
+
+
+def test_a_score_after_a_country_is_no_part_of_its_name(loaded_model):
+    # spaCy: ORG "Sweden 1"; a second actor beside Sweden
+    an = analyze(
+        "Sweden faced South Korea in Nizhny Novgorod. Andreas Granqvist scored from the "
+        "penalty spot, putting Sweden 1 – 0 up.",
+        model=loaded_model,
+    )
+    assert "Sweden 1" not in [a.name for a in an.actors]
+    sweden = next(a for a in an.actors if a.name == "Sweden")
+    assert [m.text for m in sweden.mentions] == ["Sweden", "Sweden"]

@@ -316,6 +316,53 @@ def score_claims(rec, an, acc):
 
 
 args_show = False
+args_groups = False
+
+
+def show_groups(rec, an) -> None:
+    """Print the gold clusters the system splits and the system actors that merge gold
+    clusters, with the pairs each loses (largest first)."""
+    text = rec["text"]
+    mentions = [(*norm_span(text, m.start, m.end), a.id) for a in an.actors for m in a.mentions]
+    names = {a.id: a.name for a in an.actors}
+    gold = [
+        (g["cluster"], g["text"], align(*norm_span(text, g["start"], g["end"]), mentions))
+        for g in rec["entities"]
+        if g["label"] in ACTOR_TYPES
+    ]
+    by_cl: dict = {}
+    by_sys: dict = {}
+    for cl, t, aid in gold:
+        by_cl.setdefault(cl, []).append((t, aid))
+        if aid is not None:
+            by_sys.setdefault(aid, []).append((cl, t))
+    rows = []
+    for ms in by_cl.values():
+        n = len(ms)
+        same = sum(
+            1
+            for i in range(n)
+            for j in range(i + 1, n)
+            if ms[i][1] is not None and ms[i][1] == ms[j][1]
+        )
+        lost = n * (n - 1) // 2 - same
+        if lost:
+            parts: dict = {}
+            for t, aid in ms:
+                parts.setdefault(names.get(aid, "-"), []).append(t)
+            desc = "; ".join(f"{k}: {sorted(set(v))[:4]} x{len(v)}" for k, v in parts.items())
+            rows.append((lost, f"  SPLIT [{rec['id']}] lost {lost}: {desc}"))
+    for aid, ms in by_sys.items():
+        n = len(ms)
+        wrong = sum(1 for i in range(n) for j in range(i + 1, n) if ms[i][0] != ms[j][0])
+        if wrong:
+            cls: dict = {}
+            for cl, t in ms:
+                cls.setdefault(cl, []).append(t)
+            desc = "; ".join(f"{sorted(set(v))[:3]} x{len(v)}" for v in cls.values())
+            rows.append((wrong, f"  MERGE [{rec['id']}] {names[aid]!r} wrong {wrong}: {desc}"))
+    for _, line in sorted(rows, key=lambda r: -r[0]):
+        print(line)
 
 
 CL_KEYS = (
@@ -345,6 +392,8 @@ def evaluate(recs, analyses) -> dict:
     for r, an in zip(recs, analyses, strict=True):
         score_entities(r, an, ent_acc)
         score_grouping(r, an, grp)
+        if args_groups:
+            show_groups(r, an)
         score_claims(r, an, cl)
         tw = persons_twice(an)
         if tw:
@@ -392,15 +441,17 @@ def detail_rows(ev: dict) -> list[tuple[str, float, float, float]]:
 
 
 def main() -> None:
-    global args_show
+    global args_show, args_groups
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--show", action="store_true", help="print missed and extra claims")
+    ap.add_argument("--groups", action="store_true", help="print split and merged actors")
     ap.add_argument("--detail", action="store_true", help="entity and span figures too")
     ap.add_argument("--half", choices=("tune", "held-out", "both"), default="both")
     ap.add_argument("--genre", choices=GENRES, action="append", help="only these genres")
     args = ap.parse_args()
     args_show = args.show
+    args_groups = args.groups
 
     from brief_tui.analysis import analyze
     from brief_tui.analysis.chunks import paragraphs
@@ -432,7 +483,7 @@ def main() -> None:
     for g in genres:
         for h in halves:
             recs = data[g][h]
-            if args.show:
+            if args.show or args.groups:
                 print(f"-- {g} {h}")
             ev = evaluate(recs, [analyses[id(r)] for r in recs])
             print(

@@ -47,8 +47,8 @@ _ACRO_DEF = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&-]{1,9})\s*\)")
 def extract(doc: Any, offset: int, data: ChunkData) -> None:
     text = dtext(doc)
     ents = []
-    for e in doc.ents:
-        ents.extend(_repair(doc, e.start, e.end, e.label_))
+    for s, e, label in _split_names(doc):
+        ents.extend(_repair(doc, s, e, label))
     data.entities = []
     for s, e, label in ents:
         span = doc[s:e]
@@ -116,6 +116,34 @@ def extract(doc: Any, offset: int, data: ChunkData) -> None:
             data.prons.append(PronRec(offset + t.idx, offset + t.idx + len(t.text), t.text, k))
 
 
+def _split_names(doc: Any) -> list[tuple[int, int, str]]:
+    """spaCy's entities (token indices), with a person's name it cut in two places joined:
+    "Valeska Paris" as GPE "Valeska" + GPE "Paris". Two one-word place names with only a
+    space between them are no way of writing places ("Irving, Texas" has its comma); when
+    the first is no place we know, they are a given name and a surname."""
+    out = [(e.start, e.end, e.label_) for e in doc.ents]
+    i = 0
+    while i + 1 < len(out):
+        (s1, e1, l1), (s2, e2, l2) = out[i], out[i + 1]
+        first = doc[s1]
+        if (
+            l1 in {"GPE", "LOC"}
+            and l2 in {"GPE", "LOC"}
+            and e1 == s1 + 1 == s2
+            and e2 == s2 + 1
+            and first.whitespace_ == " "
+            and first.pos_ == "PROPN"
+            and first.is_title
+            and doc[s2].is_title
+            and normalise(first.text) not in CAPITALS
+            and normalise(first.text) not in COUNTRY_VARIANTS
+            and normalise(first.text) not in DEMONYMS
+        ):
+            out[i : i + 2] = [(s1, e2, "PERSON")]
+        i += 1
+    return out
+
+
 def _repair(doc: Any, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
     """Repairs of one spaCy entity (token indices). Returns zero or more (start, end, label)."""
     # leading determiner
@@ -129,6 +157,10 @@ def _repair(doc: Any, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
         e -= 1
     if e <= s:
         return []
+    # a score after a country's team: "putting Sweden 1 – 0 up" (ORG "Sweden 1")
+    if e - s >= 2 and doc[e - 1].like_num and normalise(doc[s : e - 1].text) in COUNTRY_VARIANTS:
+        e -= 1
+        label = "GPE"
     # internal possessive: "Putin’s Pyongyang" -> Putin + Pyongyang
     for i in range(s + 1, e - 1):
         if doc[i].tag_ == "POS" or doc[i].text in {"'s", "’s"}:

@@ -107,6 +107,24 @@ _DOBJ_CONTENT = {
 }
 
 
+#: tags of a finite verb: a clause with one states something ("said he was ready")
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def _finite(c: Any) -> bool:
+    """A complement clause that can state something: finite, or opened by "that", "if",
+    "whether" or a wh-word. A small clause ("found himself unable to", "declared it
+    'incomprehensible'", "find myself entering") characterises; it reports nothing."""
+    if c.tag_ in _FINITE:
+        return True
+    for x in c.children:
+        if x.dep_ in {"aux", "auxpass"} and x.tag_ in _FINITE:
+            return True
+        if x.dep_ == "mark" or x.tag_ in {"WDT", "WP", "WP$", "WRB"}:
+            return True
+    return False
+
+
 def _quote_near(
     doc: Any, quotes: list[tuple[int, int]], sent: Any, cue: Any, subj_ids: set[int]
 ) -> tuple[int, int] | None:
@@ -197,7 +215,7 @@ def _claim_for_cue(
     quote = "indirect"
     # "Devocht, who had told Montalvo he would ...": the source is the noun without the clause
     subj_ids = subtree_ids(subj) - (subtree_ids(t) if t in subj.subtree else set())
-    comps = [c for c in t.children if c.dep_ == "ccomp" and c.i not in subj_ids]
+    comps = [c for c in t.children if c.dep_ == "ccomp" and c.i not in subj_ids and _finite(c)]
     if not comps:
         # "told LA Weekly in a statement that …": the clause hangs on the statement
         comps = [

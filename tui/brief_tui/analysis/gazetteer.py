@@ -39,6 +39,8 @@ _ADDITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "Argentina": {"demonyms": ("Argentine", "Argentinian", "Argentines")},
     "Denmark": {"demonyms": ("Danes",)},
     "Kazakhstan": {"demonyms": ("Kazakh", "Kazakhs"), "capitals": ("Astana",)},
+    # the name FIFA and sports news give the team
+    "South Korea": {"variants": ("Korea Republic",)},
 }
 for _c, _add in _ADDITIONS.items():
     _entry = _COUNTRIES.setdefault(_c, {k: [] for k in _FIELDS})

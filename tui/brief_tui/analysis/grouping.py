@@ -8,9 +8,11 @@ batch):
 - ``key_mention`` / ``country_key``: titles off a person's name; countries by name, variant,
   demonym and metonym (a seat or capital of government);
 - ``link_person_names``: surnames and short forms to the nearest compatible full name;
-- ``link_organisations``: acronyms to expansions, shorter organisation names to longer ones;
+- ``link_organisations`` (organisations.py): acronyms to expansions, shorter organisation
+  names to longer ones;
 - ``drop_things``: one-word "persons" only ever used as things;
-- ``build_actors``: one actor per key, its kind from all its mentions, echoes of its names;
+- ``build_actors``: one actor per key, its kind from all its mentions, echoes of its names,
+  names nested at the front of an organisation's name (nested.py);
 - ``attach_descriptions``: roles, appositives and definite descriptions;
 - ``name_actors``: canonical names and aliases.
 """
@@ -39,12 +41,13 @@ from .names import (
     PLACE_NOUNS,
     SMALL_WORDS,
     clean,
-    initials,
     is_acronym,
     normalise,
     person_name,
 )
-from .records import ChunkData, DescRec, EntRec
+from .nested import nested_names
+from .organisations import link_organisations
+from .records import ChunkData, DescRec, EntRec, Keyed
 
 _METONYM_PREPS = {"with", "by", "between", "against", "and", "for"}
 _METONYM_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "agent", "dative", "appos"}
@@ -118,25 +121,13 @@ class Grouping:
         self._unsorted.clear()
 
 
-@dataclass(slots=True)
-class Keyed:
-    """A mention on its way to an actor: its entity, final label, the key of its actor
-    ("P:" person, "O:" organisation, "L:" place, "C:" country, "G:" group; "" for none), how
-    it names the actor and the actor's kind."""
-
-    ent: EntRec
-    label: str
-    key: str = ""
-    how: str = ""
-    kind: str = ""
-
-
 def group(chunks: list[ChunkData], text: str) -> Grouping:
     """The actors of a text from the records of its paragraphs, pass by pass."""
     ents = [e for c in chunks for e in c.entities]
     ents = add_missed_surnames(ents, [p for c in chunks for p in c.propns])
     ents = vote_labels(one_label_per_name(ents))
     keyed = [key_mention(e) for e in ents]
+    short_countries(keyed)
     link_person_names(keyed)
     link_organisations(keyed)
     drop_things(keyed)
@@ -313,6 +304,18 @@ def country_key(e: EntRec, k: str) -> tuple[str, str] | None:
     return None
 
 
+def short_countries(keyed: list[Keyed]) -> None:
+    """A place named by the last words of exactly one country the text names in full is
+    that country: "Korea" after "South Korea" (and no "North Korea")."""
+    countries = {m.key[2:] for m in keyed if m.key.startswith("C:")}
+    for m in keyed:
+        if m.key.startswith("L:"):
+            k = m.key[2:]
+            full = [c for c in countries if c.endswith(" " + k)]
+            if len(full) == 1:
+                m.key, m.how = "C:" + full[0], "alias"
+
+
 # -- pass: person names (titles in front, surnames) --------------------------------------
 
 
@@ -407,61 +410,6 @@ def _longer_forms(fulls: list[str]) -> dict[str, str]:
     return out
 
 
-# -- pass: acronyms and organisation variants ---------------------------------------------
-
-
-def link_organisations(keyed: list[Keyed]) -> None:
-    """An acronym goes to its expansion (defined in the text: "Foo Bar (FB)", by initials,
-    or from the table); a shorter organisation name to the longer one it ends ("the
-    Ministry" of "the Defence Ministry" stays; "Intelligence Service" goes to "National
-    Intelligence Service")."""
-    org_keys: dict[str, int] = {}
-    defined: dict[str, str] = {}
-    for m in keyed:
-        if m.key.startswith("O:"):
-            org_keys.setdefault(m.key[2:], m.ent.start)
-            if m.ent.defined:
-                defined[m.ent.defined] = m.key[2:]
-    org_map: dict[str, str] = {}
-    org_list = sorted(org_keys, key=lambda k: org_keys[k])
-    # in order of first appearance: expansions by their initials, longer names by their
-    # last words (two or more)
-    by_initials: dict[str, str] = {}
-    by_tail: dict[tuple[str, ...], str] = {}
-    for o in org_list:
-        if is_acronym(o):
-            continue
-        by_initials.setdefault(initials(o), o)
-        ow = tuple(o.split())
-        for n in range(2, len(ow)):
-            by_tail.setdefault(ow[-n:], o)
-    for k in org_list:
-        if is_acronym(k):
-            bare = k.replace(".", "")
-            target = defined.get(k) or defined.get(bare)
-            if target is None:
-                target = by_initials.get(bare.upper())
-            if target is None and (ACRONYMS.get(k) or ACRONYMS.get(bare)) in org_keys:
-                target = ACRONYMS.get(k) or ACRONYMS.get(bare)
-            if target:
-                org_map[k] = target
-        else:
-            tail = tuple(k.split())
-            longer = by_tail.get(tail) if len(tail) >= 2 else None
-            if longer is not None:
-                org_map[k] = longer
-    for m in keyed:
-        if m.key.startswith("O:"):
-            k = m.key[2:]
-            t = org_map.get(k)
-            seen = set()
-            while t and t in org_map and t not in seen:
-                seen.add(t)
-                t = org_map[t]
-            if t:
-                m.key, m.how = "O:" + t, "acronym" if is_acronym(k) else "alias"
-
-
 # -- pass: things that are no actors -------------------------------------------------------
 
 
@@ -511,6 +459,7 @@ def build_actors(keyed: list[Keyed], text: str) -> tuple[Grouping, dict[str, Act
             best_label = max(ls.items(), key=lambda kv: (kv[1], kv[0] == "PERSON"))[0]
             a.kind = ACTOR_LABELS[best_label] if best_label != "NORP" else "group"
     _echo_names(text, actors, entities, spans)
+    nested_names(actors, spans)
     spans.sort()
     g = Grouping(entities, list(actors.values()), spans, {a.id: a for a in actors.values()})
     return g, actors

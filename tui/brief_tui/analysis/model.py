@@ -39,7 +39,7 @@ from typing import Any
 SCHEMA = "brief-tui/analysis@1"
 #: the analyser's own version: part of the analysis cache key (raise it when the analysis
 #: of the same text by the same model changes)
-ANALYSER_VERSION = "2.2"
+ANALYSER_VERSION = "2.3"
 
 #: The private form of :meth:`Analysis.to_cache`. Change the number whenever that layout
 #: (or the fields of the classes below) changes: rows of another format are cache misses.

@@ -26,6 +26,19 @@ class EntRec:
 
 
 @dataclass(slots=True)
+class Keyed:
+    """A mention on its way to an actor: its entity, final label, the key of its actor
+    ("P:" person, "O:" organisation, "L:" place, "C:" country, "G:" group; "" for none), how
+    it names the actor and the actor's kind."""
+
+    ent: EntRec
+    label: str
+    key: str = ""
+    how: str = ""
+    kind: str = ""
+
+
+@dataclass(slots=True)
 class DescRec:
     """A description tied to a name in the text: a title/role before a name ("South Korean
     lawmaker" Lee), an appositive ("Jeff Rathke, the State Department spokesperson"), or a
