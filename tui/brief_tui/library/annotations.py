@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Final, Protocol
 
 KINDS: Final = ("highlight", "note", "tag", "grade")
 TARGET_TYPES: Final = ("text", "actor", "claim", "source")
@@ -145,6 +146,69 @@ UPDATABLE: Final = frozenset(
         "status",
     }
 )
+
+
+class Span(Protocol):
+    """Where a span of a briefing's text is, and its quote (an anchoring ``Selector``)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def exact(self) -> str: ...
+    @property
+    def prefix(self) -> str: ...
+    @property
+    def suffix(self) -> str: ...
+
+
+def check_changes(changes: Mapping[str, Any]) -> None:
+    """Refuse an update's changes before anything is read: ``TypeError`` for a field that
+    cannot change, ``ValueError`` for a start without its end (or the other way)."""
+    unknown = set(changes) - UPDATABLE
+    if unknown:
+        raise TypeError(f"cannot change {', '.join(sorted(unknown))} of an annotation")
+    if ("start" in changes) != ("end" in changes):
+        raise ValueError("change start and end together")
+
+
+def apply_changes(
+    old: Annotation, changes: Mapping[str, Any], select: Callable[[int, int], Span]
+) -> Annotation:
+    """``old`` with ``changes`` made (checked by :func:`check_changes`) and validated, its
+    ``updated_at`` as it was (the store stamps it when something changed). ``select(start,
+    end)`` quotes a new span from the briefing's text. Both stores update through this."""
+    fields: dict[str, Any] = {k: v for k, v in changes.items() if k not in ("start", "end")}
+    if "tags" in fields:
+        fields["tags"] = normalise_tags(fields["tags"])
+    if "note" in fields and not fields["note"]:
+        fields["note"] = None
+    if "start" in changes:
+        if changes["start"] is None or changes["end"] is None:
+            fields.update(start=None, end=None, exact=None, prefix=None, suffix=None)
+        else:
+            sel = select(changes["start"], changes["end"])
+            fields.update(
+                start=sel.start,
+                end=sel.end,
+                exact=sel.exact,
+                prefix=sel.prefix,
+                suffix=sel.suffix,
+                orphan=False,
+            )
+    new = replace(old, **fields)
+    validate(
+        kind=new.kind,
+        target_type=new.target_type,
+        target_id=new.target_id,
+        meaning=new.meaning,
+        grade=new.grade,
+        status=new.status,
+    )
+    if new.target_type == "text" and not new.has_text_anchor:
+        raise ValueError("a text annotation needs a span")
+    return new
 
 
 def describe(a: Annotation) -> str:

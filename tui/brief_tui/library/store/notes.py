@@ -14,10 +14,11 @@ from typing import Any
 from brief_tui.briefing.load import Briefing
 from brief_tui.library.anchoring import CONTEXT, ReanchorReport, Selector, selector_of
 from brief_tui.library.annotations import (
-    UPDATABLE,
     Annotation,
     annotation_from_json,
     annotation_to_json,
+    apply_changes,
+    check_changes,
     describe,
     normalise_tags,
     validate,
@@ -146,44 +147,14 @@ class Notes:
         """Change fields of an annotation (kind, target_type, target_id, start/end, meaning,
         note, tags, grade, status; ``None`` clears). Committed before returning; undoable.
         Raises ``KeyError`` for an unknown id, ``TypeError`` for an unknown field."""
-        unknown = set(changes) - UPDATABLE
-        if unknown:
-            raise TypeError(f"cannot change {', '.join(sorted(unknown))} of an annotation")
-        if ("start" in changes) != ("end" in changes):
-            raise ValueError("change start and end together")
+        check_changes(changes)
         with self.db.write() as conn:
             old = get(conn, annotation_id)
-            fields: dict[str, Any] = {k: v for k, v in changes.items() if k not in ("start", "end")}
-            if "tags" in fields:
-                fields["tags"] = normalise_tags(fields["tags"])
-            if "note" in fields and not fields["note"]:
-                fields["note"] = None
-            if "start" in changes:
-                if changes["start"] is None or changes["end"] is None:
-                    fields.update(start=None, end=None, exact=None, prefix=None, suffix=None)
-                else:
-                    sel = self._selector_from_db(
-                        conn, old.briefing_id, changes["start"], changes["end"]
-                    )
-                    fields.update(
-                        start=sel.start,
-                        end=sel.end,
-                        exact=sel.exact,
-                        prefix=sel.prefix,
-                        suffix=sel.suffix,
-                        orphan=False,
-                    )
-            new = replace(old, **fields)
-            validate(
-                kind=new.kind,
-                target_type=new.target_type,
-                target_id=new.target_id,
-                meaning=new.meaning,
-                grade=new.grade,
-                status=new.status,
+            new = apply_changes(
+                old,
+                changes,
+                lambda start, end: self._selector_from_db(conn, old.briefing_id, start, end),
             )
-            if new.target_type == "text" and not new.has_text_anchor:
-                raise ValueError("a text annotation needs a span")
             if new == old:
                 return old
             new = replace(new, updated_at=now_iso())

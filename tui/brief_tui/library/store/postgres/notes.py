@@ -22,6 +22,8 @@ from brief_tui.library.annotations import (
     Annotation,
     annotation_from_json,
     annotation_to_json,
+    apply_changes,
+    check_changes,
     describe,
     normalise_tags,
     validate,
@@ -247,11 +249,7 @@ def apply_update(
     store: PgHandle, annotation_id: str, changes: dict[str, Any], *, write_id: str | None = None
 ) -> Annotation:
     """:meth:`update_annotation`, once per ``write_id`` when one is given."""
-    unknown = set(changes) - UPDATABLE
-    if unknown:
-        raise TypeError(f"cannot change {', '.join(sorted(unknown))} of an annotation")
-    if ("start" in changes) != ("end" in changes):
-        raise ValueError("change start and end together")
+    check_changes(changes)
     with store._tx() as conn:
         old = _get(conn, annotation_id, lock=True)
         if old is None:
@@ -259,35 +257,9 @@ def apply_update(
         _owner_check(old, store.analyst, "change")
         if write_id is not None and not _first_time(store, conn, write_id):
             return old
-        fields = {k: v for k, v in changes.items() if k not in ("start", "end")}
-        if "tags" in fields:
-            fields["tags"] = normalise_tags(fields["tags"])
-        if "note" in fields and not fields["note"]:
-            fields["note"] = None
-        if "start" in changes:
-            if changes["start"] is None or changes["end"] is None:
-                fields.update(start=None, end=None, exact=None, prefix=None, suffix=None)
-            else:
-                sel = _selector(conn, old.briefing_id, changes["start"], changes["end"])
-                fields.update(
-                    start=sel.start,
-                    end=sel.end,
-                    exact=sel.exact,
-                    prefix=sel.prefix,
-                    suffix=sel.suffix,
-                    orphan=False,
-                )
-        new = replace(old, **fields)
-        validate(
-            kind=new.kind,
-            target_type=new.target_type,
-            target_id=new.target_id,
-            meaning=new.meaning,
-            grade=new.grade,
-            status=new.status,
+        new = apply_changes(
+            old, changes, lambda start, end: _selector(conn, old.briefing_id, start, end)
         )
-        if new.target_type == "text" and not new.has_text_anchor:
-            raise ValueError("a text annotation needs a span")
         if new == old:
             return old
         new = replace(new, updated_at=now_iso())
